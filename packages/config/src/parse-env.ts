@@ -1,0 +1,83 @@
+/**
+ * Parses configuration once, from an injected environment, into a frozen object.
+ * Libraries take the result; only composition roots read process.env.
+ */
+import { ConfigError } from './errors.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface FieldSpec<T> {
+  /** The environment variable. */
+  env: string;
+  /** Used when the variable is unset or empty; omit to make it required. */
+  default?: T;
+  parse: (raw: string) => T;
+  doc?: string;
+}
+
+export type Spec<C> = { [K in keyof C]: FieldSpec<C[K]> };
+
+export function parseConfig<C>(spec: Spec<C>, env: Env): Readonly<C> {
+  const problems: string[] = [];
+  const out: Partial<C> = {};
+  for (const key of Object.keys(spec) as (keyof C)[]) {
+    const field = spec[key];
+    const raw = env[field.env];
+    if (raw === undefined || raw === '') {
+      if ('default' in field) out[key] = field.default as C[typeof key];
+      else problems.push(`${field.env} is required${field.doc ? ` (${field.doc})` : ''}`);
+      continue;
+    }
+    try {
+      out[key] = field.parse(raw);
+    } catch (err) {
+      problems.push(`${field.env}=${JSON.stringify(raw)}: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(out as C);
+}
+
+/** Parsers for the value shapes our services use. */
+export const parsers = {
+  string: (raw: string): string => raw,
+  int:
+    (min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) =>
+    (raw: string): number => {
+      if (!/^-?\d+$/.test(raw.trim())) throw new Error('expected an integer');
+      const n = Number(raw);
+      if (n < min || n > max) throw new Error(`expected an integer in [${min}, ${max}]`);
+      return n;
+    },
+  bool: (raw: string): boolean => {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    throw new Error('expected true or false');
+  },
+  /** Comma-separated URLs such as ETCD_ENDPOINTS or NATS_URL. */
+  urlList: (raw: string): string[] => {
+    const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new Error('expected at least one URL');
+    for (const item of items) {
+      try {
+        new URL(item);
+      } catch {
+        throw new Error(`not a URL: ${item}`);
+      }
+    }
+    return items;
+  },
+  /** host:port, as used for listen addresses. */
+  hostPort: (raw: string): string => {
+    const m = /^(.*):(\d{1,5})$/.exec(raw.trim());
+    if (!m || !m[1] || Number(m[2]) > 65535) throw new Error('expected host:port');
+    return raw.trim();
+  },
+  oneOf:
+    <T extends string>(...allowed: T[]) =>
+    (raw: string): T => {
+      if (!(allowed as string[]).includes(raw)) throw new Error(`expected one of ${allowed.join(', ')}`);
+      return raw as T;
+    },
+};

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { OWNERSHIP, SERVICE_NAMES, ownerOfKey, subjectMatches, subjectPatternsOverlap } from './ownership.js';
+import { KEY_PREFIX } from './keys.js';
+import { STREAMS } from './subjects.js';
+
+describe('ownership registry', () => {
+  it('no two services own overlapping etcd prefixes', () => {
+    const owned = SERVICE_NAMES.flatMap((s) => OWNERSHIP[s].etcdPrefixes.map((p) => ({ s, p })));
+    for (const a of owned) {
+      for (const b of owned) {
+        if (a.s === b.s) continue;
+        expect(a.p.startsWith(b.p), `${a.s} ${a.p} lies inside ${b.s} ${b.p}`).toBe(false);
+      }
+    }
+  });
+
+  it('no two services publish on overlapping subjects', () => {
+    const owned = SERVICE_NAMES.flatMap((s) => OWNERSHIP[s].publishes.map((p) => ({ s, p })));
+    for (const a of owned) {
+      for (const b of owned) {
+        if (a.s === b.s) continue;
+        expect(subjectPatternsOverlap(a.p, b.p), `${a.s} ${a.p} overlaps ${b.s} ${b.p}`).toBe(false);
+      }
+    }
+  });
+
+  it('every key prefix of the layout has exactly the owner DESIGN.md §2 names', () => {
+    expect(ownerOfKey(`${KEY_PREFIX.config}ports/x`)).toBe('api');
+    expect(ownerOfKey(`${KEY_PREFIX.templates}port`)).toBe('api');
+    expect(ownerOfKey(`${KEY_PREFIX.jobs}create:heat_worker:port:x:1:abcde`)).toBe('planner');
+    expect(ownerOfKey(`${KEY_PREFIX.heatStacks}ports/x`)).toBe('heat-worker');
+    expect(ownerOfKey(`${KEY_PREFIX.jobState}ports/x`)).toBe('state-aggregator');
+    expect(ownerOfKey(`${KEY_PREFIX.state}ports/x`)).toBe('state-aggregator');
+    expect(ownerOfKey(`${KEY_PREFIX.monitoring}ports/x`)).toBe('monitoring-worker');
+    expect(ownerOfKey('/esi-worker/config/v2.0/ports/x')).toBeUndefined();
+  });
+
+  it('every subject a service publishes lands in exactly one stream', () => {
+    const streamSubjects = Object.values(STREAMS).flatMap((s) => s.subjects.map((subj) => ({ name: s.name, subj })));
+    for (const s of SERVICE_NAMES) {
+      for (const p of OWNERSHIP[s].publishes) {
+        const hits = streamSubjects.filter((x) => subjectPatternsOverlap(x.subj, p));
+        expect(hits.length, `${s} ${p}`).toBe(1);
+      }
+    }
+  });
+
+  it('matches NATS wildcards', () => {
+    expect(subjectMatches('esi.result.>', 'esi.result.heat_worker.port.1')).toBe(true);
+    expect(subjectMatches('esi.result.>', 'esi.result')).toBe(false);
+    expect(subjectMatches('esi.*.x', 'esi.a.x')).toBe(true);
+    expect(subjectMatches('esi.*.x', 'esi.a.y')).toBe(false);
+    expect(subjectPatternsOverlap('esi.state.>', 'esi.monitoring.>')).toBe(false);
+    expect(subjectPatternsOverlap('esi.*.a', 'esi.b.>')).toBe(true);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * NATS subjects and JetStream streams. Tokens are resource types and ids, which never
+ * contain '.', '*' or '>' (ids are uuids or 32-hex tenant ids; checked at the api).
+ */
+export const STREAMS = Object.freeze({
+  config: { name: 'ESI_CONFIG', subjects: ['esi.config.>'], retention: 'limits' as const },
+  work: { name: 'ESI_WORK', subjects: ['esi.work.>'], retention: 'workqueue' as const },
+  results: { name: 'ESI_RESULTS', subjects: ['esi.result.>', 'esi.skipped.>'], retention: 'limits' as const },
+  state: { name: 'ESI_STATE', subjects: ['esi.state.>', 'esi.monitoring.>'], retention: 'limits' as const },
+});
+
+export type StreamSpec = (typeof STREAMS)[keyof typeof STREAMS];
+
+export const configSubject = (type: string, id: string): string => `esi.config.${type}.${id}`;
+export const workSubject = (handler: string): string => `esi.work.${handler}`;
+export const resultSubject = (handler: string, type: string, id: string): string =>
+  `esi.result.${handler}.${type}.${id}`;
+export const skippedSubject = (type: string, id: string): string => `esi.skipped.${type}.${id}`;
+export const stateSubject = (type: string, id: string): string => `esi.state.${type}.${id}`;
+export const monitoringSubject = (type: string, id: string): string => `esi.monitoring.${type}.${id}`;
+
+/** Deterministic message ids: a republish after a crash is dropped by JetStream. */
+export const MSG_ID = Object.freeze({
+  config: (type: string, id: string, version: number): string => `config:${type}:${id}:${version}`,
+  work: (jobId: string, attempt: number): string => `work:${jobId}:${attempt}`,
+  result: (jobId: string, attempt: number): string => `result:${jobId}:${attempt}`,
+  skipped: (type: string, id: string, version: number): string => `skipped:${type}:${id}:${version}`,
+  state: (type: string, id: string, version: number, workerState: string): string =>
+    `state:${type}:${id}:${version}:${workerState}`,
+});
+
+export const HANDLERS = ['heat_worker', 'monitoring_worker'] as const;
+export type Handler = (typeof HANDLERS)[number];

@@ -1,0 +1,71 @@
+/**
+ * Starts real nats-server (JetStream) and etcd from PATH on free loopback ports, with
+ * data in the given folder. Used by `pnpm start` and by every integration test.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { freePort } from './free-port.js';
+import { startProcess, waitForPort, type Managed } from './child-process.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  process: Managed;
+  stop(): Promise<void>;
+}
+
+export class MissingBinaryError extends Error {
+  override readonly name = 'MissingBinaryError';
+  constructor(binary: string, debianPackage: string) {
+    super(`${binary} is not on PATH; install it (as root: apt-get update && apt-get install -y ${debianPackage})`);
+  }
+}
+
+export function hasBinary(binary: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startNats(dataDir: string, port?: number): Promise<RunningServer> {
+  if (!hasBinary('nats-server')) throw new MissingBinaryError('nats-server', 'nats-server');
+  const p = port ?? (await freePort());
+  const dir = join(dataDir, 'nats');
+  mkdirSync(dir, { recursive: true });
+  const proc = startProcess('nats-server', 'nats-server', ['-a', '127.0.0.1', '-p', String(p), '-js', '-sd', dir], {
+    logFile: join(dataDir, 'nats-server.log'),
+  });
+  await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
+  return { url: `nats://127.0.0.1:${p}`, port: p, process: proc, stop: async () => void (await proc.stop()) };
+}
+
+export async function startEtcd(dataDir: string, port?: number): Promise<RunningServer> {
+  if (!hasBinary('etcd')) throw new MissingBinaryError('etcd', 'etcd-server');
+  const clientPort = port ?? (await freePort());
+  const peerPort = await freePort();
+  const dir = join(dataDir, 'etcd');
+  mkdirSync(dataDir, { recursive: true });
+  const client = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const proc = startProcess(
+    'etcd',
+    'etcd',
+    [
+      '--name', 'esi',
+      '--data-dir', dir,
+      '--listen-client-urls', client,
+      '--advertise-client-urls', client,
+      '--listen-peer-urls', peer,
+      '--initial-advertise-peer-urls', peer,
+      '--initial-cluster', `esi=${peer}`,
+      '--log-level', 'warn',
+    ],
+    { logFile: join(dataDir, 'etcd.log') },
+  );
+  await waitForPort(clientPort, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
+  return { url: client, port: clientPort, process: proc, stop: async () => void (await proc.stop()) };
+}

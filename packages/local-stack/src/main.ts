@@ -1,0 +1,91 @@
+/**
+ * `pnpm start`: the whole stack on one machine. Starts nats-server and etcd (unless
+ * NATS_URL / ETCD_ENDPOINTS point at running ones), the five services, loads the
+ * catalog (the api does at start), runs the example build unless --no-demo, prints each
+ * resource's progress, and serves until Ctrl-C.
+ */
+import { resolve } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { loadExampleBuild } from '@esi/catalog';
+import { ensureBinaries } from './ensure-binaries.js';
+import { resourceClient } from './grpc-client.js';
+import { submitBuild } from './example-build.js';
+import { watchProgress } from './progress.js';
+import { REPO_ROOT } from './repo-root.js';
+import { startStack } from './stack.js';
+
+const args = new Set(process.argv.slice(2));
+const say = (line: string): void => console.log(`[esi] ${line}`);
+
+if (args.has('--help') || args.has('-h')) {
+  console.log(`usage: pnpm start [--no-demo]
+
+Environment:
+  ESI_DATA_DIR        data and logs (default ./.esi-data)
+  ESI_API_ADDR        gRPC listen address (default 127.0.0.1:50051)
+  NATS_URL            use this NATS server instead of starting one
+  ETCD_ENDPOINTS      use this etcd instead of starting one
+  ESI_CATALOG_DIR     template catalog folder (default packages/catalog/templates)
+  OTEL_EXPORTER_OTLP_ENDPOINT  export traces over OTLP/HTTP`);
+  process.exit(0);
+}
+
+const dataDir = resolve(process.env.ESI_DATA_DIR ?? `${REPO_ROOT}/.esi-data`);
+ensureBinaries({ nats: !process.env.NATS_URL, etcd: !process.env.ETCD_ENDPOINTS }, say);
+say(`starting (data and logs in ${dataDir})`);
+const stack = await startStack({
+  dataDir,
+  natsUrl: process.env.NATS_URL || undefined,
+  etcdEndpoints: process.env.ETCD_ENDPOINTS || undefined,
+  apiAddr: process.env.ESI_API_ADDR || '127.0.0.1:50051',
+  env: { ESI_POLL_INTERVAL_MS: process.env.ESI_POLL_INTERVAL_MS ?? '2000' },
+});
+say(`ready: gRPC API at ${stack.apiAddr} (nats ${stack.natsUrl}, etcd ${stack.etcdEndpoints}; service logs in ${dataDir}/logs)`);
+if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) say(`traces go to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
+
+let stopping = false;
+const shutdown = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  say('stopping …');
+  await stack.stop();
+  say('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+
+if (!args.has('--no-demo')) {
+  const etcd = new Etcd3({ hosts: stack.etcdEndpoints.split(',') });
+  const started = Date.now();
+  const names = new Map<string, string>();
+  const settled = new Set<string>();
+  const unwatch = await watchProgress(etcd, (e) => {
+    const label = names.get(e.id) ?? `${e.plural}/${e.id}`;
+    const t = ((Date.now() - started) / 1000).toFixed(1);
+    if (e.kind === 'state') {
+      const ws = (e.value.state as Record<string, string> | undefined)?.worker_state;
+      const err = e.value.error ? ` error: ${String(e.value.error)}` : '';
+      say(`+${t}s ${label}: ${ws} (version ${String(e.value.version)})${err}`);
+      settled.add(e.id);
+    } else {
+      const { version, ...status } = e.value;
+      say(`+${t}s ${label}: monitoring ${JSON.stringify(status)} (version ${String(version)})`);
+    }
+  });
+  const build = loadExampleBuild('internet-gateway');
+  say(`example build: ${build.length} resources (internet gateway → gw_interface, its ports and logical ports)`);
+  const submitted = await submitBuild(resourceClient(stack.apiAddr), build, (r) => {
+    names.set(r.id, `${r.type} ${r.ref} (${r.id.slice(0, 8)})`);
+    say(`submitted ${r.type} ${r.ref} ${r.id}`);
+  });
+  const deadline = Date.now() + 120_000;
+  while (submitted.some((r) => !settled.has(r.id)) && Date.now() < deadline && !stopping) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const missing = submitted.filter((r) => !settled.has(r.id));
+  if (missing.length === 0) say(`example build complete: ${submitted.length} resources settled in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  else say(`example build: ${missing.length} resources not settled yet: ${missing.map((m) => m.ref).join(', ')}`);
+  say('serving; monitoring keeps polling. Ctrl-C stops everything.');
+  void unwatch;
+}

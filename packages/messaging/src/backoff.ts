@@ -1,0 +1,5 @@
+/** Exponential backoff with full jitter, so retries of many jobs don't move in lockstep. */
+export function backoffMs(attempt: number, baseMs = 250, maxMs = 30_000, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

@@ -1,0 +1,31 @@
+/**
+ * Errors say whether retrying can help; only the consumer edge turns that into
+ * ack / nak-with-delay / term.
+ */
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+  readonly retryable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class PublishNotAllowedError extends PermanentError {
+  constructor(service: string, subject: string) {
+    super(`${service} may not publish on ${subject} (ownership registry)`);
+  }
+}
+
+/** Unknown errors (network, etcd unavailable, …) are treated as transient. */
+export function isRetryable(err: unknown): boolean {
+  if (err && typeof err === 'object' && 'retryable' in err) return (err as { retryable: unknown }).retryable !== false;
+  return true;
+}

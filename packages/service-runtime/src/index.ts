@@ -1,0 +1,2 @@
+export { runService, stopAll, type ServiceDeps, type ServiceDefinition, type Stop } from './run-service.js';
+export { publishJobResult } from './publish-job-result.js';

@@ -1,0 +1,2 @@
+export { OwnedStore, type Versioned, type Expect, type WriteOp } from './owned-store.js';
+export { OwnershipViolationError, StoreUnavailableError } from './errors.js';

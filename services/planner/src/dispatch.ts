@@ -1,0 +1,77 @@
+/**
+ * Dispatches every pending job whose dependencies have all finished (left /jobs/all)
+ * and that was not dispatched yet. The work message continues the trace of the change
+ * that planned the job, with a link to whatever event released it.
+ */
+import { SpanKind, context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { MSG_ID, eventJobFromStored, plannerJobMetaKey, workSubject, events } from '@esi/contracts';
+import type { Publisher } from '@esi/messaging';
+import type { OwnedStore } from '@esi/store';
+import type { Logger } from '@esi/telemetry';
+import type { PendingJob, PendingJobs } from './pending-jobs.js';
+import { OutputMissingError, resolveOutputs } from './resolve-outputs.js';
+
+export interface DispatchDeps {
+  store: OwnedStore;
+  pending: PendingJobs;
+  publisher: Publisher;
+  tracer: Tracer;
+  log: Logger;
+  pluralOf: (type: string) => string;
+}
+
+export function readyJobs(pending: PendingJobs): PendingJob[] {
+  return [...pending.all()].filter(
+    (p) => p.meta.dispatched_attempt === 0 && p.job.dependency.every((d) => !pending.has(d)),
+  );
+}
+
+export async function dispatchReady(deps: DispatchDeps): Promise<number> {
+  const ready = readyJobs(deps.pending);
+  for (const p of ready) await dispatchOne(p, deps);
+  return ready.length;
+}
+
+async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
+  const parent = propagation.extract(context.active(), p.meta.trace);
+  const releasedBy = trace.getActiveSpan()?.spanContext();
+  const span = deps.tracer.startSpan(
+    `dispatch ${p.job.action}:${p.job.handler}`,
+    {
+      kind: SpanKind.INTERNAL,
+      attributes: { 'esi.job.id': p.job.id, 'esi.resource.type': p.job.resource_type, 'esi.resource.id': p.job.resource_id },
+      links: releasedBy ? [{ context: releasedBy }] : [],
+    },
+    parent,
+  );
+  await context.with(trace.setSpan(parent, span), async () => {
+    try {
+      let resolved: Record<string, unknown> = {};
+      let resolutionError = '';
+      try {
+        resolved = await resolveOutputs(p.job, deps.store, deps.pluralOf);
+      } catch (err) {
+        if (!(err instanceof OutputMissingError)) throw err;
+        resolutionError = err.message;
+      }
+      const attempt = 1;
+      await deps.publisher.publish(
+        workSubject(p.job.handler),
+        events.JobDispatched.encode({
+          job: eventJobFromStored(p.job),
+          templateId: p.meta.template_id,
+          resolvedParams: resolved,
+          attempt,
+          dispatchedAtMs: Date.now(),
+          resolutionError,
+        }).finish(),
+        MSG_ID.work(p.job.id, attempt),
+      );
+      p.meta.dispatched_attempt = attempt;
+      await deps.store.putJson(plannerJobMetaKey(p.job.id), p.meta);
+      deps.log.info({ job: p.job.id }, 'job dispatched');
+    } finally {
+      span.end();
+    }
+  });
+}

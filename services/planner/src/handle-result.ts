@@ -1,0 +1,25 @@
+/**
+ * A job ended: it leaves /jobs/all (as in the original), and so may release jobs that
+ * waited for it. A failed job with on_failure "fail" ends its workflow: the workflow's
+ * remaining jobs are removed too (new behaviour; the original never showed a failure).
+ */
+import { jobKey, plannerJobMetaKey, events } from '@esi/contracts';
+import type { OwnedStore, WriteOp } from '@esi/store';
+import type { Logger } from '@esi/telemetry';
+import type { PendingJobs } from './pending-jobs.js';
+
+export async function finishJob(result: events.JobResult, deps: { store: OwnedStore; pending: PendingJobs; log: Logger }): Promise<void> {
+  const job = result.job;
+  if (!job || !deps.pending.has(job.id)) return;
+  const failed = result.outcome === events.JobOutcome.JOB_OUTCOME_FAILED && job.onFailure !== 'ignore';
+  const ids = [job.id];
+  if (failed) {
+    for (const p of deps.pending.all()) {
+      if (p.job.job_name === job.jobName && p.job.id !== job.id) ids.push(p.job.id);
+    }
+    deps.log.warn({ job: job.id, error: result.error, dropped: ids.slice(1) }, 'job failed; workflow stopped');
+  }
+  const ops: WriteOp[] = ids.flatMap((id) => [{ delete: jobKey(id) }, { delete: plannerJobMetaKey(id) }]);
+  await deps.store.txn([], ops);
+  for (const id of ids) deps.pending.delete(id);
+}

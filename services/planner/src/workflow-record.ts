@@ -1,0 +1,16 @@
+/**
+ * The planner's record of the latest workflow planned for a resource, under
+ * /esi-planner/workflows/<plural>/<id>. It makes planning idempotent (a redelivered
+ * change finds its version already planned) and lets the resync find changes that
+ * were never planned.
+ */
+export interface WorkflowRecord {
+  version: number;
+  action: string;
+  jobs: string[];
+  error?: string;
+}
+
+export const WORKFLOW_PREFIX = '/esi-planner/workflows/';
+
+export const workflowKey = (plural: string, id: string): string => `${WORKFLOW_PREFIX}${plural}/${id}`;

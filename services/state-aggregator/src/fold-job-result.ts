@@ -1,0 +1,86 @@
+/**
+ * Folds one job result into the resource's job_state and, for the workflow's last job
+ * (or a failed one), writes /state and announces it. Idempotent: a redelivered result
+ * merges the same members again, and a result older than /state is dropped.
+ */
+import {
+  MSG_ID,
+  jobStateKey,
+  stateKey,
+  stateSubject,
+  events,
+  type StateValue,
+} from '@esi/contracts';
+import type { Publisher } from '@esi/messaging';
+import type { OwnedStore } from '@esi/store';
+import type { Logger } from '@esi/telemetry';
+import { RetryableError } from '@esi/messaging';
+import { stateValue, workerStateFor, type JobState } from './state-value.js';
+
+export interface FoldDeps {
+  store: OwnedStore;
+  publisher: Publisher;
+  log: Logger;
+  pluralOf: (type: string) => string;
+}
+
+export async function foldJobResult(result: events.JobResult, deps: FoldDeps): Promise<void> {
+  const job = result.job;
+  if (!job) return;
+  const plural = deps.pluralOf(job.resourceType);
+  const sKey = stateKey(plural, job.resourceId);
+  const jsKey = jobStateKey(plural, job.resourceId);
+
+  const current = await deps.store.getJson<StateValue>(sKey);
+  if (current && current.value.version > job.version) {
+    deps.log.info({ job: job.id, stateVersion: current.value.version }, 'stale result dropped');
+    return;
+  }
+  if (current && current.value.version === job.version && isFinal(current.value)) {
+    deps.log.debug({ job: job.id }, 'workflow already settled; duplicate result ignored');
+    return;
+  }
+
+  const failed = result.outcome === events.JobOutcome.JOB_OUTCOME_FAILED && job.onFailure !== 'ignore';
+  const existing = await deps.store.getJson<JobState>(jsKey);
+  const merged: JobState = { ...(existing?.value ?? {}), ...(result.result ?? {}) };
+
+  if (!job.isLast && !failed) {
+    const ok = await deps.store.txn(
+      [existing ? { key: jsKey, modRevision: existing.modRevision } : { key: jsKey, absent: true }],
+      [{ put: jsKey, value: JSON.stringify(merged) }],
+    );
+    if (!ok) throw new RetryableError(`job_state of ${job.resourceType}:${job.resourceId} changed concurrently`);
+    return;
+  }
+
+  const workerState = workerStateFor(job.action, failed);
+  // The last job's merged job_state goes into /state first (seed checkpoint 5 → 6),
+  // then job_state is removed, in one transaction after the CAS.
+  const casOk = await deps.store.txn(
+    [existing ? { key: jsKey, modRevision: existing.modRevision } : { key: jsKey, absent: true }],
+    [{ put: jsKey, value: JSON.stringify(merged) }],
+  );
+  if (!casOk) throw new RetryableError(`job_state of ${job.resourceType}:${job.resourceId} changed concurrently`);
+  const value = stateValue(merged, workerState, job.version, failed ? result.error || 'job failed' : '');
+  await deps.store.putJson(sKey, value);
+  await deps.store.delete(jsKey);
+
+  await deps.publisher.publish(
+    stateSubject(job.resourceType, job.resourceId),
+    events.StateChanged.encode({
+      resourceType: job.resourceType,
+      resourceId: job.resourceId,
+      version: job.version,
+      workerState,
+      error: value.error,
+      changedAtMs: Date.now(),
+    }).finish(),
+    MSG_ID.state(job.resourceType, job.resourceId, job.version, workerState),
+  );
+  deps.log.info({ resource: `${job.resourceType}:${job.resourceId}`, version: job.version, workerState }, 'state written');
+}
+
+function isFinal(v: StateValue): boolean {
+  return /_(COMPLETED|FAILED)$|^READ_COMPLETE$/.test(v.state.worker_state ?? '');
+}

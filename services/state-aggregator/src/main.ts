@@ -1,0 +1,43 @@
+/** state-aggregator: folds job results into job_state and /state. */
+import { STREAMS, events } from '@esi/contracts';
+import { loadResourceTypes, pluralOf } from '@esi/catalog';
+import { startConsumer } from '@esi/messaging';
+import { runService, stopAll } from '@esi/service-runtime';
+import { foldJobResult } from './fold-job-result.js';
+import { recordSkipped } from './record-skipped.js';
+
+await runService({
+  name: 'state-aggregator',
+  spec: {},
+  async start({ messaging, store, publisher, log, tracer, config }) {
+    loadResourceTypes();
+    const deps = { store, publisher, log, pluralOf };
+    const consumerDeps = { tracer, log, prefix: config.streamPrefix };
+    // One message at a time keeps each resource's results in stream order.
+    const results = await startConsumer(
+      messaging,
+      {
+        stream: STREAMS.results,
+        durable: 'state_aggregator_results',
+        filterSubject: 'esi.result.>',
+        decode: (d) => events.JobResult.decode(d),
+        handle: (r) => foldJobResult(r, deps),
+        spanName: 'process esi.result',
+      },
+      consumerDeps,
+    );
+    const skipped = await startConsumer(
+      messaging,
+      {
+        stream: STREAMS.results,
+        durable: 'state_aggregator_skipped',
+        filterSubject: 'esi.skipped.>',
+        decode: (d) => events.WorkflowSkipped.decode(d),
+        handle: (m) => recordSkipped(m, deps),
+        spanName: 'process esi.skipped',
+      },
+      consumerDeps,
+    );
+    return stopAll(results.stop, skipped.stop);
+  },
+});
