@@ -1,0 +1,58 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { OwnedStore, OwnershipViolationError } from './index.js';
+
+let etcd: RunningServer;
+let planner: OwnedStore;
+let api: OwnedStore;
+const run = `t${Date.now()}`;
+
+beforeAll(async () => {
+  etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-store-')));
+  planner = new OwnedStore([etcd.url], 'planner');
+  api = new OwnedStore([etcd.url], 'api');
+});
+
+afterAll(async () => {
+  planner?.close();
+  api?.close();
+  await etcd?.stop();
+});
+
+describe('OwnedStore against a real etcd', () => {
+  it('writes inside its slice and refuses writes outside it, writing nothing', async () => {
+    await planner.putJson(`/jobs/all/${run}`, ['heat_worker', {}, 0]);
+    expect((await planner.getJson(`/jobs/all/${run}`))?.value).toEqual(['heat_worker', {}, 0]);
+    await expect(planner.put(`/state/v2.0/ports/${run}`, '{}')).rejects.toBeInstanceOf(OwnershipViolationError);
+    await expect(planner.delete(`/config/v2.0/ports/${run}`)).rejects.toBeInstanceOf(OwnershipViolationError);
+    await expect(planner.txn([], [{ put: `/jobs/all/${run}-b`, value: '1' }, { put: `/monitoring/v2.0/x/${run}`, value: '1' }])).rejects.toBeInstanceOf(
+      OwnershipViolationError,
+    );
+    expect(await api.getString(`/state/v2.0/ports/${run}`)).toBeUndefined();
+    expect(await api.getString(`/jobs/all/${run}-b`)).toBeUndefined();
+  });
+
+  it('compare-and-swap: absent, then by mod revision', async () => {
+    const key = `/config/v2.0/ports/${run}`;
+    expect(await api.txn([{ key, absent: true }], [{ put: key, value: 'v1' }])).toBe(true);
+    expect(await api.txn([{ key, absent: true }], [{ put: key, value: 'again' }])).toBe(false);
+    const got = await api.getString(key);
+    expect(got?.value).toBe('v1');
+    expect(await api.txn([{ key, modRevision: got!.modRevision }], [{ put: key, value: 'v2' }])).toBe(true);
+    expect(await api.txn([{ key, modRevision: got!.modRevision }], [{ put: key, value: 'stale' }])).toBe(false);
+    expect((await api.getString(key))?.value).toBe('v2');
+  });
+
+  it('reads a prefix', async () => {
+    await planner.put(`/esi-planner/${run}/a`, '1');
+    await planner.put(`/esi-planner/${run}/b`, '2');
+    const all = await planner.getPrefix(`/esi-planner/${run}/`);
+    expect([...all.entries()].sort()).toEqual([
+      [`/esi-planner/${run}/a`, '1'],
+      [`/esi-planner/${run}/b`, '2'],
+    ]);
+  });
+});
