@@ -1,15 +1,12 @@
 /**
- * Submits an example build (packages/catalog/examples) through the gRPC API in order,
- * replacing "$ref:<name>" with the id generated for an earlier request.
+ * Submits an example build (packages/catalog/examples) through the gRPC API in order;
+ * "$ref:…" strings name earlier requests (examples/README.md) and are resolved with the
+ * ids the api returned for them.
  */
-import { randomUUID } from 'node:crypto';
+import { resolveRefs, type BuildRequest, type CreatedResource } from '@esi/catalog';
 import { createResource, type ResourceClient } from './grpc-client.js';
 
-export interface BuildRequest {
-  ref: string;
-  type: string;
-  body: Record<string, unknown>;
-}
+export type { BuildRequest };
 
 export interface SubmittedResource {
   ref: string;
@@ -19,38 +16,19 @@ export interface SubmittedResource {
   submittedAtMs: number;
 }
 
-export function resolveRefs(build: BuildRequest[], idFor: (ref: string) => string = () => randomUUID()): BuildRequest[] {
-  const ids = new Map<string, string>();
-  const bodies = new Map<string, Record<string, unknown>>();
-  const sub = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      return v.replace(/\$ref:([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_]+))?/g, (_m, ref: string, field?: string) => {
-        if (!ids.has(ref)) throw new Error(`$ref:${ref} is used before it is defined`);
-        return field ? String(bodies.get(ref)?.[field] ?? '') : ids.get(ref)!;
-      });
-    }
-    if (Array.isArray(v)) return v.map(sub);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sub(x)]));
-    return v;
-  };
-  return build.map((r) => {
-    const id = typeof r.body.id === 'string' ? r.body.id : idFor(r.ref);
-    ids.set(r.ref, id);
-    const body = { ...(sub(r.body) as Record<string, unknown>), id };
-    bodies.set(r.ref, body);
-    return { ...r, body };
-  });
-}
-
 export async function submitBuild(
   client: ResourceClient,
   build: BuildRequest[],
   onSubmitted?: (r: SubmittedResource) => void,
 ): Promise<SubmittedResource[]> {
+  const created = new Map<string, CreatedResource>();
   const out: SubmittedResource[] = [];
-  for (const r of resolveRefs(build)) {
-    const res = await createResource(client, r.type, r.body);
-    const submitted = { ref: r.ref, type: r.type, id: res.resource!.id, body: r.body, submittedAtMs: Date.now() };
+  for (const r of build) {
+    const body = resolveRefs(r.body, (ref) => created.get(ref)) as Record<string, unknown>;
+    const res = await createResource(client, r.type, body);
+    const stored = JSON.parse(res.resource!.bodyJson) as Record<string, unknown>;
+    created.set(r.ref, { id: res.resource!.id, body: stored });
+    const submitted = { ref: r.ref, type: r.type, id: res.resource!.id, body: stored, submittedAtMs: Date.now() };
     out.push(submitted);
     onSubmitted?.(submitted);
   }

@@ -3,6 +3,6 @@ export { startNats, startEtcd, hasBinary, MissingBinaryError, type RunningServer
 export { startService, startAllServices, type ServiceProcess } from './services.js';
 export { freePort } from './free-port.js';
 export { resourceClient, call, createResource, getResource, updateResource, type ResourceClient } from './grpc-client.js';
-export { resolveRefs, submitBuild, type BuildRequest, type SubmittedResource } from './example-build.js';
+export { submitBuild, type BuildRequest, type SubmittedResource } from './example-build.js';
 export { watchProgress, type ProgressEvent } from './progress.js';
 export { REPO_ROOT } from './repo-root.js';
