@@ -1,0 +1,57 @@
+// The public surface of @esi/stack-engine: Jinja rendering of catalog templates, HOT
+// parsing, the embedded stack engine, its store interface and resource providers.
+export { renderTemplate } from './render.js';
+export { parseTemplate, HOT_VERSIONS, type HotTemplate, type ResourceDefinition, type OutputDefinition } from './hot-parser.js';
+export {
+  resolveParameters,
+  coerceParameter,
+  type ParameterSchema,
+  type ParameterType,
+  type ParameterConstraint,
+} from './parameters.js';
+export { resolveIntrinsics, findReferences, type IntrinsicScope, type References } from './intrinsics.js';
+export { topologicalOrder, type DependencyGraph } from './dependencies.js';
+export { evaluateOutputs, NO_DESCRIPTION } from './outputs.js';
+export {
+  StackEngine,
+  DEFAULT_TIMEOUT_MINS,
+  STATUS_REASONS,
+  type StackEngineOptions,
+  type StackRequest,
+} from './engine.js';
+export {
+  InMemoryStackStore,
+  type StackStore,
+  type StoredStack,
+  type StackResult,
+  type StoredResource,
+  type StackOutput,
+  type StackStatus,
+  type StackAction,
+  type ResourceStatus,
+  type StackFailure,
+} from './store.js';
+export type { ResourceProvider, ProviderContext, ResourceState, ExistingResource } from './providers/types.js';
+export { ProviderRegistry } from './providers/registry.js';
+export { createSimulatedProviders } from './providers/defaults.js';
+export { contrailProviders, LOGICAL_INTERFACE_ATTRIBUTE_ERROR } from './providers/contrail.js';
+export { vnfProviders } from './providers/vnf.js';
+export { genericProvider } from './providers/generic.js';
+export { simulatedProvider, type SimulatedType, type SimulationOptions } from './providers/simulated.js';
+export {
+  StackEngineError,
+  TemplateRenderError,
+  TemplateError,
+  ParameterError,
+  IntrinsicError,
+  AttributeUnavailableError,
+  DependencyCycleError,
+  ProviderError,
+  ReplacementRequired,
+  StackTimeoutError,
+  StackNotFoundError,
+  StackConflictError,
+  InvalidStackRequestError,
+  StackStoreError,
+  isRetryable,
+} from './errors.js';

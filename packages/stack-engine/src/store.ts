@@ -1,0 +1,91 @@
+export type StackAction = 'CREATE' | 'UPDATE' | 'DELETE';
+export type StackStatus = `${StackAction}_${'IN_PROGRESS' | 'COMPLETE' | 'FAILED'}`;
+export type ResourceStatus = StackStatus;
+
+/** One entry of a stack's outputs, shaped (and key-ordered) like Heat's API returns it. */
+export interface StackOutput {
+  output_value: unknown;
+  /** Present only when the output could not be evaluated; output_value is then null. */
+  output_error?: string;
+  description: string;
+  output_key: string;
+}
+
+export interface StoredResource {
+  /** The logical name in the template. */
+  readonly name: string;
+  readonly type: string;
+  /** '' when the backend never confirmed the resource (its create failed or was cut off). */
+  readonly physicalId: string;
+  readonly status: ResourceStatus;
+  readonly reason: string;
+  /** Properties after intrinsic functions, as last sent to the provider. */
+  readonly properties: Record<string, unknown>;
+  readonly attributes: Record<string, unknown>;
+}
+
+export interface StackFailure {
+  /** The resource whose action failed, when one did. */
+  readonly resource?: string;
+  readonly error: string;
+  /** Whether repeating the operation could succeed (timeouts, transient backend errors). */
+  readonly retryable: boolean;
+}
+
+/** What every stack operation returns: the state of the stack once it settled. */
+export interface StackResult {
+  readonly name: string;
+  /** A uuid like Heat's stack id; stays the same across updates ('' if there never was a stack). */
+  readonly id: string;
+  readonly status: StackStatus;
+  /** Heat's status_reason, e.g. "Stack CREATE completed successfully". */
+  readonly reason: string;
+  /** In template order. */
+  readonly resources: StoredResource[];
+  /** In template order; empty unless the last operation completed. */
+  readonly outputs: StackOutput[];
+  readonly failure?: StackFailure;
+}
+
+/** Everything the engine needs to resume, update or delete a stack; JSON-serialisable. */
+export interface StoredStack extends StackResult {
+  /** The rendered HOT text the stack currently follows. */
+  readonly template: string;
+  /** The parameters as the caller gave them. */
+  readonly params: Record<string, unknown>;
+  readonly timeoutMins: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * Where stacks live. The heat-worker implements it over etcd; tests use the in-memory
+ * one. The engine writes after every resource so a crash leaves a record to resume from.
+ */
+export interface StackStore {
+  get(name: string): Promise<StoredStack | undefined>;
+  put(stack: StoredStack): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+/** A StackStore in a Map; copies on the way in and out like a real store would. */
+export class InMemoryStackStore implements StackStore {
+  private readonly stacks = new Map<string, StoredStack>();
+
+  async get(name: string): Promise<StoredStack | undefined> {
+    const stack = this.stacks.get(name);
+    return stack === undefined ? undefined : structuredClone(stack);
+  }
+
+  async put(stack: StoredStack): Promise<void> {
+    this.stacks.set(stack.name, structuredClone(stack));
+  }
+
+  async delete(name: string): Promise<void> {
+    this.stacks.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.stacks.keys()];
+  }
+}
