@@ -59,6 +59,11 @@ export interface ResourceChanged {
   markedForDeletion: boolean;
   /** Unix milliseconds when the api accepted the change. */
   acceptedAtMs: number;
+  /**
+   * True when the api removed the /config key after DELETE_COMPLETED: every owner then
+   * removes what it keeps for the resource from its own slice.
+   */
+  removed: boolean;
 }
 
 /** A resource referenced by a job parameter. */
@@ -164,7 +169,7 @@ export interface MonitoringChanged {
 }
 
 function createBaseResourceChanged(): ResourceChanged {
-  return { resourceType: "", resourceId: "", version: 0, markedForDeletion: false, acceptedAtMs: 0 };
+  return { resourceType: "", resourceId: "", version: 0, markedForDeletion: false, acceptedAtMs: 0, removed: false };
 }
 
 export const ResourceChanged: MessageFns<ResourceChanged> = {
@@ -183,6 +188,9 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     }
     if (message.acceptedAtMs !== 0) {
       writer.uint32(40).int64(message.acceptedAtMs);
+    }
+    if (message.removed !== false) {
+      writer.uint32(48).bool(message.removed);
     }
     return writer;
   },
@@ -240,6 +248,14 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
             message.acceptedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -275,6 +291,7 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
         : isSet(object.accepted_at_ms)
         ? globalThis.Number(object.accepted_at_ms)
         : 0,
+      removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false,
     };
   },
 
@@ -295,6 +312,9 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     if (message.acceptedAtMs !== 0) {
       obj.acceptedAtMs = Math.round(message.acceptedAtMs);
     }
+    if (message.removed !== false) {
+      obj.removed = message.removed;
+    }
     return obj;
   },
 
@@ -308,6 +328,7 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     message.version = object.version ?? 0;
     message.markedForDeletion = object.markedForDeletion ?? false;
     message.acceptedAtMs = object.acceptedAtMs ?? 0;
+    message.removed = object.removed ?? false;
     return message;
   },
 };

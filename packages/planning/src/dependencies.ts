@@ -8,9 +8,14 @@
  *    order (a guarantee of DESIGN.md §4).
  */
 import type { StoredJob } from '@esi/contracts';
-import type { PendingJobs } from './pending-jobs.js';
 
-export function crossDependencies(planned: StoredJob[], pending: PendingJobs): string[] {
+/** What planning needs to know of the jobs still pending in /jobs/all. */
+export interface PendingView {
+  all(): Iterable<{ job: StoredJob }>;
+  ofResource(type: string, id: string): { job: StoredJob }[];
+}
+
+export function crossDependencies(planned: StoredJob[], pending: PendingView): string[] {
   const first = planned[0];
   if (!first) return [];
   const deps = new Set<string>();
