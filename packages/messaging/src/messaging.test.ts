@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 const changed = (id: string, version = 1): Uint8Array =>
-  events.ResourceChanged.encode({ resourceType: 'port', resourceId: id, version, markedForDeletion: false, acceptedAtMs: 0 }).finish();
+  events.ResourceChanged.encode({ resourceType: 'port', resourceId: id, version, markedForDeletion: false, acceptedAtMs: 0, removed: false }).finish();
 
 describe('messaging against a real nats-server', () => {
   it('drops a republish with the same Nats-Msg-Id', async () => {
@@ -110,7 +110,7 @@ describe('messaging against a real nats-server', () => {
       { tracer: tracing.tracer, log, prefix: '' },
     );
     await m.js.publish('esi.config.ese_device.bad', new Uint8Array([0xff, 0xff, 0xff]));
-    await m.js.publish('esi.config.ese_device.good', events.ResourceChanged.encode({ resourceType: 'ese_device', resourceId: 'good', version: 1, markedForDeletion: false, acceptedAtMs: 0 }).finish());
+    await m.js.publish('esi.config.ese_device.good', events.ResourceChanged.encode({ resourceType: 'ese_device', resourceId: 'good', version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false }).finish());
     const deadline = Date.now() + 10_000;
     while (!handled.includes('good') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await consumer.stop();

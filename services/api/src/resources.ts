@@ -132,6 +132,7 @@ export class Resources {
           version: value.version,
           markedForDeletion: value.marked_for_deletion,
           acceptedAtMs: Date.now(),
+          removed: false,
         }).finish(),
         MSG_ID.config(type, id, value.version),
       );
