@@ -17,17 +17,41 @@ export const KEY_PREFIX = Object.freeze({
   monitoringTargets: '/esi-monitoring/targets/',
 });
 
-export const configKey = (plural: string, id: string): string => `${KEY_PREFIX.config}${plural}/${id}`;
+/**
+ * Collections that the original kept outside v2.0 (esi-reference §2: tenants live under
+ * `common/v1.0/tenants`). The catalog's resource-types.json says the same; a test keeps
+ * the two in step.
+ */
+export const NON_V2_COLLECTIONS: Readonly<Record<string, string>> = Object.freeze({
+  tenants: 'common/v1.0',
+  usage: 'common/v1.0',
+});
+
+/** `v2.0/<plural>`, or the collection's own version prefix. */
+export const collectionOf = (plural: string): string => `${NON_V2_COLLECTIONS[plural] ?? 'v2.0'}/${plural}`;
+
+export const configKey = (plural: string, id: string): string => `/config/${collectionOf(plural)}/${id}`;
+export const configCollectionPrefix = (plural: string): string => `/config/${collectionOf(plural)}/`;
 export const templateKey = (templateId: string): string => `${KEY_PREFIX.templates}${templateId}`;
 export const jobKey = (jobId: string): string => `${KEY_PREFIX.jobs}${jobId}`;
 export const heatStackKey = (plural: string, id: string): string => `${KEY_PREFIX.heatStacks}${plural}/${id}`;
 export const jobStateKey = (plural: string, id: string): string => `${KEY_PREFIX.jobState}${plural}/${id}`;
-export const stateKey = (plural: string, id: string): string => `${KEY_PREFIX.state}${plural}/${id}`;
+export const stateKey = (plural: string, id: string): string => `/state/${collectionOf(plural)}/${id}`;
 export const monitoringKey = (plural: string, id: string): string => `${KEY_PREFIX.monitoring}${plural}/${id}`;
 export const plannerJobMetaKey = (jobId: string): string => `${KEY_PREFIX.plannerJobMeta}${jobId}`;
 export const heatEngineStackKey = (stackName: string): string => `${KEY_PREFIX.heatEngineStacks}${stackName}`;
 export const monitoringTargetKey = (plural: string, id: string, item: string): string =>
   `${KEY_PREFIX.monitoringTargets}${plural}/${id}/${item}`;
+
+/** Splits a /config or /state key of any collection into plural and id. */
+export function parseCollectionKey(root: '/config/' | '/state/', key: string): { plural: string; id: string } | undefined {
+  if (!key.startsWith(root)) return undefined;
+  const parts = key.slice(root.length).split('/');
+  const id = parts.pop();
+  const plural = parts.pop();
+  if (!id || !plural || collectionOf(plural) !== [...parts, plural].join('/')) return undefined;
+  return { plural, id };
+}
 
 /** Splits `/<prefix>/<plural>/<id>` keys of a per-resource slice. */
 export function parseResourceKey(prefix: string, key: string): { plural: string; id: string } | undefined {

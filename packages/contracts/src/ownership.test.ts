@@ -54,3 +54,16 @@ describe('ownership registry', () => {
     expect(subjectPatternsOverlap('esi.*.a', 'esi.b.>')).toBe(true);
   });
 });
+
+describe('key layout', async () => {
+  const { configKey, stateKey, parseCollectionKey } = await import('./keys.js');
+  it('keeps tenants under common/v1.0 and everything else under v2.0', () => {
+    expect(configKey('tenants', 't1')).toBe('/config/common/v1.0/tenants/t1');
+    expect(stateKey('tenants', 't1')).toBe('/state/common/v1.0/tenants/t1');
+    expect(configKey('ports', 'p1')).toBe('/config/v2.0/ports/p1');
+    expect(parseCollectionKey('/config/', '/config/common/v1.0/tenants/t1')).toEqual({ plural: 'tenants', id: 't1' });
+    expect(parseCollectionKey('/config/', '/config/v2.0/ports/p1')).toEqual({ plural: 'ports', id: 'p1' });
+    expect(parseCollectionKey('/config/', '/config/v2.0/tenants/t1')).toBeUndefined();
+    expect(parseCollectionKey('/config/', '/config/v2.0/heat_templates/port')).toEqual({ plural: 'heat_templates', id: 'port' });
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  KEY_PREFIX,
+  configCollectionPrefix,
   MSG_ID,
   configKey,
   configSubject,
@@ -99,7 +99,7 @@ export class Resources {
 
   async list(type: string): Promise<ResourceView[]> {
     const rules = checkType(type, this.rulesOf);
-    const prefix = `${KEY_PREFIX.config}${rules.plural}/`;
+    const prefix = configCollectionPrefix(rules.plural);
     const all = await this.store.getPrefix(prefix);
     const out: ResourceView[] = [];
     for (const [key, raw] of all) out.push(await this.view(type, rules.plural, key.slice(prefix.length), JSON.parse(raw) as ConfigValue));
