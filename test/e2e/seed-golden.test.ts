@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleBuild } from '@esi/catalog';
 import { resourceClient, startStack, submitBuild, type Stack, type SubmittedResource } from '@esi/local-stack';
 import { EtcdRecorder, type RecordedEvent } from '../support/etcd-recorder.js';
-import { mask, parseStateMembers, sortParams, substitute, type Substitutions } from '../support/masking.js';
+import { mask, parseStateMembers, sortParams, substitute, type Substitutions } from '@esi/replay';
 import { readSeedCheckpoints, type SeedEntry } from '../support/seed-document.js';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { waitFor } from '../support/wait.js';

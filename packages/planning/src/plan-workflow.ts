@@ -29,6 +29,12 @@ export interface PlanInput {
   stateVersion: number | undefined;
   /** Version of the latest workflow planned, when there is one. */
   plannedVersion: number | undefined;
+  /**
+   * The body the previous workflow was planned from. The original planned the
+   * delete-monitoring job that opens a modify from it (the monitoring it removes is the
+   * old one), while resource_input carries the new body.
+   */
+  previousBody?: Record<string, unknown>;
   typeInfo: ResourceTypeInfo;
   relations: Relations;
   lookup: ResourceLookup;
@@ -81,6 +87,8 @@ export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
   try {
     for (const [i, s] of skeletons.entries()) {
       const template = templates.get(s.handler)!;
+      const removesOldMonitoring = action === 'modify' && s.action === 'delete' && input.previousBody !== undefined;
+      const jobCtx = removesOldMonitoring ? { ...ctx, body: input.previousBody! } : ctx;
       jobs.push({
         is_first: i === 0,
         resource_id: id,
@@ -88,7 +96,7 @@ export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
         job_name: jobName(type, id, version),
         dependency: [],
         version,
-        params: await paramsFor(action, template, ctx),
+        params: await paramsFor(action, template, jobCtx),
         resource_type: type,
         action: s.action,
         is_last: i === skeletons.length - 1,

@@ -16,10 +16,11 @@ await runService({
   name: 'planner',
   spec: {
     resyncIntervalMs: { env: 'ESI_RESYNC_INTERVAL_MS', default: 30_000, parse: parsers.int(500, 86_400_000) },
+    relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: parsers.string, doc: 'foreign-key table; default: the catalog’s' },
   },
   async start({ messaging, store, publisher, log, tracer, config }) {
     const types = loadResourceTypes();
-    const relations = loadRelations();
+    const relations = config.relationsFile ? loadRelations(config.relationsFile) : loadRelations();
     const pending = new PendingJobs();
     await pending.load(store);
     const reader = new ConfigReader(store, pluralOf);

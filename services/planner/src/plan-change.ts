@@ -40,6 +40,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps): Prom
     config,
     stateVersion: state?.version,
     plannedVersion: previous?.value.version,
+    previousBody: previous?.value.body,
     typeInfo: info,
     relations: deps.relations,
     lookup: deps.reader,
@@ -55,7 +56,9 @@ export async function planChange(type: string, id: string, deps: PlanDeps): Prom
   if (result.kind === 'skipped' || result.kind === 'failed') {
     const error = result.kind === 'failed' ? result.error : '';
     if (error) deps.log.warn({ resource, version: result.version, error }, 'change cannot be planned');
-    await writeRecord(deps.store, wfKey, previous?.modRevision, { version: result.version, action: result.action, jobs: [], ...(error ? { error } : {}) }, []);
+    const record: WorkflowRecord = { version: result.version, action: result.action, jobs: [], body: JSON.parse(config.body) as Record<string, unknown> };
+    if (error) record.error = error;
+    await writeRecord(deps.store, wfKey, previous?.modRevision, record, []);
     await deps.publisher.publish(
       skippedSubject(type, id),
       events.WorkflowSkipped.encode({
@@ -79,7 +82,12 @@ export async function planChange(type: string, id: string, deps: PlanDeps): Prom
     { put: jobKey(j.id), value: JSON.stringify(storedJobValue(j)) },
     { put: plannerJobMetaKey(j.id), value: JSON.stringify(metas[i]) },
   ]);
-  const record: WorkflowRecord = { version: result.version, action: result.action, jobs: result.jobs.map((j) => j.id) };
+  const record: WorkflowRecord = {
+    version: result.version,
+    action: result.action,
+    jobs: result.jobs.map((j) => j.id),
+    body: JSON.parse(config.body) as Record<string, unknown>,
+  };
   await writeRecord(deps.store, wfKey, previous?.modRevision, record, ops);
   result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));
   deps.log.info({ resource, version: result.version, action: result.action, jobs: record.jobs }, 'workflow planned');

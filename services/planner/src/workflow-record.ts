@@ -9,6 +9,8 @@ export interface WorkflowRecord {
   action: string;
   jobs: string[];
   error?: string;
+  /** The config body this workflow was planned from (the next modify needs it). */
+  body?: Record<string, unknown>;
 }
 
 export const WORKFLOW_PREFIX = '/esi-planner/workflows/';

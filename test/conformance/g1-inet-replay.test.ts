@@ -1,0 +1,63 @@
+/**
+ * Conformance: the whole recorded G1 internet-gateway build (requests 00–18) replayed
+ * through the gRPC API with the original G1 catalog and relations table reproduces every
+ * recorded job and state.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typeOfPlural } from '@esi/catalog';
+import { resourceClient, startStack, type Stack } from '@esi/local-stack';
+import { formatReport, replay, type ReplayReport } from '@esi/replay';
+import { SHARED_DIR } from '../support/seed-document.js';
+
+const REFERENCE = join(SHARED_DIR, 'reference');
+const SCENARIO_DIR = join(REFERENCE, 'scenarios/g1-inet');
+let stack: Stack;
+let report: ReplayReport;
+
+beforeAll(async () => {
+  stack = await startStack({
+    env: {
+      ESI_CATALOG_DIR: join(REFERENCE, 'templates/g1'),
+      ESI_RELATIONS_FILE: join(REFERENCE, 'relations.json'),
+      ESI_POLL_INTERVAL_MS: '500',
+    },
+  });
+  const files = readdirSync(SCENARIO_DIR)
+    .filter((f) => /^g1-inet__\d\d-.*\.json$/.test(f) && !f.includes('--only-'))
+    .sort()
+    .map((f) => join(SCENARIO_DIR, f));
+  const etcd = new Etcd3({ hosts: stack.etcdEndpoints });
+  const client = resourceClient(stack.apiAddr);
+  try {
+    report = await replay({ client, etcd, files, typeOfPlural, stateTimeoutMs: 20_000 });
+  } finally {
+    client.close();
+    etcd.close();
+  }
+  console.log(formatReport(report));
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('replay of the recorded G1 internet-gateway build', () => {
+  it('plans every recorded job, identical but for random suffixes', () => {
+    expect(report.jobs.expected).toBeGreaterThan(30);
+    expect(report.differences.filter((d) => d.includes(' job '))).toEqual([]);
+    expect(report.jobs.matched).toBe(report.jobs.expected);
+  });
+
+  it('reaches every recorded state with the recorded worker_state, version, error and state_monitoring', () => {
+    expect(report.states.expected).toBeGreaterThan(20);
+    expect(report.differences.filter((d) => d.includes(' state '))).toEqual([]);
+    expect(report.states.matched).toBe(report.states.expected);
+  });
+
+  it('no request was refused', () => {
+    expect(report.differences.filter((d) => d.includes('refused') || d.includes('no resource type'))).toEqual([]);
+  });
+});
