@@ -66,27 +66,28 @@ export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
 
   const templates = new Map<Handler, TemplateBody>();
   const missingTemplates: string[] = [];
-  try {
-    for (const handler of HANDLERS) {
-      const mapping = input.typeInfo.template_mappings?.[handler];
-      if (mapping === undefined) continue;
-      const templateId = await resolveTemplateId(mapping, ctx);
-      if (templateId === null) continue;
-      const template = await input.getTemplate(templateId);
-      if (template) templates.set(handler, template);
-      else missingTemplates.push(templateId);
+  for (const handler of HANDLERS) {
+    const mapping = input.typeInfo.template_mappings?.[handler];
+    if (mapping === undefined) continue;
+    let templateId: string | null;
+    try {
+      templateId = await resolveTemplateId(mapping, ctx);
+    } catch (err) {
+      if (err instanceof MappingError) return { kind: 'failed', action, version, error: `template mapping of ${type} for ${handler}: ${err.message}` };
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof MappingError) return { kind: 'failed', action, version, error: err.message };
-    throw err;
+    if (templateId === null) continue;
+    const template = await input.getTemplate(templateId);
+    if (template) templates.set(handler, template);
+    else missingTemplates.push(templateId);
   }
   if (templates.size === 0) return { kind: 'skipped', action, version, missingTemplates };
 
   const skeletons = workflowJobs(action, new Set(templates.keys()));
   const jobs: StoredJob[] = [];
-  try {
-    for (const [i, s] of skeletons.entries()) {
-      const template = templates.get(s.handler)!;
+  for (const [i, s] of skeletons.entries()) {
+    const template = templates.get(s.handler)!;
+    try {
       const removesOldMonitoring = action === 'modify' && s.action === 'delete' && input.previousBody !== undefined;
       const jobCtx = removesOldMonitoring ? { ...ctx, body: input.previousBody! } : ctx;
       jobs.push({
@@ -104,10 +105,10 @@ export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
         id: jobId(s.action, s.handler, type, id, version, input.suffix?.()),
         resource_input: body,
       });
+    } catch (err) {
+      if (err instanceof MappingError) return { kind: 'failed', action, version, error: `template ${template.id}: ${err.message}` };
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof MappingError) return { kind: 'failed', action, version, error: err.message };
-    throw err;
   }
   for (const [i, s] of skeletons.entries()) jobs[i]!.dependency = s.after.map((k) => jobs[k]!.id);
   jobs[0]!.dependency = [...crossDependencies(jobs, input.pending), ...jobs[0]!.dependency];

@@ -53,3 +53,12 @@ describe('renderTemplate', () => {
     expect((caught as TemplateRenderError).cause).toBeDefined();
   });
 });
+
+describe('the match filter of the original', () => {
+  it('matches at the start, like Python re.match', async () => {
+    const { renderTemplate } = await import('./render.js');
+    expect(renderTemplate("{% if owner | match('compute') %}yes{% else %}no{% endif %}", { owner: 'compute:nova' })).toBe('yes');
+    expect(renderTemplate("{% if owner | match('compute') %}yes{% else %}no{% endif %}", { owner: 'network:compute' })).toBe('no');
+    expect(renderTemplate("{% if owner | match('compute') %}yes{% else %}no{% endif %}", {})).toBe('no');
+  });
+});

@@ -11,6 +11,17 @@ const environment = new nunjucks.Environment(null, {
   lstripBlocks: false,
 });
 
+// The original registered a `match` filter (G1 port_monitoring: `device_owner |
+// match('compute')`): Python re.match, i.e. a regular expression anchored at the start.
+environment.addFilter('match', (value: unknown, pattern: unknown) => {
+  if (value === undefined || value === null) return false;
+  try {
+    return new RegExp(`^(?:${String(pattern)})`).test(String(value));
+  } catch {
+    return false;
+  }
+});
+
 /**
  * Render a catalog `template_file` the way the original heat_worker's Jinja2 did, with
  * the `jinja_*` params as context.

@@ -1,79 +1,22 @@
 /** planner: turns resource changes into job DAGs and releases jobs as others finish. */
-import { STREAMS, events } from '@esi/contracts';
 import { parsers } from '@esi/config';
-import { loadRelations, loadResourceTypes, pluralOf, typeOfPlural } from '@esi/catalog';
-import { startConsumer } from '@esi/messaging';
-import { runService, stopAll } from '@esi/service-runtime';
-import { ConfigReader } from './config-reader.js';
-import { dispatchReady } from './dispatch.js';
-import { finishJob } from './handle-result.js';
-import { PendingJobs } from './pending-jobs.js';
-import { planChange, type PlanDeps } from './plan-change.js';
-import { findUnplanned } from './resync.js';
-import { SerialQueue } from './serial-queue.js';
+import { runService } from '@esi/service-runtime';
+import { runActivePlanner, type PlannerConfig } from './active-planner.js';
+import { campaignForLeadership } from './leadership.js';
 
-await runService({
+await runService<PlannerConfig>({
   name: 'planner',
   spec: {
     resyncIntervalMs: { env: 'ESI_RESYNC_INTERVAL_MS', default: 30_000, parse: parsers.int(500, 86_400_000) },
+    leaseTtlSeconds: {
+      env: 'ESI_PLANNER_LEASE_TTL_S',
+      default: 3,
+      parse: parsers.int(1, 60),
+      doc: 'leader lease; a standby takes over this long after the leader dies',
+    },
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: parsers.string, doc: 'foreign-key table; default: the catalog’s' },
   },
-  async start({ messaging, store, publisher, log, tracer, config }) {
-    const types = loadResourceTypes();
-    const relations = config.relationsFile ? loadRelations(config.relationsFile) : loadRelations();
-    const pending = new PendingJobs();
-    await pending.load(store);
-    const reader = new ConfigReader(store, pluralOf);
-    const queue = new SerialQueue();
-    const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t] };
-    const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf };
-
-    const resync = async (): Promise<void> => {
-      for (const u of await findUnplanned(store)) {
-        const type = typeOfPlural(u.plural);
-        if (type) await planChange(type, u.id, planDeps);
-      }
-      await dispatchReady(dispatchDeps);
-    };
-    await queue.run(resync);
-    const timer = setInterval(() => {
-      queue.run(resync).catch((err) => log.warn({ err }, 'resync failed'));
-    }, config.resyncIntervalMs);
-
-    const consumerDeps = { tracer, log, prefix: config.streamPrefix };
-    const changes = await startConsumer(
-      messaging,
-      {
-        stream: STREAMS.config,
-        durable: 'planner_config',
-        filterSubject: 'esi.config.>',
-        decode: (d) => events.ResourceChanged.decode(d),
-        handle: (m) =>
-          queue.run(async () => {
-            await planChange(m.resourceType, m.resourceId, planDeps);
-            await dispatchReady(dispatchDeps);
-          }),
-        spanName: 'process esi.config',
-      },
-      consumerDeps,
-    );
-    const results = await startConsumer(
-      messaging,
-      {
-        stream: STREAMS.results,
-        durable: 'planner_results',
-        filterSubject: 'esi.result.>',
-        decode: (d) => events.JobResult.decode(d),
-        handle: (r) =>
-          queue.run(async () => {
-            await finishJob(r, { store, pending, log });
-            await dispatchReady(dispatchDeps);
-          }),
-        spanName: 'process esi.result',
-      },
-      consumerDeps,
-    );
-    log.info({ pending: pending.size }, 'pending jobs loaded');
-    return stopAll(changes.stop, results.stop, async () => clearInterval(timer));
+  async start(deps) {
+    return campaignForLeadership(deps.store.client, deps.config.leaseTtlSeconds, deps.log, () => runActivePlanner(deps));
   },
 });

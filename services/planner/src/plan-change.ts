@@ -12,6 +12,8 @@ import type { OwnedStore, WriteOp } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
 import type { JobMeta, PendingJobs } from './pending-jobs.js';
+import { liveDependents } from './dependents.js';
+import { supersedeOlderWork } from './supersede.js';
 import { workflowKey, type WorkflowRecord } from './workflow-record.js';
 
 export interface PlanDeps {
@@ -22,9 +24,10 @@ export interface PlanDeps {
   log: Logger;
   relations: Relations;
   typeInfo: (type: string) => ResourceTypeInfo | undefined;
+  typeOfPlural: (plural: string) => string | undefined;
 }
 
-export type PlanOutcome = 'planned' | 'skipped' | 'failed' | 'up-to-date' | 'gone';
+export type PlanOutcome = 'planned' | 'skipped' | 'failed' | 'up-to-date' | 'gone' | 'waiting';
 
 export async function planChange(type: string, id: string, deps: PlanDeps): Promise<PlanOutcome> {
   const info = deps.typeInfo(type);
@@ -33,13 +36,28 @@ export async function planChange(type: string, id: string, deps: PlanDeps): Prom
   const state = (await deps.store.getJson<StateValue>(stateKey(info.plural, id)))?.value;
   const wfKey = workflowKey(info.plural, id);
   const previous = await deps.store.getJson<WorkflowRecord>(wfKey);
+  const resource = `${type}:${id}`;
+
+  if (config.marked_for_deletion && (previous?.value.version ?? 0) < config.version) {
+    const dependents = await liveDependents(deps.store, deps.relations, deps.typeOfPlural, type, id);
+    if (dependents.length > 0) {
+      const waiting = { version: config.version, for: dependents };
+      if (JSON.stringify(previous?.value.waiting) !== JSON.stringify(waiting)) {
+        const record: WorkflowRecord = previous ? { ...previous.value, waiting } : { version: 0, action: 'none', jobs: [], waiting };
+        await writeRecord(deps.store, wfKey, previous?.modRevision, record, []);
+        deps.log.info({ resource, dependents }, 'delete waits for dependent resources to be deleted first');
+      }
+      return 'waiting';
+    }
+  }
+  await supersedeOlderWork(type, id, config.version, deps);
 
   const result = await planWorkflow({
     type,
     id,
     config,
     stateVersion: state?.version,
-    plannedVersion: previous?.value.version,
+    plannedVersion: previous && previous.value.action !== 'none' ? previous.value.version : undefined,
     previousBody: previous?.value.body,
     typeInfo: info,
     relations: deps.relations,
@@ -51,8 +69,6 @@ export async function planChange(type: string, id: string, deps: PlanDeps): Prom
   if (result.kind !== 'failed' && result.missingTemplates.length > 0) {
     deps.log.warn({ type, id, templates: result.missingTemplates }, 'templates not in catalog; their handlers are skipped');
   }
-  const resource = `${type}:${id}`;
-
   if (result.kind === 'skipped' || result.kind === 'failed') {
     const error = result.kind === 'failed' ? result.error : '';
     if (error) deps.log.warn({ resource, version: result.version, error }, 'change cannot be planned');

@@ -24,7 +24,8 @@ export async function findUnplanned(store: OwnedStore): Promise<Unplanned[]> {
     const state = states.get(stateKey(parsed.plural, parsed.id));
     if (state && (JSON.parse(state) as StateValue).version >= version) continue;
     const record = records.get(`${WORKFLOW_PREFIX}${parsed.plural}/${parsed.id}`);
-    if (record && (JSON.parse(record) as WorkflowRecord).version >= version) continue;
+    const planned = record ? (JSON.parse(record) as WorkflowRecord) : undefined;
+    if (planned && planned.version >= version && !planned.waiting) continue;
     out.push(parsed);
   }
   return out;

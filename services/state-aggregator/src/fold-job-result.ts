@@ -43,7 +43,10 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
 
   const failed = result.outcome === events.JobOutcome.JOB_OUTCOME_FAILED && job.onFailure !== 'ignore';
   const existing = await deps.store.getJson<JobState>(jsKey);
-  const merged: JobState = { ...(existing?.value ?? {}), ...(result.result ?? {}) };
+  // The first job of a workflow starts a fresh job_state (the original set it to {}),
+  // so members left by a superseded or failed workflow never leak into this one.
+  const base = job.isFirst ? {} : (existing?.value ?? {});
+  const merged: JobState = { ...base, ...(result.result ?? {}) };
 
   if (!job.isLast && !failed) {
     const ok = await deps.store.txn(

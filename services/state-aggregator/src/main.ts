@@ -4,6 +4,7 @@ import { loadResourceTypes, pluralOf } from '@esi/catalog';
 import { startConsumer } from '@esi/messaging';
 import { runService, stopAll } from '@esi/service-runtime';
 import { foldJobResult } from './fold-job-result.js';
+import { forgetRemoved } from './forget-removed.js';
 import { recordSkipped } from './record-skipped.js';
 
 await runService({
@@ -38,6 +39,18 @@ await runService({
       },
       consumerDeps,
     );
-    return stopAll(results.stop, skipped.stop);
+    const removed = await startConsumer(
+      messaging,
+      {
+        stream: STREAMS.config,
+        durable: 'state_aggregator_config',
+        filterSubject: 'esi.config.>',
+        decode: (d) => events.ResourceChanged.decode(d),
+        handle: (m) => forgetRemoved(m, deps),
+        spanName: 'process esi.config',
+      },
+      consumerDeps,
+    );
+    return stopAll(results.stop, skipped.stop, removed.stop);
   },
 });

@@ -1,23 +1,33 @@
-/** A change that needs no job (non-workable resource) settles as READ_COMPLETE at once. */
+/**
+ * A change that runs no job settles at once: READ_COMPLETE for a non-workable resource
+ * (DELETE_COMPLETED when it is being deleted), <ACTION>_FAILED with the planner's error
+ * when the change could not be planned.
+ */
 import { MSG_ID, stateKey, stateSubject, events, type StateValue } from '@esi/contracts';
 import type { FoldDeps } from './fold-job-result.js';
-import { READ_COMPLETE, stateValue } from './state-value.js';
+import { READ_COMPLETE, stateValue, workerStateFor } from './state-value.js';
 
 export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps): Promise<void> {
   const key = stateKey(deps.pluralOf(msg.resourceType), msg.resourceId);
   const current = await deps.store.getJson<StateValue>(key);
   if (current && current.value.version >= msg.version) return;
-  await deps.store.putJson(key, stateValue({}, READ_COMPLETE, msg.version));
+  const workerState = msg.error
+    ? workerStateFor(msg.action || 'create', true)
+    : msg.action === 'delete'
+      ? workerStateFor('delete', false)
+      : READ_COMPLETE;
+  const value = stateValue({}, workerState, msg.version, msg.error);
+  await deps.store.putJson(key, value);
   await deps.publisher.publish(
     stateSubject(msg.resourceType, msg.resourceId),
     events.StateChanged.encode({
       resourceType: msg.resourceType,
       resourceId: msg.resourceId,
       version: msg.version,
-      workerState: READ_COMPLETE,
-      error: '',
+      workerState,
+      error: value.error,
       changedAtMs: Date.now(),
     }).finish(),
-    MSG_ID.state(msg.resourceType, msg.resourceId, msg.version, READ_COMPLETE),
+    MSG_ID.state(msg.resourceType, msg.resourceId, msg.version, workerState),
   );
 }

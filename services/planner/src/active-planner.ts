@@ -1,0 +1,89 @@
+/**
+ * What the active planner runs: load pending jobs, resync, then consume changes and
+ * results, one handler at a time (serial-queue.ts).
+ */
+import { STREAMS, events } from '@esi/contracts';
+import { loadRelations, loadResourceTypes, pluralOf, typeOfPlural } from '@esi/catalog';
+import { startConsumer } from '@esi/messaging';
+import { stopAll, type ServiceDeps, type Stop } from '@esi/service-runtime';
+import { ConfigReader } from './config-reader.js';
+import { dispatchReady } from './dispatch.js';
+import { finishJob } from './handle-result.js';
+import { forgetResource, waitingDeletes } from './handle-removed.js';
+import { PendingJobs } from './pending-jobs.js';
+import { planChange, type PlanDeps } from './plan-change.js';
+import { findUnplanned } from './resync.js';
+import { SerialQueue } from './serial-queue.js';
+
+export interface PlannerConfig {
+  resyncIntervalMs: number;
+  leaseTtlSeconds: number;
+  relationsFile: string;
+}
+
+export async function runActivePlanner({ messaging, store, publisher, log, tracer, config }: ServiceDeps<PlannerConfig>): Promise<Stop> {
+  const types = loadResourceTypes();
+  const relations = config.relationsFile ? loadRelations(config.relationsFile) : loadRelations();
+  const pending = new PendingJobs();
+  await pending.load(store);
+  const reader = new ConfigReader(store, pluralOf);
+  const queue = new SerialQueue();
+  const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural };
+  const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf };
+
+  const resync = async (): Promise<void> => {
+    for (const u of await findUnplanned(store)) {
+      const type = typeOfPlural(u.plural);
+      if (type) await planChange(type, u.id, planDeps);
+    }
+    await dispatchReady(dispatchDeps);
+  };
+  await queue.run(resync);
+  const timer = setInterval(() => {
+    queue.run(resync).catch((err) => log.warn({ err }, 'resync failed'));
+  }, config.resyncIntervalMs);
+
+  const consumerDeps = { tracer, log, prefix: config.streamPrefix };
+  const changes = await startConsumer(
+    messaging,
+    {
+      stream: STREAMS.config,
+      durable: 'planner_config',
+      filterSubject: 'esi.config.>',
+      decode: (d) => events.ResourceChanged.decode(d),
+      handle: (m) =>
+        queue.run(async () => {
+          if (m.removed) {
+            await forgetResource(store, pluralOf(m.resourceType), m.resourceId);
+            for (const w of await waitingDeletes(store)) {
+              const type = typeOfPlural(w.plural);
+              if (type) await planChange(type, w.id, planDeps);
+            }
+          } else {
+            await planChange(m.resourceType, m.resourceId, planDeps);
+          }
+          await dispatchReady(dispatchDeps);
+        }),
+      spanName: 'process esi.config',
+    },
+    consumerDeps,
+  );
+  const results = await startConsumer(
+    messaging,
+    {
+      stream: STREAMS.results,
+      durable: 'planner_results',
+      filterSubject: 'esi.result.>',
+      decode: (d) => events.JobResult.decode(d),
+      handle: (r) =>
+        queue.run(async () => {
+          await finishJob(r, { store, pending, log });
+          await dispatchReady(dispatchDeps);
+        }),
+      spanName: 'process esi.result',
+    },
+    consumerDeps,
+  );
+  log.info({ pending: pending.size }, 'pending jobs loaded');
+  return stopAll(changes.stop, results.stop, async () => clearInterval(timer));
+}

@@ -1,0 +1,32 @@
+/**
+ * Live resources that reference a resource through a foreign key (relations table).
+ * A delete waits until they are gone: dependents are deleted first (new behaviour; the
+ * original never deleted in G1).
+ */
+import { parseCollectionKey, type ConfigValue } from '@esi/contracts';
+import type { Relations } from '@esi/mapping';
+import type { OwnedStore } from '@esi/store';
+
+export async function liveDependents(
+  store: OwnedStore,
+  relations: Relations,
+  typeOfPlural: (plural: string) => string | undefined,
+  type: string,
+  id: string,
+): Promise<string[]> {
+  const configs = await store.getPrefix('/config/');
+  const out: string[] = [];
+  for (const [key, raw] of configs) {
+    const parsed = parseCollectionKey('/config/', key);
+    if (!parsed || parsed.plural === 'heat_templates') continue;
+    const otherType = typeOfPlural(parsed.plural);
+    if (!otherType || (otherType === type && parsed.id === id)) continue;
+    const fks = Object.entries(relations[otherType] ?? {}).filter(([, target]) => target === type);
+    if (fks.length === 0) continue;
+    const body = JSON.parse((JSON.parse(raw) as ConfigValue).body) as Record<string, unknown>;
+    if (fks.some(([fk]) => body[fk] === id || (Array.isArray(body[fk]) && (body[fk] as unknown[]).includes(id)))) {
+      out.push(`${otherType}:${parsed.id}`);
+    }
+  }
+  return out;
+}
