@@ -24,23 +24,23 @@ export const OWNERSHIP: Readonly<Record<ServiceName, Ownership>> = Object.freeze
   api: {
     // /config/v2.0/<plural>/<id> and /config/v2.0/heat_templates/<tid>, plus tenants.
     etcdPrefixes: ['/config/'],
-    publishes: ['esi.config.>'],
+    publishes: ['esi.config.>', 'esi.dead.api.>'],
   },
   planner: {
     etcdPrefixes: ['/jobs/', '/esi-planner/'],
-    publishes: ['esi.work.>', 'esi.skipped.>'],
+    publishes: ['esi.work.>', 'esi.skipped.>', 'esi.dead.planner.>'],
   },
   'heat-worker': {
     etcdPrefixes: ['/esi-worker/heat_stacks/', '/esi-heat-engine/'],
-    publishes: ['esi.result.heat_worker.>'],
+    publishes: ['esi.result.heat_worker.>', 'esi.dead.heat-worker.>'],
   },
   'monitoring-worker': {
     etcdPrefixes: ['/monitoring/', '/esi-monitoring/'],
-    publishes: ['esi.result.monitoring_worker.>', 'esi.monitoring.>'],
+    publishes: ['esi.result.monitoring_worker.>', 'esi.monitoring.>', 'esi.dead.monitoring-worker.>'],
   },
   'state-aggregator': {
     etcdPrefixes: ['/esi-worker/job_state/', '/state/'],
-    publishes: ['esi.state.>'],
+    publishes: ['esi.state.>', 'esi.dead.state-aggregator.>'],
   },
 });
 

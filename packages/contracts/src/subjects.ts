@@ -7,6 +7,8 @@ export const STREAMS = Object.freeze({
   work: { name: 'ESI_WORK', subjects: ['esi.work.>'], retention: 'workqueue' as const },
   results: { name: 'ESI_RESULTS', subjects: ['esi.result.>', 'esi.skipped.>'], retention: 'limits' as const },
   state: { name: 'ESI_STATE', subjects: ['esi.state.>', 'esi.monitoring.>'], retention: 'limits' as const },
+  /** Parked messages: undecodable, or failing after every retry; kept with the reason. */
+  dead: { name: 'ESI_DEAD', subjects: ['esi.dead.>'], retention: 'limits' as const },
 });
 
 export type StreamSpec = (typeof STREAMS)[keyof typeof STREAMS];
@@ -17,6 +19,8 @@ export const resultSubject = (handler: string, type: string, id: string): string
   `esi.result.${handler}.${type}.${id}`;
 export const skippedSubject = (type: string, id: string): string => `esi.skipped.${type}.${id}`;
 export const stateSubject = (type: string, id: string): string => `esi.state.${type}.${id}`;
+/** Where a service parks a message it could not handle, keeping the original subject. */
+export const deadSubject = (service: string, originalSubject: string): string => `esi.dead.${service}.${originalSubject}`;
 export const monitoringSubject = (type: string, id: string): string => `esi.monitoring.${type}.${id}`;
 
 /** Deterministic message ids: a republish after a crash is dropped by JetStream. */

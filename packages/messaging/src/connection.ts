@@ -1,7 +1,10 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { SERVICE_NAMES, type ServiceName } from '@esi/contracts';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 
 export interface Messaging {
+  /** The service this connection belongs to (it parks messages under its own name). */
+  service: ServiceName | undefined;
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
@@ -11,5 +14,7 @@ export interface Messaging {
 export async function connectMessaging(servers: string[], name: string): Promise<Messaging> {
   const nc = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
   const jsm = await jetstreamManager(nc);
-  return { nc, js: jetstream(nc), jsm };
+  // Tools and tests connect under other names; only services may park messages.
+  const service = (SERVICE_NAMES as readonly string[]).includes(name) ? (name as ServiceName) : undefined;
+  return { service, nc, js: jetstream(nc), jsm };
 }

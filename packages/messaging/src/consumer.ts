@@ -8,9 +8,10 @@ import type { Logger } from '@esi/telemetry';
 import type { Messaging } from './connection.js';
 import { backoffMs } from './backoff.js';
 import { isRetryable } from './errors.js';
+import { Publisher } from './publisher.js';
 import { prefixedSubject, streamName } from './streams.js';
 import { extractTraceContext } from './trace-headers.js';
-import type { StreamSpec } from '@esi/contracts';
+import { deadSubject, type StreamSpec } from '@esi/contracts';
 
 export interface MessageMeta {
   subject: string;
@@ -32,6 +33,13 @@ export interface ConsumerSpec<T> {
   ackWaitSeconds?: number;
   /** Span name; defaults to "process <filter>". */
   spanName?: string;
+  /** Deliveries of a message that keeps failing before it is parked (default 6). */
+  maxDeliveries?: number;
+  /**
+   * Called after a message was parked, with the decoded message when it could be
+   * decoded: workers use it to fail the job so the resource's state shows the reason.
+   */
+  onParked?: (msg: T | undefined, reason: string, meta: MessageMeta) => Promise<void>;
 }
 
 export interface RunningConsumer {
@@ -65,6 +73,36 @@ export async function startConsumer<T>(
   const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 8) });
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  const maxDeliveries = spec.maxDeliveries ?? 6;
+  const deadLetters = m.service ? new Publisher(m.js, m.service, deps.tracer, deps.prefix) : undefined;
+
+  /**
+   * Moves a message to the dead-letter stream with its reason, then terminates it so it
+   * never blocks its stream. If parking itself fails the message is nak'ed and parking
+   * is tried again on the next delivery.
+   */
+  const park = async (msg: JsMsg, decoded: T | undefined, reason: string): Promise<void> => {
+    const meta: MessageMeta = { subject: msg.subject, deliveryCount: msg.info.deliveryCount, streamSequence: msg.info.streamSequence };
+    try {
+      const original = deps.prefix ? msg.subject.slice(deps.prefix.length + 1) : msg.subject;
+      if (deadLetters && m.service) await deadLetters.publish(deadSubject(m.service, original), msg.data, `dead:${stream}:${msg.info.streamSequence}`, {
+        'Esi-Dead-Reason': reason.slice(0, 1000),
+        'Esi-Original-Subject': original,
+        'Esi-Original-Stream': stream,
+        'Esi-Original-Sequence': String(msg.info.streamSequence),
+        'Esi-Deliveries': String(msg.info.deliveryCount),
+      });
+      if (spec.onParked) await spec.onParked(decoded, reason, meta);
+    } catch (err) {
+      deps.log.error({ err, subject: msg.subject }, 'parking failed; will try again');
+      msg.nak(backoffMs(msg.info.deliveryCount));
+      return;
+    }
+    deps.log.error({ subject: msg.subject, seq: msg.info.streamSequence, reason }, 'message parked in the dead-letter stream');
+    // No reason on +TERM: nats-server 2.9 ignores a term that carries one and keeps the
+    // message pending (found by messaging.test.ts); the reason is in the parked copy.
+    msg.term();
+  };
 
   const handleOne = async (msg: JsMsg): Promise<void> => {
     const parent = extractTraceContext(msg.headers);
@@ -87,12 +125,9 @@ export async function startConsumer<T>(
       try {
         decoded = spec.decode(msg.data);
       } catch (err) {
-        // A message that cannot be decoded never becomes decodable: drop it, loudly.
-        deps.log.error({ err, subject: msg.subject, seq: msg.seq }, 'undecodable message terminated');
+        // A message that cannot be decoded never becomes decodable: park it at once.
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'undecodable' });
-        // No reason on +TERM: nats-server 2.9 ignores a term that carries one and keeps
-        // the message pending (found by messaging.test.ts); the reason is in the log.
-        msg.term();
+        await park(msg, undefined, `undecodable: ${(err as Error).message}`);
         span.end();
         return;
       }
@@ -106,13 +141,14 @@ export async function startConsumer<T>(
       } catch (err) {
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-        if (isRetryable(err)) {
+        const reason = (err as Error).message;
+        if (isRetryable(err) && msg.info.deliveryCount < maxDeliveries) {
           const delay = backoffMs(msg.info.deliveryCount);
           deps.log.warn({ err, subject: msg.subject, delivery: msg.info.deliveryCount, delay }, 'handler failed; will retry');
           msg.nak(delay);
         } else {
-          deps.log.error({ err, subject: msg.subject }, 'handler failed permanently; message terminated');
-          msg.term();
+          const why = isRetryable(err) ? `failed ${msg.info.deliveryCount} times; last error: ${reason}` : reason;
+          await park(msg, decoded, why);
         }
       } finally {
         span.end();

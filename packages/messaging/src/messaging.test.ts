@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 const changed = (id: string, version = 1): Uint8Array =>
-  events.ResourceChanged.encode({ resourceType: 'port', resourceId: id, version, markedForDeletion: false, acceptedAtMs: 0, removed: false }).finish();
+  events.ResourceChanged.encode({ resourceType: 'port', resourceId: id, version, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish();
 
 describe('messaging against a real nats-server', () => {
   it('drops a republish with the same Nats-Msg-Id', async () => {
@@ -110,10 +110,54 @@ describe('messaging against a real nats-server', () => {
       { tracer: tracing.tracer, log, prefix: '' },
     );
     await m.js.publish('esi.config.ese_device.bad', new Uint8Array([0xff, 0xff, 0xff]));
-    await m.js.publish('esi.config.ese_device.good', events.ResourceChanged.encode({ resourceType: 'ese_device', resourceId: 'good', version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false }).finish());
+    await m.js.publish('esi.config.ese_device.good', events.ResourceChanged.encode({ resourceType: 'ese_device', resourceId: 'good', version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish());
     const deadline = Date.now() + 10_000;
     while (!handled.includes('good') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await consumer.stop();
     expect(handled).toEqual(['good']);
+  });
+});
+
+describe('dead letters', () => {
+  it('parks an undecodable message and one that keeps failing, with the reason, and the stream flows on', async () => {
+    const svc = await connectMessaging([nats.url], 'planner');
+    const handled: string[] = [];
+    const parked: { id: string | undefined; reason: string }[] = [];
+    const consumer = await startConsumer(
+      svc,
+      {
+        stream: STREAMS.config,
+        durable: 'dead_letter_test',
+        filterSubject: 'esi.config.subnet.*',
+        decode: (d) => events.ResourceChanged.decode(d),
+        handle: async (msg) => {
+          if (msg.resourceId === 'flaky') throw new RetryableError('backend down');
+          handled.push(msg.resourceId);
+        },
+        maxDeliveries: 3,
+        onParked: async (msg, reason) => void parked.push({ id: msg?.resourceId, reason }),
+      },
+      { tracer: tracing.tracer, log, prefix: '' },
+    );
+    const enc = (id: string): Uint8Array =>
+      events.ResourceChanged.encode({ resourceType: 'subnet', resourceId: id, version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish();
+    await svc.js.publish('esi.config.subnet.garbage', new Uint8Array([0xff, 0x01]));
+    await svc.js.publish('esi.config.subnet.flaky', enc('flaky'));
+    await svc.js.publish('esi.config.subnet.fine', enc('fine'));
+    const deadline = Date.now() + 20_000;
+    while ((parked.length < 2 || !handled.includes('fine')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await consumer.stop();
+
+    expect(handled).toEqual(['fine']);
+    expect(parked.map((p) => p.id).sort()).toEqual(['flaky', undefined].sort());
+    expect(parked.find((p) => p.id === 'flaky')!.reason).toMatch(/failed 3 times; last error: backend down/);
+
+    const dead = await svc.jsm.streams.info(STREAMS.dead.name);
+    expect(dead.state.messages).toBe(2);
+    const first = await svc.jsm.streams.getMessage(STREAMS.dead.name, { seq: dead.state.first_seq });
+    expect(first.subject).toBe('esi.dead.planner.esi.config.subnet.garbage');
+    expect(first.header.get('Esi-Dead-Reason')).toMatch(/^undecodable/);
+    expect(first.header.get('Esi-Original-Subject')).toBe('esi.config.subnet.garbage');
+    await svc.nc.close();
   });
 });

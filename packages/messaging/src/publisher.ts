@@ -22,7 +22,7 @@ export class Publisher {
     private readonly prefix = '',
   ) {}
 
-  async publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
+  async publish(subject: string, data: Uint8Array, msgId: string, extraHeaders: Record<string, string> = {}): Promise<PublishResult> {
     if (!mayPublish(this.service, subject)) throw new PublishNotAllowedError(this.service, subject);
     const wire = prefixedSubject(subject, this.prefix);
     const span = this.tracer.startSpan(`send ${subject.split('.').slice(0, 3).join('.')}`, {
@@ -36,6 +36,7 @@ export class Publisher {
     });
     try {
       const headers = injectTraceContext(trace.setSpan(context.active(), span));
+      for (const [k, v] of Object.entries(extraHeaders)) headers.set(k, v);
       const ack = await this.js.publish(wire, data, { msgID: msgId, headers });
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {

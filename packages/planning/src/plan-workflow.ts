@@ -40,6 +40,8 @@ export interface PlanInput {
   lookup: ResourceLookup;
   getTemplate(templateId: string): Promise<TemplateBody | undefined>;
   pending: PendingView;
+  /** Plan this action whatever the versions say (a retry of a failed workflow). */
+  forceAction?: Action;
   /** Job-id suffixes; random unless a caller (a test, a dry run) fixes them. */
   suffix?: () => string;
 }
@@ -53,11 +55,15 @@ export type PlanResult =
 export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
   const { type, id, config } = input;
   const version = config.version;
-  if (input.stateVersion !== undefined && input.stateVersion >= version) return { kind: 'up-to-date' };
-  if (input.plannedVersion !== undefined && input.plannedVersion >= version) return { kind: 'up-to-date' };
+  if (!input.forceAction) {
+    if (input.stateVersion !== undefined && input.stateVersion >= version) return { kind: 'up-to-date' };
+    if (input.plannedVersion !== undefined && input.plannedVersion >= version) return { kind: 'up-to-date' };
+  }
 
   const body = JSON.parse(config.body) as Record<string, unknown>;
-  const action: Action = config.marked_for_deletion
+  const action: Action = input.forceAction
+    ? input.forceAction
+    : config.marked_for_deletion
     ? 'delete'
     : input.stateVersion !== undefined || input.plannedVersion !== undefined
       ? 'modify'

@@ -7,7 +7,7 @@ import { context, propagation } from '@opentelemetry/api';
 import { MSG_ID, jobKey, plannerJobMetaKey, skippedSubject, stateKey, storedJobValue, events, type StateValue } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import type { Publisher } from '@esi/messaging';
-import { planWorkflow, type ResourceTypeInfo } from '@esi/planning';
+import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning';
 import type { OwnedStore, WriteOp } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
@@ -29,7 +29,12 @@ export interface PlanDeps {
 
 export type PlanOutcome = 'planned' | 'skipped' | 'failed' | 'up-to-date' | 'gone' | 'waiting';
 
-export async function planChange(type: string, id: string, deps: PlanDeps): Promise<PlanOutcome> {
+export interface PlanOptions {
+  /** Run the failed workflow of the current version again (a client asked to retry). */
+  retry?: boolean;
+}
+
+export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
   const info = deps.typeInfo(type);
   const config = await deps.reader.getConfig(type, id);
   if (!config || !info) return 'gone';
@@ -52,7 +57,21 @@ export async function planChange(type: string, id: string, deps: PlanDeps): Prom
   }
   await supersedeOlderWork(type, id, config.version, deps);
 
+  let forceAction: Action | undefined;
+  if (opts.retry) {
+    const failed = state?.version === config.version && /_FAILED$/.test(state.state.worker_state ?? '');
+    const lastAction = previous?.value.action;
+    if (!failed || !lastAction || !['create', 'modify', 'delete'].includes(lastAction)) {
+      deps.log.info({ resource, state: state?.state.worker_state }, 'retry ignored: the current version has not failed');
+      return 'up-to-date';
+    }
+    if (deps.pending.ofResource(type, id).length > 0) return 'up-to-date';
+    forceAction = lastAction as Action;
+    deps.log.info({ resource, version: config.version, action: forceAction }, 'retrying the failed workflow');
+  }
+
   const result = await planWorkflow({
+    forceAction,
     type,
     id,
     config,

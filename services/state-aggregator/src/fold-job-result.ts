@@ -36,7 +36,9 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
     deps.log.info({ job: job.id, stateVersion: current.value.version }, 'stale result dropped');
     return;
   }
-  if (current && current.value.version === job.version && isFinal(current.value)) {
+  // A settled version ignores further results (redeliveries), except that a FAILED one
+  // may be replaced by the results of a retry.
+  if (current && current.value.version === job.version && isFinal(current.value) && !/_FAILED$/.test(current.value.state.worker_state ?? '')) {
     deps.log.debug({ job: job.id }, 'workflow already settled; duplicate result ignored');
     return;
   }

@@ -64,6 +64,11 @@ export interface ResourceChanged {
    * removes what it keeps for the resource from its own slice.
    */
   removed: boolean;
+  /**
+   * True when a client asked to run the failed (or parked) workflow of this version
+   * again; the planner re-plans it.
+   */
+  retry: boolean;
 }
 
 /** A resource referenced by a job parameter. */
@@ -169,7 +174,15 @@ export interface MonitoringChanged {
 }
 
 function createBaseResourceChanged(): ResourceChanged {
-  return { resourceType: "", resourceId: "", version: 0, markedForDeletion: false, acceptedAtMs: 0, removed: false };
+  return {
+    resourceType: "",
+    resourceId: "",
+    version: 0,
+    markedForDeletion: false,
+    acceptedAtMs: 0,
+    removed: false,
+    retry: false,
+  };
 }
 
 export const ResourceChanged: MessageFns<ResourceChanged> = {
@@ -191,6 +204,9 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     }
     if (message.removed !== false) {
       writer.uint32(48).bool(message.removed);
+    }
+    if (message.retry !== false) {
+      writer.uint32(56).bool(message.retry);
     }
     return writer;
   },
@@ -256,6 +272,14 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
             message.removed = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.retry = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -292,6 +316,7 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
         ? globalThis.Number(object.accepted_at_ms)
         : 0,
       removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false,
+      retry: isSet(object.retry) ? globalThis.Boolean(object.retry) : false,
     };
   },
 
@@ -315,6 +340,9 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     if (message.removed !== false) {
       obj.removed = message.removed;
     }
+    if (message.retry !== false) {
+      obj.retry = message.retry;
+    }
     return obj;
   },
 
@@ -329,6 +357,7 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     message.markedForDeletion = object.markedForDeletion ?? false;
     message.acceptedAtMs = object.acceptedAtMs ?? 0;
     message.removed = object.removed ?? false;
+    message.retry = object.retry ?? false;
     return message;
   },
 };
