@@ -8,6 +8,8 @@ export interface CommonConfig {
   otlpEndpoint: string;
   /** Prefix for stream and durable names, so tests can share a server safely. */
   streamPrefix: string;
+  /** Seconds before a message held by a dead consumer is delivered again. */
+  ackWaitSeconds: number;
 }
 
 export const commonSpec: Spec<CommonConfig> = {
@@ -19,6 +21,7 @@ export const commonSpec: Spec<CommonConfig> = {
     parse: parsers.oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'),
   },
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: '', parse: parsers.string },
+  ackWaitSeconds: { env: 'ESI_ACK_WAIT_SECONDS', default: 30, parse: parsers.int(1, 3600) },
   streamPrefix: {
     env: 'ESI_STREAM_PREFIX',
     default: '',

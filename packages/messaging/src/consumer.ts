@@ -29,7 +29,7 @@ export interface ConsumerSpec<T> {
   handle: (msg: T, meta: MessageMeta) => Promise<void>;
   /** Messages handled at once; 1 keeps stream order. */
   concurrency?: number;
-  /** Seconds before an unacknowledged message is redelivered. */
+  /** Seconds before an unacknowledged message is redelivered (handlers send heartbeats). */
   ackWaitSeconds?: number;
   /** Span name; defaults to "process <filter>". */
   spanName?: string;
@@ -50,18 +50,19 @@ export interface RunningConsumer {
 export async function startConsumer<T>(
   m: Messaging,
   spec: ConsumerSpec<T>,
-  deps: { tracer: Tracer; log: Logger; prefix: string },
+  deps: { tracer: Tracer; log: Logger; prefix: string; ackWaitSeconds?: number },
 ): Promise<RunningConsumer> {
   const stream = streamName(spec.stream, deps.prefix);
   const durable = `${deps.prefix}${spec.durable}`;
   const concurrency = spec.concurrency ?? 1;
+  const ackWaitSeconds = spec.ackWaitSeconds ?? deps.ackWaitSeconds ?? 30;
   const config = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     filter_subject: prefixedSubject(spec.filterSubject, deps.prefix),
     max_ack_pending: Math.max(concurrency * 4, 16),
-    ack_wait: (spec.ackWaitSeconds ?? 60) * 1_000_000_000,
+    ack_wait: ackWaitSeconds * 1_000_000_000,
   };
   try {
     await m.jsm.consumers.info(stream, durable);
@@ -131,6 +132,9 @@ export async function startConsumer<T>(
         span.end();
         return;
       }
+      // While a handler works, tell the server so; ack_wait can then stay short and a
+      // message held by a killed process comes back quickly.
+      const heartbeat = setInterval(() => msg.working(), Math.max(500, (ackWaitSeconds * 1000) / 3));
       try {
         await spec.handle(decoded, {
           subject: msg.subject,
@@ -151,6 +155,7 @@ export async function startConsumer<T>(
           await park(msg, decoded, why);
         }
       } finally {
+        clearInterval(heartbeat);
         span.end();
       }
     });

@@ -154,7 +154,7 @@ describe('dead letters', () => {
 
     const dead = await svc.jsm.streams.info(STREAMS.dead.name);
     expect(dead.state.messages).toBe(2);
-    const first = await svc.jsm.streams.getMessage(STREAMS.dead.name, { seq: dead.state.first_seq });
+    const first = (await svc.jsm.streams.getMessage(STREAMS.dead.name, { seq: dead.state.first_seq }))!;
     expect(first.subject).toBe('esi.dead.planner.esi.config.subnet.garbage');
     expect(first.header.get('Esi-Dead-Reason')).toMatch(/^undecodable/);
     expect(first.header.get('Esi-Original-Subject')).toBe('esi.config.subnet.garbage');

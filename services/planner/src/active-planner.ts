@@ -43,7 +43,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     queue.run(resync).catch((err) => log.warn({ err }, 'resync failed'));
   }, config.resyncIntervalMs);
 
-  const consumerDeps = { tracer, log, prefix: config.streamPrefix };
+  const consumerDeps = { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds };
   const changes = await startConsumer(
     messaging,
     {

@@ -13,7 +13,7 @@ await runService({
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
     const deps = { store, publisher, log, pluralOf };
-    const consumerDeps = { tracer, log, prefix: config.streamPrefix };
+    const consumerDeps = { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds };
     // One message at a time keeps each resource's results in stream order.
     const results = await startConsumer(
       messaging,
