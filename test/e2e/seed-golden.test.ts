@@ -140,7 +140,7 @@ describe('seed: Create Gw Interface, every ese_logical_port', () => {
   });
 
   it('every other resource of the build settles with a final worker_state', async () => {
-    const states = await etcd.getAll().prefix('/state/v2.0/').strings();
+    const states = await etcd.getAll().prefix('/state/').strings();
     const settled = new Set(Object.keys(states).map((k) => k.split('/').pop()));
     const unsettled = submitted.filter((r) => !settled.has(r.id)).map((r) => `${r.type}:${r.ref}`);
     expect(unsettled).toEqual([]);

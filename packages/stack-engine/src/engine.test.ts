@@ -177,7 +177,7 @@ resources:
     const stack = await engine.createStack(request({ timeoutMins: 0.002 }));
     expect(stack.status).toBe('CREATE_FAILED');
     expect(stack.reason).toBe('Stack CREATE timed out after 0.002 minute(s) while resource net was in progress');
-    expect(stack.failure).toMatchObject({ resource: 'net', retryable: true });
+    expect(stack.failure).toMatchObject({ resource: 'net', retryable: true, timedOut: true });
     expect(signals[0]?.aborted).toBe(true);
     expect(stack.timeoutMins).toBe(0.002);
   });
@@ -403,5 +403,20 @@ resources:
     await engine.createStack(request());
     await engine.deleteStack('net_1');
     await expect(engine.updateStack(request())).rejects.toBeInstanceOf(StackConflictError);
+  });
+
+  it('keeps tags: set by create, replaced by an update that gives some, kept by one that does not', async () => {
+    const { engine } = setup();
+    expect((await engine.createStack({ ...request(), tags: ['job_a', 'v_1'] })).tags).toEqual(['job_a', 'v_1']);
+    expect((await engine.getStack('net_1'))?.tags).toEqual(['job_a', 'v_1']);
+    const updated = await engine.updateStack({ ...request({ params: { name: 'blue', vlan: 5 } }), tags: ['job_b'] });
+    expect(updated.tags).toEqual(['job_b']);
+    expect((await engine.updateStack(request({ params: { name: 'blue', vlan: 6 } }))).tags).toEqual(['job_b']);
+  });
+
+  it('refuses tags Heat would refuse', async () => {
+    const { engine } = setup();
+    await expect(engine.createStack({ ...request(), tags: ['a,b'] })).rejects.toBeInstanceOf(InvalidStackRequestError);
+    await expect(engine.createStack({ ...request(), tags: ['x'.repeat(81)] })).rejects.toBeInstanceOf(InvalidStackRequestError);
   });
 });

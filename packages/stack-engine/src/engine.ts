@@ -47,9 +47,13 @@ export interface StackRequest {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Whole-operation limit; defaults to DEFAULT_TIMEOUT_MINS (update: the stack's last). */
   readonly timeoutMins?: number;
+  /** Stack tags (Heat's rules: no commas, at most 80 characters); update keeps the old ones when omitted. */
+  readonly tags?: readonly string[];
 }
 
 const STACK_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,254}$/;
+// Heat stores a tag in an 80-character column and sends the list comma-separated.
+const MAX_TAG_LENGTH = 80;
 // States a new create may start over from: a failed or interrupted earlier create.
 const CREATE_RESTARTABLE = new Set(['CREATE_FAILED', 'CREATE_IN_PROGRESS']);
 
@@ -110,6 +114,7 @@ export class StackEngine {
         template: request.template,
         params: structuredClone({ ...request.params }),
         timeoutMins,
+        tags: [...(request.tags ?? [])],
         resources: existing?.resources ?? [],
         outputs: [],
         createdAt: existing?.createdAt ?? now,
@@ -154,6 +159,7 @@ export class StackEngine {
         template: request.template,
         params: structuredClone({ ...request.params }),
         timeoutMins,
+        tags: request.tags ? [...request.tags] : [...(existing.tags ?? [])],
         outputs: [],
       });
       return op.run(async (stack) => {
@@ -275,6 +281,16 @@ function checkRequest(request: StackRequest): void {
   }
   if (request.params !== undefined && !isPlainObject(request.params)) {
     throw new InvalidStackRequestError(`Stack ${request.name}: params must be a mapping`);
+  }
+  if (request.tags !== undefined) {
+    const bad = Array.isArray(request.tags)
+      ? request.tags.find((tag) => typeof tag !== 'string' || tag === '' || tag.includes(',') || tag.length > MAX_TAG_LENGTH)
+      : request.tags;
+    if (!Array.isArray(request.tags) || bad !== undefined) {
+      throw new InvalidStackRequestError(
+        `Stack ${request.name}: tags must be non-empty strings without commas, at most ${MAX_TAG_LENGTH} characters (got ${JSON.stringify(bad)})`,
+      );
+    }
   }
   const t = request.timeoutMins;
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)) {

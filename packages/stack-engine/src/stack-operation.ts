@@ -180,7 +180,12 @@ export class StackOperation {
       status: `${this.action}_FAILED`,
       reason,
       outputs: [],
-      failure: { resource: name, error: errorMessage(error), retryable: isRetryable(error) },
+      failure: {
+        resource: name,
+        error: errorMessage(error),
+        retryable: isRetryable(error),
+        ...(error instanceof StackTimeoutError ? { timedOut: true as const } : {}),
+      },
     });
     return this.snapshot();
   }

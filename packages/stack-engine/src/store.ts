@@ -30,6 +30,11 @@ export interface StackFailure {
   readonly error: string;
   /** Whether repeating the operation could succeed (timeouts, transient backend errors). */
   readonly retryable: boolean;
+  /**
+   * Set when the operation ran out of time. A caller may treat this as final even though
+   * `retryable` is true: the stack's own time limit (heat_timeout) has been honoured.
+   */
+  readonly timedOut?: true;
 }
 
 /** What every stack operation returns: the state of the stack once it settled. */
@@ -54,6 +59,11 @@ export interface StoredStack extends StackResult {
   /** The parameters as the caller gave them. */
   readonly params: Record<string, unknown>;
   readonly timeoutMins: number;
+  /**
+   * Free-form labels, like Heat's stack tags: set by create, replaced by an update that
+   * gives some. The heat-worker marks which job last acted on the stack with them.
+   */
+  readonly tags?: readonly string[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -1,35 +1,30 @@
-/** heat-worker: runs infrastructure stacks for heat_worker jobs. */
-import { STREAMS, events } from '@esi/contracts';
-import { parsers } from '@esi/config';
+/** heat-worker: runs infrastructure stacks for heat_worker jobs (embedded engine or OpenStack Heat). */
 import { loadResourceTypes, pluralOf } from '@esi/catalog';
-import { startConsumer } from '@esi/messaging';
 import { runService } from '@esi/service-runtime';
-import { StackEngine } from '@esi/stack-engine';
-import { EtcdStackStore } from './etcd-stack-store.js';
-import { runHeatJob } from './run-heat-job.js';
+import { createDriver } from './create-driver.js';
+import { heatWorkerSpec } from './heat-config.js';
+import { startHeatWorker } from './start-heat-worker.js';
 
 await runService({
   name: 'heat-worker',
-  spec: {
-    concurrency: { env: 'ESI_HEAT_CONCURRENCY', default: 8, parse: parsers.int(1, 256) },
-  },
+  spec: heatWorkerSpec(process.env),
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
-    const engine = new StackEngine({ store: new EtcdStackStore(store) });
-    const consumer = await startConsumer(
+    const driver = createDriver(config, store, log);
+    log.info({ driver: driver.kind, concurrency: config.concurrency, maxAttempts: config.maxAttempts }, 'stack driver chosen');
+    const consumer = await startHeatWorker({
       messaging,
-      {
-        stream: STREAMS.work,
-        durable: 'heat_worker',
-        filterSubject: 'esi.work.heat_worker',
-        decode: (d) => events.JobDispatched.decode(d),
-        handle: (d) => runHeatJob(d, { store, publisher, engine, log, pluralOf }),
-        concurrency: config.concurrency,
-        ackWaitSeconds: 120,
-        spanName: 'process esi.work.heat_worker',
-      },
-      { tracer, log, prefix: config.streamPrefix },
-    );
+      store,
+      publisher,
+      log,
+      tracer,
+      prefix: config.streamPrefix,
+      driver,
+      concurrency: config.concurrency,
+      maxAttempts: config.maxAttempts,
+      ackWaitSeconds: config.ackWaitSeconds,
+      pluralOf,
+    });
     return consumer.stop;
   },
 });

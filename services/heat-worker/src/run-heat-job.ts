@@ -1,104 +1,110 @@
 /**
- * Runs one heat_worker job against the stack engine and records the stack in
- * /esi-worker/heat_stacks. The engine looks the stack up first, so a job delivered twice
- * never creates two stacks.
+ * Runs one heat_worker job: look the stack up, decide (plan-stack-step.ts), act through
+ * the driver, record and report. A repeated delivery finds the stack carrying its own
+ * tag and reports instead of acting again. Transient errors ask for another delivery
+ * (the messaging edge naks with backoff and jitter) until `maxAttempts`, then the job
+ * fails; errors in the job's input fail it at once, naming the template.
  */
-import { effectiveParams, heatStackKey, templateKey, type ConfigValue, type HeatStackValue, events } from '@esi/contracts';
-import { PermanentError, type Publisher } from '@esi/messaging';
-import { renderTemplate, type StackEngine, type StackResult } from '@esi/stack-engine';
+import type { events } from '@esi/contracts';
+import { PermanentError, RetryableError, type MessageMeta, type Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import { splitHeatParams } from './heat-params.js';
-import { publishJobResult } from '@esi/service-runtime';
+import { classifyError, messageOf } from './classify-error.js';
+import { TransientStackFailure } from './errors.js';
+import { jobTag, jobTags } from './job-tags.js';
+import type { KeyedLock } from './keyed-lock.js';
+import { planStackStep, type JobKind } from './plan-stack-step.js';
+import { prepareCall } from './prepare-call.js';
+import { reportFailure, reportStack } from './report-outcome.js';
+import { isFailed, isInProgress, type StackDriver, type StackView } from './stack-driver.js';
 
 export interface HeatJobDeps {
   store: OwnedStore;
   publisher: Publisher;
-  engine: StackEngine;
+  driver: StackDriver;
+  locks: KeyedLock;
   log: Logger;
   pluralOf: (type: string) => string;
+  /** Deliveries of one job before a transient error fails it. */
+  maxAttempts: number;
 }
 
-export async function runHeatJob(d: events.JobDispatched, deps: HeatJobDeps): Promise<void> {
+const KINDS: Record<string, JobKind> = { create: 'create', modify: 'modify', delete: 'delete', logical_delete: 'delete' };
+const ACTION_NAMES: Record<JobKind, string> = { create: 'CREATE', modify: 'UPDATE', delete: 'DELETE' };
+
+export async function runHeatJob(d: events.JobDispatched, meta: Pick<MessageMeta, 'deliveryCount'>, deps: HeatJobDeps): Promise<void> {
   const job = d.job;
   if (!job) throw new PermanentError('work message without a job');
   if (d.resolutionError) {
-    await publishJobResult(deps.publisher, d, { error: d.resolutionError });
+    await reportFailure(d, d.resolutionError, deps);
     return;
   }
+  const kind = KINDS[job.action];
+  if (kind === undefined) {
+    await reportFailure(d, `heat_worker cannot ${JSON.stringify(job.action)} a stack`, deps);
+    return;
+  }
+  const failedStatus = `${ACTION_NAMES[kind]}_FAILED`;
   const stackName = `${job.resourceType}_${job.resourceId}`;
-  const recordKey = heatStackKey(deps.pluralOf(job.resourceType), job.resourceId);
-  const tenantId = String((job.resourceInput ?? {}).tenant_id ?? '');
-
-  if (job.action === 'delete' || job.action === 'logical_delete') {
-    const res = await deps.engine.deleteStack(stackName);
-    if (isFailed(res)) return fail(d, deps, recordKey, tenantId, stackName, res);
-    const record: HeatStackValue = {
-      stack_id: '',
-      tenant_id: tenantId,
-      stack_status: 'DELETE_COMPLETE',
-      output: [],
-      status_reason: '',
-      id: `${job.resourceType}:${job.resourceId}`,
-    };
-    await deps.store.putJson(recordKey, record);
-    await publishJobResult(deps.publisher, d, { result: { heat_outputs: [] } });
-    return;
-  }
-
-  const template = await deps.store.getJson<ConfigValue>(templateKey(d.templateId));
-  if (!template) {
-    await publishJobResult(deps.publisher, d, { error: `template ${d.templateId} not found` });
-    return;
-  }
-  const body = JSON.parse(template.value.body) as { template_file: string };
-  const call = splitHeatParams(effectiveParams(job, d.resolvedParams));
-  let rendered: string;
+  const mayRetry = meta.deliveryCount < deps.maxAttempts;
   try {
-    rendered = renderTemplate(body.template_file, call.jinja);
-  } catch (err) {
-    await publishJobResult(deps.publisher, d, { error: `template ${d.templateId} does not render: ${(err as Error).message}` });
-    return;
+    await deps.locks.run(stackName, () => runOnce(d, kind, stackName, mayRetry, deps));
+  } catch (error) {
+    const kindOfError = classifyError(error);
+    const message = messageOf(error);
+    if (kindOfError === 'transient' && mayRetry) {
+      deps.log.warn({ job: job.id, stack: stackName, delivery: meta.deliveryCount, err: error }, 'heat job hit a transient error; will retry');
+      throw new RetryableError(`heat job ${job.id}, attempt ${meta.deliveryCount} of ${deps.maxAttempts}: ${message}`, { cause: error });
+    }
+    const reason =
+      kindOfError === 'transient'
+        ? `gave up after ${meta.deliveryCount} attempt(s): ${message}`
+        : kindOfError === 'input' && !message.startsWith('template ')
+          ? `template ${d.templateId}: ${message}`
+          : message;
+    deps.log.error({ job: job.id, stack: stackName, err: error }, 'heat job failed');
+    await reportFailure(d, `${failedStatus}: ${reason}`, deps);
   }
-  const request = { name: stackName, template: rendered, params: call.parameters, timeoutMins: call.timeoutMins };
-  const existing = await deps.engine.getStack(stackName);
-  const res =
-    job.action === 'modify' && existing ? await deps.engine.updateStack(request) : await deps.engine.createStack(request);
-  if (isFailed(res)) return fail(d, deps, recordKey, tenantId, stackName, res);
-
-  const record: HeatStackValue = {
-    stack_id: stackName,
-    tenant_id: tenantId,
-    stack_status: res.status,
-    output: res.outputs,
-    status_reason: res.reason,
-    id: `${job.resourceType}:${job.resourceId}`,
-  };
-  await deps.store.putJson(recordKey, record);
-  await publishJobResult(deps.publisher, d, { result: { heat_outputs: res.outputs } });
-  deps.log.info({ job: job.id, stack: stackName, status: res.status }, 'stack done');
 }
 
-function isFailed(res: StackResult): boolean {
-  return res.status.endsWith('_FAILED');
-}
-
-async function fail(
-  d: events.JobDispatched,
-  deps: HeatJobDeps,
-  recordKey: string,
-  tenantId: string,
-  stackName: string,
-  res: StackResult,
-): Promise<void> {
+async function runOnce(d: events.JobDispatched, kind: JobKind, stackName: string, mayRetry: boolean, deps: HeatJobDeps): Promise<void> {
   const job = d.job!;
-  await deps.store.putJson(recordKey, {
-    stack_id: stackName,
-    tenant_id: tenantId,
-    stack_status: res.status,
-    output: res.outputs,
-    status_reason: res.reason,
-    id: `${job.resourceType}:${job.resourceId}`,
-  } satisfies HeatStackValue);
-  await publishJobResult(deps.publisher, d, { error: `${res.status}: ${res.reason}` });
+  const { driver } = deps;
+  const tags = jobTags(job.id, job.version);
+  const call = kind === 'delete' ? undefined : await prepareCall(d, stackName, tags, deps.store);
+
+  // "Checking job status": the stack as it is, brought to rest first.
+  let view = await driver.find(stackName);
+  if (view && isInProgress(view.status)) view = await driver.settle(view);
+  const step = planStackStep({ kind, view, tag: jobTag(job.id), version: job.version, mayRetry });
+  deps.log.info({ job: job.id, stack: stackName, found: view?.status ?? 'none', step, driver: driver.kind }, 'stack step chosen');
+
+  let result: StackView | undefined;
+  switch (step) {
+    case 'report':
+      result = view;
+      break;
+    case 'absent':
+      result = undefined;
+      break;
+    case 'create':
+      result = await driver.create(call!);
+      break;
+    case 'update':
+      result = await driver.update(view!, call!);
+      break;
+    case 'delete':
+      result = await driver.delete(view!);
+      break;
+    case 'recreate': {
+      const left = await driver.delete(view!);
+      result = left ?? (await driver.create(call!));
+      break;
+    }
+  }
+  if (result && isFailed(result.status) && result.retryable && mayRetry) {
+    throw new TransientStackFailure(result.status, result.reason);
+  }
+  await reportStack(d, result, kind === 'delete', deps);
+  deps.log.info({ job: job.id, stack: stackName, status: result?.status ?? 'DELETE_COMPLETE' }, 'stack done');
 }

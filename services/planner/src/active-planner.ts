@@ -16,6 +16,7 @@ import { findUnplanned } from './resync.js';
 import { SerialQueue } from './serial-queue.js';
 
 export interface PlannerConfig {
+  redispatchAfterMs: number;
   resyncIntervalMs: number;
   leaseTtlSeconds: number;
   relationsFile: string;

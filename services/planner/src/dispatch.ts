@@ -20,15 +20,26 @@ export interface DispatchDeps {
   pluralOf: (type: string) => string;
 }
 
-export function readyJobs(pending: PendingJobs): PendingJob[] {
-  return [...pending.all()].filter(
-    (p) => p.meta.dispatched_attempt === 0 && p.job.dependency.every((d) => !pending.has(d)),
-  );
+/**
+ * Jobs to dispatch now: every job whose dependencies have all finished and that was not
+ * dispatched yet; with `redispatchAfterMs` (the resync), also jobs dispatched that long
+ * ago and still unfinished — their work message may have been lost. Workers are
+ * idempotent, so a second attempt of a job that was merely slow does no harm.
+ */
+export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfterMs?: number): PendingJob[] {
+  return [...pending.all()].filter((p) => {
+    if (!p.job.dependency.every((d) => !pending.has(d))) return false;
+    if (p.meta.dispatched_attempt === 0) return true;
+    return redispatchAfterMs !== undefined && now - (p.meta.dispatched_at_ms ?? 0) > redispatchAfterMs;
+  });
 }
 
-export async function dispatchReady(deps: DispatchDeps): Promise<number> {
-  const ready = readyJobs(deps.pending);
-  for (const p of ready) await dispatchOne(p, deps);
+export async function dispatchReady(deps: DispatchDeps, redispatchAfterMs?: number): Promise<number> {
+  const ready = readyJobs(deps.pending, Date.now(), redispatchAfterMs);
+  for (const p of ready) {
+    if (p.meta.dispatched_attempt > 0) deps.log.warn({ job: p.job.id, attempt: p.meta.dispatched_attempt + 1 }, 'job unfinished long after dispatch; dispatching again');
+    await dispatchOne(p, deps);
+  }
   return ready.length;
 }
 
@@ -54,7 +65,7 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
         if (!(err instanceof OutputMissingError)) throw err;
         resolutionError = err.message;
       }
-      const attempt = 1;
+      const attempt = p.meta.dispatched_attempt + 1;
       await deps.publisher.publish(
         workSubject(p.job.handler),
         events.JobDispatched.encode({
@@ -68,6 +79,7 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
         MSG_ID.work(p.job.id, attempt),
       );
       p.meta.dispatched_attempt = attempt;
+      p.meta.dispatched_at_ms = Date.now();
       await deps.store.putJson(plannerJobMetaKey(p.job.id), p.meta);
       deps.log.info({ job: p.job.id }, 'job dispatched');
     } finally {

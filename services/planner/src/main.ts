@@ -14,6 +14,12 @@ await runService<PlannerConfig>({
       parse: parsers.int(1, 60),
       doc: 'leader lease; a standby takes over this long after the leader dies',
     },
+    redispatchAfterMs: {
+      env: 'ESI_REDISPATCH_AFTER_MS',
+      default: 600_000,
+      parse: parsers.int(1_000, 86_400_000),
+      doc: 'a dispatched job still unfinished this long is dispatched again by the resync',
+    },
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: parsers.string, doc: 'foreign-key table; default: the catalog’s' },
   },
   async start(deps) {

@@ -13,6 +13,8 @@ export interface JobMeta {
   planned_at_ms: number;
   /** 0 until dispatched. */
   dispatched_attempt: number;
+  /** When the latest attempt was dispatched (Unix ms). */
+  dispatched_at_ms?: number;
 }
 
 export interface PendingJob {

@@ -1,0 +1,19 @@
+/** Builds the driver ESI_HEAT_DRIVER names, from the parsed configuration. */
+import { HeatClient, KeystoneSession } from '@esi/heat-client';
+import { StackEngine } from '@esi/stack-engine';
+import type { OwnedStore } from '@esi/store';
+import type { Logger } from '@esi/telemetry';
+import { EmbeddedDriver } from './embedded-driver.js';
+import { EtcdStackStore } from './etcd-stack-store.js';
+import { keystoneCredentials, type HeatWorkerConfig } from './heat-config.js';
+import { OpenStackDriver } from './openstack-driver.js';
+import type { StackDriver } from './stack-driver.js';
+
+export function createDriver(config: HeatWorkerConfig, store: OwnedStore, log: Logger): StackDriver {
+  if (config.driver === 'embedded') return new EmbeddedDriver(new StackEngine({ store: new EtcdStackStore(store) }));
+  const session = new KeystoneSession(keystoneCredentials(config));
+  const client = new HeatClient(session, {
+    onRetry: (err, attempt, delayMs) => log.warn({ err, attempt, delayMs }, 'Heat request failed; retrying'),
+  });
+  return new OpenStackDriver(client, { pollMs: config.pollMs });
+}

@@ -1,0 +1,74 @@
+/**
+ * The heat-worker's environment. The OpenStack variables are required only with
+ * ESI_HEAT_DRIVER=openstack; the spec is chosen from the raw driver value so that one
+ * parse (with the shared variables) names every bad variable at once.
+ */
+import { parsers, type Env, type Spec } from '@esi/config';
+import type { KeystoneCredentials } from '@esi/heat-client';
+import { DRIVER_KINDS, type DriverKind } from './stack-driver.js';
+
+export interface HeatWorkerConfig {
+  concurrency: number;
+  driver: DriverKind;
+  maxAttempts: number;
+  pollMs: number;
+  ackWaitSeconds: number;
+  authUrl: string;
+  username: string;
+  password: string;
+  projectName: string;
+  userDomainName: string;
+  projectDomainName: string;
+  regionName: string;
+  interface: 'public' | 'internal' | 'admin';
+}
+
+const httpUrl = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error('expected an http(s) URL such as http://keystone:5000/v3');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL');
+  return raw.trim();
+};
+
+const nonBlank = (raw: string): string => {
+  if (raw.trim() === '') throw new Error('must not be blank');
+  return raw;
+};
+
+export function heatWorkerSpec(env: Env): Spec<HeatWorkerConfig> {
+  const openstack = env.ESI_HEAT_DRIVER?.trim() === 'openstack';
+  // Required (no default) only when the OpenStack driver will use them.
+  const needed = openstack ? {} : { default: '' };
+  return {
+    concurrency: { env: 'ESI_HEAT_CONCURRENCY', default: 8, parse: parsers.int(1, 256) },
+    driver: { env: 'ESI_HEAT_DRIVER', default: 'embedded', parse: parsers.oneOf(...DRIVER_KINDS) },
+    maxAttempts: { env: 'ESI_HEAT_MAX_ATTEMPTS', default: 8, parse: parsers.int(1, 100) },
+    pollMs: { env: 'ESI_HEAT_POLL_MS', default: 1_000, parse: parsers.int(10, 60_000) },
+    ackWaitSeconds: { env: 'ESI_HEAT_ACK_WAIT_SECONDS', default: 120, parse: parsers.int(10, 43_200) },
+    authUrl: { env: 'OS_AUTH_URL', ...needed, parse: httpUrl, doc: 'Keystone v3, e.g. http://keystone:5000/v3' },
+    username: { env: 'OS_USERNAME', ...needed, parse: nonBlank },
+    password: { env: 'OS_PASSWORD', ...needed, parse: parsers.string },
+    projectName: { env: 'OS_PROJECT_NAME', ...needed, parse: nonBlank },
+    userDomainName: { env: 'OS_USER_DOMAIN_NAME', default: 'Default', parse: nonBlank },
+    projectDomainName: { env: 'OS_PROJECT_DOMAIN_NAME', default: 'Default', parse: nonBlank },
+    regionName: { env: 'OS_REGION_NAME', default: '', parse: parsers.string },
+    interface: { env: 'OS_INTERFACE', default: 'public', parse: parsers.oneOf('public', 'internal', 'admin') },
+  };
+}
+
+export function keystoneCredentials(config: HeatWorkerConfig): KeystoneCredentials {
+  return {
+    authUrl: config.authUrl,
+    username: config.username,
+    password: config.password,
+    projectName: config.projectName,
+    userDomainName: config.userDomainName,
+    projectDomainName: config.projectDomainName,
+    regionName: config.regionName || undefined,
+    interface: config.interface,
+  };
+}
