@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { loadExampleBuild } from '@esi/catalog';
 import { ensureBinaries } from './ensure-binaries.js';
+import { describeObservability, keepTraces, logEcho } from './observability.js';
 import { resourceClient } from './grpc-client.js';
 import { submitBuild } from './example-build.js';
 import { watchProgress } from './progress.js';
@@ -26,22 +27,41 @@ Environment:
   NATS_URL            use this NATS server instead of starting one
   ETCD_ENDPOINTS      use this etcd instead of starting one
   ESI_CATALOG_DIR     template catalog folder (default packages/catalog/templates)
-  OTEL_EXPORTER_OTLP_ENDPOINT  export traces over OTLP/HTTP`);
+  OTEL_EXPORTER_OTLP_ENDPOINT  also send traces to this OTLP/HTTP endpoint (they are
+                      always kept in <data dir>/traces for pnpm esictl trace)
+  ESI_METRICS_PORT_BASE  serve metrics on this port and the four after it (default:
+                      free ports, printed at start)
+  ESI_LOG_ECHO        service log lines shown here: a level (default info) or off`);
   process.exit(0);
 }
 
 const dataDir = resolve(process.env.ESI_DATA_DIR ?? `${REPO_ROOT}/.esi-data`);
 ensureBinaries({ nats: !process.env.NATS_URL, etcd: !process.env.ETCD_ENDPOINTS }, say);
 say(`starting (data and logs in ${dataDir})`);
+const otlpForward = process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+const traces = await keepTraces(dataDir, otlpForward, say);
 const stack = await startStack({
   dataDir,
   natsUrl: process.env.NATS_URL || undefined,
   etcdEndpoints: process.env.ETCD_ENDPOINTS || undefined,
   apiAddr: process.env.ESI_API_ADDR || '127.0.0.1:50051',
-  env: { ESI_POLL_INTERVAL_MS: process.env.ESI_POLL_INTERVAL_MS ?? '2000' },
+  env: {
+    ESI_POLL_INTERVAL_MS: process.env.ESI_POLL_INTERVAL_MS ?? '2000',
+    // Stacks take a moment, as real ones do, so progress can be followed as it happens.
+    ESI_HEAT_SIMULATED_LATENCY_MS: process.env.ESI_HEAT_SIMULATED_LATENCY_MS ?? '200',
+    OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
+  },
+  metricsPortBase: process.env.ESI_METRICS_PORT_BASE ? Number(process.env.ESI_METRICS_PORT_BASE) : undefined,
+  onLine: logEcho(process.env.ESI_LOG_ECHO || 'info', (line) => console.log(line)),
+  supervise: true,
+  onRestart: (name, attempt, delayMs, exit) => say(`${name} exited (${exit}); restarting in ${delayMs} ms (attempt ${attempt})`),
 });
 say(`ready: gRPC API at ${stack.apiAddr} (nats ${stack.natsUrl}, etcd ${stack.etcdEndpoints}; service logs in ${dataDir}/logs)`);
-if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) say(`traces go to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
+if (stack.deviceSimulator) {
+  const { snmpPort, controlUrl } = stack.deviceSimulator;
+  say(`device simulator: SNMP at 127.0.0.1:${snmpPort}; set an interface down with: pnpm --filter @esi/device-simulator cli set xe-0/0/4.1025 down --url ${controlUrl}`);
+}
+for (const line of describeObservability(stack, traces, otlpForward)) say(line);
 
 let stopping = false;
 const shutdown = async (): Promise<void> => {
@@ -49,6 +69,7 @@ const shutdown = async (): Promise<void> => {
   stopping = true;
   say('stopping …');
   await stack.stop();
+  await traces.close();
   say('stopped');
   process.exit(0);
 };

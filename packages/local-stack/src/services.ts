@@ -12,6 +12,8 @@ export interface ServiceProcess {
   name: ServiceName;
   process: Managed;
   ready: Promise<void>;
+  /** Its GET /metrics URL, from its "ready" line (when ESI_METRICS_ADDR was set). */
+  readonly metricsUrl?: string;
 }
 
 export interface LaunchOptions {
@@ -20,6 +22,8 @@ export interface LaunchOptions {
   /** Called with every log line a service writes. */
   onLine?: (service: ServiceName, line: string) => void;
   readyTimeoutMs?: number;
+  /** Environment for one service only, over `env` (e.g. its own ESI_METRICS_ADDR). */
+  serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
 }
 
 export function startService(name: ServiceName, opts: LaunchOptions): ServiceProcess {
@@ -30,12 +34,16 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
     markReady = resolve;
     markFailed = reject;
   });
+  let metricsUrl: string | undefined;
   const proc = startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', name, 'src', 'main.ts')], {
-    env: opts.env,
+    env: { ...opts.env, ...opts.serviceEnv?.[name] },
     cwd: REPO_ROOT,
     logFile: join(opts.logDir, `${name}.log`),
     onLine: (line) => {
-      if (line.includes('"msg":"ready"')) markReady();
+      if (line.includes('"msg":"ready"')) {
+        metricsUrl = metricsUrlOf(line);
+        markReady();
+      }
       opts.onLine?.(name, line);
     },
   });
@@ -45,7 +53,23 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
     opts.readyTimeoutMs ?? 60_000,
   );
   ready.finally(() => clearTimeout(timeout)).catch(() => undefined);
-  return { name, process: proc, ready };
+  return {
+    name,
+    process: proc,
+    ready,
+    get metricsUrl() {
+      return metricsUrl;
+    },
+  };
+}
+
+function metricsUrlOf(readyLine: string): string | undefined {
+  try {
+    const m = (JSON.parse(readyLine) as { metrics?: unknown }).metrics;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startAllServices(opts: LaunchOptions): Promise<Map<ServiceName, ServiceProcess>> {

@@ -5,10 +5,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceName } from '@esi/contracts';
+import { SERVICE_NAMES, type ServiceName } from '@esi/contracts';
 import { freePort } from './free-port.js';
 import { startEtcd, startNats, type RunningServer } from './infra.js';
+import { startDeviceSimulator } from './device-simulator.js';
 import { startAllServices, startService, type LaunchOptions, type ServiceProcess } from './services.js';
+import { Supervisor, type SupervisorEvents } from './supervisor.js';
 
 export interface StackOptions {
   /** Where server data and logs go; a new temporary folder when omitted. */
@@ -19,6 +21,16 @@ export interface StackOptions {
   /** Extra environment for the services (e.g. OTEL_EXPORTER_OTLP_ENDPOINT). */
   env?: Record<string, string>;
   onLine?: LaunchOptions['onLine'];
+  /** Restart services that die on their own, with backoff (pnpm start, fault tests). */
+  supervise?: boolean;
+  onRestart?: SupervisorEvents['onRestart'];
+  /** Start the SNMP device simulator (default true); its UDP port becomes ESI_SNMP_PORT. */
+  deviceSimulator?: boolean;
+  /**
+   * Serve each service's metrics on this port plus its place in SERVICE_NAMES (api
+   * first); default: any free loopback port each, read back from its "ready" line.
+   */
+  metricsPortBase?: number;
 }
 
 export interface Stack {
@@ -26,10 +38,16 @@ export interface Stack {
   natsUrl: string;
   etcdEndpoints: string;
   apiAddr: string;
+  /** The SNMP device simulator: its UDP port and control URL (device-simulator.ts). */
+  deviceSimulator?: { snmpPort: number; controlUrl: string };
   services: Map<ServiceName, ServiceProcess>;
   /** Kills a service with SIGKILL and starts it again. */
   restart(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts one more instance of a service (e.g. a standby planner); stopped with the stack. */
+  startReplica(name: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
+  /** Restarts made by the supervisor (0 when not supervising). */
+  supervisorRestarts(): number;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -39,32 +57,52 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const natsUrl = opts.natsUrl ?? (servers[servers.push(await startNats(dataDir)) - 1]!.url);
     const etcdEndpoints = opts.etcdEndpoints ?? (servers[servers.push(await startEtcd(dataDir)) - 1]!.url);
     const apiAddr = opts.apiAddr ?? `127.0.0.1:${await freePort()}`;
+    const devices = opts.deviceSimulator === false ? undefined : servers[servers.push(await startDeviceSimulator(dataDir)) - 1];
     const launch: LaunchOptions = {
       env: {
         ...process.env,
         NATS_URL: natsUrl,
         ETCD_ENDPOINTS: etcdEndpoints,
         ESI_API_ADDR: apiAddr,
+        ...(devices ? { ESI_SNMP_PORT: String(devices.port) } : {}),
+        ESI_METRICS_ADDR: '127.0.0.1:0',
         ...opts.env,
       },
+      serviceEnv:
+        opts.metricsPortBase === undefined
+          ? undefined
+          : Object.fromEntries(SERVICE_NAMES.map((n, i) => [n, { ESI_METRICS_ADDR: `127.0.0.1:${opts.metricsPortBase! + i}` }])),
       logDir: join(dataDir, 'logs'),
       onLine: opts.onLine,
     };
     const services = await startAllServices(launch);
+    const replicas: ServiceProcess[] = [];
+    const supervisor = opts.supervise ? new Supervisor(services, launch, { onRestart: opts.onRestart }) : undefined;
     return {
       dataDir,
       natsUrl,
       etcdEndpoints,
       apiAddr,
+      deviceSimulator: devices && { snmpPort: devices.port, controlUrl: devices.url },
       services,
       async restart(name, signal = 'SIGKILL') {
+        supervisor?.expectExit(services.get(name));
         await services.get(name)?.process.stop(signal);
         const next = startService(name, launch);
         services.set(name, next);
+        supervisor?.adopt(next);
         await next.ready;
       },
+      supervisorRestarts: () => supervisor?.restarts ?? 0,
+      async startReplica(name) {
+        const replica = startService(name, launch);
+        replicas.push(replica);
+        await replica.ready;
+        return replica;
+      },
       async stop() {
-        await Promise.all([...services.values()].map((s) => s.process.stop()));
+        await supervisor?.stop();
+        await Promise.all([...services.values(), ...replicas].map((s) => s.process.stop()));
         for (const s of servers.reverse()) await s.stop();
       },
     };

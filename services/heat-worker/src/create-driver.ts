@@ -10,7 +10,10 @@ import { OpenStackDriver } from './openstack-driver.js';
 import type { StackDriver } from './stack-driver.js';
 
 export function createDriver(config: HeatWorkerConfig, store: OwnedStore, log: Logger): StackDriver {
-  if (config.driver === 'embedded') return new EmbeddedDriver(new StackEngine({ store: new EtcdStackStore(store) }));
+  if (config.driver === 'embedded') {
+    const simulation = { latencyMs: config.simulatedLatencyMs };
+    return new EmbeddedDriver(new StackEngine({ store: new EtcdStackStore(store), simulation }));
+  }
   const session = new KeystoneSession(keystoneCredentials(config));
   const client = new HeatClient(session, {
     onRetry: (err, attempt, delayMs) => log.warn({ err, attempt, delayMs }, 'Heat request failed; retrying'),

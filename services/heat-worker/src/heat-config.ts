@@ -13,6 +13,8 @@ export interface HeatWorkerConfig {
   maxAttempts: number;
   pollMs: number;
   ackWaitSeconds: number;
+  /** Embedded driver: how long each simulated resource takes, like a real backend. */
+  simulatedLatencyMs: number;
   authUrl: string;
   username: string;
   password: string;
@@ -48,7 +50,8 @@ export function heatWorkerSpec(env: Env): Spec<HeatWorkerConfig> {
     driver: { env: 'ESI_HEAT_DRIVER', default: 'embedded', parse: parsers.oneOf(...DRIVER_KINDS) },
     maxAttempts: { env: 'ESI_HEAT_MAX_ATTEMPTS', default: 8, parse: parsers.int(1, 100) },
     pollMs: { env: 'ESI_HEAT_POLL_MS', default: 1_000, parse: parsers.int(10, 60_000) },
-    ackWaitSeconds: { env: 'ESI_HEAT_ACK_WAIT_SECONDS', default: 120, parse: parsers.int(10, 43_200) },
+    ackWaitSeconds: { env: 'ESI_HEAT_ACK_WAIT_SECONDS', default: 120, parse: parsers.int(1, 43_200) },
+    simulatedLatencyMs: { env: 'ESI_HEAT_SIMULATED_LATENCY_MS', default: 0, parse: parsers.int(0, 600_000) },
     authUrl: { env: 'OS_AUTH_URL', ...needed, parse: httpUrl, doc: 'Keystone v3, e.g. http://keystone:5000/v3' },
     username: { env: 'OS_USERNAME', ...needed, parse: nonBlank },
     password: { env: 'OS_PASSWORD', ...needed, parse: parsers.string },

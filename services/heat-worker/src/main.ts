@@ -1,6 +1,7 @@
 /** heat-worker: runs infrastructure stacks for heat_worker jobs (embedded engine or OpenStack Heat). */
 import { loadResourceTypes, pluralOf } from '@esi/catalog';
-import { runService } from '@esi/service-runtime';
+import { runService, stopAll } from '@esi/service-runtime';
+import { startRemovalCleanup } from './forget-removed.js';
 import { createDriver } from './create-driver.js';
 import { heatWorkerSpec } from './heat-config.js';
 import { startHeatWorker } from './start-heat-worker.js';
@@ -25,6 +26,15 @@ await runService({
       ackWaitSeconds: config.ackWaitSeconds,
       pluralOf,
     });
-    return consumer.stop;
+    const cleanup = await startRemovalCleanup({
+      messaging,
+      store,
+      log,
+      tracer,
+      prefix: config.streamPrefix,
+      ackWaitSeconds: config.ackWaitSeconds,
+      pluralOf,
+    });
+    return stopAll(consumer.stop, cleanup.stop);
   },
 });

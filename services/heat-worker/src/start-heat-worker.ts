@@ -8,6 +8,7 @@ import { startConsumer, type Messaging, type Publisher, type RunningConsumer } f
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { Tracer } from '@opentelemetry/api';
+import { publishJobResult } from '@esi/service-runtime';
 import { KeyedLock } from './keyed-lock.js';
 import { runHeatJob } from './run-heat-job.js';
 import type { StackDriver } from './stack-driver.js';
@@ -48,6 +49,12 @@ export function startHeatWorker(deps: HeatWorkerDeps): Promise<RunningConsumer> 
       handle: (d, meta) => runHeatJob(d, meta, jobDeps),
       concurrency: deps.concurrency,
       ackWaitSeconds: deps.ackWaitSeconds ?? 120,
+      // The worker gives up on its own after maxAttempts (failing the job); parking is
+      // for messages it cannot even read, or errors it does not expect.
+      maxDeliveries: deps.maxAttempts + 1,
+      onParked: async (d, reason) => {
+        if (d?.job) await publishJobResult(deps.publisher, d, { error: `parked in the dead-letter stream: ${reason}` });
+      },
       spanName: 'process esi.work.heat_worker',
     },
     { tracer: deps.tracer, log: deps.log, prefix: deps.prefix },

@@ -5,15 +5,21 @@ import { loadResourceTypes, pluralOf } from '@esi/catalog';
 import { startConsumer } from '@esi/messaging';
 import { runService, stopAll } from '@esi/service-runtime';
 import { Poller } from './poller.js';
-import { SimulatedProbe } from './probe.js';
+import { ItemProbe } from './probe.js';
 import { runMonitoringJob } from './run-monitoring-job.js';
+import { SnmpProbe } from './snmp-probe.js';
 
 await runService({
   name: 'monitoring-worker',
   spec: {
     pollIntervalMs: { env: 'ESI_POLL_INTERVAL_MS', default: 5_000, parse: parsers.int(100, 3_600_000) },
-    pollConcurrency: { env: 'ESI_POLL_CONCURRENCY', default: 16, parse: parsers.int(1, 1024) },
+    pollJitterPct: { env: 'ESI_POLL_JITTER_PCT', default: 10, parse: parsers.int(0, 50) },
+    pollConcurrency: { env: 'ESI_POLL_CONCURRENCY', default: 32, parse: parsers.int(1, 1024) },
     concurrency: { env: 'ESI_MONITORING_CONCURRENCY', default: 8, parse: parsers.int(1, 256) },
+    snmpPort: { env: 'ESI_SNMP_PORT', default: 161, parse: parsers.int(1, 65535) },
+    snmpTimeoutMs: { env: 'ESI_SNMP_TIMEOUT_MS', default: 2_000, parse: parsers.int(10, 60_000) },
+    snmpRetries: { env: 'ESI_SNMP_RETRIES', default: 1, parse: parsers.int(0, 5) },
+    ifIndexTtlMs: { env: 'ESI_SNMP_IFINDEX_TTL_MS', default: 600_000, parse: parsers.int(0, 86_400_000) },
   },
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
@@ -28,17 +34,26 @@ await runService({
         concurrency: config.concurrency,
         spanName: 'process esi.work.monitoring_worker',
       },
-      { tracer, log, prefix: config.streamPrefix },
+      { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds },
     );
+    const snmp = new SnmpProbe({
+      defaultPort: config.snmpPort,
+      timeoutMs: config.snmpTimeoutMs,
+      retries: config.snmpRetries,
+      ifIndexTtlMs: config.ifIndexTtlMs,
+      log,
+    });
     const poller = new Poller({
       store,
       publisher,
-      probe: new SimulatedProbe(),
+      probe: new ItemProbe(snmp),
       log,
       intervalMs: config.pollIntervalMs,
+      jitter: config.pollJitterPct / 100,
       concurrency: config.pollConcurrency,
     });
     poller.start();
+    log.info({ snmpPort: config.snmpPort, pollIntervalMs: config.pollIntervalMs }, 'poller started');
     return stopAll(consumer.stop, () => poller.stop());
   },
 });

@@ -1,4 +1,7 @@
-/** A monitoring template renders (Jinja, then YAML) into items plus db_mappings. */
+/**
+ * A monitoring template renders (Jinja, then YAML) into items plus db_mappings
+ * (esi-reference §5.3 step 2); every item is validated for its type.
+ */
 import { parse } from 'yaml';
 import { renderTemplate } from '@esi/stack-engine';
 import { InvalidItemError, validateItem, type MonitoringItem } from './item-types.js';
@@ -14,15 +17,24 @@ export function renderMonitoring(templateFile: string, params: Record<string, un
   try {
     doc = parse(text);
   } catch (err) {
-    throw new InvalidItemError(`monitoring template does not render to YAML: ${(err as Error).message}`);
+    throw new InvalidItemError(`does not render to YAML: ${(err as Error).message}`, { cause: err });
   }
   const items: Record<string, MonitoringItem> = {};
   let dbMappings: Record<string, unknown>[] = [];
+  // An empty rendering is "no items" (a port before it is attached).
   if (doc === null || doc === undefined) return { items, dbMappings };
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new InvalidItemError('monitoring template must render to a mapping');
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new InvalidItemError('must render to a mapping of items');
   for (const [name, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (name === 'db_mappings') dbMappings = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+    if (name === 'db_mappings') dbMappings = validateDbMappings(value);
     else items[name] = validateItem(name, value);
   }
   return { items, dbMappings };
+}
+
+function validateDbMappings(value: unknown): Record<string, unknown>[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value) || value.some((m) => !m || typeof m !== 'object' || Array.isArray(m) || !('mapped_id' in m))) {
+    throw new InvalidItemError('db_mappings must be a list of mappings with a mapped_id');
+  }
+  return value as Record<string, unknown>[];
 }

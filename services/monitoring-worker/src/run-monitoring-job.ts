@@ -1,13 +1,15 @@
 /**
- * Runs one monitoring_worker job: renders the monitoring template into items, registers
- * them as targets for the poller, and reports state_monitoring as the original did.
+ * Runs one monitoring_worker job (esi-reference §5.3): renders the monitoring template
+ * into items, registers the polled ones as targets, and reports state_monitoring as the
+ * original did. A delete job removes the resource's targets (the poller then deletes its
+ * /monitoring key); a create job of a new version replaces them.
  */
 import { effectiveParams, templateKey, type ConfigValue, events } from '@esi/contracts';
 import { PermanentError, type Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import { ITEM_TYPES } from './item-types.js';
-import { renderMonitoring } from './render-items.js';
+import { ITEM_TYPES, stateMonitoring } from './item-types.js';
+import { renderMonitoring, type RenderedMonitoring } from './render-items.js';
 import { replaceTargets, type Target } from './targets.js';
 import { publishJobResult } from '@esi/service-runtime';
 
@@ -27,26 +29,29 @@ export async function runMonitoringJob(d: events.JobDispatched, deps: Monitoring
     return;
   }
   if (job.action === 'delete' || job.action === 'logical_delete') {
+    // The original sent no message and reported nothing for a delete (§5.3).
     await replaceTargets(deps.store, plural, job.resourceId, []);
     await publishJobResult(deps.publisher, d, { result: {} });
+    deps.log.info({ job: job.id }, 'monitoring targets removed');
     return;
   }
   const template = await deps.store.getJson<ConfigValue>(templateKey(d.templateId));
   if (!template) {
-    await publishJobResult(deps.publisher, d, { error: `template ${d.templateId} not found` });
+    await publishJobResult(deps.publisher, d, { error: `monitoring template ${d.templateId} not found` });
     return;
   }
-  const body = JSON.parse(template.value.body) as { template_file: string };
-  let rendered;
+  let rendered: RenderedMonitoring;
   try {
+    const body = JSON.parse(template.value.body) as { template_file?: unknown };
+    if (typeof body.template_file !== 'string') throw new Error('it has no template_file');
     rendered = renderMonitoring(body.template_file, effectiveParams(job, d.resolvedParams));
   } catch (err) {
-    await publishJobResult(deps.publisher, d, { error: (err as Error).message });
+    await publishJobResult(deps.publisher, d, { error: `monitoring template ${d.templateId}: ${(err as Error).message}` });
     return;
   }
   const now = Date.now();
   const targets: Target[] = Object.entries(rendered.items)
-    .filter(([, item]) => ITEM_TYPES[item.type]?.polled)
+    .filter(([, item]) => ITEM_TYPES[item.type]?.probe !== undefined)
     .map(([name, item]) => ({
       resource_type: job.resourceType,
       plural,
@@ -57,12 +62,6 @@ export async function runMonitoringJob(d: events.JobDispatched, deps: Monitoring
       registered_at_ms: now,
     }));
   await replaceTargets(deps.store, plural, job.resourceId, targets);
-
-  const stateMonitoring: Record<string, string> = {};
-  for (const [name, item] of Object.entries(rendered.items)) {
-    const reported = ITEM_TYPES[item.type]?.reported(item);
-    if (reported !== undefined) stateMonitoring[name] = reported;
-  }
-  await publishJobResult(deps.publisher, d, { result: { state_monitoring: stateMonitoring } });
-  deps.log.info({ job: job.id, items: Object.keys(rendered.items) }, 'monitoring registered');
+  await publishJobResult(deps.publisher, d, { result: { state_monitoring: stateMonitoring(rendered.items) } });
+  deps.log.info({ job: job.id, items: Object.keys(rendered.items), polled: targets.length }, 'monitoring registered');
 }
