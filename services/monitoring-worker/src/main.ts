@@ -3,7 +3,7 @@ import { STREAMS, events } from '@esi/contracts';
 import { parsers } from '@esi/config';
 import { loadResourceTypes, pluralOf } from '@esi/catalog';
 import { startConsumer } from '@esi/messaging';
-import { runService, stopAll } from '@esi/service-runtime';
+import { publishJobResult, runService, stopAll } from '@esi/service-runtime';
 import { Poller } from './poller.js';
 import { ItemProbe } from './probe.js';
 import { runMonitoringJob } from './run-monitoring-job.js';
@@ -33,6 +33,10 @@ await runService({
         handle: (d) => runMonitoringJob(d, { store, publisher, log, pluralOf }),
         concurrency: config.concurrency,
         spanName: 'process esi.work.monitoring_worker',
+        // A job that cannot be run after every retry fails visibly in the resource's state.
+        onParked: async (d, reason) => {
+          if (d?.job) await publishJobResult(publisher, d, { error: `parked in the dead-letter stream: ${reason}` });
+        },
       },
       { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds },
     );
