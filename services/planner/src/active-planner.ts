@@ -37,7 +37,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       const type = typeOfPlural(u.plural);
       if (type) await planChange(type, u.id, planDeps);
     }
-    await dispatchReady(dispatchDeps);
+    await dispatchReady(dispatchDeps, config.redispatchAfterMs);
   };
   await queue.run(resync);
   const timer = setInterval(() => {

@@ -10,6 +10,8 @@ export interface JobMeta {
   template_id: string;
   /** W3C trace context of the change that planned the job. */
   trace: Record<string, string>;
+  /** The trace id inside `trace`, spelled out for people and tools. */
+  trace_id?: string;
   planned_at_ms: number;
   /** 0 until dispatched. */
   dispatched_attempt: number;

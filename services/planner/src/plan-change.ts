@@ -3,7 +3,7 @@
  * plans with @esi/planning, and stores the jobs, their bookkeeping and the workflow
  * record in one transaction. Changes that run no job are announced as skipped.
  */
-import { context, propagation } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, trace as otelTrace } from '@opentelemetry/api';
 import { MSG_ID, jobKey, plannerJobMetaKey, skippedSubject, stateKey, storedJobValue, events, type StateValue } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import type { Publisher } from '@esi/messaging';
@@ -85,6 +85,10 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     pending: deps.pending,
   });
   if (result.kind === 'up-to-date') return 'up-to-date';
+  // Stored beside the W3C carrier so a user (or esictl trace) finds the change's trace
+  // without parsing traceparent; absent when planned outside any trace (the resync).
+  const active = otelTrace.getActiveSpan()?.spanContext();
+  const traceId = active && isSpanContextValid(active) ? active.traceId : undefined;
   if (result.kind !== 'failed' && result.missingTemplates.length > 0) {
     deps.log.warn({ type, id, templates: result.missingTemplates }, 'templates not in catalog; their handlers are skipped');
   }
@@ -93,6 +97,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     if (error) deps.log.warn({ resource, version: result.version, error }, 'change cannot be planned');
     const record: WorkflowRecord = { version: result.version, action: result.action, jobs: [], body: JSON.parse(config.body) as Record<string, unknown> };
     if (error) record.error = error;
+    if (traceId) record.trace_id = traceId;
     await writeRecord(deps.store, wfKey, previous?.modRevision, record, []);
     await deps.publisher.publish(
       skippedSubject(type, id),
@@ -112,7 +117,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
   const now = Date.now();
-  const metas = result.jobs.map((j, i): JobMeta => ({ template_id: result.templateIds[i]!, trace, planned_at_ms: now, dispatched_attempt: 0 }));
+  const metas = result.jobs.map((j, i): JobMeta => ({ template_id: result.templateIds[i]!, trace, trace_id: traceId, planned_at_ms: now, dispatched_attempt: 0 }));
   const ops: WriteOp[] = result.jobs.flatMap((j, i) => [
     { put: jobKey(j.id), value: JSON.stringify(storedJobValue(j)) },
     { put: plannerJobMetaKey(j.id), value: JSON.stringify(metas[i]) },
@@ -122,6 +127,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     action: result.action,
     jobs: result.jobs.map((j) => j.id),
     body: JSON.parse(config.body) as Record<string, unknown>,
+    ...(traceId ? { trace_id: traceId } : {}),
   };
   await writeRecord(deps.store, wfKey, previous?.modRevision, record, ops);
   result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));

@@ -11,6 +11,8 @@ export interface WorkflowRecord {
   error?: string;
   /** The config body this workflow was planned from (the next modify needs it). */
   body?: Record<string, unknown>;
+  /** The trace of the change this workflow was planned in (absent when planned by the resync). */
+  trace_id?: string;
   /** A delete not planned yet because these resources (type:id) still reference it. */
   waiting?: { version: number; for: string[] };
 }
