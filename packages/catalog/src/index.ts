@@ -25,3 +25,4 @@ export {
   type CreatedResource,
   type RefUse,
 } from './example-build.js';
+export { loadSchemas, defaultSchemasDir, JSON_TYPES, FIELD_FORMATS, type FieldSchema, type ResourceSchema, type ResourceSchemas, type JsonType, type FieldFormat } from './schemas.js';

@@ -17,12 +17,12 @@ export function startProcess(
   name: string,
   command: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; logFile: string; cwd?: string; onLine?: (line: string) => void },
+  opts: { env?: NodeJS.ProcessEnv; logFile: string; cwd?: string; onLine?: (line: string) => void; ipc?: boolean },
 ): Managed {
   const proc = spawn(command, args, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   let partial = '';

@@ -39,6 +39,7 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
     env: { ...opts.env, ...opts.serviceEnv?.[name] },
     cwd: REPO_ROOT,
     logFile: join(opts.logDir, `${name}.log`),
+    ipc: true,
     onLine: (line) => {
       if (line.includes('"msg":"ready"')) {
         metricsUrl = metricsUrlOf(line);
@@ -46,6 +47,12 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
       }
       opts.onLine?.(name, line);
     },
+  });
+  // Readiness comes over IPC (run-service.ts), so it does not depend on LOG_LEVEL.
+  proc.proc.on('message', (m: { esi?: string; metrics?: string }) => {
+    if (m?.esi !== 'ready') return;
+    if (m.metrics) metricsUrl = m.metrics;
+    markReady();
   });
   proc.proc.on('exit', (code, signal) => markFailed(new Error(`${name} exited (${signal ?? code}) before it was ready; see ${proc.logFile}`)));
   const timeout = setTimeout(

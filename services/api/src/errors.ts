@@ -17,6 +17,37 @@ export class AlreadyExistsError extends Error {
   override readonly name = 'AlreadyExistsError';
 }
 
+/** The stored version is not the one the caller expected, or the resource is being deleted. */
 export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';
+}
+
+/** No credentials, or credentials nobody issued. */
+export class UnauthenticatedError extends Error {
+  override readonly name = 'UnauthenticatedError';
+}
+
+/** The caller is known but may not do this. */
+export class PermissionDeniedError extends Error {
+  override readonly name = 'PermissionDeniedError';
+}
+
+/** The caller's deadline passed before the work was done; nothing more is written. */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+}
+
+/** The caller went away; nothing more is written. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+}
+
+/** A stream's client reads more slowly than events arrive; it should resume from its last revision. */
+export class SlowConsumerError extends Error {
+  override readonly name = 'SlowConsumerError';
+}
+
+/** A watch asked for history that is no longer kept (compacted revision). */
+export class HistoryGoneError extends Error {
+  override readonly name = 'HistoryGoneError';
 }

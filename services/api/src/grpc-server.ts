@@ -1,78 +1,52 @@
 /**
- * The gRPC edge: each call gets a SERVER span (continuing a client's traceparent when it
- * sends one), runs the domain operation, and maps errors through grpc-status.ts.
+ * The gRPC server: ResourceService, the standard health service and server reflection,
+ * over TLS when a certificate is configured (plaintext otherwise, as the local stack
+ * runs it).
  */
-import { Server, ServerCredentials, type Metadata, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { SpanKind, SpanStatusCode, context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { api } from '@esi/contracts';
-import type { Logger } from '@esi/telemetry';
-import { toServiceError } from './grpc-status.js';
-import type { ResourceView, Resources } from './resources.js';
+import { tolerantService } from './tolerant-decode.js';
 
-type Unary<Req, Res> = (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>) => void;
+export const RESOURCE_SERVICE = 'esi.api.v1.ResourceService';
+const PROTO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'proto');
+/** grpc-js refuses larger messages itself, with RESOURCE_EXHAUSTED. */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-function metadataCarrier(md: Metadata): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(md.getMap())) out[k] = String(v);
-  return out;
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  /** When set, clients must present a certificate signed by this CA. */
+  clientCa: string;
 }
 
-export function unary<Req, Res>(name: string, tracer: Tracer, log: Logger, fn: (req: Req) => Promise<Res>): Unary<Req, Res> {
-  return (call, cb) => {
-    const parent = propagation.extract(context.active(), metadataCarrier(call.metadata));
-    const span = tracer.startSpan(
-      `esi.api.v1.ResourceService/${name}`,
-      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': 'esi.api.v1.ResourceService', 'rpc.method': name } },
-      parent,
-    );
-    void context.with(trace.setSpan(parent, span), async () => {
-      try {
-        const res = await fn(call.request);
-        const resource = (res as { resource?: { resourceType: string; id: string } }).resource;
-        if (resource) span.setAttributes({ 'esi.resource.type': resource.resourceType, 'esi.resource.id': resource.id });
-        span.end();
-        cb(null, res);
-      } catch (err) {
-        const se = toServiceError(err);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: se.details });
-        span.setAttribute('rpc.grpc.status_code', se.code ?? 2);
-        span.end();
-        if ((se.code ?? 13) === 13) log.error({ err, method: name }, 'request failed');
-        else log.info({ method: name, code: se.code, details: se.details }, 'request rejected');
-        cb(se as never, null);
-      }
-    });
-  };
+export interface RunningServer {
+  server: Server;
+  port: number;
+  health: HealthImplementation;
 }
 
-const toProto = (v: ResourceView): api.Resource => v;
-
-export function resourceServiceImpl(resources: Resources, tracer: Tracer, log: Logger): api.ResourceServiceServer {
-  return {
-    createResource: unary('CreateResource', tracer, log, async (req: api.CreateResourceRequest) => ({
-      resource: toProto(await resources.create(req.resourceType, req.bodyJson)),
-    })),
-    updateResource: unary('UpdateResource', tracer, log, async (req: api.UpdateResourceRequest) => ({
-      resource: toProto(await resources.update(req.resourceType, req.id, req.bodyJson, req.expectedVersion)),
-    })),
-    getResource: unary('GetResource', tracer, log, async (req: api.GetResourceRequest) => ({
-      resource: toProto(await resources.get(req.resourceType, req.id)),
-    })),
-    listResources: unary('ListResources', tracer, log, async (req: api.ListResourcesRequest) => ({
-      resources: (await resources.list(req.resourceType)).map(toProto),
-    })),
-    deleteResource: unary('DeleteResource', tracer, log, async (req: api.DeleteResourceRequest) => ({
-      resource: toProto(await resources.markForDeletion(req.resourceType, req.id)),
-    })),
-  };
+export function credentials(tls: TlsFiles): ServerCredentials {
+  if (!tls.cert && !tls.key) return ServerCredentials.createInsecure();
+  if (!tls.cert || !tls.key) throw new Error('ESI_API_TLS_CERT and ESI_API_TLS_KEY go together');
+  const ca = tls.clientCa ? readFileSync(tls.clientCa) : null;
+  return ServerCredentials.createSsl(ca, [{ cert_chain: readFileSync(tls.cert), private_key: readFileSync(tls.key) }], Boolean(ca));
 }
 
-export async function startGrpcServer(addr: string, impl: api.ResourceServiceServer): Promise<{ server: Server; port: number }> {
-  // Bodies beyond 4 MiB are rejected by grpc-js itself with RESOURCE_EXHAUSTED.
-  const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
-  server.addService(api.ResourceServiceService, impl);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(addr, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return { server, port };
+export async function startGrpcServer(addr: string, impl: api.ResourceServiceServer, creds: ServerCredentials): Promise<RunningServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
+  server.addService(tolerantService(api.ResourceServiceService), impl);
+
+  const health = new HealthImplementation({ '': 'SERVING', [RESOURCE_SERVICE]: 'SERVING' });
+  health.addToServer(server);
+  const definitions = loadSync([join(PROTO_ROOT, 'esi/api/v1/resource_service.proto'), healthProtoPath], { includeDirs: [PROTO_ROOT] });
+  new ReflectionService(definitions).addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync(addr, creds, (err, p) => (err ? reject(err) : resolve(p))));
+  return { server, port, health };
 }

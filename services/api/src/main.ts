@@ -1,31 +1,68 @@
-/** api: the gRPC front door; writes desired state and announces changes. */
+/** api: the gRPC front door; writes desired state, announces changes, answers questions. */
+import { readFileSync } from 'node:fs';
 import { parsers } from '@esi/config';
-import { defaultCatalogDir, loadResourceTypes, loadTemplates } from '@esi/catalog';
-import { runService } from '@esi/service-runtime';
-import { resourceServiceImpl, startGrpcServer } from './grpc-server.js';
+import { defaultCatalogDir, loadRelations, loadResourceTypes, loadSchemas, loadTemplates } from '@esi/catalog';
+import { runService, stopAll } from '@esi/service-runtime';
+import { runDeletionFinisher } from './deletion-finisher.js';
+import { credentials, RESOURCE_SERVICE, startGrpcServer } from './grpc-server.js';
 import { loadCatalogIntoEtcd } from './load-catalog.js';
+import { resourceService } from './resource-service.js';
 import { Resources } from './resources.js';
+import { Templates } from './templates.js';
+import { parseTokenEntries, tokenTable } from './tokens.js';
+import { TypeRegistry } from './type-rules.js';
+
+const optionalFile = (raw: string): string => {
+  readFileSync(raw);
+  return raw;
+};
 
 await runService({
   name: 'api',
   spec: {
     addr: { env: 'ESI_API_ADDR', default: '127.0.0.1:50051', parse: parsers.hostPort },
     catalogDir: { env: 'ESI_CATALOG_DIR', default: defaultCatalogDir, parse: parsers.string },
+    tokens: {
+      env: 'ESI_API_TOKENS',
+      default: '',
+      parse: (raw) => (parseTokenEntries(raw, 'ESI_API_TOKENS'), raw),
+      doc: 'token=admin or token=tenant:<id>, comma-separated',
+    },
+    tokensFile: { env: 'ESI_API_TOKENS_FILE', default: '', parse: (raw) => (parseTokenEntries(readFileSync(raw, 'utf8'), raw), raw) },
+    tlsCert: { env: 'ESI_API_TLS_CERT', default: '', parse: optionalFile },
+    tlsKey: { env: 'ESI_API_TLS_KEY', default: '', parse: optionalFile },
+    tlsClientCa: { env: 'ESI_API_TLS_CLIENT_CA', default: '', parse: optionalFile },
+    maxUnaryMs: { env: 'ESI_API_MAX_CALL_MS', default: 60_000, parse: parsers.int(100, 3_600_000) },
   },
-  async start({ store, publisher, log, tracer, config }) {
-    const types = loadResourceTypes();
+  async start({ store, publisher, messaging, log, tracer, config }) {
+    const types = new TypeRegistry(loadResourceTypes(), loadSchemas());
     const catalog = await loadCatalogIntoEtcd(store, await loadTemplates(config.catalogDir));
     log.info({ dir: config.catalogDir, ...catalog }, 'template catalog loaded');
-    const resources = new Resources(store, publisher, (t) => types[t], log);
-    const { server, port } = await startGrpcServer(config.addr, resourceServiceImpl(resources, tracer, log));
-    log.info({ addr: config.addr, port }, 'gRPC listening');
-    return () =>
+    const tokens = tokenTable(config.tokens, config.tokensFile);
+    if (tokens.open) log.warn('no API tokens configured: every caller is admin');
+
+    const deletions = runDeletionFinisher({ store, publisher, types, log });
+
+    const resources = new Resources(store, publisher, types, log);
+    const impl = resourceService(
+      { tracer, log, tokens, maxUnaryMs: config.maxUnaryMs },
+      { store, resources, templates: new Templates(store), relations: loadRelations(), history: { messaging, streamPrefix: config.streamPrefix } },
+    );
+    const tls = { cert: config.tlsCert, key: config.tlsKey, clientCa: config.tlsClientCa };
+    const { server, port, health } = await startGrpcServer(config.addr, impl, credentials(tls));
+    log.info({ addr: config.addr, port, tls: Boolean(tls.cert), auth: tokens.open ? 'open' : 'tokens' }, 'gRPC listening');
+
+    const stopServer = (): Promise<void> =>
       new Promise<void>((resolve) => {
+        // Load balancers see NOT_SERVING first, then in-flight calls get 5 s to finish.
+        health.setStatus('', 'NOT_SERVING');
+        health.setStatus(RESOURCE_SERVICE, 'NOT_SERVING');
         const force = setTimeout(() => server.forceShutdown(), 5_000);
         server.tryShutdown(() => {
           clearTimeout(force);
           resolve();
         });
       });
+    return stopAll(deletions.stop, stopServer);
   },
 });

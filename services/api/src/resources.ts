@@ -1,123 +1,171 @@
 /**
  * Writes desired state to /config in the original envelope ({body: <JSON string>,
  * marked_for_deletion, version}) with compare-and-swap, then announces the change.
+ * Every change is first prepared (validated against the type's schema, references and
+ * the caller's tenant) without writing, so the dry run shares the exact same checks.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  configCollectionPrefix,
-  MSG_ID,
-  configKey,
-  configSubject,
-  goJsonMarshal,
-  monitoringKey,
-  stateKey,
-  events,
-  type ConfigValue,
-} from '@esi/contracts';
+import { MSG_ID, configKey, configSubject, goJsonMarshal, stateKey, events, type ConfigValue } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
-import type { OwnedStore } from '@esi/store';
+import type { Expect, OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import { AlreadyExistsError, NotFoundError, VersionConflictError } from './errors.js';
-import { checkId, checkRequired, checkType, parseBodyJson, type TypeRules } from './validate-body.js';
+import type { CallContext } from './call-context.js';
+import { maySee, ownerOf } from './caller.js';
+import { AlreadyExistsError, NotFoundError, PermissionDeniedError, ValidationError, VersionConflictError } from './errors.js';
+import { parseObject, readConfig, viewOf, type ResourceView } from './resource-reads.js';
+import { checkBody, referencesIn } from './schema-check.js';
+import type { TypeRegistry, TypeRules } from './type-rules.js';
+import { checkId, checkVersion, parseBodyJson } from './validate-body.js';
 
-export interface ResourceView {
-  resourceType: string;
+export type { ResourceView } from './resource-reads.js';
+
+/** A validated change, ready to be written (or previewed by the dry run). */
+export interface PreparedChange {
+  rules: TypeRules;
   id: string;
-  version: number;
-  markedForDeletion: boolean;
-  bodyJson: string;
-  stateJson: string;
-  monitoringJson: string;
+  key: string;
+  value: ConfigValue;
+  body: Record<string, unknown>;
+  expect: Expect;
+  /** The stored value the change replaces (absent for a create). */
+  current: ConfigValue | undefined;
+  kind: 'create' | 'update' | 'delete' | 'unchanged';
 }
 
 export class Resources {
   constructor(
-    private readonly store: OwnedStore,
+    readonly store: OwnedStore,
     private readonly publisher: Publisher,
-    private readonly rulesOf: (type: string) => TypeRules | undefined,
+    readonly types: TypeRegistry,
     private readonly log: Logger,
   ) {}
 
-  async create(type: string, bodyJson: string): Promise<ResourceView> {
-    const rules = checkType(type, this.rulesOf);
+  async prepareCreate(ctx: CallContext, type: string, bodyJson: string): Promise<PreparedChange> {
+    const rules = this.types.rulesOf(type);
     const body = parseBodyJson(bodyJson);
     if (body.id === undefined) body.id = randomUUID();
     const id = checkId(body.id, 'body_json.id');
-    checkRequired(body, rules);
+    this.claimForCaller(ctx, rules, id, body);
     if (body.status === undefined) body.status = 'PENDING_CREATE';
+    checkBody(body, rules.schema);
+    await this.checkReferences(ctx, rules, body, undefined);
     const key = configKey(rules.plural, id);
-    const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: 1 };
-    const ok = await this.store.txn([{ key, absent: true }], [{ put: key, value: JSON.stringify(value) }]);
-    if (!ok) throw new AlreadyExistsError(`${type} ${id} already exists`);
-    await this.announce(type, id, value);
-    return this.view(type, rules.plural, id, value);
-  }
-
-  async update(type: string, id: string, bodyJson: string, expectedVersion: number): Promise<ResourceView> {
-    const rules = checkType(type, this.rulesOf);
-    checkId(id, 'id');
-    const patch = parseBodyJson(bodyJson);
-    if (patch.id !== undefined && patch.id !== id) throw new VersionConflictError('body_json.id cannot change');
-    const key = configKey(rules.plural, id);
-    const current = await this.store.getJson<ConfigValue>(key);
-    if (!current) throw new NotFoundError(`${type} ${id} not found`);
-    if (current.value.marked_for_deletion) throw new VersionConflictError(`${type} ${id} is being deleted`);
-    if (expectedVersion && expectedVersion !== current.value.version) {
-      throw new VersionConflictError(`${type} ${id} is at version ${current.value.version}, not ${expectedVersion}`);
+    if (await readConfig(this.store, key)) throw new AlreadyExistsError(`${type} ${id} already exists`);
+    // A deleted resource's /state outlives its /config until its owner clears it; a new
+    // version 1 under that state would look settled to the planner and never run.
+    if (await this.store.getString(stateKey(rules.plural, id))) {
+      throw new VersionConflictError(`${type} ${id} was deleted and its state is not cleared yet; retry later or use another id`);
     }
-    const body = { ...(JSON.parse(current.value.body) as Record<string, unknown>), ...patch, status: 'PENDING_UPDATE' };
-    checkRequired(body, rules);
-    const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: current.value.version + 1 };
-    const ok = await this.store.txn([{ key, modRevision: current.modRevision }], [{ put: key, value: JSON.stringify(value) }]);
-    if (!ok) throw new VersionConflictError(`${type} ${id} changed concurrently; retry with the new version`);
-    await this.announce(type, id, value);
-    return this.view(type, rules.plural, id, value);
+    const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: 1 };
+    return { rules, id, key, value, body, expect: { key, absent: true }, current: undefined, kind: 'create' };
   }
 
-  async markForDeletion(type: string, id: string): Promise<ResourceView> {
-    const rules = checkType(type, this.rulesOf);
+  async prepareUpdate(ctx: CallContext, type: string, id: string, bodyJson: string, expectedVersion: number): Promise<PreparedChange> {
+    const rules = this.types.rulesOf(type);
     checkId(id, 'id');
+    checkVersion(expectedVersion, 'expected_version');
+    const patch = parseBodyJson(bodyJson);
+    if (patch.id !== undefined && patch.id !== id) throw new ValidationError('body_json.id', 'cannot change');
     const key = configKey(rules.plural, id);
-    const current = await this.store.getJson<ConfigValue>(key);
-    if (!current) throw new NotFoundError(`${type} ${id} not found`);
-    if (current.value.marked_for_deletion) return this.view(type, rules.plural, id, current.value);
-    const body = { ...(JSON.parse(current.value.body) as Record<string, unknown>), status: 'PENDING_DELETE' };
-    const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: true, version: current.value.version + 1 };
-    const ok = await this.store.txn([{ key, modRevision: current.modRevision }], [{ put: key, value: JSON.stringify(value) }]);
-    if (!ok) throw new VersionConflictError(`${type} ${id} changed concurrently`);
-    await this.announce(type, id, value);
-    return this.view(type, rules.plural, id, value);
+    const current = await this.visible(ctx, rules, id);
+    if (current.value.marked_for_deletion) throw new VersionConflictError(`${type} ${id} is being deleted`);
+    checkExpected(type, id, current.value.version, expectedVersion);
+    const before = parseObject(current.value.body);
+    if ('tenant_id' in patch && patch.tenant_id !== before.tenant_id) throw new ValidationError('body_json.tenant_id', 'cannot change');
+    // A status the writer sends wins: Gohan's own updates (the port attach of a G1 build)
+    // kept PENDING_CREATE; other updates become PENDING_UPDATE.
+    const body = { ...before, status: 'PENDING_UPDATE', ...patch };
+    checkBody(body, rules.schema);
+    await this.checkReferences(ctx, rules, body, before);
+    const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: current.value.version + 1 };
+    return { rules, id, key, value, body, expect: { key, modRevision: current.modRevision }, current: current.value, kind: 'update' };
   }
 
-  async get(type: string, id: string): Promise<ResourceView> {
-    const rules = checkType(type, this.rulesOf);
+  async prepareDelete(ctx: CallContext, type: string, id: string, expectedVersion: number): Promise<PreparedChange> {
+    const rules = this.types.rulesOf(type);
     checkId(id, 'id');
-    const current = await this.store.getJson<ConfigValue>(configKey(rules.plural, id));
-    if (!current) throw new NotFoundError(`${type} ${id} not found`);
-    return this.view(type, rules.plural, id, current.value);
+    checkVersion(expectedVersion, 'expected_version');
+    const key = configKey(rules.plural, id);
+    const current = await this.visible(ctx, rules, id);
+    const before = parseObject(current.value.body);
+    // Deleting twice is not an error: the first mark stands.
+    if (current.value.marked_for_deletion) {
+      return { rules, id, key, value: current.value, body: before, expect: { key, modRevision: current.modRevision }, current: current.value, kind: 'unchanged' };
+    }
+    checkExpected(type, id, current.value.version, expectedVersion);
+    const body = { ...before, status: 'PENDING_DELETE' };
+    const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: true, version: current.value.version + 1 };
+    return { rules, id, key, value, body, expect: { key, modRevision: current.modRevision }, current: current.value, kind: 'delete' };
   }
 
-  async list(type: string): Promise<ResourceView[]> {
-    const rules = checkType(type, this.rulesOf);
-    const prefix = configCollectionPrefix(rules.plural);
-    const all = await this.store.getPrefix(prefix);
-    const out: ResourceView[] = [];
-    for (const [key, raw] of all) out.push(await this.view(type, rules.plural, key.slice(prefix.length), JSON.parse(raw) as ConfigValue));
-    return out;
+  async create(ctx: CallContext, type: string, bodyJson: string): Promise<ResourceView> {
+    return this.commit(ctx, await this.prepareCreate(ctx, type, bodyJson));
   }
 
-  private async view(type: string, plural: string, id: string, value: ConfigValue): Promise<ResourceView> {
-    const state = await this.store.getString(stateKey(plural, id));
-    const monitoring = await this.store.getString(monitoringKey(plural, id));
-    return {
-      resourceType: type,
-      id,
-      version: value.version,
-      markedForDeletion: value.marked_for_deletion,
-      bodyJson: value.body,
-      stateJson: state?.value ?? '',
-      monitoringJson: monitoring?.value ?? '',
-    };
+  async update(ctx: CallContext, type: string, id: string, bodyJson: string, expectedVersion: number): Promise<ResourceView> {
+    return this.commit(ctx, await this.prepareUpdate(ctx, type, id, bodyJson, expectedVersion));
+  }
+
+  async markForDeletion(ctx: CallContext, type: string, id: string, expectedVersion = 0): Promise<ResourceView> {
+    return this.commit(ctx, await this.prepareDelete(ctx, type, id, expectedVersion));
+  }
+
+  async get(ctx: CallContext, type: string, id: string): Promise<ResourceView> {
+    const rules = this.types.rulesOf(type);
+    checkId(id, 'id');
+    const current = await this.visible(ctx, rules, id);
+    return viewOf(this.store, type, rules.plural, id, current.value);
+  }
+
+  /** The stored config of a resource the caller may see; NotFoundError otherwise. */
+  async visible(ctx: CallContext, rules: TypeRules, id: string): Promise<{ value: ConfigValue; modRevision: string }> {
+    const current = await readConfig(this.store, configKey(rules.plural, id));
+    if (!current || !maySee(ctx.caller, ownerOf(rules.type, id, parseObject(current.value.body)))) {
+      // A resource of another tenant is reported exactly like a missing one.
+      throw new NotFoundError(`${rules.type} ${id} not found`);
+    }
+    return current;
+  }
+
+  private async commit(ctx: CallContext, p: PreparedChange): Promise<ResourceView> {
+    if (p.kind !== 'unchanged') {
+      ctx.checkpoint();
+      const ok = await this.store.txn([p.expect], [{ put: p.key, value: JSON.stringify(p.value) }]);
+      if (!ok) {
+        if (p.kind === 'create') throw new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`);
+        throw new VersionConflictError(`${p.rules.type} ${p.id} changed concurrently; retry with the new version`);
+      }
+      await this.announce(p.rules.type, p.id, p.value);
+    }
+    return viewOf(this.store, p.rules.type, p.rules.plural, p.id, p.value);
+  }
+
+  /** A tenant caller creates only for itself; types without a tenant are the admin's. */
+  private claimForCaller(ctx: CallContext, rules: TypeRules, id: string, body: Record<string, unknown>): void {
+    const caller = ctx.caller;
+    if (caller.kind === 'admin') return;
+    if (rules.type === 'tenant' || !('tenant_id' in rules.schema.fields)) {
+      throw new PermissionDeniedError(`only an admin may create ${rules.type} resources`);
+    }
+    if (body.tenant_id === undefined || body.tenant_id === '') body.tenant_id = caller.tenant;
+    if (ownerOf(rules.type, id, body) !== caller.tenant) throw new PermissionDeniedError(`tenant ${caller.tenant} may not create resources for another tenant`);
+  }
+
+  /** Every reference the change sets must name a live resource the caller may see. */
+  private async checkReferences(ctx: CallContext, rules: TypeRules, body: Record<string, unknown>, before: Record<string, unknown> | undefined): Promise<void> {
+    const unchanged = new Set(before ? referencesIn(before, rules.schema).map((r) => `${r.type}/${r.id}`) : []);
+    for (const ref of referencesIn(body, rules.schema)) {
+      if (unchanged.has(`${ref.type}/${ref.id}`)) continue;
+      const plural = this.types.pluralOf(ref.type);
+      const safe = /^[A-Za-z0-9_-]{1,128}$/.test(ref.id);
+      const target = plural && safe ? await readConfig(this.store, configKey(plural, ref.id)) : undefined;
+      const owner = target ? ownerOf(ref.type, ref.id, parseObject(target.value.body)) : undefined;
+      // Resources without a tenant (shared infrastructure) may be referenced by anyone.
+      if (!target || (owner !== undefined && !maySee(ctx.caller, owner))) {
+        throw new ValidationError(ref.field, `names ${ref.type} ${JSON.stringify(ref.id.slice(0, 128))}, which does not exist`);
+      }
+      if (target.value.marked_for_deletion) throw new ValidationError(ref.field, `names ${ref.type} ${ref.id}, which is being deleted`);
+    }
   }
 
   private async announce(type: string, id: string, value: ConfigValue): Promise<void> {
@@ -133,6 +181,7 @@ export class Resources {
           markedForDeletion: value.marked_for_deletion,
           acceptedAtMs: Date.now(),
           removed: false,
+          retry: false,
         }).finish(),
         MSG_ID.config(type, id, value.version),
       );
@@ -140,4 +189,8 @@ export class Resources {
       this.log.error({ err, resource: `${type}:${id}`, version: value.version }, 'change stored but not announced; resync will plan it');
     }
   }
+}
+
+function checkExpected(type: string, id: string, actual: number, expected: number): void {
+  if (expected && expected !== actual) throw new VersionConflictError(`${type} ${id} is at version ${actual}, not ${expected}`);
 }

@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -22,6 +24,109 @@ import {
 export const protobufPackage = "esi.api.v1";
 
 export const protobufFileName = "esi/api/v1/resource_service.proto";
+
+export enum WatchEventKind {
+  WATCH_EVENT_KIND_UNSPECIFIED = 0,
+  /** WATCH_EVENT_KIND_CONFIG - /config changed: a new version, a deletion mark, or the key removed after deletion. */
+  WATCH_EVENT_KIND_CONFIG = 1,
+  /** WATCH_EVENT_KIND_STATE - /state changed. */
+  WATCH_EVENT_KIND_STATE = 2,
+  /** WATCH_EVENT_KIND_MONITORING - /monitoring changed. */
+  WATCH_EVENT_KIND_MONITORING = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function watchEventKindFromJSON(object: any): WatchEventKind {
+  switch (object) {
+    case 0:
+    case "WATCH_EVENT_KIND_UNSPECIFIED":
+      return WatchEventKind.WATCH_EVENT_KIND_UNSPECIFIED;
+    case 1:
+    case "WATCH_EVENT_KIND_CONFIG":
+      return WatchEventKind.WATCH_EVENT_KIND_CONFIG;
+    case 2:
+    case "WATCH_EVENT_KIND_STATE":
+      return WatchEventKind.WATCH_EVENT_KIND_STATE;
+    case 3:
+    case "WATCH_EVENT_KIND_MONITORING":
+      return WatchEventKind.WATCH_EVENT_KIND_MONITORING;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return WatchEventKind.UNRECOGNIZED;
+  }
+}
+
+export function watchEventKindToJSON(object: WatchEventKind): string {
+  switch (object) {
+    case WatchEventKind.WATCH_EVENT_KIND_UNSPECIFIED:
+      return "WATCH_EVENT_KIND_UNSPECIFIED";
+    case WatchEventKind.WATCH_EVENT_KIND_CONFIG:
+      return "WATCH_EVENT_KIND_CONFIG";
+    case WatchEventKind.WATCH_EVENT_KIND_STATE:
+      return "WATCH_EVENT_KIND_STATE";
+    case WatchEventKind.WATCH_EVENT_KIND_MONITORING:
+      return "WATCH_EVENT_KIND_MONITORING";
+    case WatchEventKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum JobStatus {
+  JOB_STATUS_UNSPECIFIED = 0,
+  /** JOB_STATUS_WAITING - Planned; some dependency has not finished. */
+  JOB_STATUS_WAITING = 1,
+  /** JOB_STATUS_READY - Every dependency finished; the planner dispatches it next. */
+  JOB_STATUS_READY = 2,
+  /** JOB_STATUS_DISPATCHED - Sent to its handler; running or queued there. */
+  JOB_STATUS_DISPATCHED = 3,
+  /** JOB_STATUS_FINISHED - Gone from /jobs/all: finished (or dropped when its workflow failed). */
+  JOB_STATUS_FINISHED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function jobStatusFromJSON(object: any): JobStatus {
+  switch (object) {
+    case 0:
+    case "JOB_STATUS_UNSPECIFIED":
+      return JobStatus.JOB_STATUS_UNSPECIFIED;
+    case 1:
+    case "JOB_STATUS_WAITING":
+      return JobStatus.JOB_STATUS_WAITING;
+    case 2:
+    case "JOB_STATUS_READY":
+      return JobStatus.JOB_STATUS_READY;
+    case 3:
+    case "JOB_STATUS_DISPATCHED":
+      return JobStatus.JOB_STATUS_DISPATCHED;
+    case 4:
+    case "JOB_STATUS_FINISHED":
+      return JobStatus.JOB_STATUS_FINISHED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return JobStatus.UNRECOGNIZED;
+  }
+}
+
+export function jobStatusToJSON(object: JobStatus): string {
+  switch (object) {
+    case JobStatus.JOB_STATUS_UNSPECIFIED:
+      return "JOB_STATUS_UNSPECIFIED";
+    case JobStatus.JOB_STATUS_WAITING:
+      return "JOB_STATUS_WAITING";
+    case JobStatus.JOB_STATUS_READY:
+      return "JOB_STATUS_READY";
+    case JobStatus.JOB_STATUS_DISPATCHED:
+      return "JOB_STATUS_DISPATCHED";
+    case JobStatus.JOB_STATUS_FINISHED:
+      return "JOB_STATUS_FINISHED";
+    case JobStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /** A resource as the api sees it: the desired body plus the pipeline's view of it. */
 export interface Resource {
@@ -52,7 +157,10 @@ export interface UpdateResourceRequest {
   id: string;
   /** JSON object merged over the current body. */
   bodyJson: string;
-  /** When non-zero, the update applies only if the stored version equals it. */
+  /**
+   * When non-zero, the update applies only if the stored version equals it
+   * (FAILED_PRECONDITION otherwise).
+   */
   expectedVersion: number;
 }
 
@@ -71,10 +179,18 @@ export interface GetResourceResponse {
 
 export interface ListResourcesRequest {
   resourceType: string;
+  /** Only resources whose tenant_id is this. A tenant caller always sees only its own. */
+  tenantId: string;
+  /** At most this many resources per page (default 100, at most 1000). */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
 }
 
 export interface ListResourcesResponse {
   resources: Resource[];
+  /** Empty on the last page. */
+  nextPageToken: string;
 }
 
 export interface DeleteResourceRequest {
@@ -83,7 +199,250 @@ export interface DeleteResourceRequest {
 }
 
 export interface DeleteResourceResponse {
+  /**
+   * The resource marked for deletion (a new version); the key goes once the pipeline
+   * reports DELETE_COMPLETED for that version.
+   */
   resource: Resource | undefined;
+}
+
+export interface WatchResourcesRequest {
+  resourceType: string;
+  /** One resource; empty watches every resource of the type that the caller may see. */
+  id: string;
+  /**
+   * etcd revision to start from: the revision of the last event received + 1, so a
+   * reconnecting client misses nothing. 0 starts now.
+   */
+  fromRevision: number;
+  /**
+   * With from_revision 0: first send the current config, state and monitoring of the
+   * watched resources (snapshot = true), then the changes after them.
+   */
+  includeCurrent: boolean;
+}
+
+export interface WatchResourcesResponse {
+  /** etcd revision of the change (for snapshot events, the revision of the snapshot). */
+  revision: number;
+  kind: WatchEventKind;
+  resourceType: string;
+  id: string;
+  /** The stored value as JSON (empty when deleted). */
+  valueJson: string;
+  deleted: boolean;
+  /** Part of the initial snapshot (include_current). */
+  snapshot: boolean;
+}
+
+export interface ResourceRef {
+  resourceType: string;
+  id: string;
+}
+
+/**
+ * A change to preview: a create, an update (body merged over the current one) or a
+ * deletion of a resource.
+ */
+export interface ResourceChange {
+  resourceType: string;
+  /** Empty for a create without an id. */
+  id: string;
+  bodyJson: string;
+  /** Preview the deletion of the resource (body_json is ignored). */
+  delete: boolean;
+  /** Preview an update of an existing resource (otherwise a create). */
+  update: boolean;
+}
+
+/** A template to preview: which resources choose it, and whether it would be accepted. */
+export interface TemplateChange {
+  templateId: string;
+  /** The new template body (JSON); empty previews only who uses the stored one. */
+  bodyJson: string;
+  /** JSON object of parameter values to render it with (defaults: empty values). */
+  sampleInputJson: string;
+}
+
+export interface PlanRequest {
+  resource?: ResourceChange | undefined;
+  template?: TemplateChange | undefined;
+}
+
+export interface PlannedParam {
+  param: string;
+  /** "value", "output_key" or "list". */
+  type: string;
+  /** The value as the job would store it (JSON). */
+  valueJson: string;
+  /**
+   * The value the job would run with if it were dispatched now: output_key and list
+   * params resolved from the referenced resources' stack outputs (JSON).
+   */
+  resolvedJson: string;
+  /** Why an output_key or list param cannot be resolved yet. */
+  resolutionError: string;
+  resources: ResourceRef[];
+}
+
+export interface PlannedJob {
+  id: string;
+  action: string;
+  handler: string;
+  templateId: string;
+  dependency: string[];
+  isFirst: boolean;
+  isLast: boolean;
+  onFailure: string;
+  params: PlannedParam[];
+}
+
+export interface AffectedResource {
+  resourceType: string;
+  id: string;
+  version: number;
+  handler: string;
+}
+
+export interface PlanResponse {
+  /**
+   * "planned", "skipped" (no template: READ_COMPLETE), "failed" (cannot be planned),
+   * "up-to-date", or "template" for a template change.
+   */
+  outcome: string;
+  /** "create", "modify" or "delete". */
+  action: string;
+  /** The config version the jobs would implement. */
+  version: number;
+  error: string;
+  jobs: PlannedJob[];
+  missingTemplates: string[];
+  /** Template change: every resource whose template mapping chooses the template. */
+  affected: AffectedResource[];
+  /** Template change: why the template would be refused (empty when it would be stored). */
+  problems: string[];
+  /** The resource id planned (generated for a create without one). */
+  id: string;
+}
+
+export interface ExplainRequest {
+  resourceType: string;
+  id: string;
+}
+
+/** One job that a waiting job waits for, directly (depth 1) or through other jobs. */
+export interface WaitLink {
+  depth: number;
+  jobId: string;
+  /** The job that waits for job_id. */
+  waitingJobId: string;
+  status: JobStatus;
+  resourceType: string;
+  resourceId: string;
+  resourceConfigVersion: number;
+  /** worker_state of that resource's /state (empty when it has none yet). */
+  resourceWorkerState: string;
+  resourceStateVersion: number;
+  resourceStateError: string;
+  /** Trace of the change that planned job_id. */
+  traceId: string;
+  handler: string;
+}
+
+export interface ExplainedJob {
+  id: string;
+  action: string;
+  handler: string;
+  status: JobStatus;
+  templateId: string;
+  plannedAtMs: number;
+  traceId: string;
+  dependency: string[];
+  /** For a waiting job: what it waits for, depth-first down to jobs that wait for nothing. */
+  waitsFor: WaitLink[];
+  version: number;
+}
+
+export interface ExplainResponse {
+  resource:
+    | Resource
+    | undefined;
+  /** The latest workflow the planner recorded for the resource. */
+  plannedVersion: number;
+  plannedAction: string;
+  planningError: string;
+  jobs: ExplainedJob[];
+  /** The answer in one sentence. */
+  summary: string;
+  /** Trace of the latest planned change. */
+  traceId: string;
+}
+
+export interface HistoryRequest {
+  resourceType: string;
+  id: string;
+  /** At most this many events, the latest (default 200, at most 5000). */
+  limit: number;
+}
+
+export interface HistoryEvent {
+  /** JetStream stream and sequence. */
+  stream: string;
+  sequence: number;
+  subject: string;
+  timeMs: number;
+  /** "config", "job_result", "skipped", "state" or "monitoring". */
+  kind: string;
+  /** The event, decoded from protobuf, as JSON. */
+  eventJson: string;
+}
+
+export interface HistoryResponse {
+  /** Oldest first. */
+  events: HistoryEvent[];
+}
+
+/** A template of the catalog as stored under /config/v2.0/heat_templates/<id>. */
+export interface Template {
+  id: string;
+  handler: string;
+  version: number;
+  /** The template body as a JSON object (empty in lists). */
+  bodyJson: string;
+}
+
+export interface PutTemplateRequest {
+  /** The template body: {"id", "handler", "parameter_mappings", "template_file", "watch"}. */
+  bodyJson: string;
+  /** JSON object of parameter values to render it with (defaults: empty values). */
+  sampleInputJson: string;
+  /** When non-zero, the put applies only if the stored version equals it. */
+  expectedVersion: number;
+}
+
+export interface PutTemplateResponse {
+  template:
+    | Template
+    | undefined;
+  /** False when the stored body was already equal (nothing written). */
+  changed: boolean;
+}
+
+export interface GetTemplateRequest {
+  id: string;
+}
+
+export interface GetTemplateResponse {
+  template: Template | undefined;
+}
+
+export interface ListTemplatesRequest {
+  /** Only templates of this handler ("heat_worker", "monitoring_worker"). */
+  handler: string;
+}
+
+export interface ListTemplatesResponse {
+  templates: Template[];
 }
 
 function createBaseResource(): Resource {
@@ -798,13 +1157,22 @@ export const GetResourceResponse: MessageFns<GetResourceResponse> = {
 };
 
 function createBaseListResourcesRequest(): ListResourcesRequest {
-  return { resourceType: "" };
+  return { resourceType: "", tenantId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListResourcesRequest: MessageFns<ListResourcesRequest> = {
   encode(message: ListResourcesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.resourceType !== "") {
       writer.uint32(10).string(message.resourceType);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
     }
     return writer;
   },
@@ -830,6 +1198,30 @@ export const ListResourcesRequest: MessageFns<ListResourcesRequest> = {
             message.resourceType = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -849,6 +1241,21 @@ export const ListResourcesRequest: MessageFns<ListResourcesRequest> = {
         : isSet(object.resource_type)
         ? globalThis.String(object.resource_type)
         : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -856,6 +1263,15 @@ export const ListResourcesRequest: MessageFns<ListResourcesRequest> = {
     const obj: any = {};
     if (message.resourceType !== "") {
       obj.resourceType = message.resourceType;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -866,18 +1282,24 @@ export const ListResourcesRequest: MessageFns<ListResourcesRequest> = {
   fromPartial<I extends Exact<DeepPartial<ListResourcesRequest>, I>>(object: I): ListResourcesRequest {
     const message = createBaseListResourcesRequest();
     message.resourceType = object.resourceType ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListResourcesResponse(): ListResourcesResponse {
-  return { resources: [] };
+  return { resources: [], nextPageToken: "" };
 }
 
 export const ListResourcesResponse: MessageFns<ListResourcesResponse> = {
   encode(message: ListResourcesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.resources) {
       Resource.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -903,6 +1325,14 @@ export const ListResourcesResponse: MessageFns<ListResourcesResponse> = {
             message.resources.push(Resource.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -920,6 +1350,11 @@ export const ListResourcesResponse: MessageFns<ListResourcesResponse> = {
       resources: globalThis.Array.isArray(object?.resources)
         ? object.resources.map((e: any) => Resource.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -927,6 +1362,9 @@ export const ListResourcesResponse: MessageFns<ListResourcesResponse> = {
     const obj: any = {};
     if (message.resources?.length) {
       obj.resources = message.resources.map((e) => Resource.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -937,6 +1375,7 @@ export const ListResourcesResponse: MessageFns<ListResourcesResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListResourcesResponse>, I>>(object: I): ListResourcesResponse {
     const message = createBaseListResourcesResponse();
     message.resources = object.resources?.map((e) => Resource.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -1099,6 +1538,3206 @@ export const DeleteResourceResponse: MessageFns<DeleteResourceResponse> = {
   },
 };
 
+function createBaseWatchResourcesRequest(): WatchResourcesRequest {
+  return { resourceType: "", id: "", fromRevision: 0, includeCurrent: false };
+}
+
+export const WatchResourcesRequest: MessageFns<WatchResourcesRequest> = {
+  encode(message: WatchResourcesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceType !== "") {
+      writer.uint32(10).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.fromRevision !== 0) {
+      writer.uint32(24).int64(message.fromRevision);
+    }
+    if (message.includeCurrent !== false) {
+      writer.uint32(32).bool(message.includeCurrent);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchResourcesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchResourcesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fromRevision = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.includeCurrent = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchResourcesRequest {
+    return {
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      fromRevision: isSet(object.fromRevision)
+        ? globalThis.Number(object.fromRevision)
+        : isSet(object.from_revision)
+        ? globalThis.Number(object.from_revision)
+        : 0,
+      includeCurrent: isSet(object.includeCurrent)
+        ? globalThis.Boolean(object.includeCurrent)
+        : isSet(object.include_current)
+        ? globalThis.Boolean(object.include_current)
+        : false,
+    };
+  },
+
+  toJSON(message: WatchResourcesRequest): unknown {
+    const obj: any = {};
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.fromRevision !== 0) {
+      obj.fromRevision = Math.round(message.fromRevision);
+    }
+    if (message.includeCurrent !== false) {
+      obj.includeCurrent = message.includeCurrent;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchResourcesRequest>, I>>(base?: I): WatchResourcesRequest {
+    return WatchResourcesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchResourcesRequest>, I>>(object: I): WatchResourcesRequest {
+    const message = createBaseWatchResourcesRequest();
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    message.fromRevision = object.fromRevision ?? 0;
+    message.includeCurrent = object.includeCurrent ?? false;
+    return message;
+  },
+};
+
+function createBaseWatchResourcesResponse(): WatchResourcesResponse {
+  return { revision: 0, kind: 0, resourceType: "", id: "", valueJson: "", deleted: false, snapshot: false };
+}
+
+export const WatchResourcesResponse: MessageFns<WatchResourcesResponse> = {
+  encode(message: WatchResourcesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.revision !== 0) {
+      writer.uint32(8).int64(message.revision);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.resourceType !== "") {
+      writer.uint32(26).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(34).string(message.id);
+    }
+    if (message.valueJson !== "") {
+      writer.uint32(42).string(message.valueJson);
+    }
+    if (message.deleted !== false) {
+      writer.uint32(48).bool(message.deleted);
+    }
+    if (message.snapshot !== false) {
+      writer.uint32(56).bool(message.snapshot);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchResourcesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchResourcesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.revision = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.valueJson = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.deleted = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.snapshot = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchResourcesResponse {
+    return {
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      kind: isSet(object.kind) ? watchEventKindFromJSON(object.kind) : 0,
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      valueJson: isSet(object.valueJson)
+        ? globalThis.String(object.valueJson)
+        : isSet(object.value_json)
+        ? globalThis.String(object.value_json)
+        : "",
+      deleted: isSet(object.deleted) ? globalThis.Boolean(object.deleted) : false,
+      snapshot: isSet(object.snapshot) ? globalThis.Boolean(object.snapshot) : false,
+    };
+  },
+
+  toJSON(message: WatchResourcesResponse): unknown {
+    const obj: any = {};
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    if (message.kind !== 0) {
+      obj.kind = watchEventKindToJSON(message.kind);
+    }
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.valueJson !== "") {
+      obj.valueJson = message.valueJson;
+    }
+    if (message.deleted !== false) {
+      obj.deleted = message.deleted;
+    }
+    if (message.snapshot !== false) {
+      obj.snapshot = message.snapshot;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchResourcesResponse>, I>>(base?: I): WatchResourcesResponse {
+    return WatchResourcesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchResourcesResponse>, I>>(object: I): WatchResourcesResponse {
+    const message = createBaseWatchResourcesResponse();
+    message.revision = object.revision ?? 0;
+    message.kind = object.kind ?? 0;
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    message.valueJson = object.valueJson ?? "";
+    message.deleted = object.deleted ?? false;
+    message.snapshot = object.snapshot ?? false;
+    return message;
+  },
+};
+
+function createBaseResourceRef(): ResourceRef {
+  return { resourceType: "", id: "" };
+}
+
+export const ResourceRef: MessageFns<ResourceRef> = {
+  encode(message: ResourceRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceType !== "") {
+      writer.uint32(10).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResourceRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResourceRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResourceRef {
+    return {
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: ResourceRef): unknown {
+    const obj: any = {};
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResourceRef>, I>>(base?: I): ResourceRef {
+    return ResourceRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResourceRef>, I>>(object: I): ResourceRef {
+    const message = createBaseResourceRef();
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseResourceChange(): ResourceChange {
+  return { resourceType: "", id: "", bodyJson: "", delete: false, update: false };
+}
+
+export const ResourceChange: MessageFns<ResourceChange> = {
+  encode(message: ResourceChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceType !== "") {
+      writer.uint32(10).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.bodyJson !== "") {
+      writer.uint32(26).string(message.bodyJson);
+    }
+    if (message.delete !== false) {
+      writer.uint32(32).bool(message.delete);
+    }
+    if (message.update !== false) {
+      writer.uint32(40).bool(message.update);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResourceChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResourceChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.bodyJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.delete = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.update = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResourceChange {
+    return {
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      bodyJson: isSet(object.bodyJson)
+        ? globalThis.String(object.bodyJson)
+        : isSet(object.body_json)
+        ? globalThis.String(object.body_json)
+        : "",
+      delete: isSet(object.delete) ? globalThis.Boolean(object.delete) : false,
+      update: isSet(object.update) ? globalThis.Boolean(object.update) : false,
+    };
+  },
+
+  toJSON(message: ResourceChange): unknown {
+    const obj: any = {};
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.bodyJson !== "") {
+      obj.bodyJson = message.bodyJson;
+    }
+    if (message.delete !== false) {
+      obj.delete = message.delete;
+    }
+    if (message.update !== false) {
+      obj.update = message.update;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResourceChange>, I>>(base?: I): ResourceChange {
+    return ResourceChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResourceChange>, I>>(object: I): ResourceChange {
+    const message = createBaseResourceChange();
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    message.bodyJson = object.bodyJson ?? "";
+    message.delete = object.delete ?? false;
+    message.update = object.update ?? false;
+    return message;
+  },
+};
+
+function createBaseTemplateChange(): TemplateChange {
+  return { templateId: "", bodyJson: "", sampleInputJson: "" };
+}
+
+export const TemplateChange: MessageFns<TemplateChange> = {
+  encode(message: TemplateChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.templateId !== "") {
+      writer.uint32(10).string(message.templateId);
+    }
+    if (message.bodyJson !== "") {
+      writer.uint32(18).string(message.bodyJson);
+    }
+    if (message.sampleInputJson !== "") {
+      writer.uint32(26).string(message.sampleInputJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TemplateChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTemplateChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.templateId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.bodyJson = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sampleInputJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TemplateChange {
+    return {
+      templateId: isSet(object.templateId)
+        ? globalThis.String(object.templateId)
+        : isSet(object.template_id)
+        ? globalThis.String(object.template_id)
+        : "",
+      bodyJson: isSet(object.bodyJson)
+        ? globalThis.String(object.bodyJson)
+        : isSet(object.body_json)
+        ? globalThis.String(object.body_json)
+        : "",
+      sampleInputJson: isSet(object.sampleInputJson)
+        ? globalThis.String(object.sampleInputJson)
+        : isSet(object.sample_input_json)
+        ? globalThis.String(object.sample_input_json)
+        : "",
+    };
+  },
+
+  toJSON(message: TemplateChange): unknown {
+    const obj: any = {};
+    if (message.templateId !== "") {
+      obj.templateId = message.templateId;
+    }
+    if (message.bodyJson !== "") {
+      obj.bodyJson = message.bodyJson;
+    }
+    if (message.sampleInputJson !== "") {
+      obj.sampleInputJson = message.sampleInputJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TemplateChange>, I>>(base?: I): TemplateChange {
+    return TemplateChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TemplateChange>, I>>(object: I): TemplateChange {
+    const message = createBaseTemplateChange();
+    message.templateId = object.templateId ?? "";
+    message.bodyJson = object.bodyJson ?? "";
+    message.sampleInputJson = object.sampleInputJson ?? "";
+    return message;
+  },
+};
+
+function createBasePlanRequest(): PlanRequest {
+  return { resource: undefined, template: undefined };
+}
+
+export const PlanRequest: MessageFns<PlanRequest> = {
+  encode(message: PlanRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resource !== undefined) {
+      ResourceChange.encode(message.resource, writer.uint32(10).fork()).join();
+    }
+    if (message.template !== undefined) {
+      TemplateChange.encode(message.template, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resource = ResourceChange.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.template = TemplateChange.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanRequest {
+    return {
+      resource: isSet(object.resource) ? ResourceChange.fromJSON(object.resource) : undefined,
+      template: isSet(object.template) ? TemplateChange.fromJSON(object.template) : undefined,
+    };
+  },
+
+  toJSON(message: PlanRequest): unknown {
+    const obj: any = {};
+    if (message.resource !== undefined) {
+      obj.resource = ResourceChange.toJSON(message.resource);
+    }
+    if (message.template !== undefined) {
+      obj.template = TemplateChange.toJSON(message.template);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlanRequest>, I>>(base?: I): PlanRequest {
+    return PlanRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlanRequest>, I>>(object: I): PlanRequest {
+    const message = createBasePlanRequest();
+    message.resource = (object.resource !== undefined && object.resource !== null)
+      ? ResourceChange.fromPartial(object.resource)
+      : undefined;
+    message.template = (object.template !== undefined && object.template !== null)
+      ? TemplateChange.fromPartial(object.template)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePlannedParam(): PlannedParam {
+  return { param: "", type: "", valueJson: "", resolvedJson: "", resolutionError: "", resources: [] };
+}
+
+export const PlannedParam: MessageFns<PlannedParam> = {
+  encode(message: PlannedParam, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.param !== "") {
+      writer.uint32(10).string(message.param);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.valueJson !== "") {
+      writer.uint32(26).string(message.valueJson);
+    }
+    if (message.resolvedJson !== "") {
+      writer.uint32(34).string(message.resolvedJson);
+    }
+    if (message.resolutionError !== "") {
+      writer.uint32(42).string(message.resolutionError);
+    }
+    for (const v of message.resources) {
+      ResourceRef.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlannedParam {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlannedParam();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.param = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.valueJson = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.resolvedJson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resolutionError = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.resources.push(ResourceRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlannedParam {
+    return {
+      param: isSet(object.param) ? globalThis.String(object.param) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      valueJson: isSet(object.valueJson)
+        ? globalThis.String(object.valueJson)
+        : isSet(object.value_json)
+        ? globalThis.String(object.value_json)
+        : "",
+      resolvedJson: isSet(object.resolvedJson)
+        ? globalThis.String(object.resolvedJson)
+        : isSet(object.resolved_json)
+        ? globalThis.String(object.resolved_json)
+        : "",
+      resolutionError: isSet(object.resolutionError)
+        ? globalThis.String(object.resolutionError)
+        : isSet(object.resolution_error)
+        ? globalThis.String(object.resolution_error)
+        : "",
+      resources: globalThis.Array.isArray(object?.resources)
+        ? object.resources.map((e: any) => ResourceRef.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PlannedParam): unknown {
+    const obj: any = {};
+    if (message.param !== "") {
+      obj.param = message.param;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.valueJson !== "") {
+      obj.valueJson = message.valueJson;
+    }
+    if (message.resolvedJson !== "") {
+      obj.resolvedJson = message.resolvedJson;
+    }
+    if (message.resolutionError !== "") {
+      obj.resolutionError = message.resolutionError;
+    }
+    if (message.resources?.length) {
+      obj.resources = message.resources.map((e) => ResourceRef.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlannedParam>, I>>(base?: I): PlannedParam {
+    return PlannedParam.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlannedParam>, I>>(object: I): PlannedParam {
+    const message = createBasePlannedParam();
+    message.param = object.param ?? "";
+    message.type = object.type ?? "";
+    message.valueJson = object.valueJson ?? "";
+    message.resolvedJson = object.resolvedJson ?? "";
+    message.resolutionError = object.resolutionError ?? "";
+    message.resources = object.resources?.map((e) => ResourceRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePlannedJob(): PlannedJob {
+  return {
+    id: "",
+    action: "",
+    handler: "",
+    templateId: "",
+    dependency: [],
+    isFirst: false,
+    isLast: false,
+    onFailure: "",
+    params: [],
+  };
+}
+
+export const PlannedJob: MessageFns<PlannedJob> = {
+  encode(message: PlannedJob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.handler !== "") {
+      writer.uint32(26).string(message.handler);
+    }
+    if (message.templateId !== "") {
+      writer.uint32(34).string(message.templateId);
+    }
+    for (const v of message.dependency) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.isFirst !== false) {
+      writer.uint32(48).bool(message.isFirst);
+    }
+    if (message.isLast !== false) {
+      writer.uint32(56).bool(message.isLast);
+    }
+    if (message.onFailure !== "") {
+      writer.uint32(66).string(message.onFailure);
+    }
+    for (const v of message.params) {
+      PlannedParam.encode(v!, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlannedJob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlannedJob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.handler = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.templateId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dependency.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.isFirst = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.isLast = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.onFailure = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.params.push(PlannedParam.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlannedJob {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      handler: isSet(object.handler) ? globalThis.String(object.handler) : "",
+      templateId: isSet(object.templateId)
+        ? globalThis.String(object.templateId)
+        : isSet(object.template_id)
+        ? globalThis.String(object.template_id)
+        : "",
+      dependency: globalThis.Array.isArray(object?.dependency)
+        ? object.dependency.map((e: any) => globalThis.String(e))
+        : [],
+      isFirst: isSet(object.isFirst)
+        ? globalThis.Boolean(object.isFirst)
+        : isSet(object.is_first)
+        ? globalThis.Boolean(object.is_first)
+        : false,
+      isLast: isSet(object.isLast)
+        ? globalThis.Boolean(object.isLast)
+        : isSet(object.is_last)
+        ? globalThis.Boolean(object.is_last)
+        : false,
+      onFailure: isSet(object.onFailure)
+        ? globalThis.String(object.onFailure)
+        : isSet(object.on_failure)
+        ? globalThis.String(object.on_failure)
+        : "",
+      params: globalThis.Array.isArray(object?.params)
+        ? object.params.map((e: any) => PlannedParam.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PlannedJob): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.handler !== "") {
+      obj.handler = message.handler;
+    }
+    if (message.templateId !== "") {
+      obj.templateId = message.templateId;
+    }
+    if (message.dependency?.length) {
+      obj.dependency = message.dependency;
+    }
+    if (message.isFirst !== false) {
+      obj.isFirst = message.isFirst;
+    }
+    if (message.isLast !== false) {
+      obj.isLast = message.isLast;
+    }
+    if (message.onFailure !== "") {
+      obj.onFailure = message.onFailure;
+    }
+    if (message.params?.length) {
+      obj.params = message.params.map((e) => PlannedParam.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlannedJob>, I>>(base?: I): PlannedJob {
+    return PlannedJob.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlannedJob>, I>>(object: I): PlannedJob {
+    const message = createBasePlannedJob();
+    message.id = object.id ?? "";
+    message.action = object.action ?? "";
+    message.handler = object.handler ?? "";
+    message.templateId = object.templateId ?? "";
+    message.dependency = object.dependency?.map((e) => e) || [];
+    message.isFirst = object.isFirst ?? false;
+    message.isLast = object.isLast ?? false;
+    message.onFailure = object.onFailure ?? "";
+    message.params = object.params?.map((e) => PlannedParam.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAffectedResource(): AffectedResource {
+  return { resourceType: "", id: "", version: 0, handler: "" };
+}
+
+export const AffectedResource: MessageFns<AffectedResource> = {
+  encode(message: AffectedResource, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceType !== "") {
+      writer.uint32(10).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int64(message.version);
+    }
+    if (message.handler !== "") {
+      writer.uint32(34).string(message.handler);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AffectedResource {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAffectedResource();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.handler = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AffectedResource {
+    return {
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      handler: isSet(object.handler) ? globalThis.String(object.handler) : "",
+    };
+  },
+
+  toJSON(message: AffectedResource): unknown {
+    const obj: any = {};
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.handler !== "") {
+      obj.handler = message.handler;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AffectedResource>, I>>(base?: I): AffectedResource {
+    return AffectedResource.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AffectedResource>, I>>(object: I): AffectedResource {
+    const message = createBaseAffectedResource();
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    message.version = object.version ?? 0;
+    message.handler = object.handler ?? "";
+    return message;
+  },
+};
+
+function createBasePlanResponse(): PlanResponse {
+  return {
+    outcome: "",
+    action: "",
+    version: 0,
+    error: "",
+    jobs: [],
+    missingTemplates: [],
+    affected: [],
+    problems: [],
+    id: "",
+  };
+}
+
+export const PlanResponse: MessageFns<PlanResponse> = {
+  encode(message: PlanResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== "") {
+      writer.uint32(10).string(message.outcome);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int64(message.version);
+    }
+    if (message.error !== "") {
+      writer.uint32(34).string(message.error);
+    }
+    for (const v of message.jobs) {
+      PlannedJob.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.missingTemplates) {
+      writer.uint32(50).string(v!);
+    }
+    for (const v of message.affected) {
+      AffectedResource.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.problems) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.id !== "") {
+      writer.uint32(74).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.jobs.push(PlannedJob.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.missingTemplates.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.affected.push(AffectedResource.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.problems.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanResponse {
+    return {
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      jobs: globalThis.Array.isArray(object?.jobs) ? object.jobs.map((e: any) => PlannedJob.fromJSON(e)) : [],
+      missingTemplates: globalThis.Array.isArray(object?.missingTemplates)
+        ? object.missingTemplates.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.missing_templates)
+        ? object.missing_templates.map((e: any) => globalThis.String(e))
+        : [],
+      affected: globalThis.Array.isArray(object?.affected)
+        ? object.affected.map((e: any) => AffectedResource.fromJSON(e))
+        : [],
+      problems: globalThis.Array.isArray(object?.problems) ? object.problems.map((e: any) => globalThis.String(e)) : [],
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: PlanResponse): unknown {
+    const obj: any = {};
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.jobs?.length) {
+      obj.jobs = message.jobs.map((e) => PlannedJob.toJSON(e));
+    }
+    if (message.missingTemplates?.length) {
+      obj.missingTemplates = message.missingTemplates;
+    }
+    if (message.affected?.length) {
+      obj.affected = message.affected.map((e) => AffectedResource.toJSON(e));
+    }
+    if (message.problems?.length) {
+      obj.problems = message.problems;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlanResponse>, I>>(base?: I): PlanResponse {
+    return PlanResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlanResponse>, I>>(object: I): PlanResponse {
+    const message = createBasePlanResponse();
+    message.outcome = object.outcome ?? "";
+    message.action = object.action ?? "";
+    message.version = object.version ?? 0;
+    message.error = object.error ?? "";
+    message.jobs = object.jobs?.map((e) => PlannedJob.fromPartial(e)) || [];
+    message.missingTemplates = object.missingTemplates?.map((e) => e) || [];
+    message.affected = object.affected?.map((e) => AffectedResource.fromPartial(e)) || [];
+    message.problems = object.problems?.map((e) => e) || [];
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseExplainRequest(): ExplainRequest {
+  return { resourceType: "", id: "" };
+}
+
+export const ExplainRequest: MessageFns<ExplainRequest> = {
+  encode(message: ExplainRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceType !== "") {
+      writer.uint32(10).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainRequest {
+    return {
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: ExplainRequest): unknown {
+    const obj: any = {};
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExplainRequest>, I>>(base?: I): ExplainRequest {
+    return ExplainRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExplainRequest>, I>>(object: I): ExplainRequest {
+    const message = createBaseExplainRequest();
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseWaitLink(): WaitLink {
+  return {
+    depth: 0,
+    jobId: "",
+    waitingJobId: "",
+    status: 0,
+    resourceType: "",
+    resourceId: "",
+    resourceConfigVersion: 0,
+    resourceWorkerState: "",
+    resourceStateVersion: 0,
+    resourceStateError: "",
+    traceId: "",
+    handler: "",
+  };
+}
+
+export const WaitLink: MessageFns<WaitLink> = {
+  encode(message: WaitLink, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.depth !== 0) {
+      writer.uint32(8).int32(message.depth);
+    }
+    if (message.jobId !== "") {
+      writer.uint32(18).string(message.jobId);
+    }
+    if (message.waitingJobId !== "") {
+      writer.uint32(26).string(message.waitingJobId);
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).int32(message.status);
+    }
+    if (message.resourceType !== "") {
+      writer.uint32(42).string(message.resourceType);
+    }
+    if (message.resourceId !== "") {
+      writer.uint32(50).string(message.resourceId);
+    }
+    if (message.resourceConfigVersion !== 0) {
+      writer.uint32(56).int64(message.resourceConfigVersion);
+    }
+    if (message.resourceWorkerState !== "") {
+      writer.uint32(66).string(message.resourceWorkerState);
+    }
+    if (message.resourceStateVersion !== 0) {
+      writer.uint32(72).int64(message.resourceStateVersion);
+    }
+    if (message.resourceStateError !== "") {
+      writer.uint32(82).string(message.resourceStateError);
+    }
+    if (message.traceId !== "") {
+      writer.uint32(90).string(message.traceId);
+    }
+    if (message.handler !== "") {
+      writer.uint32(98).string(message.handler);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WaitLink {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWaitLink();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.depth = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.jobId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.waitingJobId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.resourceId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.resourceConfigVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.resourceWorkerState = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.resourceStateVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.resourceStateError = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.traceId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.handler = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WaitLink {
+    return {
+      depth: isSet(object.depth) ? globalThis.Number(object.depth) : 0,
+      jobId: isSet(object.jobId)
+        ? globalThis.String(object.jobId)
+        : isSet(object.job_id)
+        ? globalThis.String(object.job_id)
+        : "",
+      waitingJobId: isSet(object.waitingJobId)
+        ? globalThis.String(object.waitingJobId)
+        : isSet(object.waiting_job_id)
+        ? globalThis.String(object.waiting_job_id)
+        : "",
+      status: isSet(object.status) ? jobStatusFromJSON(object.status) : 0,
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      resourceId: isSet(object.resourceId)
+        ? globalThis.String(object.resourceId)
+        : isSet(object.resource_id)
+        ? globalThis.String(object.resource_id)
+        : "",
+      resourceConfigVersion: isSet(object.resourceConfigVersion)
+        ? globalThis.Number(object.resourceConfigVersion)
+        : isSet(object.resource_config_version)
+        ? globalThis.Number(object.resource_config_version)
+        : 0,
+      resourceWorkerState: isSet(object.resourceWorkerState)
+        ? globalThis.String(object.resourceWorkerState)
+        : isSet(object.resource_worker_state)
+        ? globalThis.String(object.resource_worker_state)
+        : "",
+      resourceStateVersion: isSet(object.resourceStateVersion)
+        ? globalThis.Number(object.resourceStateVersion)
+        : isSet(object.resource_state_version)
+        ? globalThis.Number(object.resource_state_version)
+        : 0,
+      resourceStateError: isSet(object.resourceStateError)
+        ? globalThis.String(object.resourceStateError)
+        : isSet(object.resource_state_error)
+        ? globalThis.String(object.resource_state_error)
+        : "",
+      traceId: isSet(object.traceId)
+        ? globalThis.String(object.traceId)
+        : isSet(object.trace_id)
+        ? globalThis.String(object.trace_id)
+        : "",
+      handler: isSet(object.handler) ? globalThis.String(object.handler) : "",
+    };
+  },
+
+  toJSON(message: WaitLink): unknown {
+    const obj: any = {};
+    if (message.depth !== 0) {
+      obj.depth = Math.round(message.depth);
+    }
+    if (message.jobId !== "") {
+      obj.jobId = message.jobId;
+    }
+    if (message.waitingJobId !== "") {
+      obj.waitingJobId = message.waitingJobId;
+    }
+    if (message.status !== 0) {
+      obj.status = jobStatusToJSON(message.status);
+    }
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.resourceId !== "") {
+      obj.resourceId = message.resourceId;
+    }
+    if (message.resourceConfigVersion !== 0) {
+      obj.resourceConfigVersion = Math.round(message.resourceConfigVersion);
+    }
+    if (message.resourceWorkerState !== "") {
+      obj.resourceWorkerState = message.resourceWorkerState;
+    }
+    if (message.resourceStateVersion !== 0) {
+      obj.resourceStateVersion = Math.round(message.resourceStateVersion);
+    }
+    if (message.resourceStateError !== "") {
+      obj.resourceStateError = message.resourceStateError;
+    }
+    if (message.traceId !== "") {
+      obj.traceId = message.traceId;
+    }
+    if (message.handler !== "") {
+      obj.handler = message.handler;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WaitLink>, I>>(base?: I): WaitLink {
+    return WaitLink.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WaitLink>, I>>(object: I): WaitLink {
+    const message = createBaseWaitLink();
+    message.depth = object.depth ?? 0;
+    message.jobId = object.jobId ?? "";
+    message.waitingJobId = object.waitingJobId ?? "";
+    message.status = object.status ?? 0;
+    message.resourceType = object.resourceType ?? "";
+    message.resourceId = object.resourceId ?? "";
+    message.resourceConfigVersion = object.resourceConfigVersion ?? 0;
+    message.resourceWorkerState = object.resourceWorkerState ?? "";
+    message.resourceStateVersion = object.resourceStateVersion ?? 0;
+    message.resourceStateError = object.resourceStateError ?? "";
+    message.traceId = object.traceId ?? "";
+    message.handler = object.handler ?? "";
+    return message;
+  },
+};
+
+function createBaseExplainedJob(): ExplainedJob {
+  return {
+    id: "",
+    action: "",
+    handler: "",
+    status: 0,
+    templateId: "",
+    plannedAtMs: 0,
+    traceId: "",
+    dependency: [],
+    waitsFor: [],
+    version: 0,
+  };
+}
+
+export const ExplainedJob: MessageFns<ExplainedJob> = {
+  encode(message: ExplainedJob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.handler !== "") {
+      writer.uint32(26).string(message.handler);
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).int32(message.status);
+    }
+    if (message.templateId !== "") {
+      writer.uint32(42).string(message.templateId);
+    }
+    if (message.plannedAtMs !== 0) {
+      writer.uint32(48).int64(message.plannedAtMs);
+    }
+    if (message.traceId !== "") {
+      writer.uint32(58).string(message.traceId);
+    }
+    for (const v of message.dependency) {
+      writer.uint32(66).string(v!);
+    }
+    for (const v of message.waitsFor) {
+      WaitLink.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.version !== 0) {
+      writer.uint32(80).int64(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainedJob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainedJob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.handler = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.templateId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.plannedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.traceId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.dependency.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.waitsFor.push(WaitLink.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainedJob {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      handler: isSet(object.handler) ? globalThis.String(object.handler) : "",
+      status: isSet(object.status) ? jobStatusFromJSON(object.status) : 0,
+      templateId: isSet(object.templateId)
+        ? globalThis.String(object.templateId)
+        : isSet(object.template_id)
+        ? globalThis.String(object.template_id)
+        : "",
+      plannedAtMs: isSet(object.plannedAtMs)
+        ? globalThis.Number(object.plannedAtMs)
+        : isSet(object.planned_at_ms)
+        ? globalThis.Number(object.planned_at_ms)
+        : 0,
+      traceId: isSet(object.traceId)
+        ? globalThis.String(object.traceId)
+        : isSet(object.trace_id)
+        ? globalThis.String(object.trace_id)
+        : "",
+      dependency: globalThis.Array.isArray(object?.dependency)
+        ? object.dependency.map((e: any) => globalThis.String(e))
+        : [],
+      waitsFor: globalThis.Array.isArray(object?.waitsFor)
+        ? object.waitsFor.map((e: any) => WaitLink.fromJSON(e))
+        : globalThis.Array.isArray(object?.waits_for)
+        ? object.waits_for.map((e: any) => WaitLink.fromJSON(e))
+        : [],
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+    };
+  },
+
+  toJSON(message: ExplainedJob): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.handler !== "") {
+      obj.handler = message.handler;
+    }
+    if (message.status !== 0) {
+      obj.status = jobStatusToJSON(message.status);
+    }
+    if (message.templateId !== "") {
+      obj.templateId = message.templateId;
+    }
+    if (message.plannedAtMs !== 0) {
+      obj.plannedAtMs = Math.round(message.plannedAtMs);
+    }
+    if (message.traceId !== "") {
+      obj.traceId = message.traceId;
+    }
+    if (message.dependency?.length) {
+      obj.dependency = message.dependency;
+    }
+    if (message.waitsFor?.length) {
+      obj.waitsFor = message.waitsFor.map((e) => WaitLink.toJSON(e));
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExplainedJob>, I>>(base?: I): ExplainedJob {
+    return ExplainedJob.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExplainedJob>, I>>(object: I): ExplainedJob {
+    const message = createBaseExplainedJob();
+    message.id = object.id ?? "";
+    message.action = object.action ?? "";
+    message.handler = object.handler ?? "";
+    message.status = object.status ?? 0;
+    message.templateId = object.templateId ?? "";
+    message.plannedAtMs = object.plannedAtMs ?? 0;
+    message.traceId = object.traceId ?? "";
+    message.dependency = object.dependency?.map((e) => e) || [];
+    message.waitsFor = object.waitsFor?.map((e) => WaitLink.fromPartial(e)) || [];
+    message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseExplainResponse(): ExplainResponse {
+  return {
+    resource: undefined,
+    plannedVersion: 0,
+    plannedAction: "",
+    planningError: "",
+    jobs: [],
+    summary: "",
+    traceId: "",
+  };
+}
+
+export const ExplainResponse: MessageFns<ExplainResponse> = {
+  encode(message: ExplainResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resource !== undefined) {
+      Resource.encode(message.resource, writer.uint32(10).fork()).join();
+    }
+    if (message.plannedVersion !== 0) {
+      writer.uint32(16).int64(message.plannedVersion);
+    }
+    if (message.plannedAction !== "") {
+      writer.uint32(26).string(message.plannedAction);
+    }
+    if (message.planningError !== "") {
+      writer.uint32(34).string(message.planningError);
+    }
+    for (const v of message.jobs) {
+      ExplainedJob.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.summary !== "") {
+      writer.uint32(50).string(message.summary);
+    }
+    if (message.traceId !== "") {
+      writer.uint32(58).string(message.traceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resource = Resource.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.plannedVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.plannedAction = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.planningError = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.jobs.push(ExplainedJob.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.traceId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainResponse {
+    return {
+      resource: isSet(object.resource) ? Resource.fromJSON(object.resource) : undefined,
+      plannedVersion: isSet(object.plannedVersion)
+        ? globalThis.Number(object.plannedVersion)
+        : isSet(object.planned_version)
+        ? globalThis.Number(object.planned_version)
+        : 0,
+      plannedAction: isSet(object.plannedAction)
+        ? globalThis.String(object.plannedAction)
+        : isSet(object.planned_action)
+        ? globalThis.String(object.planned_action)
+        : "",
+      planningError: isSet(object.planningError)
+        ? globalThis.String(object.planningError)
+        : isSet(object.planning_error)
+        ? globalThis.String(object.planning_error)
+        : "",
+      jobs: globalThis.Array.isArray(object?.jobs) ? object.jobs.map((e: any) => ExplainedJob.fromJSON(e)) : [],
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      traceId: isSet(object.traceId)
+        ? globalThis.String(object.traceId)
+        : isSet(object.trace_id)
+        ? globalThis.String(object.trace_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ExplainResponse): unknown {
+    const obj: any = {};
+    if (message.resource !== undefined) {
+      obj.resource = Resource.toJSON(message.resource);
+    }
+    if (message.plannedVersion !== 0) {
+      obj.plannedVersion = Math.round(message.plannedVersion);
+    }
+    if (message.plannedAction !== "") {
+      obj.plannedAction = message.plannedAction;
+    }
+    if (message.planningError !== "") {
+      obj.planningError = message.planningError;
+    }
+    if (message.jobs?.length) {
+      obj.jobs = message.jobs.map((e) => ExplainedJob.toJSON(e));
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.traceId !== "") {
+      obj.traceId = message.traceId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExplainResponse>, I>>(base?: I): ExplainResponse {
+    return ExplainResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExplainResponse>, I>>(object: I): ExplainResponse {
+    const message = createBaseExplainResponse();
+    message.resource = (object.resource !== undefined && object.resource !== null)
+      ? Resource.fromPartial(object.resource)
+      : undefined;
+    message.plannedVersion = object.plannedVersion ?? 0;
+    message.plannedAction = object.plannedAction ?? "";
+    message.planningError = object.planningError ?? "";
+    message.jobs = object.jobs?.map((e) => ExplainedJob.fromPartial(e)) || [];
+    message.summary = object.summary ?? "";
+    message.traceId = object.traceId ?? "";
+    return message;
+  },
+};
+
+function createBaseHistoryRequest(): HistoryRequest {
+  return { resourceType: "", id: "", limit: 0 };
+}
+
+export const HistoryRequest: MessageFns<HistoryRequest> = {
+  encode(message: HistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceType !== "") {
+      writer.uint32(10).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistoryRequest {
+    return {
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: HistoryRequest): unknown {
+    const obj: any = {};
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HistoryRequest>, I>>(base?: I): HistoryRequest {
+    return HistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HistoryRequest>, I>>(object: I): HistoryRequest {
+    const message = createBaseHistoryRequest();
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseHistoryEvent(): HistoryEvent {
+  return { stream: "", sequence: 0, subject: "", timeMs: 0, kind: "", eventJson: "" };
+}
+
+export const HistoryEvent: MessageFns<HistoryEvent> = {
+  encode(message: HistoryEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stream !== "") {
+      writer.uint32(10).string(message.stream);
+    }
+    if (message.sequence !== 0) {
+      writer.uint32(16).uint64(message.sequence);
+    }
+    if (message.subject !== "") {
+      writer.uint32(26).string(message.subject);
+    }
+    if (message.timeMs !== 0) {
+      writer.uint32(32).int64(message.timeMs);
+    }
+    if (message.kind !== "") {
+      writer.uint32(42).string(message.kind);
+    }
+    if (message.eventJson !== "") {
+      writer.uint32(50).string(message.eventJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistoryEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistoryEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stream = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.timeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.eventJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistoryEvent {
+    return {
+      stream: isSet(object.stream) ? globalThis.String(object.stream) : "",
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      timeMs: isSet(object.timeMs)
+        ? globalThis.Number(object.timeMs)
+        : isSet(object.time_ms)
+        ? globalThis.Number(object.time_ms)
+        : 0,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      eventJson: isSet(object.eventJson)
+        ? globalThis.String(object.eventJson)
+        : isSet(object.event_json)
+        ? globalThis.String(object.event_json)
+        : "",
+    };
+  },
+
+  toJSON(message: HistoryEvent): unknown {
+    const obj: any = {};
+    if (message.stream !== "") {
+      obj.stream = message.stream;
+    }
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.timeMs !== 0) {
+      obj.timeMs = Math.round(message.timeMs);
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.eventJson !== "") {
+      obj.eventJson = message.eventJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HistoryEvent>, I>>(base?: I): HistoryEvent {
+    return HistoryEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HistoryEvent>, I>>(object: I): HistoryEvent {
+    const message = createBaseHistoryEvent();
+    message.stream = object.stream ?? "";
+    message.sequence = object.sequence ?? 0;
+    message.subject = object.subject ?? "";
+    message.timeMs = object.timeMs ?? 0;
+    message.kind = object.kind ?? "";
+    message.eventJson = object.eventJson ?? "";
+    return message;
+  },
+};
+
+function createBaseHistoryResponse(): HistoryResponse {
+  return { events: [] };
+}
+
+export const HistoryResponse: MessageFns<HistoryResponse> = {
+  encode(message: HistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      HistoryEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(HistoryEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistoryResponse {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => HistoryEvent.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: HistoryResponse): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => HistoryEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HistoryResponse>, I>>(base?: I): HistoryResponse {
+    return HistoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HistoryResponse>, I>>(object: I): HistoryResponse {
+    const message = createBaseHistoryResponse();
+    message.events = object.events?.map((e) => HistoryEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseTemplate(): Template {
+  return { id: "", handler: "", version: 0, bodyJson: "" };
+}
+
+export const Template: MessageFns<Template> = {
+  encode(message: Template, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.handler !== "") {
+      writer.uint32(18).string(message.handler);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int64(message.version);
+    }
+    if (message.bodyJson !== "") {
+      writer.uint32(34).string(message.bodyJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Template {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTemplate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.handler = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.bodyJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Template {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      handler: isSet(object.handler) ? globalThis.String(object.handler) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      bodyJson: isSet(object.bodyJson)
+        ? globalThis.String(object.bodyJson)
+        : isSet(object.body_json)
+        ? globalThis.String(object.body_json)
+        : "",
+    };
+  },
+
+  toJSON(message: Template): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.handler !== "") {
+      obj.handler = message.handler;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.bodyJson !== "") {
+      obj.bodyJson = message.bodyJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Template>, I>>(base?: I): Template {
+    return Template.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Template>, I>>(object: I): Template {
+    const message = createBaseTemplate();
+    message.id = object.id ?? "";
+    message.handler = object.handler ?? "";
+    message.version = object.version ?? 0;
+    message.bodyJson = object.bodyJson ?? "";
+    return message;
+  },
+};
+
+function createBasePutTemplateRequest(): PutTemplateRequest {
+  return { bodyJson: "", sampleInputJson: "", expectedVersion: 0 };
+}
+
+export const PutTemplateRequest: MessageFns<PutTemplateRequest> = {
+  encode(message: PutTemplateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bodyJson !== "") {
+      writer.uint32(10).string(message.bodyJson);
+    }
+    if (message.sampleInputJson !== "") {
+      writer.uint32(18).string(message.sampleInputJson);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(24).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutTemplateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutTemplateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.bodyJson = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sampleInputJson = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutTemplateRequest {
+    return {
+      bodyJson: isSet(object.bodyJson)
+        ? globalThis.String(object.bodyJson)
+        : isSet(object.body_json)
+        ? globalThis.String(object.body_json)
+        : "",
+      sampleInputJson: isSet(object.sampleInputJson)
+        ? globalThis.String(object.sampleInputJson)
+        : isSet(object.sample_input_json)
+        ? globalThis.String(object.sample_input_json)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: PutTemplateRequest): unknown {
+    const obj: any = {};
+    if (message.bodyJson !== "") {
+      obj.bodyJson = message.bodyJson;
+    }
+    if (message.sampleInputJson !== "") {
+      obj.sampleInputJson = message.sampleInputJson;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutTemplateRequest>, I>>(base?: I): PutTemplateRequest {
+    return PutTemplateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutTemplateRequest>, I>>(object: I): PutTemplateRequest {
+    const message = createBasePutTemplateRequest();
+    message.bodyJson = object.bodyJson ?? "";
+    message.sampleInputJson = object.sampleInputJson ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBasePutTemplateResponse(): PutTemplateResponse {
+  return { template: undefined, changed: false };
+}
+
+export const PutTemplateResponse: MessageFns<PutTemplateResponse> = {
+  encode(message: PutTemplateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.template !== undefined) {
+      Template.encode(message.template, writer.uint32(10).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutTemplateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutTemplateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.template = Template.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutTemplateResponse {
+    return {
+      template: isSet(object.template) ? Template.fromJSON(object.template) : undefined,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: PutTemplateResponse): unknown {
+    const obj: any = {};
+    if (message.template !== undefined) {
+      obj.template = Template.toJSON(message.template);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutTemplateResponse>, I>>(base?: I): PutTemplateResponse {
+    return PutTemplateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutTemplateResponse>, I>>(object: I): PutTemplateResponse {
+    const message = createBasePutTemplateResponse();
+    message.template = (object.template !== undefined && object.template !== null)
+      ? Template.fromPartial(object.template)
+      : undefined;
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseGetTemplateRequest(): GetTemplateRequest {
+  return { id: "" };
+}
+
+export const GetTemplateRequest: MessageFns<GetTemplateRequest> = {
+  encode(message: GetTemplateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTemplateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTemplateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTemplateRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetTemplateRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTemplateRequest>, I>>(base?: I): GetTemplateRequest {
+    return GetTemplateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTemplateRequest>, I>>(object: I): GetTemplateRequest {
+    const message = createBaseGetTemplateRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTemplateResponse(): GetTemplateResponse {
+  return { template: undefined };
+}
+
+export const GetTemplateResponse: MessageFns<GetTemplateResponse> = {
+  encode(message: GetTemplateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.template !== undefined) {
+      Template.encode(message.template, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTemplateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTemplateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.template = Template.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTemplateResponse {
+    return { template: isSet(object.template) ? Template.fromJSON(object.template) : undefined };
+  },
+
+  toJSON(message: GetTemplateResponse): unknown {
+    const obj: any = {};
+    if (message.template !== undefined) {
+      obj.template = Template.toJSON(message.template);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTemplateResponse>, I>>(base?: I): GetTemplateResponse {
+    return GetTemplateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTemplateResponse>, I>>(object: I): GetTemplateResponse {
+    const message = createBaseGetTemplateResponse();
+    message.template = (object.template !== undefined && object.template !== null)
+      ? Template.fromPartial(object.template)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListTemplatesRequest(): ListTemplatesRequest {
+  return { handler: "" };
+}
+
+export const ListTemplatesRequest: MessageFns<ListTemplatesRequest> = {
+  encode(message: ListTemplatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.handler !== "") {
+      writer.uint32(10).string(message.handler);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTemplatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTemplatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.handler = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTemplatesRequest {
+    return { handler: isSet(object.handler) ? globalThis.String(object.handler) : "" };
+  },
+
+  toJSON(message: ListTemplatesRequest): unknown {
+    const obj: any = {};
+    if (message.handler !== "") {
+      obj.handler = message.handler;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTemplatesRequest>, I>>(base?: I): ListTemplatesRequest {
+    return ListTemplatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTemplatesRequest>, I>>(object: I): ListTemplatesRequest {
+    const message = createBaseListTemplatesRequest();
+    message.handler = object.handler ?? "";
+    return message;
+  },
+};
+
+function createBaseListTemplatesResponse(): ListTemplatesResponse {
+  return { templates: [] };
+}
+
+export const ListTemplatesResponse: MessageFns<ListTemplatesResponse> = {
+  encode(message: ListTemplatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.templates) {
+      Template.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTemplatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTemplatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.templates.push(Template.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTemplatesResponse {
+    return {
+      templates: globalThis.Array.isArray(object?.templates)
+        ? object.templates.map((e: any) => Template.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListTemplatesResponse): unknown {
+    const obj: any = {};
+    if (message.templates?.length) {
+      obj.templates = message.templates.map((e) => Template.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTemplatesResponse>, I>>(base?: I): ListTemplatesResponse {
+    return ListTemplatesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTemplatesResponse>, I>>(object: I): ListTemplatesResponse {
+    const message = createBaseListTemplatesResponse();
+    message.templates = object.templates?.map((e) => Template.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 export type ResourceServiceService = typeof ResourceServiceService;
 export const ResourceServiceService = {
   createResource: {
@@ -1153,6 +4792,76 @@ export const ResourceServiceService = {
       Buffer.from(DeleteResourceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteResourceResponse => DeleteResourceResponse.decode(value),
   },
+  /** State, monitoring and config changes of a resource or of a type, as a stream. */
+  watchResources: {
+    path: "/esi.api.v1.ResourceService/WatchResources" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchResourcesRequest): Buffer =>
+      Buffer.from(WatchResourcesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchResourcesRequest => WatchResourcesRequest.decode(value),
+    responseSerialize: (value: WatchResourcesResponse): Buffer =>
+      Buffer.from(WatchResourcesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchResourcesResponse => WatchResourcesResponse.decode(value),
+  },
+  /** Dry run: what a change would plan, without writing anything. */
+  plan: {
+    path: "/esi.api.v1.ResourceService/Plan" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PlanRequest): Buffer => Buffer.from(PlanRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PlanRequest => PlanRequest.decode(value),
+    responseSerialize: (value: PlanResponse): Buffer => Buffer.from(PlanResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PlanResponse => PlanResponse.decode(value),
+  },
+  /** A resource's jobs and, for each waiting job, what it waits for. */
+  explain: {
+    path: "/esi.api.v1.ResourceService/Explain" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ExplainRequest): Buffer => Buffer.from(ExplainRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExplainRequest => ExplainRequest.decode(value),
+    responseSerialize: (value: ExplainResponse): Buffer => Buffer.from(ExplainResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExplainResponse => ExplainResponse.decode(value),
+  },
+  /** The resource's events from the JetStream streams (its audit trail). */
+  history: {
+    path: "/esi.api.v1.ResourceService/History" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HistoryRequest): Buffer => Buffer.from(HistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HistoryRequest => HistoryRequest.decode(value),
+    responseSerialize: (value: HistoryResponse): Buffer => Buffer.from(HistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HistoryResponse => HistoryResponse.decode(value),
+  },
+  putTemplate: {
+    path: "/esi.api.v1.ResourceService/PutTemplate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PutTemplateRequest): Buffer => Buffer.from(PutTemplateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PutTemplateRequest => PutTemplateRequest.decode(value),
+    responseSerialize: (value: PutTemplateResponse): Buffer => Buffer.from(PutTemplateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PutTemplateResponse => PutTemplateResponse.decode(value),
+  },
+  getTemplate: {
+    path: "/esi.api.v1.ResourceService/GetTemplate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTemplateRequest): Buffer => Buffer.from(GetTemplateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTemplateRequest => GetTemplateRequest.decode(value),
+    responseSerialize: (value: GetTemplateResponse): Buffer => Buffer.from(GetTemplateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTemplateResponse => GetTemplateResponse.decode(value),
+  },
+  listTemplates: {
+    path: "/esi.api.v1.ResourceService/ListTemplates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTemplatesRequest): Buffer => Buffer.from(ListTemplatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTemplatesRequest => ListTemplatesRequest.decode(value),
+    responseSerialize: (value: ListTemplatesResponse): Buffer =>
+      Buffer.from(ListTemplatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTemplatesResponse => ListTemplatesResponse.decode(value),
+  },
 } as const;
 
 export interface ResourceServiceServer extends UntypedServiceImplementation {
@@ -1161,6 +4870,17 @@ export interface ResourceServiceServer extends UntypedServiceImplementation {
   getResource: handleUnaryCall<GetResourceRequest, GetResourceResponse>;
   listResources: handleUnaryCall<ListResourcesRequest, ListResourcesResponse>;
   deleteResource: handleUnaryCall<DeleteResourceRequest, DeleteResourceResponse>;
+  /** State, monitoring and config changes of a resource or of a type, as a stream. */
+  watchResources: handleServerStreamingCall<WatchResourcesRequest, WatchResourcesResponse>;
+  /** Dry run: what a change would plan, without writing anything. */
+  plan: handleUnaryCall<PlanRequest, PlanResponse>;
+  /** A resource's jobs and, for each waiting job, what it waits for. */
+  explain: handleUnaryCall<ExplainRequest, ExplainResponse>;
+  /** The resource's events from the JetStream streams (its audit trail). */
+  history: handleUnaryCall<HistoryRequest, HistoryResponse>;
+  putTemplate: handleUnaryCall<PutTemplateRequest, PutTemplateResponse>;
+  getTemplate: handleUnaryCall<GetTemplateRequest, GetTemplateResponse>;
+  listTemplates: handleUnaryCall<ListTemplatesRequest, ListTemplatesResponse>;
 }
 
 export interface ResourceServiceClient extends Client {
@@ -1238,6 +4958,106 @@ export interface ResourceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteResourceResponse) => void,
+  ): ClientUnaryCall;
+  /** State, monitoring and config changes of a resource or of a type, as a stream. */
+  watchResources(
+    request: WatchResourcesRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchResourcesResponse>;
+  watchResources(
+    request: WatchResourcesRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchResourcesResponse>;
+  /** Dry run: what a change would plan, without writing anything. */
+  plan(request: PlanRequest, callback: (error: ServiceError | null, response: PlanResponse) => void): ClientUnaryCall;
+  plan(
+    request: PlanRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PlanResponse) => void,
+  ): ClientUnaryCall;
+  plan(
+    request: PlanRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PlanResponse) => void,
+  ): ClientUnaryCall;
+  /** A resource's jobs and, for each waiting job, what it waits for. */
+  explain(
+    request: ExplainRequest,
+    callback: (error: ServiceError | null, response: ExplainResponse) => void,
+  ): ClientUnaryCall;
+  explain(
+    request: ExplainRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExplainResponse) => void,
+  ): ClientUnaryCall;
+  explain(
+    request: ExplainRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExplainResponse) => void,
+  ): ClientUnaryCall;
+  /** The resource's events from the JetStream streams (its audit trail). */
+  history(
+    request: HistoryRequest,
+    callback: (error: ServiceError | null, response: HistoryResponse) => void,
+  ): ClientUnaryCall;
+  history(
+    request: HistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HistoryResponse) => void,
+  ): ClientUnaryCall;
+  history(
+    request: HistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HistoryResponse) => void,
+  ): ClientUnaryCall;
+  putTemplate(
+    request: PutTemplateRequest,
+    callback: (error: ServiceError | null, response: PutTemplateResponse) => void,
+  ): ClientUnaryCall;
+  putTemplate(
+    request: PutTemplateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PutTemplateResponse) => void,
+  ): ClientUnaryCall;
+  putTemplate(
+    request: PutTemplateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PutTemplateResponse) => void,
+  ): ClientUnaryCall;
+  getTemplate(
+    request: GetTemplateRequest,
+    callback: (error: ServiceError | null, response: GetTemplateResponse) => void,
+  ): ClientUnaryCall;
+  getTemplate(
+    request: GetTemplateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTemplateResponse) => void,
+  ): ClientUnaryCall;
+  getTemplate(
+    request: GetTemplateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTemplateResponse) => void,
+  ): ClientUnaryCall;
+  listTemplates(
+    request: ListTemplatesRequest,
+    callback: (error: ServiceError | null, response: ListTemplatesResponse) => void,
+  ): ClientUnaryCall;
+  listTemplates(
+    request: ListTemplatesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTemplatesResponse) => void,
+  ): ClientUnaryCall;
+  listTemplates(
+    request: ListTemplatesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTemplatesResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,75 @@
+/**
+ * build: submits a build file (packages/catalog/examples format: create requests in
+ * order, "$ref:" naming earlier ones) and, with --wait, follows every resource it
+ * created until each has settled.
+ */
+import { resolveRefs, type BuildRequest, type CreatedResource } from '@esi/catalog';
+import { createResource, watchResources, type WatchHandle } from '@esi/local-stack';
+import { api } from '@esi/contracts';
+import { intOption, need, UsageError } from '../args.js';
+import type { Ctx } from '../context.js';
+import { parseJson } from '../format.js';
+import { readDocument } from '../read-input.js';
+import { eventLine } from './watch.js';
+
+export async function build(ctx: Ctx): Promise<number> {
+  const file = need(ctx.args, 1, 'build file');
+  const doc = await readDocument(ctx.io, file, 'build file');
+  if (!Array.isArray(doc)) throw new UsageError(`${file} must hold a list of {ref, type, body} requests`);
+  const requests = doc as BuildRequest[];
+  const wait = ctx.args.flags.has('wait');
+  const waitMs = intOption(ctx.args, 'wait-timeout', 300_000);
+  const started = Date.now();
+  const created = new Map<string, CreatedResource>();
+  const pending = new Map<string, { ref: string; type: string; version: number }>();
+  const watches = new Map<string, WatchHandle>();
+  let allSettled: () => void = () => undefined;
+  // Resources settle while later ones are still being submitted: done only after the last.
+  let submittedAll = false;
+  const settledAll = new Promise<void>((resolve) => (allSettled = resolve));
+
+  const onEvent = (e: api.WatchResourcesResponse): void => {
+    const p = pending.get(e.id);
+    if (!p) return;
+    const t = `+${((Date.now() - started) / 1000).toFixed(1)}s`;
+    if (ctx.json) ctx.io.out(JSON.stringify({ t, ref: p.ref, ...(api.WatchResourcesResponse.toJSON(e) as object), value: parseJson(e.valueJson) ?? null }));
+    else ctx.io.out(`${t} ${p.ref}: ${eventLine(e)}`);
+    const v = parseJson(e.valueJson) as { version?: number } | undefined;
+    if (e.kind === api.WatchEventKind.WATCH_EVENT_KIND_STATE && (v?.version ?? 0) >= p.version) {
+      pending.delete(e.id);
+      if (submittedAll && pending.size === 0) allSettled();
+    }
+  };
+  const watchType = (type: string): void => {
+    if (!wait || watches.has(type)) return;
+    const h = watchResources(ctx.client, { resourceType: type }, onEvent);
+    h.done.catch((err: Error) => ctx.io.err(`watch of ${type} ended: ${err.message}`));
+    watches.set(type, h);
+  };
+
+  try {
+    for (const r of requests) {
+      if (!r || typeof r.type !== 'string' || typeof r.ref !== 'string') throw new UsageError(`${file}: every request needs "ref", "type" and "body"`);
+      // Watch before creating, so not even a fast first state change is missed.
+      watchType(r.type);
+      const body = resolveRefs(r.body, (ref) => created.get(ref)) as Record<string, unknown>;
+      const res = (await createResource(ctx.client, r.type, body, { timeoutMs: ctx.timeoutMs })).resource!;
+      created.set(r.ref, { id: res.id, body: JSON.parse(res.bodyJson) as Record<string, unknown> });
+      if (wait) pending.set(res.id, { ref: r.ref, type: r.type, version: res.version });
+      if (ctx.json) ctx.io.out(JSON.stringify({ created: { ref: r.ref, type: r.type, id: res.id, version: res.version } }));
+      else ctx.io.out(`created ${r.type} ${r.ref} ${res.id}`);
+    }
+    if (!wait) return 0;
+    submittedAll = true;
+    if (pending.size === 0) allSettled();
+    const timedOut = await Promise.race([settledAll.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), waitMs).unref())]);
+    if (timedOut) {
+      ctx.io.err(`not settled after ${waitMs} ms: ${[...pending.values()].map((p) => p.ref).join(', ')} (try: esictl explain <type> <id>)`);
+      return 1;
+    }
+    if (!ctx.json) ctx.io.out(`all ${requests.length} resources settled in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    return 0;
+  } finally {
+    for (const h of watches.values()) h.cancel();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * progress: the live job DAG of a resource until it settles. Explain is asked again on
+ * every change the watch reports, and at least every --interval ms.
+ */
+import type { ServiceError } from '@grpc/grpc-js';
+import { explainResource, watchResources } from '@esi/local-stack';
+import { intOption, need } from '../args.js';
+import type { Ctx } from '../context.js';
+import { DagTracker, settled } from '../dag-view.js';
+import { explainJson } from '../format.js';
+
+export async function progress(ctx: Ctx): Promise<number> {
+  const type = need(ctx.args, 1, 'resource type');
+  const id = need(ctx.args, 2, 'resource id');
+  const interval = intOption(ctx.args, 'interval', 500);
+  const once = ctx.args.flags.has('once');
+  const follow = ctx.args.flags.has('follow');
+  const tracker = new DagTracker(Date.now());
+  let drawn = 0;
+  let stop = false;
+  let wake: () => void = () => undefined;
+  let lastKey = '';
+  const pause = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, interval);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  const watch = once ? undefined : watchResources(ctx.client, { resourceType: type, id }, () => wake());
+  watch?.done.catch(() => undefined);
+  const unhook = ctx.io.onInterrupt(() => {
+    stop = true;
+    wake();
+  });
+  try {
+    for (;;) {
+      let e;
+      try {
+        e = await explainResource(ctx.client, type, id, { timeoutMs: ctx.timeoutMs });
+      } catch (err) {
+        // The key goes once a deletion completed: that is the end of this resource's DAG.
+        if ((err as ServiceError).code === 5 && drawn > 0) {
+          ctx.io.out(ctx.json ? JSON.stringify({ removed: true }) : `${type} ${id} removed`);
+          return 0;
+        }
+        throw err;
+      }
+      const now = Date.now();
+      const done = settled(e) && !follow;
+      if (ctx.json) ctx.io.out(JSON.stringify({ at: new Date(now).toISOString(), settled: settled(e), ...(explainJson(e) as object), rows: tracker.rows(e, now) }));
+      else {
+        const lines = tracker.frame(e, now);
+        // Off a terminal only changes are printed, not every tick of the clock.
+        const key = `${e.summary}|${e.jobs.map((j) => `${j.id}:${j.status}:${j.waitsFor.map((w) => w.status).join(',')}`).join(';')}`;
+        if (!ctx.io.tty && key === lastKey && !done) {
+          await pause();
+          if (stop) return 0;
+          continue;
+        }
+        lastKey = key;
+        // On a terminal the frame is redrawn in place; otherwise each frame is appended.
+        const clear = ctx.io.tty && drawn > 0 ? `\u001b[${drawn}A\u001b[0J` : '';
+        ctx.io.out(`${clear}${lines.join('\n')}`);
+        drawn = lines.length;
+      }
+      if (once || done || stop) return 0;
+      await pause();
+      if (stop) return 0;
+    }
+  } finally {
+    unhook();
+    watch?.cancel();
+  }
+}

@@ -1,0 +1,52 @@
+/** watch: the resource's (or type's) config, state and monitoring changes as they happen. */
+import { watchResources } from '@esi/local-stack';
+import { api } from '@esi/contracts';
+import { intOption, need } from '../args.js';
+import type { Ctx } from '../context.js';
+import { kindName, monitoringText, parseJson } from '../format.js';
+
+export async function watch(ctx: Ctx): Promise<number> {
+  const resourceType = need(ctx.args, 1, 'resource type');
+  const id = ctx.args.positional[2] ?? '';
+  const fromRevision = intOption(ctx.args, 'from-revision', 0);
+  const until = ctx.args.options.get('until');
+  const includeCurrent = ctx.args.flags.has('current');
+  let handle: ReturnType<typeof watchResources> | undefined;
+  let last = 0;
+  const stopOnSignal = ctx.io.onInterrupt(() => handle?.cancel());
+  try {
+    handle = watchResources(ctx.client, { resourceType, id, fromRevision, includeCurrent }, (e) => {
+      last = e.revision;
+      if (ctx.json) ctx.io.out(JSON.stringify({ ...(api.WatchResourcesResponse.toJSON(e) as object), value: parseJson(e.valueJson) ?? null }));
+      else ctx.io.out(eventLine(e));
+      if (until && e.kind === api.WatchEventKind.WATCH_EVENT_KIND_STATE && stateOf(e.valueJson) === until) handle?.cancel();
+    });
+    await handle.done;
+  } finally {
+    stopOnSignal();
+  }
+  // Where to pick up next time, so nothing in between is missed.
+  if (!ctx.json && last) ctx.io.err(`resume with --from-revision ${last + 1}`);
+  return 0;
+}
+
+function stateOf(valueJson: string): string {
+  const v = parseJson(valueJson) as { state?: { worker_state?: string } } | undefined;
+  return v?.state?.worker_state ?? '';
+}
+
+export function eventLine(e: api.WatchResourcesResponse): string {
+  const head = `[${e.revision}]${e.snapshot ? ' (current)' : ''} ${e.resourceType} ${e.id} ${kindName(e.kind)}`;
+  if (e.deleted) return `${head}: removed`;
+  const v = parseJson(e.valueJson) as Record<string, unknown> | undefined;
+  switch (e.kind) {
+    case api.WatchEventKind.WATCH_EVENT_KIND_CONFIG:
+      return `${head}: version ${String(v?.version)}${v?.marked_for_deletion ? ' (marked for deletion)' : ''}`;
+    case api.WatchEventKind.WATCH_EVENT_KIND_STATE: {
+      const s = v as { state?: { worker_state?: string }; version?: number; error?: string } | undefined;
+      return `${head}: ${s?.state?.worker_state ?? '?'} at version ${String(s?.version)}${s?.error ? ` error: ${s.error}` : ''}`;
+    }
+    default:
+      return `${head}: ${monitoringText(e.valueJson)} (version ${String(v?.version)})`;
+  }
+}

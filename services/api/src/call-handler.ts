@@ -1,0 +1,135 @@
+/**
+ * The gRPC edge of every call: a SERVER span (continuing a client's traceparent), the
+ * caller from its bearer token, a deadline (the client's, capped for unary calls), and
+ * errors mapped through grpc-status.ts. Domain code only sees a CallContext.
+ */
+import type {
+  Metadata,
+  ServerUnaryCall,
+  ServerWritableStream,
+  ServiceError,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  sendUnaryData,
+} from '@grpc/grpc-js';
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Span, type Tracer } from '@opentelemetry/api';
+import type { Logger } from '@esi/telemetry';
+import { callContext, type CallContext } from './call-context.js';
+import { SlowConsumerError, ValidationError } from './errors.js';
+import { toServiceError } from './grpc-status.js';
+import { malformedReason } from './tolerant-decode.js';
+import type { TokenTable } from './tokens.js';
+
+export interface EdgeDeps {
+  tracer: Tracer;
+  log: Logger;
+  tokens: TokenTable;
+  /** Upper bound for a unary call, also when the client set no deadline. */
+  maxUnaryMs: number;
+}
+
+const SERVICE = 'esi.api.v1.ResourceService';
+/** Messages a stream may hold for a client that does not read; beyond it the stream ends. */
+const MAX_STREAM_BACKLOG = 10_000;
+
+function metadataCarrier(md: Metadata): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(md.getMap())) out[k] = String(v);
+  return out;
+}
+
+function startSpan(deps: EdgeDeps, name: string, md: Metadata): { span: Span; parent: ReturnType<typeof context.active> } {
+  const parent = propagation.extract(context.active(), metadataCarrier(md));
+  const span = deps.tracer.startSpan(
+    `${SERVICE}/${name}`,
+    { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': SERVICE, 'rpc.method': name } },
+    parent,
+  );
+  return { span, parent };
+}
+
+function deadlineOf(call: { getDeadline(): Date | number }, capMs: number): number {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : d;
+  return Math.min(Number.isFinite(ms) ? ms : Number.POSITIVE_INFINITY, Date.now() + capMs);
+}
+
+function contextFor(deps: EdgeDeps, call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, capMs: number) {
+  const reason = malformedReason(call.request);
+  if (reason !== undefined) throw new ValidationError('request', `is not a valid protobuf message (${reason})`);
+  const auth = call.metadata.get('authorization')[0];
+  const caller = deps.tokens.callerOf(typeof auth === 'string' ? auth : undefined);
+  return callContext(caller, deadlineOf(call, capMs), (abort) => call.on('cancelled', abort));
+}
+
+function reject(deps: EdgeDeps, name: string, span: Span, err: unknown): ServiceError {
+  const se = toServiceError(err);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: se.details });
+  span.setAttribute('rpc.grpc.status_code', se.code);
+  if (se.code === 13) deps.log.error({ err, method: name }, 'request failed');
+  else deps.log.info({ method: name, code: se.code, details: se.details }, 'request rejected');
+  return se as ServiceError;
+}
+
+export function unary<Req, Res>(deps: EdgeDeps, name: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
+  return (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>) => {
+    const { span, parent } = startSpan(deps, name, call.metadata);
+    let answered = false;
+    const answer = (err: ServiceError | null, res: Res | null): void => {
+      if (answered) return;
+      answered = true;
+      span.end();
+      cb(err, res);
+    };
+    void context.with(trace.setSpan(parent, span), async () => {
+      let ctx: (CallContext & { dispose(): void }) | undefined;
+      try {
+        ctx = contextFor(deps, call as never, deps.maxUnaryMs);
+        // The deadline answers the client at once; the operation itself stops at its
+        // next checkpoint and never writes after it.
+        const aborted = new Promise<never>((_, rej) => ctx!.signal.addEventListener('abort', () => rej(ctx!.signal.reason), { once: true }));
+        const res = await Promise.race([fn(call.request, ctx), aborted]);
+        const resource = (res as { resource?: { resourceType: string; id: string } }).resource;
+        if (resource) span.setAttributes({ 'esi.resource.type': resource.resourceType, 'esi.resource.id': resource.id });
+        answer(null, res);
+      } catch (err) {
+        answer(reject(deps, name, span, err), null);
+      } finally {
+        ctx?.dispose();
+      }
+    });
+  };
+}
+
+export function serverStream<Req, Res>(
+  deps: EdgeDeps,
+  name: string,
+  fn: (req: Req, ctx: CallContext, send: (res: Res) => void) => Promise<void>,
+): handleServerStreamingCall<Req, Res> {
+  return (call: ServerWritableStream<Req, Res>) => {
+    const { span, parent } = startSpan(deps, name, call.metadata);
+    void context.with(trace.setSpan(parent, span), async () => {
+      let ctx: (CallContext & { dispose(): void }) | undefined;
+      try {
+        // A stream lives as long as its client wants it, or until the client's deadline.
+        ctx = contextFor(deps, call as never, Number.POSITIVE_INFINITY);
+        await fn(call.request, ctx, (res) => {
+          if (call.cancelled || call.writableEnded) return;
+          // Memory stays bounded: a client that stopped reading resumes from its revision.
+          if (call.writableLength > MAX_STREAM_BACKLOG) throw new SlowConsumerError('the client reads more slowly than events arrive; resume from the last revision received');
+          call.write(res);
+        });
+        // A stream cut short by its deadline or by the client ends with that status, not OK.
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        span.end();
+        if (!call.cancelled && !call.writableEnded) call.end();
+      } catch (err) {
+        const se = reject(deps, name, span, err);
+        span.end();
+        if (!call.cancelled && !call.writableEnded) call.emit('error', se);
+      } finally {
+        ctx?.dispose();
+      }
+    });
+  };
+}

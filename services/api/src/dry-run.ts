@@ -1,0 +1,150 @@
+/**
+ * Plan (resource change): the jobs a change would create, computed by the planner's own
+ * pure core (@esi/planning) over what etcd holds now — /config with the change applied
+ * in memory, /state, the planner's workflow record and the jobs pending in /jobs/all.
+ * Nothing is written and nothing random leaks: job-id suffixes are fixed to "dryrn".
+ */
+import { configKey, heatStackKey, stateKey, templateKey, type HeatStackValue, type JobParamValue, type StateValue, type StoredJob } from '@esi/contracts';
+import type { Relations, ResourceLookup } from '@esi/mapping';
+import { planWorkflow, type PendingView, type TemplateBody } from '@esi/planning';
+import type { OwnedStore } from '@esi/store';
+import { api } from '@esi/contracts';
+import type { CallContext } from './call-context.js';
+import { readPendingJobs, readWorkflow, type PendingJob } from './planner-records.js';
+import { parseObject, readConfig } from './resource-reads.js';
+import type { PreparedChange, Resources } from './resources.js';
+import { ValidationError } from './errors.js';
+import { parseBodyJson } from './validate-body.js';
+
+export const DRY_RUN_SUFFIX = 'dryrn';
+
+export interface DryRunDeps {
+  store: OwnedStore;
+  resources: Resources;
+  relations: Relations;
+}
+
+export async function planResourceChange(deps: DryRunDeps, ctx: CallContext, change: api.ResourceChange): Promise<api.PlanResponse> {
+  if (change.delete && change.update) throw new ValidationError('resource.delete', 'cannot be combined with update');
+  const r = deps.resources;
+  const prepared = change.delete
+    ? await r.prepareDelete(ctx, change.resourceType, change.id, 0)
+    : change.update
+      ? await r.prepareUpdate(ctx, change.resourceType, change.id, change.bodyJson, 0)
+      : await r.prepareCreate(ctx, change.resourceType, withId(change));
+  const { rules, id } = prepared;
+  const typeInfo = r.types.table[rules.type]!;
+  const [state, record, pending] = await Promise.all([
+    deps.store.getJson<StateValue>(stateKey(rules.plural, id)),
+    readWorkflow(deps.store, rules.plural, id),
+    readPendingJobs(deps.store),
+  ]);
+  ctx.checkpoint();
+  const result = await planWorkflow({
+    type: rules.type,
+    id,
+    config: prepared.value,
+    stateVersion: state?.value.version,
+    plannedVersion: record?.version,
+    typeInfo,
+    relations: deps.relations,
+    lookup: overlayLookup(deps.store, r, prepared),
+    getTemplate: (t) => readTemplate(deps.store, t),
+    pending: pendingView(pending),
+    suffix: () => DRY_RUN_SUFFIX,
+  });
+  const base = { ...api.PlanResponse.fromPartial({}), id, version: prepared.value.version };
+  switch (result.kind) {
+    case 'up-to-date':
+      return { ...base, outcome: 'up-to-date' };
+    case 'failed':
+      return { ...base, outcome: 'failed', action: result.action, error: result.error };
+    case 'skipped':
+      return { ...base, outcome: 'skipped', action: result.action, missingTemplates: result.missingTemplates };
+    case 'planned': {
+      const jobs: api.PlannedJob[] = [];
+      for (const [i, job] of result.jobs.entries()) jobs.push(await plannedJob(deps.store, r, job, result.templateIds[i] ?? ''));
+      return { ...base, outcome: 'planned', action: result.action, jobs, missingTemplates: result.missingTemplates };
+    }
+  }
+}
+
+/** A create may name its id beside the body; it must agree with body_json.id. */
+function withId(change: api.ResourceChange): string {
+  if (!change.id) return change.bodyJson;
+  const body = parseBodyJson(change.bodyJson, 'resource.body_json');
+  if (body.id !== undefined && body.id !== change.id) throw new ValidationError('resource.id', 'differs from body_json.id');
+  return JSON.stringify({ ...body, id: change.id });
+}
+
+/** Other resources' bodies from /config; the resource being planned as the change leaves it. */
+function overlayLookup(store: OwnedStore, r: Resources, p: PreparedChange): ResourceLookup {
+  return {
+    async getBody(type, id) {
+      if (type === p.rules.type && id === p.id) return p.body;
+      const plural = r.types.pluralOf(type);
+      if (!plural) return undefined;
+      const cfg = await readConfig(store, configKey(plural, id));
+      return cfg ? parseObject(cfg.value.body) : undefined;
+    },
+  };
+}
+
+async function readTemplate(store: OwnedStore, templateId: string): Promise<TemplateBody | undefined> {
+  const cfg = await readConfig(store, templateKey(templateId));
+  return cfg ? (parseObject(cfg.value.body) as unknown as TemplateBody) : undefined;
+}
+
+function pendingView(pending: Map<string, PendingJob>): PendingView {
+  return {
+    all: () => pending.values(),
+    ofResource: (type, id) => [...pending.values()].filter((p) => p.job.resource_type === type && p.job.resource_id === id),
+  };
+}
+
+async function plannedJob(store: OwnedStore, r: Resources, job: StoredJob, templateId: string): Promise<api.PlannedJob> {
+  const stacks = new Map<string, HeatStackValue | undefined>();
+  const outputOf = async (ref: { output_key: string; resource_type: string; resource_id: string }): Promise<unknown> => {
+    const plural = r.types.pluralOf(ref.resource_type) ?? ref.resource_type;
+    const key = heatStackKey(plural, ref.resource_id);
+    if (!stacks.has(key)) stacks.set(key, (await store.getJson<HeatStackValue>(key))?.value);
+    const stack = stacks.get(key);
+    if (!stack) throw new Error(`output ${ref.output_key} of ${ref.resource_type} ${ref.resource_id}: the resource has no stack yet`);
+    const out = stack.output.find((o) => o.output_key === ref.output_key);
+    if (!out) throw new Error(`output ${ref.output_key} of ${ref.resource_type} ${ref.resource_id}: the stack has no such output`);
+    return out.output_value;
+  };
+  const params: api.PlannedParam[] = [];
+  for (const p of job.params) {
+    let resolved: unknown = p.value;
+    let resolutionError = '';
+    try {
+      if (p.type === 'output_key') resolved = await outputOf(p.value as never);
+      else if (p.type === 'list') {
+        const items = (p.value as JobParamValue[] | null) ?? [];
+        resolved = await Promise.all(items.map((i) => (i.type === 'output_key' ? outputOf(i.value as never) : i.value)));
+      }
+    } catch (err) {
+      resolutionError = (err as Error).message;
+    }
+    params.push({
+      param: p.param,
+      type: p.type,
+      valueJson: JSON.stringify(p.value ?? null),
+      resolvedJson: resolutionError ? '' : JSON.stringify(resolved ?? null),
+      resolutionError,
+      resources: p.resources.map((x) => ({ resourceType: x.resource_type, id: x.resource_id })),
+    });
+  }
+  return {
+    id: job.id,
+    action: job.action,
+    handler: job.handler,
+    templateId,
+    dependency: job.dependency,
+    isFirst: job.is_first,
+    isLast: job.is_last,
+    onFailure: job.on_failure,
+    params,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * History: a resource's events, read back from the JetStream streams that carried them
+ * (limits retention keeps them: DESIGN.md §3) — config changes, job results and skips,
+ * state and monitoring changes — merged oldest first. Each subject is read with a
+ * short-lived consumer of its own: nats-server 2.9 allows one filter per consumer.
+ */
+import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import {
+  STREAMS,
+  configKey,
+  configSubject,
+  monitoringSubject,
+  skippedSubject,
+  stateSubject,
+  events,
+  api,
+  type StreamSpec,
+} from '@esi/contracts';
+import { prefixedSubject, streamName, type Messaging } from '@esi/messaging';
+import type { OwnedStore } from '@esi/store';
+import type { CallContext } from './call-context.js';
+import { maySee, ownerOf } from './caller.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { parseObject, readConfig } from './resource-reads.js';
+import type { TypeRegistry } from './type-rules.js';
+import { checkId } from './validate-body.js';
+
+export const DEFAULT_HISTORY = 200;
+export const MAX_HISTORY = 5000;
+
+interface Source {
+  stream: StreamSpec;
+  subject: string;
+  kind: string;
+  toJson: (data: Uint8Array) => unknown;
+}
+
+export interface HistoryDeps {
+  store: OwnedStore;
+  types: TypeRegistry;
+  messaging: Messaging;
+  streamPrefix: string;
+}
+
+export async function history(deps: HistoryDeps, ctx: CallContext, req: api.HistoryRequest): Promise<api.HistoryEvent[]> {
+  const rules = deps.types.rulesOf(req.resourceType);
+  const id = checkId(req.id, 'id');
+  if (!Number.isInteger(req.limit) || req.limit < 0) throw new ValidationError('limit', 'must be a non-negative integer');
+  const limit = Math.min(req.limit || DEFAULT_HISTORY, MAX_HISTORY);
+  if (ctx.caller.kind === 'tenant') {
+    // A removed resource's history stays the admin's: its owner can no longer be read.
+    const cfg = await readConfig(deps.store, configKey(rules.plural, id));
+    if (!cfg || !maySee(ctx.caller, ownerOf(rules.type, id, parseObject(cfg.value.body)))) throw new NotFoundError(`${rules.type} ${id} not found`);
+  }
+  const type = rules.type;
+  const sources: Source[] = [
+    { stream: STREAMS.config, subject: configSubject(type, id), kind: 'config', toJson: (d) => events.ResourceChanged.toJSON(events.ResourceChanged.decode(d)) },
+    { stream: STREAMS.results, subject: `esi.result.*.${type}.${id}`, kind: 'job_result', toJson: (d) => events.JobResult.toJSON(events.JobResult.decode(d)) },
+    { stream: STREAMS.results, subject: skippedSubject(type, id), kind: 'skipped', toJson: (d) => events.WorkflowSkipped.toJSON(events.WorkflowSkipped.decode(d)) },
+    { stream: STREAMS.state, subject: stateSubject(type, id), kind: 'state', toJson: (d) => events.StateChanged.toJSON(events.StateChanged.decode(d)) },
+    { stream: STREAMS.state, subject: monitoringSubject(type, id), kind: 'monitoring', toJson: (d) => events.MonitoringChanged.toJSON(events.MonitoringChanged.decode(d)) },
+  ];
+  const all: api.HistoryEvent[] = [];
+  for (const s of sources) {
+    ctx.checkpoint();
+    all.push(...(await readSubject(deps, s, limit, ctx)));
+  }
+  all.sort((a, b) => a.timeMs - b.timeMs || a.stream.localeCompare(b.stream) || a.sequence - b.sequence);
+  return all.slice(-limit);
+}
+
+async function readSubject(deps: HistoryDeps, s: Source, limit: number, ctx: CallContext): Promise<api.HistoryEvent[]> {
+  const stream = streamName(s.stream, deps.streamPrefix);
+  const { jsm, js } = deps.messaging;
+  const info = await jsm.consumers.add(stream, {
+    filter_subject: prefixedSubject(s.subject, deps.streamPrefix),
+    deliver_policy: DeliverPolicy.All,
+    ack_policy: AckPolicy.None,
+    mem_storage: true,
+    // Removed by the server if this call dies before it deletes the consumer.
+    inactive_threshold: 30_000_000_000,
+  });
+  const out: api.HistoryEvent[] = [];
+  try {
+    // Only the latest `limit` of each subject can survive the merge: skip the rest unread.
+    let skip = Math.max(0, info.num_pending - limit);
+    let left = info.num_pending;
+    const consumer = await js.consumers.get(stream, info.name);
+    while (left > 0 && !ctx.signal.aborted) {
+      const batch = await consumer.fetch({ max_messages: Math.min(left, 512), expires: 2_000 });
+      let got = 0;
+      for await (const m of batch) {
+        got++;
+        left--;
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        let json: unknown;
+        try {
+          json = s.toJson(m.data);
+        } catch {
+          json = { undecodable: Buffer.from(m.data).toString('base64') };
+        }
+        out.push({
+          stream,
+          sequence: m.info.streamSequence,
+          subject: m.subject,
+          timeMs: Math.floor(Number(m.info.timestampNanos) / 1e6),
+          kind: s.kind,
+          eventJson: JSON.stringify(json),
+        });
+      }
+      if (got === 0) break;
+    }
+  } finally {
+    await jsm.consumers.delete(stream, info.name).catch(() => undefined);
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * ListResources: one page of a type's resources in key order, filtered by tenant. The
+ * page token is the last id returned, opaque to clients (base64url); the next page
+ * starts right after it, so pages stay stable while resources are added or removed.
+ */
+import { configCollectionPrefix, type ConfigValue } from '@esi/contracts';
+import { StoreUnavailableError, type OwnedStore } from '@esi/store';
+import type { CallContext } from './call-context.js';
+import { maySee, ownerOf } from './caller.js';
+import { PermissionDeniedError, ValidationError } from './errors.js';
+import { parseObject, viewOf, type ResourceView } from './resource-reads.js';
+import type { TypeRules } from './type-rules.js';
+import { checkId } from './validate-body.js';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+const CHUNK = 256;
+
+export interface ListQuery {
+  tenantId: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+export async function listPage(store: OwnedStore, ctx: CallContext, rules: TypeRules, q: ListQuery): Promise<{ resources: ResourceView[]; nextPageToken: string }> {
+  if (!Number.isInteger(q.pageSize) || q.pageSize < 0) throw new ValidationError('page_size', 'must be a non-negative integer');
+  const size = Math.min(q.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (q.tenantId) checkId(q.tenantId, 'tenant_id');
+  const caller = ctx.caller;
+  if (caller.kind === 'tenant' && q.tenantId && q.tenantId !== caller.tenant) throw new PermissionDeniedError(`tenant ${caller.tenant} may not list another tenant's resources`);
+  const tenant = caller.kind === 'tenant' ? caller.tenant : q.tenantId;
+
+  const prefix = configCollectionPrefix(rules.plural);
+  // The end of a prefix range: the prefix with its last byte ("/") incremented.
+  const end = `${prefix.slice(0, -1)}0`;
+  let start = q.pageToken ? `${prefix}${decodeToken(q.pageToken)}\u0000` : prefix;
+  const picked: { id: string; value: ConfigValue }[] = [];
+  let next = '';
+  for (;;) {
+    ctx.checkpoint();
+    const res = await rangeRead(store, start, end);
+    for (const [i, kv] of res.kvs.entries()) {
+      const id = kv.key.toString().slice(prefix.length);
+      if (id.includes('/')) continue;
+      const value = parseEnvelope(kv.value.toString());
+      if (!value) continue;
+      const owner = ownerOf(rules.type, id, parseObject(value.body));
+      if ((tenant && owner !== tenant) || !maySee(caller, owner)) continue;
+      picked.push({ id, value });
+      if (picked.length === size) {
+        if (i < res.kvs.length - 1 || res.more) next = encodeToken(id);
+        break;
+      }
+    }
+    if (picked.length === size || !res.more) break;
+    start = `${res.kvs[res.kvs.length - 1]!.key.toString()}\u0000`;
+  }
+  const resources = await Promise.all(picked.map((p) => viewOf(store, rules.type, rules.plural, p.id, p.value)));
+  return { resources, nextPageToken: next };
+}
+
+async function rangeRead(store: OwnedStore, start: string, end: string) {
+  try {
+    return await store.client.getAll().inRange({ start, end }).sort('Key', 'Ascend').limit(CHUNK).exec();
+  } catch (err) {
+    throw new StoreUnavailableError(`etcd: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function parseEnvelope(raw: string): ConfigValue | undefined {
+  try {
+    const v = JSON.parse(raw) as ConfigValue;
+    return typeof v?.body === 'string' && typeof v.version === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function encodeToken(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string): string {
+  const id = /^[A-Za-z0-9_-]{1,200}$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) throw new ValidationError('page_token', 'is not a token this api issued');
+  return id;
+}

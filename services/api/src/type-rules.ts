@@ -1,0 +1,50 @@
+/**
+ * What the api knows of each resource type: its plural (key layout) and its validation
+ * schema, both data in @esi/catalog. Templates are a type in the original's table but
+ * have their own API (PutTemplate validates them), so the resource calls refuse them.
+ */
+import type { ResourceSchema, ResourceSchemas, ResourceTypes } from '@esi/catalog';
+import { ValidationError } from './errors.js';
+
+export interface TypeRules {
+  type: string;
+  plural: string;
+  schema: ResourceSchema;
+}
+
+const TEMPLATE_PLURAL = 'heat_templates';
+
+export class TypeRegistry {
+  constructor(
+    private readonly types: ResourceTypes,
+    private readonly schemas: ResourceSchemas,
+  ) {}
+
+  /** The rules of a type; ValidationError naming resource_type when there are none. */
+  rulesOf(type: string): TypeRules {
+    if (!type) throw new ValidationError('resource_type', 'is required');
+    const entry = Object.hasOwn(this.types, type) ? this.types[type] : undefined;
+    if (!entry) throw new ValidationError('resource_type', `unknown resource type ${JSON.stringify(type.slice(0, 100))}`);
+    if (entry.plural === TEMPLATE_PLURAL) throw new ValidationError('resource_type', 'templates are managed with PutTemplate');
+    const schema = this.schemas[type] ?? { type, required: entry.required, fields: {} };
+    return { type, plural: entry.plural, schema };
+  }
+
+  /** The type stored under a plural, or undefined; a v2.0 type wins a shared plural. */
+  typeOfPlural(plural: string): string | undefined {
+    let found: string | undefined;
+    for (const [type, entry] of Object.entries(this.types)) {
+      if (entry.plural === plural && (found === undefined || entry.prefix === undefined)) found = type;
+    }
+    return found;
+  }
+
+  pluralOf(type: string): string | undefined {
+    return Object.hasOwn(this.types, type) ? this.types[type]!.plural : undefined;
+  }
+
+  /** The catalog's template mappings per type, for the planner core. */
+  get table(): ResourceTypes {
+    return this.types;
+  }
+}
