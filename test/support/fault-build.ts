@@ -37,6 +37,8 @@ export function faultBuild(groups: number, tenant = 'fault-tenant'): FaultResour
         body: {
           id: port, name: `port-${g}-${k}`, network_id: net, device_owner: 'compute:nova', device_id: `vm-${g}-${k}`, attached: false,
           fixed_ips: [{ ip_address: `10.${third}.${g % 250}.${10 + k}`, subnet_id: sub }], admin_state_up: true, tenant_id: tenant,
+          mac_address: `fa:16:3e:00:${(g % 256).toString(16).padStart(2, '0')}:0${k}`, allowed_address_pairs: [], 'binding:vif_type': 'vrouter',
+          host_routes: [], fake_delete: false, tags: {}, segmentation_id: vlan, segmentation_type: 'vlan', managed_by_service: true,
         },
       });
       out.push({

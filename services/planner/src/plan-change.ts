@@ -32,6 +32,8 @@ export type PlanOutcome = 'planned' | 'skipped' | 'failed' | 'up-to-date' | 'gon
 export interface PlanOptions {
   /** Run the failed workflow of the current version again (a client asked to retry). */
   retry?: boolean;
+  /** Resources being planned further up this call chain (guards reference cycles). */
+  planning?: Set<string>;
 }
 
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
@@ -70,7 +72,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     deps.log.info({ resource, version: config.version, action: forceAction }, 'retrying the failed workflow');
   }
 
-  const result = await planWorkflow({
+  const plan = () => planWorkflow({
     forceAction,
     type,
     id,
@@ -84,6 +86,26 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     getTemplate: (t) => deps.reader.getTemplate(t),
     pending: deps.pending,
   });
+  let result = await plan();
+  if (result.kind === 'planned') {
+    // A referenced resource whose own change was never planned (its event was lost, or
+    // is still queued behind this one) has no pending job to wait for, so this workflow
+    // would run before its input exists. Plan those first, then plan this one again so
+    // the forward rule finds their jobs.
+    const planning = opts.planning ?? new Set<string>();
+    planning.add(resource);
+    let plannedFirst = 0;
+    for (const ref of referencedResources(result.jobs)) {
+      if (planning.has(ref.key)) continue;
+      if (deps.pending.ofResource(ref.type, ref.id).length > 0) continue;
+      const outcome = await planChange(ref.type, ref.id, deps, { planning });
+      if (outcome === 'planned') plannedFirst++;
+    }
+    if (plannedFirst > 0) {
+      deps.log.info({ resource, plannedFirst }, 'referenced resources planned first');
+      result = await plan();
+    }
+  }
   if (result.kind === 'up-to-date') return 'up-to-date';
   // Stored beside the W3C carrier so a user (or esictl trace) finds the change's trace
   // without parsing traceparent; absent when planned outside any trace (the resync).
@@ -133,6 +155,19 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
   result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));
   deps.log.info({ resource, version: result.version, action: result.action, jobs: record.jobs }, 'workflow planned');
   return 'planned';
+}
+
+function referencedResources(jobs: { params: { resources: { resource_type: string; resource_id: string }[] }[] }[]) {
+  const refs = new Map<string, { key: string; type: string; id: string }>();
+  for (const job of jobs) {
+    for (const p of job.params) {
+      for (const r of p.resources) {
+        const key = `${r.resource_type}:${r.resource_id}`;
+        refs.set(key, { key, type: r.resource_type, id: r.resource_id });
+      }
+    }
+  }
+  return refs.values();
 }
 
 async function writeRecord(
