@@ -14,6 +14,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, jetstream, type JetStreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, STREAMS, events } from '@esi/contracts';
+import { run as esictl } from '@esi/cli';
 import { createResource, getResource, call, resourceClient, startStack, REPO_ROOT, type ResourceClient, type Stack } from '@esi/local-stack';
 import { latestChangeTrace, printResourceTrace, readSpanFile, startSpanReceiver, type SpanReceiver, type TraceSpan } from '@esi/trace-view';
 import { EtcdRecorder } from '../support/etcd-recorder.js';
@@ -204,6 +205,11 @@ describe('one trace per change', () => {
     expect(out[1]).toMatch(new RegExp(`^trace ${traceId} · \\d+ spans · 5 services \\(`));
     expect(out[3]).toMatch(/^\+0\.0ms +\d[\d.]*(ms|s) +api +esi\.api\.v1\.ResourceService\/CreateResource$/);
     expect(out.some((l) => /state-aggregator +.*└─ send esi\.state\.network$/.test(l))).toBe(true);
+    // The same through esictl, which asks the api first and reads the stack's span file.
+    const cli: string[] = [];
+    const io = { out: (t: string) => void cli.push(t), err: (t: string) => void cli.push(`ERR ${t}`), tty: false, readStdin: async () => '', readFile: () => '', onInterrupt: () => () => undefined };
+    expect(await esictl(['--addr', stack.apiAddr, 'trace', 'network', ids.network, '--spans', receiver.file], io)).toBe(0);
+    expect(cli.slice(0, 2)).toEqual(out.slice(0, 2));
     const lp: string[] = [];
     await printResourceTrace({ type: 'ese_logical_port', id: ids.logicalPort, spanFile: receiver.file, out: (t) => lp.push(t) });
     expect(lp.join('\n')).toMatch(new RegExp(`└─ dispatch create:heat_worker .* released by planner "process esi\\.result" \\(esi\\.result\\.[a-z_]+\\.ese_physical_port\\.${ids.physicalPort}\\) of trace [0-9a-f]{32}`));

@@ -13,6 +13,8 @@ export interface RunningServer {
   port: number;
   process: Managed;
   stop(): Promise<void>;
+  /** Stops the server (SIGKILL by default) and starts it again on the same ports and data. */
+  restart?(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export class MissingBinaryError extends Error {
@@ -36,11 +38,24 @@ export async function startNats(dataDir: string, port?: number): Promise<Running
   const p = port ?? (await freePort());
   const dir = join(dataDir, 'nats');
   mkdirSync(dir, { recursive: true });
-  const proc = startProcess('nats-server', 'nats-server', ['-a', '127.0.0.1', '-p', String(p), '-js', '-sd', dir], {
-    logFile: join(dataDir, 'nats-server.log'),
-  });
-  await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
-  return { url: `nats://127.0.0.1:${p}`, port: p, process: proc, stop: async () => void (await proc.stop()) };
+  const launch = async (): Promise<Managed> => {
+    const proc = startProcess('nats-server', 'nats-server', ['-a', '127.0.0.1', '-p', String(p), '-js', '-sd', dir], {
+      logFile: join(dataDir, 'nats-server.log'),
+    });
+    await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
+    return proc;
+  };
+  const server: RunningServer = {
+    url: `nats://127.0.0.1:${p}`,
+    port: p,
+    process: await launch(),
+    stop: async () => void (await server.process.stop()),
+    restart: async (signal = 'SIGKILL') => {
+      await server.process.stop(signal);
+      server.process = await launch();
+    },
+  };
+  return server;
 }
 
 export async function startEtcd(dataDir: string, port?: number): Promise<RunningServer> {
@@ -51,21 +66,34 @@ export async function startEtcd(dataDir: string, port?: number): Promise<Running
   mkdirSync(dataDir, { recursive: true });
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  const proc = startProcess(
-    'etcd',
-    'etcd',
-    [
-      '--name', 'esi',
-      '--data-dir', dir,
-      '--listen-client-urls', client,
-      '--advertise-client-urls', client,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `esi=${peer}`,
-      '--log-level', 'warn',
-    ],
-    { logFile: join(dataDir, 'etcd.log') },
-  );
-  await waitForPort(clientPort, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
-  return { url: client, port: clientPort, process: proc, stop: async () => void (await proc.stop()) };
+  const launch = async (): Promise<Managed> => {
+    const proc = startProcess(
+      'etcd',
+      'etcd',
+      [
+        '--name', 'esi',
+        '--data-dir', dir,
+        '--listen-client-urls', client,
+        '--advertise-client-urls', client,
+        '--listen-peer-urls', peer,
+        '--initial-advertise-peer-urls', peer,
+        '--initial-cluster', `esi=${peer}`,
+        '--log-level', 'warn',
+      ],
+      { logFile: join(dataDir, 'etcd.log') },
+    );
+    await waitForPort(clientPort, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
+    return proc;
+  };
+  const server: RunningServer = {
+    url: client,
+    port: clientPort,
+    process: await launch(),
+    stop: async () => void (await server.process.stop()),
+    restart: async (signal = 'SIGKILL') => {
+      await server.process.stop(signal);
+      server.process = await launch();
+    },
+  };
+  return server;
 }

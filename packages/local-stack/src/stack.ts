@@ -46,6 +46,8 @@ export interface Stack {
   /** Starts one more instance of a service (e.g. a standby planner); stopped with the stack. */
   startReplica(name: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
+  /** Kills nats-server or etcd (when the stack started them) and starts it again in place. */
+  restartInfra(which: 'nats' | 'etcd', signal?: NodeJS.Signals): Promise<void>;
   /** Restarts made by the supervisor (0 when not supervising). */
   supervisorRestarts(): number;
 }
@@ -54,8 +56,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'esi-stack-'));
   const servers: RunningServer[] = [];
   try {
-    const natsUrl = opts.natsUrl ?? (servers[servers.push(await startNats(dataDir)) - 1]!.url);
-    const etcdEndpoints = opts.etcdEndpoints ?? (servers[servers.push(await startEtcd(dataDir)) - 1]!.url);
+    const natsServer = opts.natsUrl ? undefined : await startNats(dataDir);
+    if (natsServer) servers.push(natsServer);
+    const etcdServer = opts.etcdEndpoints ? undefined : await startEtcd(dataDir);
+    if (etcdServer) servers.push(etcdServer);
+    const natsUrl = opts.natsUrl ?? natsServer!.url;
+    const etcdEndpoints = opts.etcdEndpoints ?? etcdServer!.url;
     const apiAddr = opts.apiAddr ?? `127.0.0.1:${await freePort()}`;
     const devices = opts.deviceSimulator === false ? undefined : servers[servers.push(await startDeviceSimulator(dataDir)) - 1];
     const launch: LaunchOptions = {
@@ -94,6 +100,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await next.ready;
       },
       supervisorRestarts: () => supervisor?.restarts ?? 0,
+      async restartInfra(which, signal = 'SIGKILL') {
+        const server = which === 'nats' ? natsServer : etcdServer;
+        if (!server?.restart) throw new Error(`${which} was not started by this stack`);
+        await server.restart(signal);
+      },
       async startReplica(name) {
         const replica = startService(name, launch);
         replicas.push(replica);
