@@ -9,7 +9,8 @@ import { explain } from './commands/explain.js';
 import { history } from './commands/history.js';
 import { plan } from './commands/plan.js';
 import { progress } from './commands/progress.js';
-import { create, get, list, remove, update } from './commands/resources.js';
+import { create, get, list, remove, retry, update } from './commands/resources.js';
+import { replay } from './commands/replay.js';
 import { template } from './commands/templates.js';
 import { watch } from './commands/watch.js';
 import { trace } from './commands/trace.js';
@@ -21,6 +22,7 @@ resources
   update <type> <id> --file F [--expect-version N]
                                          merge F over the body; refused if the version moved
   delete <type> <id>                     mark for deletion; the key goes at DELETE_COMPLETED
+  retry <type> <id>                      run the failed (or parked) workflow of this version again
   get <type> <id>
   list <type> [--tenant T] [--page-size N] [--page-token P] [--all]
   build <file> [--wait] [--wait-timeout MS]
@@ -42,6 +44,10 @@ previews
   plan delete <type> <id>
   plan template [<id>] [--file F] [--sample F]
                                          who uses a template; whether a new body is accepted
+conformance
+  replay --catalog DIR [--relations FILE] [--etcd URL] FILE...
+                                         load a catalog (and relations table), replay recorded
+                                         /config writes in order, report differences
 templates
   template put --file F [--sample F] [--expect-version N]
   template get <id>
@@ -61,6 +67,7 @@ const COMMANDS: Record<string, Command> = {
   create,
   update,
   delete: remove,
+  retry,
   get,
   list,
   build,
@@ -71,6 +78,7 @@ const COMMANDS: Record<string, Command> = {
   plan,
   template,
   trace,
+  replay: (ctx) => replay(ctx),
 };
 
 /** Runs one esictl invocation; returns the exit code (0 ok, 1 failed, 2 usage). */

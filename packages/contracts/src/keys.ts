@@ -33,6 +33,12 @@ export const collectionOf = (plural: string): string => `${NON_V2_COLLECTIONS[pl
 export const configKey = (plural: string, id: string): string => `/config/${collectionOf(plural)}/${id}`;
 export const configCollectionPrefix = (plural: string): string => `/config/${collectionOf(plural)}/`;
 export const templateKey = (templateId: string): string => `${KEY_PREFIX.templates}${templateId}`;
+/**
+ * The relations table (which foreign key points to which type) the planner follows,
+ * stored by the api like the templates: data, replaceable at run time. Not a key of the
+ * original layout (its JobManager read the table from Gohan's schemas).
+ */
+export const RELATIONS_KEY = '/config/esi/relations';
 export const jobKey = (jobId: string): string => `${KEY_PREFIX.jobs}${jobId}`;
 export const heatStackKey = (plural: string, id: string): string => `${KEY_PREFIX.heatStacks}${plural}/${id}`;
 export const jobStateKey = (plural: string, id: string): string => `${KEY_PREFIX.jobState}${plural}/${id}`;

@@ -65,6 +65,12 @@ export const updateResource = (
 export const deleteResource = (c: ResourceClient, resourceType: string, id: string, opts?: CallOpts): Promise<api.DeleteResourceResponse> =>
   call(c, c.deleteResource, { resourceType, id }, opts);
 
+export const putRelations = (c: ResourceClient, relations: unknown, opts?: CallOpts): Promise<api.PutRelationsResponse> =>
+  call(c, c.putRelations, { relationsJson: JSON.stringify(relations) }, opts);
+
+export const retryResource = (c: ResourceClient, resourceType: string, id: string, opts?: CallOpts): Promise<api.RetryResourceResponse> =>
+  call(c, c.retryResource, { resourceType, id }, opts);
+
 export const listResources = (
   c: ResourceClient,
   resourceType: string,

@@ -10,6 +10,8 @@ export {
   getResource,
   updateResource,
   deleteResource,
+  retryResource,
+  putRelations,
   listResources,
   listAll,
   planChange,

@@ -4,7 +4,7 @@
  */
 import { SpanKind, SpanStatusCode, context, trace, type Tracer } from '@opentelemetry/api';
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
-import type { Logger } from '@esi/telemetry';
+import { recordHandled, recordRedelivery, watchConsumerBacklog, type HandleOutcome, type Logger } from '@esi/telemetry';
 import type { Messaging } from './connection.js';
 import { backoffMs } from './backoff.js';
 import { isRetryable } from './errors.js';
@@ -71,6 +71,12 @@ export async function startConsumer<T>(
     await m.jsm.consumers.add(stream, config);
   }
   const consumer = await m.js.consumers.get(stream, durable);
+  // Metric labels leave the test prefix out, so dashboards see one name per consumer.
+  const labels = { stream: spec.stream.name, consumer: spec.durable };
+  const unwatch = watchConsumerBacklog(labels, async () => {
+    const info = await m.jsm.consumers.info(stream, durable);
+    return { waiting: info.num_pending, inFlight: info.num_ack_pending };
+  });
   const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 8) });
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
@@ -82,7 +88,7 @@ export async function startConsumer<T>(
    * never blocks its stream. If parking itself fails the message is nak'ed and parking
    * is tried again on the next delivery.
    */
-  const park = async (msg: JsMsg, decoded: T | undefined, reason: string): Promise<void> => {
+  const park = async (msg: JsMsg, decoded: T | undefined, reason: string): Promise<HandleOutcome> => {
     const meta: MessageMeta = { subject: msg.subject, deliveryCount: msg.info.deliveryCount, streamSequence: msg.info.streamSequence };
     try {
       const original = deps.prefix ? msg.subject.slice(deps.prefix.length + 1) : msg.subject;
@@ -97,16 +103,19 @@ export async function startConsumer<T>(
     } catch (err) {
       deps.log.error({ err, subject: msg.subject }, 'parking failed; will try again');
       msg.nak(backoffMs(msg.info.deliveryCount));
-      return;
+      return 'retry';
     }
     deps.log.error({ subject: msg.subject, seq: msg.info.streamSequence, reason }, 'message parked in the dead-letter stream');
     // No reason on +TERM: nats-server 2.9 ignores a term that carries one and keeps the
     // message pending (found by messaging.test.ts); the reason is in the parked copy.
     msg.term();
+    return 'parked';
   };
 
   const handleOne = async (msg: JsMsg): Promise<void> => {
     const parent = extractTraceContext(msg.headers);
+    const started = performance.now();
+    const msgId = msg.headers?.get('Nats-Msg-Id');
     const span = deps.tracer.startSpan(
       spec.spanName ?? `process ${spec.filterSubject}`,
       {
@@ -114,13 +123,22 @@ export async function startConsumer<T>(
         attributes: {
           'messaging.system': 'nats',
           'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
           'messaging.destination.name': msg.subject,
+          'messaging.destination.subscription.name': durable,
           'messaging.consumer.group.name': durable,
           'messaging.message.delivery_count': msg.info.deliveryCount,
+          'messaging.message.body.size': msg.data.byteLength,
+          ...(msgId ? { 'messaging.message.id': msgId } : {}),
         },
       },
       parent,
     );
+    if (msg.info.deliveryCount > 1) recordRedelivery(labels);
+    const done = (outcome: HandleOutcome): void => {
+      span.setAttribute('esi.messaging.outcome', outcome);
+      recordHandled(labels, outcome, (performance.now() - started) / 1000);
+    };
     await context.with(trace.setSpan(parent, span), async () => {
       let decoded: T;
       try {
@@ -128,7 +146,7 @@ export async function startConsumer<T>(
       } catch (err) {
         // A message that cannot be decoded never becomes decodable: park it at once.
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'undecodable' });
-        await park(msg, undefined, `undecodable: ${(err as Error).message}`);
+        done(await park(msg, undefined, `undecodable: ${(err as Error).message}`));
         span.end();
         return;
       }
@@ -142,6 +160,7 @@ export async function startConsumer<T>(
           streamSequence: msg.info.streamSequence,
         });
         msg.ack();
+        done('ack');
       } catch (err) {
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
@@ -150,9 +169,10 @@ export async function startConsumer<T>(
           const delay = backoffMs(msg.info.deliveryCount);
           deps.log.warn({ err, subject: msg.subject, delivery: msg.info.deliveryCount, delay }, 'handler failed; will retry');
           msg.nak(delay);
+          done('retry');
         } else {
           const why = isRetryable(err) ? `failed ${msg.info.deliveryCount} times; last error: ${reason}` : reason;
-          await park(msg, decoded, why);
+          done(await park(msg, decoded, why));
         }
       } finally {
         clearInterval(heartbeat);
@@ -176,6 +196,7 @@ export async function startConsumer<T>(
   return {
     async stop() {
       stopping = true;
+      unwatch();
       await messages.close();
       await loop.catch(() => undefined);
       await Promise.allSettled([...inFlight]);

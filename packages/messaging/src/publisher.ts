@@ -2,9 +2,10 @@
  * Publishes protobuf events with a deterministic Nats-Msg-Id and the current trace
  * context; refuses subjects outside the service's slice of the registry.
  */
-import { SpanKind, context, trace, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Tracer } from '@opentelemetry/api';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { mayPublish, type ServiceName } from '@esi/contracts';
+import { recordPublished, subjectFamily, withChangeStart } from '@esi/telemetry';
 import { PublishNotAllowedError, RetryableError } from './errors.js';
 import { prefixedSubject } from './streams.js';
 import { injectTraceContext } from './trace-headers.js';
@@ -25,22 +26,31 @@ export class Publisher {
   async publish(subject: string, data: Uint8Array, msgId: string, extraHeaders: Record<string, string> = {}): Promise<PublishResult> {
     if (!mayPublish(this.service, subject)) throw new PublishNotAllowedError(this.service, subject);
     const wire = prefixedSubject(subject, this.prefix);
-    const span = this.tracer.startSpan(`send ${subject.split('.').slice(0, 3).join('.')}`, {
+    // Messaging conventions: "<operation> <destination>", the destination cut to its
+    // first three tokens so ids never end up in span names or metric labels.
+    const span = this.tracer.startSpan(`send ${subjectFamily(subject)}`, {
       kind: SpanKind.PRODUCER,
       attributes: {
         'messaging.system': 'nats',
         'messaging.operation.type': 'send',
+        'messaging.operation.name': 'send',
         'messaging.destination.name': wire,
         'messaging.message.id': msgId,
+        'messaging.message.body.size': data.byteLength,
       },
     });
     try {
-      const headers = injectTraceContext(trace.setSpan(context.active(), span));
+      // The first message of a flow stamps when its change began (change-clock.ts).
+      const headers = injectTraceContext(withChangeStart(trace.setSpan(context.active(), span)));
       for (const [k, v] of Object.entries(extraHeaders)) headers.set(k, v);
       const ack = await this.js.publish(wire, data, { msgID: msgId, headers });
+      recordPublished(subject, ack.duplicate ? 'duplicate' : 'stored');
+      if (ack.duplicate) span.setAttribute('esi.messaging.duplicate', true);
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
+      recordPublished(subject, 'failed');
       span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
       throw new RetryableError(`publish to ${wire} failed: ${(err as Error).message}`, { cause: err });
     } finally {
       span.end();

@@ -1,2 +1,3 @@
 export { runService, stopAll, type ServiceDeps, type ServiceDefinition, type Stop } from './run-service.js';
 export { publishJobResult } from './publish-job-result.js';
+export { startMetricsServer, type MetricsServer } from './metrics-server.js';

@@ -1,14 +1,30 @@
 /**
- * The lifecycle every service shares: parse config, connect to etcd and NATS, make sure
- * the streams exist, start, print "ready", and on SIGTERM/SIGINT stop consumers, drain
- * NATS, close etcd and flush spans before exiting. Each main.ts stays a composition root.
+ * The lifecycle every service shares: parse config, serve metrics and health, connect
+ * to etcd and NATS, make sure the streams exist, start, print "ready", and on
+ * SIGTERM/SIGINT stop consumers, drain NATS, close etcd and flush spans before exiting.
+ * Each main.ts stays a composition root.
  */
-import { commonSpec, parseConfig, type CommonConfig, type Env, type Spec } from '@esi/config';
+import { commonSpec, parseConfig, parsers, type CommonConfig, type Env, type Spec } from '@esi/config';
 import type { ServiceName } from '@esi/contracts';
 import { connectMessaging, ensureStreams, Publisher, type Messaging } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
-import { createLogger, initTracing, type Logger } from '@esi/telemetry';
+import { createLogger, initMetrics, initTracing, type Logger } from '@esi/telemetry';
 import type { Tracer } from '@opentelemetry/api';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+
+/** Settings the runtime itself reads, beside the shared ones. */
+interface RuntimeConfig {
+  metricsAddr: string;
+}
+
+const runtimeSpec: Spec<RuntimeConfig> = {
+  metricsAddr: {
+    env: 'ESI_METRICS_ADDR',
+    default: '',
+    parse: parsers.hostPort,
+    doc: 'host:port for GET /metrics and /healthz (port 0: any free port); unset: not served',
+  },
+};
 
 export interface ServiceDeps<C> {
   config: Readonly<CommonConfig & C>;
@@ -31,25 +47,33 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const bootLog = createLogger(def.name);
   let config: Readonly<CommonConfig & C>;
   try {
-    config = parseConfig({ ...commonSpec, ...def.spec } as Spec<CommonConfig & C>, env);
+    config = parseConfig({ ...commonSpec, ...runtimeSpec, ...def.spec } as Spec<CommonConfig & C>, env);
   } catch (err) {
     bootLog.fatal({ err }, (err as Error).message);
     process.exit(2);
   }
   const log = createLogger(def.name, config.logLevel);
   const tracing = initTracing({ serviceName: def.name, otlpEndpoint: config.otlpEndpoint });
+  initMetrics(def.name);
+  const { metricsAddr } = config as unknown as RuntimeConfig;
+  // Served before connecting, so a health check sees "not ready" rather than nothing.
+  const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr) : undefined;
   const store = new OwnedStore(config.etcdEndpoints, def.name);
   const messaging = await connectMessaging(config.natsServers, def.name);
   await ensureStreams(messaging.jsm, config.streamPrefix);
   const publisher = new Publisher(messaging.js, def.name, tracing.tracer, config.streamPrefix);
   const stop = await def.start({ config, log, tracer: tracing.tracer, store, messaging, publisher });
-  log.info({ nats: config.natsServers, etcd: config.etcdEndpoints }, 'ready');
+  metrics?.setReady(true);
+  log.info({ nats: config.natsServers, etcd: config.etcdEndpoints, ...(metrics ? { metrics: metrics.url } : {}) }, 'ready');
+  // A supervising parent (the local stack) learns readiness over IPC, whatever LOG_LEVEL hides.
+  process.send?.({ esi: 'ready', service: def.name, metrics: metrics?.url });
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    metrics?.setReady(false);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
@@ -57,6 +81,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
       await messaging.nc.drain();
       store.close();
       await tracing.shutdown();
+      await metrics?.close();
     } catch (err) {
       log.error({ err }, 'error during shutdown');
     }

@@ -1,3 +1,20 @@
 export { initTracing, type Tracing, type TracingOptions } from './tracing.js';
 export { createLogger, type Logger } from './logger.js';
+export { formatLogLine, levelOf, levelValue, type LogFormatOptions } from './log-format.js';
+export { CHANGE_START_KEY, changeAgeMs, withChangeStart } from './change-clock.js';
+export {
+  metricsRegistry,
+  initMetrics,
+  recordHandled,
+  recordRedelivery,
+  recordPublished,
+  recordJobOutcome,
+  recordChangeSettled,
+  watchConsumerBacklog,
+  subjectFamily,
+  type ConsumerLabels,
+  type HandleOutcome,
+  type PublishOutcome,
+  type JobOutcome,
+} from './metrics.js';
 export { context, propagation, trace, SpanKind, SpanStatusCode, type Span, type Context } from '@opentelemetry/api';

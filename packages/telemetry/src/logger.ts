@@ -1,14 +1,17 @@
 /**
  * pino JSON logs; every line written inside an active span carries its trace_id and
- * span_id, so a log line leads to its trace and back.
+ * span_id, so a log line leads to its trace and back. The consumer edge and the api's
+ * call edge run their handlers inside their span, so every line written while handling
+ * a message or a request has both.
  */
 import { trace } from '@opentelemetry/api';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+/** `destination` defaults to stdout; tests pass a stream to read the lines back. */
+export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service },
     mixin() {
@@ -17,5 +20,6 @@ export function createLogger(service: string, level = 'info'): Logger {
       const ctx = span.spanContext();
       return { trace_id: ctx.traceId, span_id: ctx.spanId };
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

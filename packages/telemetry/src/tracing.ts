@@ -1,10 +1,11 @@
 /**
  * OpenTelemetry set-up for one service. Spans are exported over OTLP/HTTP when an
  * endpoint is configured; without one the provider still records context, so trace ids
- * flow through NATS headers and logs even when nobody collects spans.
+ * flow through NATS headers and logs even when nobody collects spans. Baggage travels
+ * beside the trace context (change-clock.ts uses it).
  */
 import { trace, type Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -33,7 +34,9 @@ export function initTracing(opts: TracingOptions): Tracing {
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName }),
     spanProcessors,
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  provider.register({
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  });
   return {
     tracer: trace.getTracer(`esi.${opts.serviceName}`),
     shutdown: () => provider.shutdown(),

@@ -7,6 +7,7 @@ import { runDeletionFinisher } from './deletion-finisher.js';
 import { credentials, RESOURCE_SERVICE, startGrpcServer } from './grpc-server.js';
 import { loadCatalogIntoEtcd } from './load-catalog.js';
 import { resourceService } from './resource-service.js';
+import { checkRelations, storeRelations } from './relations-store.js';
 import { Resources } from './resources.js';
 import { Templates } from './templates.js';
 import { parseTokenEntries, tokenTable } from './tokens.js';
@@ -33,11 +34,15 @@ await runService({
     tlsKey: { env: 'ESI_API_TLS_KEY', default: '', parse: optionalFile },
     tlsClientCa: { env: 'ESI_API_TLS_CLIENT_CA', default: '', parse: optionalFile },
     maxUnaryMs: { env: 'ESI_API_MAX_CALL_MS', default: 60_000, parse: parsers.int(100, 3_600_000) },
+    relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: optionalFile, doc: 'foreign-key table to store at start; default: the catalog’s' },
   },
   async start({ store, publisher, messaging, log, tracer, config }) {
     const types = new TypeRegistry(loadResourceTypes(), loadSchemas());
     const catalog = await loadCatalogIntoEtcd(store, await loadTemplates(config.catalogDir));
     log.info({ dir: config.catalogDir, ...catalog }, 'template catalog loaded');
+    const relations = config.relationsFile ? loadRelations(config.relationsFile) : loadRelations();
+    const storedRelations = await storeRelations(store, checkRelations(relations, 'ESI_RELATIONS_FILE'));
+    log.info({ file: config.relationsFile || 'catalog', ...storedRelations }, 'relations table loaded');
     const tokens = tokenTable(config.tokens, config.tokensFile);
     if (tokens.open) log.warn('no API tokens configured: every caller is admin');
 
@@ -46,7 +51,7 @@ await runService({
     const resources = new Resources(store, publisher, types, log);
     const impl = resourceService(
       { tracer, log, tokens, maxUnaryMs: config.maxUnaryMs },
-      { store, resources, templates: new Templates(store), relations: loadRelations(), history: { messaging, streamPrefix: config.streamPrefix } },
+      { store, resources, templates: new Templates(store), relations, history: { messaging, streamPrefix: config.streamPrefix } },
     );
     const tls = { cert: config.tlsCert, key: config.tlsKey, clientCa: config.tlsClientCa };
     const { server, port, health } = await startGrpcServer(config.addr, impl, credentials(tls));

@@ -12,6 +12,7 @@ import { planTemplateChange } from './plan-template.js';
 import type { Resources } from './resources.js';
 import type { Templates } from './templates.js';
 import { watchResources } from './watch.js';
+import { putRelations } from './relations-store.js';
 
 export interface ServiceDeps {
   store: OwnedStore;
@@ -37,6 +38,10 @@ export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceSer
     listResources: unary(edge, 'ListResources', async (req: api.ListResourcesRequest, ctx) =>
       listPage(store, ctx, types.rulesOf(req.resourceType), { tenantId: req.tenantId, pageSize: req.pageSize, pageToken: req.pageToken }),
     ),
+    putRelations: unary(edge, 'PutRelations', async (req: api.PutRelationsRequest, ctx) => putRelations(ctx, d.store, req.relationsJson)),
+    retryResource: unary(edge, 'RetryResource', async (req: api.RetryResourceRequest, ctx) => ({
+      resource: await resources.retry(ctx, req.resourceType, req.id),
+    })),
     deleteResource: unary(edge, 'DeleteResource', async (req: api.DeleteResourceRequest, ctx) => ({
       resource: await resources.markForDeletion(ctx, req.resourceType, req.id),
     })),

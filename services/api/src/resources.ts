@@ -110,6 +110,40 @@ export class Resources {
     return this.commit(ctx, await this.prepareDelete(ctx, type, id, expectedVersion));
   }
 
+  /**
+   * Asks the planner to run the failed workflow of the current version again; refused
+   * unless the resource's state is <ACTION>_FAILED for that version.
+   */
+  async retry(ctx: CallContext, type: string, id: string): Promise<ResourceView> {
+    const rules = this.types.rulesOf(type);
+    checkId(id, 'id');
+    const current = await this.visible(ctx, rules, id);
+    const raw = await this.store.getString(stateKey(rules.plural, id));
+    const state = raw ? (JSON.parse(raw.value) as { version: number; state: { worker_state?: string } }) : undefined;
+    if (!state || state.version !== current.value.version || !/_FAILED$/.test(state.state.worker_state ?? '')) {
+      throw new VersionConflictError(
+        `${type} ${id} version ${current.value.version} has not failed (state: ${state?.state.worker_state ?? 'none'}); nothing to retry`,
+      );
+    }
+    ctx.checkpoint();
+    await this.publisher.publish(
+      configSubject(type, id),
+      events.ResourceChanged.encode({
+        resourceType: type,
+        resourceId: id,
+        version: current.value.version,
+        markedForDeletion: current.value.marked_for_deletion,
+        acceptedAtMs: Date.now(),
+        removed: false,
+        retry: true,
+      }).finish(),
+      // Each request is its own event: a retry asked for twice runs twice (the planner
+      // ignores a retry while the workflow is running or after it succeeded).
+      `retry:${type}:${id}:${current.value.version}:${randomUUID()}`,
+    );
+    return viewOf(this.store, type, rules.plural, id, current.value);
+  }
+
   async get(ctx: CallContext, type: string, id: string): Promise<ResourceView> {
     const rules = this.types.rulesOf(type);
     checkId(id, 'id');

@@ -13,6 +13,7 @@ import { forgetResource, waitingDeletes } from './handle-removed.js';
 import { PendingJobs } from './pending-jobs.js';
 import { planChange, type PlanDeps } from './plan-change.js';
 import { findUnplanned } from './resync.js';
+import { RelationsSource } from './relations-source.js';
 import { SerialQueue } from './serial-queue.js';
 
 export interface PlannerConfig {
@@ -24,7 +25,7 @@ export interface PlannerConfig {
 
 export async function runActivePlanner({ messaging, store, publisher, log, tracer, config }: ServiceDeps<PlannerConfig>): Promise<Stop> {
   const types = loadResourceTypes();
-  const relations = config.relationsFile ? loadRelations(config.relationsFile) : loadRelations();
+  const relations = await RelationsSource.start(store, config.relationsFile ? loadRelations(config.relationsFile) : loadRelations(), log);
   const pending = new PendingJobs();
   await pending.load(store);
   const reader = new ConfigReader(store, pluralOf);
@@ -86,5 +87,5 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     consumerDeps,
   );
   log.info({ pending: pending.size }, 'pending jobs loaded');
-  return stopAll(changes.stop, results.stop, async () => clearInterval(timer));
+  return stopAll(() => relations.stop(), changes.stop, results.stop, async () => clearInterval(timer));
 }

@@ -22,7 +22,8 @@ export interface PlanDeps {
   pending: PendingJobs;
   publisher: Publisher;
   log: Logger;
-  relations: Relations;
+  /** The relations table in force (it can change at run time). */
+  relations: { readonly current: Relations };
   typeInfo: (type: string) => ResourceTypeInfo | undefined;
   typeOfPlural: (plural: string) => string | undefined;
 }
@@ -46,7 +47,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
   const resource = `${type}:${id}`;
 
   if (config.marked_for_deletion && (previous?.value.version ?? 0) < config.version) {
-    const dependents = await liveDependents(deps.store, deps.relations, deps.typeOfPlural, type, id);
+    const dependents = await liveDependents(deps.store, deps.relations.current, deps.typeOfPlural, type, id);
     if (dependents.length > 0) {
       const waiting = { version: config.version, for: dependents };
       if (JSON.stringify(previous?.value.waiting) !== JSON.stringify(waiting)) {
@@ -81,7 +82,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     plannedVersion: previous && previous.value.action !== 'none' ? previous.value.version : undefined,
     previousBody: previous?.value.body,
     typeInfo: info,
-    relations: deps.relations,
+    relations: deps.relations.current,
     lookup: deps.reader,
     getTemplate: (t) => deps.reader.getTemplate(t),
     pending: deps.pending,

@@ -13,7 +13,7 @@ import {
 } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
-import type { Logger } from '@esi/telemetry';
+import { recordChangeSettled, type Logger } from '@esi/telemetry';
 import { RetryableError } from '@esi/messaging';
 import { stateValue, workerStateFor, type JobState } from './state-value.js';
 
@@ -69,6 +69,7 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   if (!casOk) throw new RetryableError(`job_state of ${job.resourceType}:${job.resourceId} changed concurrently`);
   const value = stateValue(merged, workerState, job.version, failed ? result.error || 'job failed' : '');
   await deps.store.putJson(sKey, value);
+  recordChangeSettled(job.resourceType, workerState);
   await deps.store.delete(jsKey);
 
   await deps.publisher.publish(

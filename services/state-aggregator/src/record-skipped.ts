@@ -4,6 +4,7 @@
  * when the change could not be planned.
  */
 import { MSG_ID, stateKey, stateSubject, events, type StateValue } from '@esi/contracts';
+import { recordChangeSettled } from '@esi/telemetry';
 import type { FoldDeps } from './fold-job-result.js';
 import { READ_COMPLETE, stateValue, workerStateFor } from './state-value.js';
 
@@ -18,6 +19,7 @@ export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps)
       : READ_COMPLETE;
   const value = stateValue({}, workerState, msg.version, msg.error);
   await deps.store.putJson(key, value);
+  recordChangeSettled(msg.resourceType, workerState);
   await deps.publisher.publish(
     stateSubject(msg.resourceType, msg.resourceId),
     events.StateChanged.encode({

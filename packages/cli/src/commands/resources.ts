@@ -1,5 +1,5 @@
 /** create, update, delete, get, list. */
-import { createResource, deleteResource, getResource, listResources, updateResource } from '@esi/local-stack';
+import { createResource, deleteResource, getResource, listResources, retryResource, updateResource } from '@esi/local-stack';
 import { intOption, need } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { resourceJson, resourceLine, resourceText } from '../format.js';
@@ -31,6 +31,15 @@ export async function remove(ctx: Ctx): Promise<number> {
   const r = (await deleteResource(ctx.client, type, id, { timeoutMs: ctx.timeoutMs })).resource!;
   if (ctx.json) printJson(ctx, resourceJson(r));
   else ctx.io.out(`marked ${r.resourceType} ${r.id} for deletion (version ${r.version}); it is removed once DELETE_COMPLETED`);
+  return 0;
+}
+
+export async function retry(ctx: Ctx): Promise<number> {
+  const type = need(ctx.args, 1, 'resource type');
+  const id = need(ctx.args, 2, 'resource id');
+  const r = (await retryResource(ctx.client, type, id, { timeoutMs: ctx.timeoutMs })).resource!;
+  if (ctx.json) printJson(ctx, resourceJson(r));
+  else ctx.io.out(`retrying the failed workflow of ${r.resourceType} ${r.id} (version ${r.version})`);
   return 0;
 }
 

@@ -206,6 +206,26 @@ export interface DeleteResourceResponse {
   resource: Resource | undefined;
 }
 
+export interface RetryResourceRequest {
+  resourceType: string;
+  id: string;
+}
+
+export interface RetryResourceResponse {
+  /** The resource whose failed (or parked) workflow is being run again. */
+  resource: Resource | undefined;
+}
+
+export interface PutRelationsRequest {
+  /** {"<type>": {"<foreign key field>": "<target type>", ...}, ...} */
+  relationsJson: string;
+}
+
+export interface PutRelationsResponse {
+  version: number;
+  changed: boolean;
+}
+
 export interface WatchResourcesRequest {
   resourceType: string;
   /** One resource; empty watches every resource of the type that the caller may see. */
@@ -1534,6 +1554,322 @@ export const DeleteResourceResponse: MessageFns<DeleteResourceResponse> = {
     message.resource = (object.resource !== undefined && object.resource !== null)
       ? Resource.fromPartial(object.resource)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseRetryResourceRequest(): RetryResourceRequest {
+  return { resourceType: "", id: "" };
+}
+
+export const RetryResourceRequest: MessageFns<RetryResourceRequest> = {
+  encode(message: RetryResourceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resourceType !== "") {
+      writer.uint32(10).string(message.resourceType);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryResourceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryResourceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resourceType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RetryResourceRequest {
+    return {
+      resourceType: isSet(object.resourceType)
+        ? globalThis.String(object.resourceType)
+        : isSet(object.resource_type)
+        ? globalThis.String(object.resource_type)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: RetryResourceRequest): unknown {
+    const obj: any = {};
+    if (message.resourceType !== "") {
+      obj.resourceType = message.resourceType;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RetryResourceRequest>, I>>(base?: I): RetryResourceRequest {
+    return RetryResourceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetryResourceRequest>, I>>(object: I): RetryResourceRequest {
+    const message = createBaseRetryResourceRequest();
+    message.resourceType = object.resourceType ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseRetryResourceResponse(): RetryResourceResponse {
+  return { resource: undefined };
+}
+
+export const RetryResourceResponse: MessageFns<RetryResourceResponse> = {
+  encode(message: RetryResourceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resource !== undefined) {
+      Resource.encode(message.resource, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryResourceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryResourceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.resource = Resource.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RetryResourceResponse {
+    return { resource: isSet(object.resource) ? Resource.fromJSON(object.resource) : undefined };
+  },
+
+  toJSON(message: RetryResourceResponse): unknown {
+    const obj: any = {};
+    if (message.resource !== undefined) {
+      obj.resource = Resource.toJSON(message.resource);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RetryResourceResponse>, I>>(base?: I): RetryResourceResponse {
+    return RetryResourceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetryResourceResponse>, I>>(object: I): RetryResourceResponse {
+    const message = createBaseRetryResourceResponse();
+    message.resource = (object.resource !== undefined && object.resource !== null)
+      ? Resource.fromPartial(object.resource)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePutRelationsRequest(): PutRelationsRequest {
+  return { relationsJson: "" };
+}
+
+export const PutRelationsRequest: MessageFns<PutRelationsRequest> = {
+  encode(message: PutRelationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.relationsJson !== "") {
+      writer.uint32(10).string(message.relationsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutRelationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutRelationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.relationsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutRelationsRequest {
+    return {
+      relationsJson: isSet(object.relationsJson)
+        ? globalThis.String(object.relationsJson)
+        : isSet(object.relations_json)
+        ? globalThis.String(object.relations_json)
+        : "",
+    };
+  },
+
+  toJSON(message: PutRelationsRequest): unknown {
+    const obj: any = {};
+    if (message.relationsJson !== "") {
+      obj.relationsJson = message.relationsJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutRelationsRequest>, I>>(base?: I): PutRelationsRequest {
+    return PutRelationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutRelationsRequest>, I>>(object: I): PutRelationsRequest {
+    const message = createBasePutRelationsRequest();
+    message.relationsJson = object.relationsJson ?? "";
+    return message;
+  },
+};
+
+function createBasePutRelationsResponse(): PutRelationsResponse {
+  return { version: 0, changed: false };
+}
+
+export const PutRelationsResponse: MessageFns<PutRelationsResponse> = {
+  encode(message: PutRelationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.version !== 0) {
+      writer.uint32(8).int64(message.version);
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutRelationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutRelationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutRelationsResponse {
+    return {
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: PutRelationsResponse): unknown {
+    const obj: any = {};
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutRelationsResponse>, I>>(base?: I): PutRelationsResponse {
+    return PutRelationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutRelationsResponse>, I>>(object: I): PutRelationsResponse {
+    const message = createBasePutRelationsResponse();
+    message.version = object.version ?? 0;
+    message.changed = object.changed ?? false;
     return message;
   },
 };
@@ -4792,6 +5128,28 @@ export const ResourceServiceService = {
       Buffer.from(DeleteResourceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteResourceResponse => DeleteResourceResponse.decode(value),
   },
+  /** Replaces the relations table the planner follows (admin). */
+  putRelations: {
+    path: "/esi.api.v1.ResourceService/PutRelations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PutRelationsRequest): Buffer => Buffer.from(PutRelationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PutRelationsRequest => PutRelationsRequest.decode(value),
+    responseSerialize: (value: PutRelationsResponse): Buffer =>
+      Buffer.from(PutRelationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PutRelationsResponse => PutRelationsResponse.decode(value),
+  },
+  /** Runs the failed workflow of the current version again (<ACTION>_FAILED only). */
+  retryResource: {
+    path: "/esi.api.v1.ResourceService/RetryResource" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RetryResourceRequest): Buffer => Buffer.from(RetryResourceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RetryResourceRequest => RetryResourceRequest.decode(value),
+    responseSerialize: (value: RetryResourceResponse): Buffer =>
+      Buffer.from(RetryResourceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RetryResourceResponse => RetryResourceResponse.decode(value),
+  },
   /** State, monitoring and config changes of a resource or of a type, as a stream. */
   watchResources: {
     path: "/esi.api.v1.ResourceService/WatchResources" as const,
@@ -4870,6 +5228,10 @@ export interface ResourceServiceServer extends UntypedServiceImplementation {
   getResource: handleUnaryCall<GetResourceRequest, GetResourceResponse>;
   listResources: handleUnaryCall<ListResourcesRequest, ListResourcesResponse>;
   deleteResource: handleUnaryCall<DeleteResourceRequest, DeleteResourceResponse>;
+  /** Replaces the relations table the planner follows (admin). */
+  putRelations: handleUnaryCall<PutRelationsRequest, PutRelationsResponse>;
+  /** Runs the failed workflow of the current version again (<ACTION>_FAILED only). */
+  retryResource: handleUnaryCall<RetryResourceRequest, RetryResourceResponse>;
   /** State, monitoring and config changes of a resource or of a type, as a stream. */
   watchResources: handleServerStreamingCall<WatchResourcesRequest, WatchResourcesResponse>;
   /** Dry run: what a change would plan, without writing anything. */
@@ -4958,6 +5320,38 @@ export interface ResourceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteResourceResponse) => void,
+  ): ClientUnaryCall;
+  /** Replaces the relations table the planner follows (admin). */
+  putRelations(
+    request: PutRelationsRequest,
+    callback: (error: ServiceError | null, response: PutRelationsResponse) => void,
+  ): ClientUnaryCall;
+  putRelations(
+    request: PutRelationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PutRelationsResponse) => void,
+  ): ClientUnaryCall;
+  putRelations(
+    request: PutRelationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PutRelationsResponse) => void,
+  ): ClientUnaryCall;
+  /** Runs the failed workflow of the current version again (<ACTION>_FAILED only). */
+  retryResource(
+    request: RetryResourceRequest,
+    callback: (error: ServiceError | null, response: RetryResourceResponse) => void,
+  ): ClientUnaryCall;
+  retryResource(
+    request: RetryResourceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RetryResourceResponse) => void,
+  ): ClientUnaryCall;
+  retryResource(
+    request: RetryResourceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RetryResourceResponse) => void,
   ): ClientUnaryCall;
   /** State, monitoring and config changes of a resource or of a type, as a stream. */
   watchResources(

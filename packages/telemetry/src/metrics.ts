@@ -1,0 +1,164 @@
+/**
+ * The Prometheus series every service exports, defined in one place so the dashboard,
+ * the recording edges and the tests agree on names and labels. One process runs one
+ * service, so the registry is per process; service-runtime serves it over HTTP.
+ *
+ * Recorded at the shared edges only: the consumer (messages handled, by outcome), the
+ * publisher (messages sent), publishJobResult (job outcomes) and the aggregator's final
+ * state write (time from change to final state).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { changeAgeMs } from './change-clock.js';
+
+export const metricsRegistry = new Registry();
+const registers = [metricsRegistry];
+
+/** From a few ms (a skipped change) to minutes (a slow Heat stack). */
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+export type HandleOutcome = 'ack' | 'retry' | 'parked';
+export type PublishOutcome = 'stored' | 'duplicate' | 'failed';
+export type JobOutcome = 'succeeded' | 'failed';
+
+export interface ConsumerLabels {
+  /** Stream name without the test prefix, e.g. ESI_WORK. */
+  stream: string;
+  /** Durable name without the test prefix, e.g. heat_worker. */
+  consumer: string;
+}
+
+const handled = new Counter({
+  name: 'esi_messages_handled_total',
+  help: 'Messages a JetStream consumer finished with: ack (done), retry (nak with backoff) or parked (moved to the dead-letter stream).',
+  labelNames: ['stream', 'consumer', 'outcome'] as const,
+  registers,
+});
+
+const handleSeconds = new Histogram({
+  name: 'esi_message_handle_duration_seconds',
+  help: 'Time a consumer spent on one delivery, by outcome.',
+  labelNames: ['stream', 'consumer', 'outcome'] as const,
+  buckets: SECONDS,
+  registers,
+});
+
+const redeliveries = new Counter({
+  name: 'esi_message_redeliveries_total',
+  help: 'Deliveries after the first of a message (after a retry, or an ack wait that ran out).',
+  labelNames: ['stream', 'consumer'] as const,
+  registers,
+});
+
+const published = new Counter({
+  name: 'esi_messages_published_total',
+  help: 'Messages published, by subject family (the first three subject tokens) and outcome: stored, duplicate (dropped by Nats-Msg-Id) or failed.',
+  labelNames: ['subject', 'outcome'] as const,
+  registers,
+});
+
+const jobs = new Counter({
+  name: 'esi_jobs_total',
+  help: 'Jobs a worker finished, by handler, action and outcome.',
+  labelNames: ['handler', 'action', 'outcome'] as const,
+  registers,
+});
+
+const jobSeconds = new Histogram({
+  name: 'esi_job_duration_seconds',
+  help: 'From the planner dispatching a job to its worker publishing the result (queueing included).',
+  labelNames: ['handler', 'action', 'outcome'] as const,
+  buckets: SECONDS,
+  registers,
+});
+
+const changeSeconds = new Histogram({
+  name: 'esi_change_duration_seconds',
+  help: 'From a change entering the system (its first message) to the state aggregator writing its final /state.',
+  labelNames: ['resource_type', 'worker_state'] as const,
+  buckets: SECONDS,
+  registers,
+});
+
+type BacklogProbe = () => Promise<{ waiting: number; inFlight: number }>;
+const probes = new Map<number, { labels: ConsumerLabels; probe: BacklogProbe }>();
+let nextProbe = 0;
+
+new Gauge({
+  name: 'esi_consumer_backlog_messages',
+  help: 'Messages of a stream a consumer has not finished: waiting (not delivered yet) or in_flight (delivered, not acknowledged). Read from JetStream at scrape time.',
+  labelNames: ['stream', 'consumer', 'state'] as const,
+  registers,
+  async collect() {
+    this.reset();
+    await Promise.all(
+      [...probes.values()].map(async ({ labels, probe }) => {
+        try {
+          const b = await withTimeout(probe(), 2_000);
+          this.set({ ...labels, state: 'waiting' }, b.waiting);
+          this.set({ ...labels, state: 'in_flight' }, b.inFlight);
+        } catch {
+          // A consumer NATS cannot describe right now is left out of this scrape.
+        }
+      }),
+    );
+  },
+});
+
+let initialised = false;
+
+/** Labels every series with the service and adds the Node.js process series; once per process. */
+export function initMetrics(service: string): void {
+  if (initialised) return;
+  initialised = true;
+  metricsRegistry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: metricsRegistry });
+}
+
+export function recordHandled(labels: ConsumerLabels, outcome: HandleOutcome, seconds: number): void {
+  handled.inc({ ...labels, outcome });
+  handleSeconds.observe({ ...labels, outcome }, seconds);
+}
+
+export function recordRedelivery(labels: ConsumerLabels): void {
+  redeliveries.inc({ ...labels });
+}
+
+export function recordPublished(subject: string, outcome: PublishOutcome): void {
+  published.inc({ subject: subjectFamily(subject), outcome });
+}
+
+export function recordJobOutcome(job: { handler: string; action: string }, outcome: JobOutcome, seconds: number | undefined): void {
+  jobs.inc({ handler: job.handler, action: job.action, outcome });
+  if (seconds !== undefined) jobSeconds.observe({ handler: job.handler, action: job.action, outcome }, seconds);
+}
+
+/**
+ * Called where /state gets its final value; the change's start comes with the message
+ * being handled (change-clock.ts). A change planned by the resync, outside any message,
+ * carries no start and is not observed.
+ */
+export function recordChangeSettled(resourceType: string, workerState: string, ageMs: number | undefined = changeAgeMs()): void {
+  if (ageMs !== undefined) changeSeconds.observe({ resource_type: resourceType, worker_state: workerState }, ageMs / 1000);
+}
+
+/** Reports a consumer's backlog at every scrape until the returned function is called. */
+export function watchConsumerBacklog(labels: ConsumerLabels, probe: BacklogProbe): () => void {
+  const key = nextProbe++;
+  probes.set(key, { labels, probe });
+  return () => void probes.delete(key);
+}
+
+/** esi.result.heat_worker.port.<id> → esi.result.heat_worker: ids never become label values. */
+export function subjectFamily(subject: string): string {
+  return subject.split('.').slice(0, 3).join('.');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    }),
+  ]);
+}
