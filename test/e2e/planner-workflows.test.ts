@@ -5,7 +5,7 @@
  */
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createResource, getResource, resourceClient, startStack, updateResource, type ResourceClient, type Stack } from '@esi/local-stack';
+import { call, createResource, getResource, resourceClient, retryResource, startStack, updateResource, type ResourceClient, type Stack } from '@esi/local-stack';
 import { EtcdRecorder } from '../support/etcd-recorder.js';
 import { waitFor } from '../support/wait.js';
 
@@ -104,6 +104,25 @@ describe('workflows', () => {
     const s = await settled('ese_logical_port', lp.id, 1);
     expect(s.state.worker_state).toBe('CREATE_FAILED');
     expect(s.error).toContain(`output id of port ${port.id}`);
+  });
+});
+
+describe('retry on request', () => {
+  it('a failed workflow runs again when asked, once its cause is fixed; a settled one is refused', async () => {
+    const dev = (await createResource(client, 'ese_device', { name: 'fix-me', hostname: 'fix-me', existing: 'existing', tenant_id: 't1' })).resource!;
+    const port = (await createResource(client, 'ese_physical_port', { name: 'xe-0/0/2', ese_device_id: dev.id, existing: 'new', tenant_id: 't1' })).resource!;
+    expect((await settled('ese_physical_port', port.id, 1)).state.worker_state).toBe('CREATE_FAILED');
+    await updateResource(client, 'ese_device', dev.id, { management_ip_address: '127.0.0.1' });
+    await settled('ese_device', dev.id, 2);
+    await retryResource(client, 'ese_physical_port', port.id);
+    const s = await waitFor('the retried workflow to finish', async () => {
+      const st = await settled('ese_physical_port', port.id, 1);
+      return st.state.worker_state === 'CREATE_COMPLETED' ? st : undefined;
+    });
+    expect(s.version).toBe(1);
+    expect(s.error).toBe('');
+    const err = await retryResource(client, 'ese_physical_port', port.id).catch((e: { code: number }) => e);
+    expect((err as { code: number }).code, 'nothing to retry once it succeeded').toBe(9);
   });
 });
 

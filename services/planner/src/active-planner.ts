@@ -62,7 +62,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
               if (type) await planChange(type, w.id, planDeps);
             }
           } else {
-            await planChange(m.resourceType, m.resourceId, planDeps);
+            await planChange(m.resourceType, m.resourceId, planDeps, { retry: m.retry });
           }
           await dispatchReady(dispatchDeps);
         }),
