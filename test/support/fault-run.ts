@@ -47,7 +47,7 @@ const pluralOf = (type: string): string => (type.endsWith('s') ? type : `${type}
 const stateKey = (r: FaultResource): string => `/state/v2.0/${pluralOf(r.type)}/${r.id}`;
 
 export async function runFaultScenario(stack: Stack, build: FaultResource[], disrupt: Disruptor, timeoutMs = 180_000): Promise<FaultFigures> {
-  const etcd = new Etcd3({ hosts: stack.etcdEndpoints });
+  const etcd = new Etcd3({ hosts: stack.etcdEndpoints.split(',') });
   const recorder = new EtcdRecorder(etcd);
   await recorder.start('/');
   const started = Date.now();

@@ -10,6 +10,8 @@ export interface CommonConfig {
   streamPrefix: string;
   /** Seconds before a message held by a dead consumer is delivered again. */
   ackWaitSeconds: number;
+  /** JetStream stream replicas: 1 on one server, 3 on a three-node cluster. */
+  streamReplicas: number;
 }
 
 export const commonSpec: Spec<CommonConfig> = {
@@ -22,6 +24,7 @@ export const commonSpec: Spec<CommonConfig> = {
   },
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: '', parse: parsers.string },
   ackWaitSeconds: { env: 'ESI_ACK_WAIT_SECONDS', default: 30, parse: parsers.int(1, 3600) },
+  streamReplicas: { env: 'ESI_STREAM_REPLICAS', default: 1, parse: parsers.int(1, 5) },
   streamPrefix: {
     env: 'ESI_STREAM_PREFIX',
     default: '',

@@ -29,3 +29,4 @@ export {
 export { submitBuild, type BuildRequest, type SubmittedResource } from './example-build.js';
 export { watchProgress, type ProgressEvent } from './progress.js';
 export { REPO_ROOT } from './repo-root.js';
+export { startNatsCluster, startEtcdCluster, type Cluster } from './infra-cluster.js';

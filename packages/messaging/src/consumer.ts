@@ -9,7 +9,7 @@ import type { Messaging } from './connection.js';
 import { backoffMs } from './backoff.js';
 import { isRetryable } from './errors.js';
 import { Publisher } from './publisher.js';
-import { prefixedSubject, streamName } from './streams.js';
+import { prefixedSubject, streamName, whileJetStreamSettles } from './streams.js';
 import { extractTraceContext } from './trace-headers.js';
 import { deadSubject, type StreamSpec } from '@esi/contracts';
 
@@ -64,12 +64,15 @@ export async function startConsumer<T>(
     max_ack_pending: Math.max(concurrency * 4, 16),
     ack_wait: ackWaitSeconds * 1_000_000_000,
   };
-  try {
-    await m.jsm.consumers.info(stream, durable);
-    await m.jsm.consumers.update(stream, durable, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait });
-  } catch {
-    await m.jsm.consumers.add(stream, config);
-  }
+  await whileJetStreamSettles(async () => {
+    try {
+      await m.jsm.consumers.info(stream, durable);
+      await m.jsm.consumers.update(stream, durable, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait });
+    } catch (err) {
+      if (!/not found/i.test(String((err as Error)?.message ?? err))) throw err;
+      await m.jsm.consumers.add(stream, config);
+    }
+  });
   const consumer = await m.js.consumers.get(stream, durable);
   // Metric labels leave the test prefix out, so dashboards see one name per consumer.
   const labels = { stream: spec.stream.name, consumer: spec.durable };

@@ -17,26 +17,49 @@ export function prefixedSubject(subject: string, prefix: string): string {
   return prefix ? `${prefix.toLowerCase()}.${subject}` : subject;
 }
 
-export async function ensureStreams(jsm: JetStreamManager, prefix: string): Promise<void> {
-  for (const spec of Object.values(STREAMS)) {
-    const config = {
-      name: streamName(spec, prefix),
-      subjects: spec.subjects.map((s) => prefixedSubject(s, prefix)),
-      retention: spec.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
-      storage: StorageType.File,
-      duplicate_window: DUPLICATE_WINDOW_NS,
-    };
+/**
+ * Retries a JetStream admin call while the cluster is still electing its leaders (a fresh
+ * or degraded cluster answers "no suitable peers", "temporarily unavailable", timeouts).
+ */
+export async function whileJetStreamSettles<T>(fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
     try {
-      await jsm.streams.info(config.name);
-      await jsm.streams.update(config.name, config);
+      return await fn();
     } catch (err) {
-      if (!isNotFound(err)) throw err;
-      try {
-        await jsm.streams.add(config);
-      } catch (addErr) {
-        // Another service created it between our info and add.
-        if (!/already in use|exists/i.test(String(addErr))) throw addErr;
-      }
+      const msg = String((err as Error)?.message ?? err);
+      const transient = /temporarily unavailable|no suitable peers|insufficient resources|timeout|not ready|leader/i.test(msg);
+      if (!transient || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+export async function ensureStreams(jsm: JetStreamManager, prefix: string, replicas = 1): Promise<void> {
+  for (const spec of Object.values(STREAMS)) {
+    await whileJetStreamSettles(() => ensureStream(jsm, spec, prefix, replicas));
+  }
+}
+
+async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, prefix: string, replicas: number): Promise<void> {
+  const config = {
+    name: streamName(spec, prefix),
+    subjects: spec.subjects.map((s) => prefixedSubject(s, prefix)),
+    retention: spec.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+    storage: StorageType.File,
+    duplicate_window: DUPLICATE_WINDOW_NS,
+    num_replicas: replicas,
+  };
+  try {
+    await jsm.streams.info(config.name);
+    await jsm.streams.update(config.name, config);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    try {
+      await jsm.streams.add(config);
+    } catch (addErr) {
+      // Another service created it between our info and add.
+      if (!/already in use|exists/i.test(String(addErr))) throw addErr;
     }
   }
 }

@@ -60,7 +60,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr) : undefined;
   const store = new OwnedStore(config.etcdEndpoints, def.name);
   const messaging = await connectMessaging(config.natsServers, def.name);
-  await ensureStreams(messaging.jsm, config.streamPrefix);
+  await ensureStreams(messaging.jsm, config.streamPrefix, config.streamReplicas);
   const publisher = new Publisher(messaging.js, def.name, tracing.tracer, config.streamPrefix);
   const stop = await def.start({ config, log, tracer: tracing.tracer, store, messaging, publisher });
   metrics?.setReady(true);
