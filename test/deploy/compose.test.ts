@@ -41,6 +41,21 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it.skipIf(!hasBinary('docker-compose'))('the cluster overlay validates and points every service at three NATS nodes and three etcd members', () => {
+    const cluster = join(REPO_ROOT, 'deploy', 'docker-compose.cluster.yml');
+    const res = spawnSync('docker-compose', ['-f', COMPOSE, '-f', cluster, 'config'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    const merged = parse(res.stdout) as { services: Record<string, { environment?: Record<string, string> }> };
+    for (const name of ['nats-2', 'nats-3', 'etcd-2', 'etcd-3']) expect(merged.services[name], name).toBeDefined();
+    for (const name of SERVICE_NAMES) {
+      const env = merged.services[name]!.environment!;
+      expect(env.NATS_URL!.split(','), name).toHaveLength(3);
+      expect(env.ETCD_ENDPOINTS!.split(','), name).toHaveLength(3);
+      expect(env.ESI_STREAM_REPLICAS, name).toBe('3');
+    }
+  });
+
   it('runs the five services and the device simulator from one image, each with an entry point that exists', () => {
     const images = new Set<string>();
     for (const name of [...SERVICE_NAMES, 'device-simulator']) {
