@@ -3,7 +3,7 @@
  * person running the example build sees every resource settle as it happens.
  */
 import { Etcd3 } from 'etcd3';
-import { KEY_PREFIX, parseResourceKey } from '@esi/contracts';
+import { KEY_PREFIX, parseCollectionKey, parseResourceKey } from '@esi/contracts';
 
 export interface ProgressEvent {
   kind: 'state' | 'monitoring';
@@ -15,10 +15,12 @@ export interface ProgressEvent {
 export async function watchProgress(client: Etcd3, onEvent: (e: ProgressEvent) => void): Promise<() => Promise<void>> {
   const watchers = await Promise.all(
     (['state', 'monitoring'] as const).map(async (kind) => {
-      const prefix = KEY_PREFIX[kind];
+      // /state has collections outside v2.0 (tenants live under common/v1.0).
+      const prefix = kind === 'state' ? '/state/' : KEY_PREFIX.monitoring;
       const w = await client.watch().prefix(prefix).create();
       w.on('put', (kv) => {
-        const parsed = parseResourceKey(prefix, kv.key.toString());
+        const key = kv.key.toString();
+        const parsed = kind === 'state' ? parseCollectionKey('/state/', key) : parseResourceKey(prefix, key);
         if (!parsed) return;
         try {
           onEvent({ kind, ...parsed, value: JSON.parse(kv.value.toString()) as Record<string, unknown> });
