@@ -27,7 +27,16 @@ beforeAll(async () => {
   etcd = new Etcd3({ hosts: stack.etcdEndpoints });
   recorder = new EtcdRecorder(etcd);
   await recorder.start('/');
-  submitted = await submitBuild(resourceClient(stack.apiAddr), loadExampleBuild('internet-gateway'));
+  // Like the recorded client: each request settles before the next, except that the
+  // gw_interface, its ports and logical ports form one request (Gohan wrote them together).
+  const oneRequest = new Set(['gw_interface', 'port', 'ese_logical_port']);
+  submitted = await submitBuild(resourceClient(stack.apiAddr), loadExampleBuild('internet-gateway'), undefined, async (r) => {
+    if (oneRequest.has(r.type)) return;
+    await waitFor(`${r.type} ${r.ref} settled`, async () => {
+      const states = await etcd.getAll().prefix('/state/').keys();
+      return states.some((k) => k.endsWith(`/${r.id}`)) ? true : undefined;
+    });
+  });
   const lps = submitted.filter((r) => r.type === 'ese_logical_port');
   await waitFor(
     'every ese_logical_port monitored UP',

@@ -20,6 +20,8 @@ export async function submitBuild(
   client: ResourceClient,
   build: BuildRequest[],
   onSubmitted?: (r: SubmittedResource) => void,
+  /** Awaited after each submission, e.g. to wait until it settled as a cautious client would. */
+  afterEach?: (r: SubmittedResource) => Promise<void>,
 ): Promise<SubmittedResource[]> {
   const created = new Map<string, CreatedResource>();
   const out: SubmittedResource[] = [];
@@ -31,6 +33,7 @@ export async function submitBuild(
     const submitted = { ref: r.ref, type: r.type, id: res.resource!.id, body: stored, submittedAtMs: Date.now() };
     out.push(submitted);
     onSubmitted?.(submitted);
+    await afterEach?.(submitted);
   }
   return out;
 }
