@@ -32,7 +32,8 @@ describe('clusters', () => {
       etcdEndpoints: etcd.urls,
       supervise: true,
       deviceSimulator: false,
-      env: { ...FAST_RECOVERY_ENV, ESI_STREAM_REPLICAS: '3' },
+      // A lease long enough for the planner's keepalive to fail over to a live etcd member.
+      env: { ...FAST_RECOVERY_ENV, ESI_STREAM_REPLICAS: '3', ESI_PLANNER_LEASE_TTL_S: '10' },
     });
     const s = stack;
     const killed: string[] = [];

@@ -7,7 +7,7 @@ import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import { recordHandled, recordRedelivery, watchConsumerBacklog, type HandleOutcome, type Logger } from '@esi/telemetry';
 import type { Messaging } from './connection.js';
 import { backoffMs } from './backoff.js';
-import { isRetryable } from './errors.js';
+import { isOutage, isRetryable } from './errors.js';
 import { Publisher } from './publisher.js';
 import { prefixedSubject, streamName, whileJetStreamSettles } from './streams.js';
 import { extractTraceContext } from './trace-headers.js';
@@ -168,7 +168,9 @@ export async function startConsumer<T>(
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
         const reason = (err as Error).message;
-        if (isRetryable(err) && msg.info.deliveryCount < maxDeliveries) {
+        // An outage of etcd or NATS is not the message's fault: it is retried until the
+        // outage ends and never counts toward parking.
+        if (isRetryable(err) && (msg.info.deliveryCount < maxDeliveries || isOutage(err))) {
           const delay = backoffMs(msg.info.deliveryCount);
           deps.log.warn({ err, subject: msg.subject, delivery: msg.info.deliveryCount, delay }, 'handler failed; will retry');
           msg.nak(delay);

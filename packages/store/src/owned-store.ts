@@ -99,7 +99,9 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const name = (err as Error)?.name ?? '';
-    if (/Unavailable|Timeout|Deadline|GRPC|Connect/i.test(name + String((err as Error)?.message))) {
+    // The etcd client's circuit breaker ("Execution prevented …") is open while it fails
+    // over from a dead member: that is unavailability too.
+    if (/Unavailable|Timeout|Deadline|GRPC|Connect|BrokenCircuit|Execution prevented|lost connection/i.test(name + String((err as Error)?.message))) {
       throw new StoreUnavailableError(`etcd: ${(err as Error).message}`, { cause: err });
     }
     throw err;
