@@ -1,0 +1,100 @@
+/**
+ * The stack under test: real nats-server (JetStream, file storage) and etcd (fsync on
+ * every commit, its default) on free loopback ports, started here so their process ids
+ * are known, then the five services through @esi/local-stack. Log lines of the services
+ * can be awaited (the planner's "resync done" line times a resync).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceName } from '@esi/contracts';
+import { startEtcd, startNats, startStack, type RunningServer, type Stack } from '@esi/local-stack';
+
+export interface LogLine {
+  service: ServiceName;
+  line: string;
+  atMs: number;
+}
+
+export interface BenchStack {
+  stack: Stack;
+  nats: RunningServer;
+  etcd: RunningServer;
+  dataDir: string;
+  /** Process ids by name: the five services, nats-server and etcd. */
+  pids(): Map<string, number>;
+  /**
+   * Resolves with the first line of `service` after now that matches; rejects after
+   * `timeoutMs` or when `signal` aborts (a wait nobody needs any more).
+   */
+  nextLine(service: ServiceName, matches: (line: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<LogLine>;
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+export async function startBenchStack(env: Record<string, string>): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'esi-bench-'));
+  const listeners = new Set<(l: LogLine) => void>();
+  const nats = await startNats(dataDir);
+  const etcd = await startEtcd(dataDir);
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      dataDir,
+      natsUrl: nats.url,
+      etcdEndpoints: etcd.url,
+      env,
+      onLine: (service, line) => {
+        if (listeners.size === 0) return;
+        const l = { service, line, atMs: Date.now() };
+        for (const fn of listeners) fn(l);
+      },
+    });
+  } catch (err) {
+    await etcd.stop();
+    await nats.stop();
+    throw err;
+  }
+  return {
+    stack,
+    nats,
+    etcd,
+    dataDir,
+    pids() {
+      const out = new Map<string, number>();
+      for (const [name, svc] of stack.services) if (svc.process.proc.pid) out.set(name, svc.process.proc.pid);
+      if (nats.process.proc.pid) out.set('nats-server', nats.process.proc.pid);
+      if (etcd.process.proc.pid) out.set('etcd', etcd.process.proc.pid);
+      return out;
+    },
+    nextLine(service, matches, timeoutMs, signal) {
+      return new Promise((resolve, reject) => {
+        const end = (): void => {
+          listeners.delete(fn);
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        const fn = (l: LogLine): void => {
+          if (l.service !== service || !matches(l.line)) return;
+          end();
+          resolve(l);
+        };
+        const onAbort = (): void => {
+          end();
+          reject(new Error('no longer waited for'));
+        };
+        const timer = setTimeout(() => {
+          end();
+          reject(new Error(`${service} wrote no matching line within ${timeoutMs} ms`));
+        }, timeoutMs);
+        signal?.addEventListener('abort', onAbort);
+        listeners.add(fn);
+      });
+    },
+    async stop(opts = {}) {
+      await stack.stop();
+      await etcd.stop();
+      await nats.stop();
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

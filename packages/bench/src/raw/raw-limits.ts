@@ -1,0 +1,46 @@
+/**
+ * Measures the three raw limits at each concurrency, one after another, on the same
+ * servers the services use (while the services idle), from this Node process.
+ */
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Etcd3 } from 'etcd3';
+import { measureEtcdTxn } from './etcd-txn.js';
+import { measureJetStreamPublish } from './jetstream-publish.js';
+import { measurePipelineStep } from './pipeline-step.js';
+import type { RateResult } from './rate-result.js';
+
+export interface RawLimits {
+  etcdTxn: RateResult[];
+  jetStreamPublish: RateResult[];
+  pipelineStep: RateResult[];
+}
+
+export async function measureRawLimits(natsUrl: string, etcdUrl: string, concurrencies: number[], durationMs: number, say: (s: string) => void): Promise<RawLimits> {
+  const nc = await connect({ servers: natsUrl, name: 'bench-raw' });
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const etcd = new Etcd3({ hosts: etcdUrl });
+  const out: RawLimits = { etcdTxn: [], jetStreamPublish: [], pipelineStep: [] };
+  try {
+    for (const c of concurrencies) {
+      const r = await measureEtcdTxn(etcd, c, durationMs, `/bench/txn/${c}/`);
+      say(`  etcd compare-and-put, ${c} at once: ${r.perSecond.toFixed(0)}/s, p50 ${r.latency.p50.toFixed(2)} ms`);
+      out.etcdTxn.push(r);
+    }
+    for (const c of concurrencies) {
+      const r = await measureJetStreamPublish(js, jsm, c, durationMs);
+      say(`  JetStream publish+ack, ${c} at once: ${r.perSecond.toFixed(0)}/s, p50 ${r.latency.p50.toFixed(2)} ms`);
+      out.jetStreamPublish.push(r);
+    }
+    for (const c of concurrencies) {
+      const r = await measurePipelineStep(js, jsm, etcd, c, durationMs);
+      say(`  pipeline step, ${c} at once: ${r.perSecond.toFixed(0)}/s, p50 ${r.latency.p50.toFixed(2)} ms`);
+      out.pipelineStep.push(r);
+    }
+  } finally {
+    etcd.close();
+    await nc.drain();
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+/** Renders a run as the Markdown report (results/<date>.md). */
+import { STAGES } from '../chain/stages.js';
+import { MACHINE } from '../proc-stats.js';
+import type { ChangeRound } from '../scale/measure-changes.js';
+import type { Summary } from '../stats.js';
+import type { BenchResult } from './result.js';
+import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
+
+const f0 = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : '–');
+const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const lat = (s: Summary): string => `${f0(s.p50)} / ${f0(s.p95)} / ${f0(s.p99)}`;
+const row = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
+const SERVICES = ['api', 'planner', 'heat-worker', 'monitoring-worker', 'state-aggregator'];
+const OTHERS = ['nats-server', 'etcd', 'bench driver'];
+
+/** CPU the machine spent on processes other than the stack and the bench (% of one core). */
+export function othersPct(procs: Record<string, { cpuPct: number }>): number {
+  const ours = Object.entries(procs).filter(([n]) => n !== MACHINE).reduce((a, [, u]) => a + u.cpuPct, 0);
+  return Math.max(0, (procs[MACHINE]?.cpuPct ?? Number.NaN) - ours);
+}
+
+export function renderMarkdown(r: BenchResult): string {
+  const v = r.verdicts;
+  const out: string[] = [];
+  const m = r.machine;
+  out.push(`# Benchmark ${r.date} (${r.mode} mode)`, '');
+  out.push(
+    `Machine: ${m.host}, ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB; Node ${m.node}; ${m.natsServer}; ${m.etcd}. ` +
+      `Run took ${f0(r.durationSeconds)} s (\`pnpm bench${r.mode === 'quick' ? ' --quick' : ''}\`).`,
+    '',
+    'Real nats-server (JetStream, file storage) and etcd (fsync of its WAL on every commit, its default) on loopback, the five ' +
+      'services as separate processes launched by `@esi/local-stack`, embedded heat driver, simulated SNMP device. ' +
+      "Debian's nats-server 2.9 has no `sync_interval` setting, so JetStream syncs its files on its own schedule (every two " +
+      'minutes) rather than per message as `deploy/nats/nats.conf` asks (`sync_interval: always`): publish figures here are ' +
+      'those of a page-cache write. Every figure is measured in this run; ratios compare figures of this run.',
+    '',
+  );
+  out.push('## Targets', '', row(['target', 'measured', 'met']), row(['---', '---', '---']));
+  for (const t of v.list) out.push(row([t.target, `${t.measured}${t.gap ? ` — **${t.gap}**` : ''}`, t.met ? 'yes' : '**no**']));
+  out.push(
+    '',
+    `Limits from the raw figures of this run: one pipeline step (consume → etcd compare-and-put → publish with ack → ack) ` +
+      `peaks at ${f0(v.stepPerSecond)} steps/s; a resource takes ${STEPS_PER_RESOURCE} steps, so the throughput limit is ` +
+      `${f1(v.throughputLimit)} resources/s. One step takes ${f2(v.stepP50Ms)} ms (p50, alone); ${CRITICAL_PATH_STEPS} steps lie ` +
+      `between submit and CREATE_COMPLETED, so the latency limit is ${f1(v.latencyLimitMs)} ms.`,
+    '',
+  );
+
+  out.push('## Raw limits (from Node, same servers)', '');
+  out.push(row(['at once', 'etcd compare-and-put /s (p50 ms)', 'JetStream publish+ack /s (p50 ms)', 'pipeline step /s (p50 ms)']), row(['---:', '---:', '---:', '---:']));
+  r.raw.etcdTxn.forEach((e, i) => {
+    const j = r.raw.jetStreamPublish[i]!;
+    const s = r.raw.pipelineStep[i]!;
+    out.push(row([e.concurrency, `${f0(e.perSecond)} (${f2(e.latency.p50)})`, `${f0(j.perSecond)} (${f2(j.latency.p50)})`, `${f0(s.perSecond)} (${f2(s.latency.p50)})`]));
+  });
+  out.push('');
+
+  out.push('## The chain: port + ese_logical_port builds through gRPC', '');
+  out.push(
+    'Each build: a port, then an ese_logical_port carrying it (its heat job waits for the port\'s and reads its stack output), ' +
+      'each with a heat and a monitoring job. Closed levels keep N builds in flight; latency is submit → CREATE_COMPLETED ' +
+      '(the aggregator\'s StateChanged timestamp) per resource.',
+    '',
+  );
+  out.push(
+    row(['level', 'resources', 'throughput /s', '÷ limit', 'p50 / p95 / p99 ms', 'port p50', 'logical port p50', 'machine CPU (of 200 %)', 'of it others', 'failures']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  );
+  for (const l of [...r.chain.levels, r.chain.halfPeak]) {
+    out.push(
+      row([
+        l.label,
+        l.resources,
+        f1(l.throughput),
+        f2(l.throughput / v.throughputLimit),
+        lat(l.latency),
+        f0(l.latencyByType.port?.p50 ?? Number.NaN),
+        f0(l.latencyByType.ese_logical_port?.p50 ?? Number.NaN),
+        `${f0(l.procs[MACHINE]?.cpuPct ?? Number.NaN)} %`,
+        `${f0(othersPct(l.procs))} %`,
+        l.failures,
+      ]),
+    );
+  }
+  out.push('', `Unloaded (1 build in flight) p50 ${f0(v.unloaded.p50)} ms = ${f1(v.unloaded.ratio)} × the latency limit.`, '');
+
+  out.push('### Stages (p50 ms, from the services\' event timestamps)', '');
+  out.push(row(['level', ...STAGES]), row(['---', ...STAGES.map(() => '---:')]));
+  for (const l of [...r.chain.levels, r.chain.halfPeak]) out.push(row([l.label, ...STAGES.map((s) => f0(l.stages[s]?.p50 ?? Number.NaN))]));
+  out.push('', 'A logical port\'s planner stage includes waiting for its port\'s heat job.', '');
+
+  out.push('### CPU (% of one core) and peak RSS (MB) per process', '');
+  const procs = [...SERVICES, ...OTHERS];
+  out.push(row(['level', ...procs]), row(['---', ...procs.map(() => '---:')]));
+  for (const l of [...r.chain.levels, r.chain.halfPeak]) {
+    out.push(row([l.label, ...procs.map((p) => (l.procs[p] ? `${f0(l.procs[p]!.cpuPct)} % / ${f0(l.procs[p]!.peakRssMb)}` : '–'))]));
+  }
+  const peak = r.chain.levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+  out.push('', `CPU milliseconds per resource at the peak level (${peak.label}):`, '');
+  out.push(row(procs), row(procs.map(() => '---:')));
+  out.push(row(procs.map((p) => f1(((peak.procs[p]?.cpuSeconds ?? Number.NaN) * 1000) / Math.max(1, peak.resources)))));
+  const e = r.chain.etcdPerResource;
+  out.push(
+    '',
+    `etcd work per resource (from etcd's own counters): ${f1(e.range)} reads, ${f1(e.put)} puts, ${f1(e.delete)} deletes, ` +
+      `${f1(e.txn)} transactions, ${f1(e.fsync)} WAL fsyncs. The raw step does one compare-and-put and one fsync.`,
+    '',
+  );
+
+  if (r.scale.length > 0) {
+    out.push('## Scale: resources already present', '');
+    out.push(
+      'Copies of a settled build (every key it left in etcd, with fresh ids) are written straight into etcd; the workers and the ' +
+        'planner are restarted on that data, the planner is timed from its restart to the end of its first resync, and builds are ' +
+        "submitted one at a time to measure the latency of a new change: first before the monitoring-worker's keys of the copies " +
+        '(its targets and /monitoring statuses) are written, then with them.',
+      '',
+    );
+    const round = (c: ChangeRound): string =>
+      c.failures.length > 0 && c.latency.n === 0
+        ? `failed: ${c.failures[0]}`
+        : `${f0(c.latency.p50)} / ${f0(c.latency.p95)} / ${f0(c.latency.max)}${c.failures.length ? ` (${c.failures.length} failed: ${c.failures[0]})` : ''}`;
+    out.push(
+      row(['present', 'seeding s', 'planner restart → resync done ms', 'resync ms', 'periodic resyncs ms', "new change p50 / p95 / max ms, without the poller's targets", 'same, with every key']),
+      row(['---:', '---:', '---:', '---:', '---', '---:', '---:']),
+    );
+    for (const s of r.scale) {
+      out.push(
+        row([
+          s.present.toLocaleString('en'),
+          f1(s.seedSeconds),
+          f0(s.restartToResyncMs),
+          f0(s.resyncMs),
+          s.periodicResyncMs.map(f0).join(', ') || '–',
+          round(s.changes),
+          round(s.changesWithMonitoring),
+        ]),
+      );
+    }
+    for (const s of r.scale) {
+      const a = s.apiAfterRestart;
+      if (a) {
+        out.push(
+          '',
+          `The api restarted at ${s.present.toLocaleString('en')} resources served ${a.served} of ${a.served + a.failed} creates in the next 10 s` +
+            `${a.lastError ? ` (last error: ${a.lastError})` : ''}; it logged ${a.sweepFailures} failed deletion sweeps.`,
+        );
+      }
+    }
+    out.push('', 'RSS (MB) per process: highest sampled after the restart / peak since the restart (VmHWM).', '');
+    out.push(row(['present', ...procs]), row(['---:', ...procs.map(() => '---:')]));
+    for (const s of r.scale) out.push(row([s.present.toLocaleString('en'), ...procs.map((p) => (s.procs[p] ? `${f0(s.procs[p]!.peakRssMb)} / ${f0(s.procs[p]!.hwmMb)}` : '–'))]));
+    out.push('');
+  }
+
+  if (r.profile) {
+    out.push('## CPU profiles (steady state of the chain levels)', '');
+    for (const [svc, p] of Object.entries(r.profile)) {
+      out.push(`**${svc}** — by package: ${p.packages.slice(0, 8).map((x) => `${x.pkg} ${f0(x.pct)} %`).join(', ')}`, '');
+      out.push(`hottest functions: ${p.functions.slice(0, 6).map((x) => `\`${x.name}\` (${x.where}) ${f1(x.selfPct)} %`).join(', ')}`, '');
+    }
+  }
+  out.push('## Settings', '', ...Object.entries(r.settings).map(([k, x]) => `- ${k}: ${x}`), '');
+  return out.join('\n');
+}

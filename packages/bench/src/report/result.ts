@@ -1,0 +1,25 @@
+/** Everything one run measured, as written to results/<date>.json. */
+import type { LevelResult } from '../chain/levels.js';
+import type { EtcdCounts } from '../etcd-metrics.js';
+import type { RawLimits } from '../raw/raw-limits.js';
+import type { ScaleStep } from '../scale/scale-step.js';
+import type { Verdicts } from './targets.js';
+
+export interface BenchResult {
+  date: string;
+  mode: 'quick' | 'full';
+  machine: { cores: number; cpu: string; memoryGb: number; node: string; natsServer: string; etcd: string; host: string };
+  settings: Record<string, string | number>;
+  raw: RawLimits;
+  chain: {
+    levels: LevelResult[];
+    /** The open-loop level run at half the peak throughput. */
+    halfPeak: LevelResult;
+    /** etcd operations per resource, from the highest closed level. */
+    etcdPerResource: EtcdCounts;
+  };
+  scale: ScaleStep[];
+  profile?: Record<string, { functions: { name: string; where: string; selfPct: number }[]; packages: { pkg: string; pct: number }[] }>;
+  verdicts: Verdicts;
+  durationSeconds: number;
+}

@@ -1,0 +1,32 @@
+/**
+ * The latency of a new change on a loaded system: builds submitted one at a time, each
+ * waited for; a build that fails or never settles is recorded, and two failures end the
+ * round (a pipeline that stopped settling is reported, not waited for again and again).
+ */
+import type { ChainDeps } from '../chain/levels.js';
+import { runBuild, type Settled } from '../chain/submit.js';
+import { summarize, type Summary } from '../stats.js';
+
+export interface ChangeRound {
+  latency: Summary;
+  byType: Record<string, Summary>;
+  failures: string[];
+}
+
+export async function measureChanges(chain: ChainDeps, builds: number): Promise<ChangeRound> {
+  const settled: Settled[] = [];
+  const failures: string[] = [];
+  for (let i = 0; i < builds && failures.length < 2; i++) {
+    try {
+      settled.push(...(await runBuild(chain.client, chain.tap, chain.ctx, chain.nextBuild())));
+    } catch (err) {
+      failures.push((err as Error).message);
+    }
+  }
+  const types = [...new Set(settled.map((s) => s.type))];
+  return {
+    latency: summarize(settled.map((s) => s.latencyMs)),
+    byType: Object.fromEntries(types.map((t) => [t, summarize(settled.filter((s) => s.type === t).map((s) => s.latencyMs))])),
+    failures,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * One size of the scale phase. Etcd is filled up to `size` resources with copies of a
+ * settled build (clone-pair.ts), the workers and the planner are restarted on that data,
+ * as after a deployment, and the planner is timed from its restart to its first
+ * "resync done" line. Then builds are submitted one at a time, twice:
+ *  1. before the monitoring-worker's slice of the copies (its targets and /monitoring
+ *     statuses) is written — the pipeline with everything but the poller's load;
+ *  2. after it is written and one poll interval has passed — everything a deployment
+ *     holds. The poller reads every target in one etcd read each cycle; past the
+ *     client's 4 MiB response limit (some 13,000 targets) that read fails and, retried
+ *     every cycle, opens the client's circuit breaker, which fails the worker's jobs too.
+ * The api is restarted only at the last size (api-restart-check.ts), since a failing
+ * api would stop the phase. RSS and CPU of every process are sampled throughout.
+ */
+import type { Etcd3 } from 'etcd3';
+import { SERVICE_NAMES } from '@esi/contracts';
+import type { BenchStack } from '../bench-stack.js';
+import type { ChainDeps } from '../chain/levels.js';
+import { ProcSampler, readProc, type ProcUsage } from '../proc-stats.js';
+import { restartApiAndCreate, type ApiRestartCheck } from './api-restart-check.js';
+import { seedCopies, writeEntries, type PairTemplate } from './clone-pair.js';
+import { countResources } from './count-resources.js';
+import { measureChanges, type ChangeRound } from './measure-changes.js';
+
+export interface ScaleStep {
+  size: number;
+  present: number;
+  seedSeconds: number;
+  /** Planner restart (process start) → its first resync finished. */
+  restartToResyncMs: number;
+  /** The resync's own duration, as the planner logged it. */
+  resyncMs: number;
+  /** Periodic resyncs logged while the changes were measured. */
+  periodicResyncMs: number[];
+  /** New changes without the monitoring-worker's slice of the copies. */
+  changes: ChangeRound;
+  /** New changes with every key of the copies present. */
+  changesWithMonitoring: ChangeRound;
+  apiAfterRestart?: ApiRestartCheck;
+  procs: Record<string, ProcUsage & { hwmMb: number }>;
+}
+
+const POLL_INTERVAL_MS = 5_000;
+const isMonitoringSlice = (key: string): boolean => key.startsWith('/esi-monitoring/') || key.startsWith('/monitoring/');
+
+export async function runScaleStep(
+  b: BenchStack,
+  etcd: Etcd3,
+  chain: ChainDeps,
+  template: PairTemplate,
+  size: number,
+  builds: number,
+  restartApi: boolean,
+  say: (s: string) => void,
+): Promise<ScaleStep> {
+  const before = await countResources(etcd);
+  const copies = Math.max(0, Math.ceil((size - before) / 2));
+  const t0 = performance.now();
+  const monitoringSlice = await seedCopies(etcd, template, copies, (key) => !isMonitoringSlice(key));
+  const seedSeconds = (performance.now() - t0) / 1000;
+  const present = await countResources(etcd);
+  say(`  ${present} resources present (${copies} builds seeded in ${seedSeconds.toFixed(1)} s); restarting the services`);
+
+  const sampler = new ProcSampler(chain.pids);
+  sampler.start();
+  // The workers together; the planner alone afterwards, so its timing has the machine.
+  await Promise.all(SERVICE_NAMES.filter((n) => n !== 'planner' && n !== 'api').map((n) => b.stack.restart(n, 'SIGTERM')));
+  const resyncLine = b.nextLine('planner', (l) => l.includes('"msg":"resync done"') && l.includes('"trigger":"start"'), 300_000);
+  const restartedAt = Date.now();
+  await b.stack.restart('planner', 'SIGTERM');
+  const first = await resyncLine;
+  const restartToResyncMs = first.atMs - restartedAt;
+  const resyncMs = Number((JSON.parse(first.line) as { ms?: number }).ms ?? Number.NaN);
+  say(`  planner: restart → resync done ${restartToResyncMs} ms (resync itself ${resyncMs} ms)`);
+
+  const periodic: number[] = [];
+  const watching = new AbortController();
+  const watchPeriodic = (): void => {
+    b.nextLine('planner', (l) => l.includes('"msg":"resync done"') && l.includes('"trigger":"interval"'), 600_000, watching.signal)
+      .then((l) => {
+        periodic.push(Number((JSON.parse(l.line) as { ms?: number }).ms));
+        watchPeriodic();
+      })
+      .catch(() => undefined);
+  };
+  watchPeriodic();
+  const changes = await measureChanges(chain, builds);
+  say(`  new change p50 ${changes.latency.p50} ms${changes.failures.length ? `; failed: ${changes.failures[0]}` : ''}`);
+  await writeEntries(etcd, monitoringSlice);
+  await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS + 1_000));
+  const changesWithMonitoring = await measureChanges(chain, builds);
+  say(
+    `  with the monitoring targets: new change p50 ${changesWithMonitoring.latency.p50} ms` +
+      `${changesWithMonitoring.failures.length ? `; failed: ${changesWithMonitoring.failures[0]}` : ''}`,
+  );
+  watching.abort();
+  const apiAfterRestart = restartApi ? await restartApiAndCreate(b, chain) : undefined;
+  if (apiAfterRestart) say(`  api restarted: ${apiAfterRestart.served} of 20 creates served in 10 s; ${apiAfterRestart.sweepFailures} failed sweeps`);
+  const usage = sampler.stop();
+  const procs: ScaleStep['procs'] = {};
+  for (const [name, u] of usage) procs[name] = { ...u, hwmMb: readProc(chain.pids().get(name) ?? -1)?.hwmMb ?? Number.NaN };
+  return {
+    size,
+    present,
+    seedSeconds,
+    restartToResyncMs,
+    resyncMs,
+    periodicResyncMs: periodic,
+    changes,
+    changesWithMonitoring,
+    ...(apiAfterRestart ? { apiAfterRestart } : {}),
+    procs,
+  };
+}
