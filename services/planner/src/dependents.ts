@@ -6,6 +6,7 @@
 import { parseCollectionKey, type ConfigValue } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import type { OwnedStore } from '@esi/store';
+import { scanPrefix } from './scan-prefix.js';
 
 export async function liveDependents(
   store: OwnedStore,
@@ -14,19 +15,19 @@ export async function liveDependents(
   type: string,
   id: string,
 ): Promise<string[]> {
-  const configs = await store.getPrefix('/config/');
   const out: string[] = [];
-  for (const [key, raw] of configs) {
+  // Paged (scan-prefix.ts): one read of every config fails past the client's message limit.
+  await scanPrefix(store, '/config/', (key, raw) => {
     const parsed = parseCollectionKey('/config/', key);
-    if (!parsed || parsed.plural === 'heat_templates') continue;
+    if (!parsed || parsed.plural === 'heat_templates') return;
     const otherType = typeOfPlural(parsed.plural);
-    if (!otherType || (otherType === type && parsed.id === id)) continue;
+    if (!otherType || (otherType === type && parsed.id === id)) return;
     const fks = Object.entries(relations[otherType] ?? {}).filter(([, target]) => target === type);
-    if (fks.length === 0) continue;
+    if (fks.length === 0) return;
     const body = JSON.parse((JSON.parse(raw) as ConfigValue).body) as Record<string, unknown>;
     if (fks.some(([fk]) => body[fk] === id || (Array.isArray(body[fk]) && (body[fk] as unknown[]).includes(id)))) {
       out.push(`${otherType}:${parsed.id}`);
     }
-  }
+  });
   return out;
 }

@@ -27,6 +27,9 @@ export interface DispatchDeps {
  * idempotent, so a second attempt of a job that was merely slow does no harm.
  */
 export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfterMs?: number): PendingJob[] {
+  // Every event asks this; without the redispatch clause the index answers it without
+  // scanning every pending job (pending-jobs.ts). The resync still scans them all.
+  if (redispatchAfterMs === undefined) return pending.undispatchedReady();
   return [...pending.all()].filter((p) => {
     if (!p.job.dependency.every((d) => !pending.has(d))) return false;
     if (p.meta.dispatched_attempt === 0) return true;
@@ -34,11 +37,22 @@ export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfte
   });
 }
 
+/** Dispatches in flight at once (a resync after an outage may find thousands ready). */
+const DISPATCH_AT_ONCE = 32;
+
 export async function dispatchReady(deps: DispatchDeps, redispatchAfterMs?: number): Promise<number> {
   const ready = readyJobs(deps.pending, Date.now(), redispatchAfterMs);
   for (const p of ready) {
     if (p.meta.dispatched_attempt > 0) deps.log.warn({ job: p.job.id, attempt: p.meta.dispatched_attempt + 1 }, 'job unfinished long after dispatch; dispatching again');
-    await dispatchOne(p, deps);
+  }
+  // Ready jobs are independent of each other (a job is ready only once every job it
+  // depends on has finished), so they are dispatched together, DISPATCH_AT_ONCE at a
+  // time, rather than one round trip after another. A job whose dispatch fails stays
+  // undispatched and the first failure is rethrown, so the event is retried as before.
+  for (let i = 0; i < ready.length; i += DISPATCH_AT_ONCE) {
+    const outcomes = await Promise.allSettled(ready.slice(i, i + DISPATCH_AT_ONCE).map((p) => dispatchOne(p, deps)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return ready.length;
 }

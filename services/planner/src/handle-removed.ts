@@ -3,6 +3,7 @@
  * record, then give every delete that waited for dependents another chance.
  */
 import type { OwnedStore } from '@esi/store';
+import { scanPrefix } from './scan-prefix.js';
 import { WORKFLOW_PREFIX, workflowKey, type WorkflowRecord } from './workflow-record.js';
 
 export async function forgetResource(store: OwnedStore, plural: string, id: string): Promise<void> {
@@ -11,12 +12,12 @@ export async function forgetResource(store: OwnedStore, plural: string, id: stri
 
 /** Resources whose delete waits for dependents, as (plural, id). */
 export async function waitingDeletes(store: OwnedStore): Promise<{ plural: string; id: string }[]> {
-  const records = await store.getPrefix(WORKFLOW_PREFIX);
   const out: { plural: string; id: string }[] = [];
-  for (const [key, raw] of records) {
-    if (!(JSON.parse(raw) as WorkflowRecord).waiting) continue;
+  // Paged (scan-prefix.ts): one read of every record fails past the client's message limit.
+  await scanPrefix(store, WORKFLOW_PREFIX, (key, raw) => {
+    if (!(JSON.parse(raw) as WorkflowRecord).waiting) return;
     const [plural, id] = key.slice(WORKFLOW_PREFIX.length).split('/');
     if (plural && id) out.push({ plural, id });
-  }
+  });
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { KEY_PREFIX, type StoredJob, type StoredJobValue } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
+import { scanPrefix } from './scan-prefix.js';
 
 export interface JobMeta {
   template_id: string;
@@ -24,13 +25,32 @@ export interface PendingJob {
   meta: JobMeta;
 }
 
+/**
+ * Besides the jobs themselves it keeps three indexes, because every change and every
+ * result asks "which jobs are ready now?" and "which jobs has this resource?": scanning
+ * every pending job for each made the planner's work per event grow with the backlog
+ * (hundreds of jobs under load). The indexes answer both from what changed: jobs are
+ * filed by resource; a job not dispatched yet is a candidate when it is added and again
+ * whenever one of its dependencies leaves; answers keep the order of the jobs map.
+ */
 export class PendingJobs {
   private readonly jobs = new Map<string, PendingJob>();
+  /** Insertion number of each job: answers are sorted by it, as a scan of `jobs` was. */
+  private readonly order = new Map<string, number>();
+  private nextOrder = 0;
+  private readonly byResource = new Map<string, Set<string>>();
+  /** Dependency id → ids of the pending jobs that name it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Jobs that may have become ready (their dependencies changed since last checked). */
+  private readonly candidates = new Set<string>();
 
   async load(store: OwnedStore): Promise<void> {
-    const all = await store.getPrefix(KEY_PREFIX.jobs);
-    const metas = await store.getPrefix(KEY_PREFIX.plannerJobMeta);
-    this.jobs.clear();
+    // Paged (scan-prefix.ts): a backlog of jobs must not exceed the client's message limit.
+    const all = new Map<string, string>();
+    const metas = new Map<string, string>();
+    await scanPrefix(store, KEY_PREFIX.jobs, (key, raw) => all.set(key, raw));
+    await scanPrefix(store, KEY_PREFIX.plannerJobMeta, (key, raw) => metas.set(key, raw));
+    this.clear();
     for (const [key, raw] of all) {
       const id = key.slice(KEY_PREFIX.jobs.length);
       const [, job] = JSON.parse(raw) as StoredJobValue;
@@ -38,7 +58,7 @@ export class PendingJobs {
       const meta: JobMeta = metaRaw
         ? (JSON.parse(metaRaw) as JobMeta)
         : { template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 };
-      this.jobs.set(id, { job, meta });
+      this.set({ job, meta });
     }
   }
 
@@ -51,11 +71,25 @@ export class PendingJobs {
   }
 
   set(p: PendingJob): void {
-    this.jobs.set(p.job.id, p);
+    const id = p.job.id;
+    const previous = this.jobs.get(id);
+    if (previous) this.unindex(previous);
+    // Map.set keeps a known key in its place, so a replaced job keeps its number too.
+    if (!this.order.has(id)) this.order.set(id, this.nextOrder++);
+    this.jobs.set(id, p);
+    addTo(this.byResource, resourceKey(p.job.resource_type, p.job.resource_id), id);
+    for (const d of p.job.dependency) addTo(this.dependents, d, id);
+    this.candidates.add(id);
   }
 
   delete(id: string): void {
+    const p = this.jobs.get(id);
+    if (p) this.unindex(p);
     this.jobs.delete(id);
+    this.order.delete(id);
+    this.candidates.delete(id);
+    // Whatever waited for this job may be ready now.
+    for (const waiting of this.dependents.get(id) ?? []) this.candidates.add(waiting);
   }
 
   all(): IterableIterator<PendingJob> {
@@ -63,10 +97,59 @@ export class PendingJobs {
   }
 
   ofResource(type: string, id: string): PendingJob[] {
-    return [...this.jobs.values()].filter((p) => p.job.resource_type === type && p.job.resource_id === id);
+    const ids = this.byResource.get(resourceKey(type, id));
+    return ids ? this.inOrder([...ids].map((j) => this.jobs.get(j)!)) : [];
+  }
+
+  /**
+   * Jobs not dispatched yet whose dependencies have all left, in the order of the jobs
+   * map: what a scan of every job for `dispatched_attempt === 0` and finished
+   * dependencies returned, found among the candidates only.
+   */
+  undispatchedReady(): PendingJob[] {
+    const ready: PendingJob[] = [];
+    for (const id of this.candidates) {
+      const p = this.jobs.get(id);
+      // Dispatched, or still waiting: it becomes a candidate again when a dependency leaves.
+      if (!p || p.meta.dispatched_attempt !== 0 || !p.job.dependency.every((d) => !this.jobs.has(d))) this.candidates.delete(id);
+      else ready.push(p);
+    }
+    return this.inOrder(ready);
   }
 
   get size(): number {
     return this.jobs.size;
   }
+
+  private clear(): void {
+    this.jobs.clear();
+    this.order.clear();
+    this.byResource.clear();
+    this.dependents.clear();
+    this.candidates.clear();
+  }
+
+  private unindex(p: PendingJob): void {
+    removeFrom(this.byResource, resourceKey(p.job.resource_type, p.job.resource_id), p.job.id);
+    for (const d of p.job.dependency) removeFrom(this.dependents, d, p.job.id);
+  }
+
+  private inOrder(list: PendingJob[]): PendingJob[] {
+    return list.sort((a, b) => this.order.get(a.job.id)! - this.order.get(b.job.id)!);
+  }
+}
+
+const resourceKey = (type: string, id: string): string => `${type}\u0000${id}`;
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  const set = index.get(key);
+  if (set) set.add(id);
+  else index.set(key, new Set([id]));
+}
+
+function removeFrom(index: Map<string, Set<string>>, key: string, id: string): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(id);
+  if (set.size === 0) index.delete(key);
 }
