@@ -31,7 +31,9 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   const sKey = stateKey(plural, job.resourceId);
   const jsKey = jobStateKey(plural, job.resourceId);
 
-  const current = await deps.store.getJson<StateValue>(sKey);
+  // Both reads go out together (one round trip): job_state is unused only on the rare
+  // paths that drop the result.
+  const [current, existing] = await Promise.all([deps.store.getJson<StateValue>(sKey), deps.store.getJson<JobState>(jsKey)]);
   if (current && current.value.version > job.version) {
     deps.log.info({ job: job.id, stateVersion: current.value.version }, 'stale result dropped');
     return;
@@ -44,7 +46,6 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   }
 
   const failed = result.outcome === events.JobOutcome.JOB_OUTCOME_FAILED && job.onFailure !== 'ignore';
-  const existing = await deps.store.getJson<JobState>(jsKey);
   // The first job of a workflow starts a fresh job_state (the original set it to {}),
   // so members left by a superseded or failed workflow never leak into this one.
   const base = job.isFirst ? {} : (existing?.value ?? {});
@@ -68,9 +69,9 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   );
   if (!casOk) throw new RetryableError(`job_state of ${job.resourceType}:${job.resourceId} changed concurrently`);
   const value = stateValue(merged, workerState, job.version, failed ? result.error || 'job failed' : '');
-  await deps.store.putJson(sKey, value);
+  // One commit (one fsync, one round trip) where a put and a delete took two.
+  await deps.store.txn([], [{ put: sKey, value: JSON.stringify(value) }, { delete: jsKey }]);
   recordChangeSettled(job.resourceType, workerState);
-  await deps.store.delete(jsKey);
 
   await deps.publisher.publish(
     stateSubject(job.resourceType, job.resourceId),

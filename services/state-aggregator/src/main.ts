@@ -5,7 +5,11 @@ import { startConsumer } from '@esi/messaging';
 import { runService, stopAll } from '@esi/service-runtime';
 import { foldJobResult } from './fold-job-result.js';
 import { forgetRemoved } from './forget-removed.js';
+import { PerResourceOrder } from './per-resource-order.js';
 import { recordSkipped } from './record-skipped.js';
+
+/** Results folded at once (of different resources). */
+const RESULTS_AT_ONCE = 16;
 
 await runService({
   name: 'state-aggregator',
@@ -14,7 +18,11 @@ await runService({
     loadResourceTypes();
     const deps = { store, publisher, log, pluralOf };
     const consumerDeps = { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds };
-    // One message at a time keeps each resource's results in stream order.
+    // Each resource's results are folded one at a time in stream order (PerResourceOrder;
+    // the consumer hands messages over in delivery order), while results of different
+    // resources are folded side by side: one at a time overall made every result wait
+    // for the etcd round trips of all results before it.
+    const order = new PerResourceOrder();
     const results = await startConsumer(
       messaging,
       {
@@ -22,7 +30,8 @@ await runService({
         durable: 'state_aggregator_results',
         filterSubject: 'esi.result.>',
         decode: (d) => events.JobResult.decode(d),
-        handle: (r) => foldJobResult(r, deps),
+        handle: (r) => order.run(`${r.job?.resourceType}:${r.job?.resourceId}`, () => foldJobResult(r, deps)),
+        concurrency: RESULTS_AT_ONCE,
         spanName: 'process esi.result',
       },
       consumerDeps,
