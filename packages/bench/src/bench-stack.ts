@@ -28,6 +28,8 @@ export interface BenchStack {
    * `timeoutMs` or when `signal` aborts (a wait nobody needs any more).
    */
   nextLine(service: ServiceName, matches: (line: string) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<LogLine>;
+  /** Collects the lines of `service` that match, from now until `stop()`. */
+  collectLines(service: ServiceName, matches: (line: string) => boolean): { stop(): LogLine[] };
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -89,6 +91,19 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
         signal?.addEventListener('abort', onAbort);
         listeners.add(fn);
       });
+    },
+    collectLines(service, matches) {
+      const seen: LogLine[] = [];
+      const fn = (l: LogLine): void => {
+        if (l.service === service && matches(l.line)) seen.push(l);
+      };
+      listeners.add(fn);
+      return {
+        stop() {
+          listeners.delete(fn);
+          return seen;
+        },
+      };
     },
     async stop(opts = {}) {
       await stack.stop();

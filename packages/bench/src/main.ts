@@ -1,125 +1,127 @@
 /**
- * `pnpm bench [--quick] [--profile] [--label NAME] [--keep-data]`: starts real
- * nats-server and etcd and the five services, measures the raw limits, the chain at
- * rising load and at half its peak, and the scale steps, then writes
- * packages/bench/results/<date>[-quick][-NAME].{md,json}. `--profile` also records CPU
- * profiles of the services (figures then include the profiler's overhead).
+ * `pnpm bench [--quick] [--profile] [--label NAME] [--scale SIZES] [--compare FILE] [--notes FILE] [--render FILE] [--keep-data]`:
+ * starts real nats-server and etcd and the five services, measures the raw limits and
+ * the chain (unloaded, at rising load, at half its peak), then on a fresh stack the
+ * scale steps, and writes packages/bench/results/<date>[-quick][-NAME].{md,json}.
+ * `--profile` also records CPU profiles of the services during the chain phase (the
+ * figures then include the profiler's overhead). `--scale 1000,100000` replaces the
+ * mode's sizes; `--scale none` skips the phase. `--compare results/X.json` adds a table
+ * of this run's headline figures beside that run's, `--notes FILE` appends a file of
+ * findings, and `--render results/Y.json` only writes Y.md again from Y.json.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Etcd3 } from 'etcd3';
-import { resourceClient } from '@esi/local-stack';
-import { startBenchStack } from './bench-stack.js';
-import { EventTap } from './chain/event-tap.js';
-import { runClosedLevel, runOpenLevel, type ChainDeps, type LevelResult } from './chain/levels.js';
-import { createContext, runBuild } from './chain/submit.js';
+import { startBenchStack, type BenchStack } from './bench-stack.js';
+import { runChainPhase } from './chain/chain-phase.js';
+import { openChainSession, type ChainSession } from './chain/session.js';
 import { describeMachine } from './machine.js';
 import { MODES } from './modes.js';
-import { waitForQuietMachine } from './quiet-machine.js';
 import { hottestFunctions, selfTimeByPackage } from './profile-summary.js';
+import { waitForQuietMachine } from './quiet-machine.js';
 import { measureRawLimits } from './raw/raw-limits.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { BenchResult } from './report/result.js';
 import { verdicts } from './report/targets.js';
-import { capturePair } from './scale/clone-pair.js';
-import { runScaleStep, type ScaleStep } from './scale/scale-step.js';
+import { runScalePhase } from './scale/scale-phase.js';
+import type { ScaleStep } from './scale/scale-step.js';
 
 const args = process.argv.slice(2);
-const mode = MODES[args.includes('--quick') ? 'quick' : 'full'];
-const label = args.includes('--label') ? args[args.indexOf('--label') + 1] : undefined;
+const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const baseMode = MODES[args.includes('--quick') ? 'quick' : 'full'];
+const scaleArg = option('--scale');
+const mode = scaleArg === undefined ? baseMode : { ...baseMode, scaleSizes: scaleArg === 'none' ? [] : scaleArg.split(',').map(Number) };
+const label = option('--label');
+const compareFile = option('--compare');
+const notesFile = option('--notes');
+const keepData = args.includes('--keep-data');
 const profileDir = args.includes('--profile') ? mkdtempSync(join(tmpdir(), 'esi-bench-prof-')) : undefined;
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 const say = (s: string): void => console.log(`[bench] ${s}`);
 const started = performance.now();
-
 const env: Record<string, string> = profileDir
   ? { NODE_OPTIONS: `--import ${fileURLToPath(new URL('./cpu-profile-preload.mjs', import.meta.url))}`, ESI_BENCH_PROFILE_DIR: profileDir }
   : {};
+
+/** Runs `fn` on a fresh stack with a chain session, and always stops both. */
+async function onStack<T>(what: string, fn: (b: BenchStack, s: ChainSession, stackStartedMs: number) => Promise<T>): Promise<T> {
+  say(`${what}: starting nats-server, etcd and the five services`);
+  const b = await startBenchStack(env);
+  const stackStartedMs = performance.now();
+  let session: ChainSession | undefined;
+  try {
+    session = await openChainSession(b);
+    return await fn(b, session, stackStartedMs);
+  } finally {
+    await session?.close().catch(() => undefined);
+    await b.stop({ keepData });
+    if (keepData) say(`data and logs kept in ${b.dataDir}`);
+  }
+}
+
+// --render results/X.json: write X.md again from the figures kept in X.json (no run).
+const renderFile = option('--render');
+if (renderFile) {
+  const kept = JSON.parse(readFileSync(renderFile, 'utf8')) as BenchResult;
+  writeFileSync(renderFile.replace(/\.json$/, '.md'), report(kept));
+  say(`report: ${renderFile.replace(/\.json$/, '.md')}`);
+  process.exit(0);
+}
+
 const busyBefore = await waitForQuietMachine(mode.name === 'quick' ? 15_000 : 120_000, 25, say);
-say(`${mode.name} mode: starting nats-server, etcd and the five services`);
-const b = await startBenchStack(env);
-const stackStarted = performance.now();
-const firstPids = new Map(b.pids());
-const etcd = new Etcd3({ hosts: b.etcd.url });
-const tap = new EventTap();
-try {
+const first = await onStack(`${mode.name} mode, raw limits and chain`, async (b, s, stackStartedMs) => {
+  const pids = new Map(b.pids());
   say('raw limits');
   const raw = await measureRawLimits(b.nats.url, b.etcd.url, mode.rawConcurrency, mode.rawMs, say);
+  say('chain: unloaded, then at rising load');
+  const chainFromMs = performance.now() - stackStartedMs;
+  const phase = await runChainPhase(s.chain, mode, say);
+  return { raw, chain: { ...phase, etcdPerResource: phase.levels[phase.levels.length - 1]!.etcdPerResource }, pids, chainFromMs };
+});
+const { raw, chain } = first;
+// The services write their profiles as they stop, so they are read once that stack is down.
+const profile = profileDir ? summarizeProfiles(profileDir, first.pids, first.chainFromMs) : undefined;
 
-  await tap.start(b.nats.url);
-  const client = resourceClient(b.stack.apiAddr);
-  const ctx = await createContext(client, tap);
-  let n = 0;
-  const chain: ChainDeps = {
-    client,
-    tap,
-    ctx,
-    etcdUrl: b.etcd.url,
-    pids: () => new Map([...b.pids(), ['bench driver', process.pid]]),
-    nextBuild: () => n++,
-  };
-  const warm = [];
-  for (let i = 0; i < mode.warmupBuilds; i++) warm.push(...(await runBuild(client, tap, ctx, chain.nextBuild())));
-  const chainFrom = performance.now() - stackStarted;
+const scale: ScaleStep[] =
+  mode.scaleSizes.length === 0 ? [] : await onStack('scale', async (b, s) => (say('scale'), runScalePhase(b, s.chain, mode, say)));
 
-  say('chain at rising load');
-  const levels: LevelResult[] = [];
-  for (const c of mode.levels) {
-    const l = await runClosedLevel(chain, c, mode.levelMs, mode.maxBuildsPerLevel);
-    levels.push(l);
-    say(`  ${l.label}: ${l.throughput.toFixed(1)} resources/s, p50 ${l.latency.p50} ms, p99 ${l.latency.p99} ms${l.failures ? `, ${l.failures} failed (${l.firstFailure})` : ''}`);
-  }
-  const peak = levels.reduce((a, x) => (x.throughput > a.throughput ? x : a));
-  const halfPeak = await runOpenLevel(chain, peak.throughput / 2, mode.halfPeakMs, mode.maxBuildsPerLevel);
-  say(`  ${halfPeak.label}: ${halfPeak.throughput.toFixed(1)} resources/s, p50 ${halfPeak.latency.p50} ms, p99 ${halfPeak.latency.p99} ms`);
+const result: BenchResult = {
+  date: new Date().toISOString().slice(0, 10),
+  mode: mode.name,
+  machine: describeMachine(),
+  settings: {
+    'unloaded builds (one at a time, 300 ms apart)': mode.unloadedBuilds,
+    'builds in flight per closed level': mode.levels.join(', '),
+    'seconds per level': mode.levelMs / 1000,
+    'half-peak open level, seconds': mode.halfPeakMs / 1000,
+    'scale sizes (on a fresh stack)': mode.scaleSizes.join(', ') || 'none',
+    'new changes per size and round': `${mode.scaleRound.builds} builds, one at a time, ${mode.scaleRound.pauseMs} ms apart`,
+    'service settings': 'defaults (ESI_RESYNC_INTERVAL_MS 30000, ESI_POLL_INTERVAL_MS 5000, LOG_LEVEL info, no OTLP export)',
+    profiled: profileDir ? 'yes: figures include the profiler overhead' : 'no',
+    'machine busy before the start (% of one core, others)': Math.round(busyBefore),
+    ...(label ? { label } : {}),
+  },
+  raw,
+  chain,
+  scale,
+  ...(profile ? { profile } : {}),
+  verdicts: verdicts(raw, chain.unloaded, chain.levels, chain.halfPeak, scale),
+  durationSeconds: (performance.now() - started) / 1000,
+};
+mkdirSync(resultsDir, { recursive: true });
+const base = join(resultsDir, `${result.date}${mode.name === 'quick' ? '-quick' : ''}${label ? `-${label}` : ''}`);
+writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(`${base}.md`, report(result));
+for (const t of result.verdicts.list) say(`${t.met ? 'met    ' : 'MISSED '} ${t.target}: ${t.measured}${t.gap ? ` (${t.gap})` : ''}`);
+say(`report: ${base}.md (${result.durationSeconds.toFixed(0)} s)`);
 
-  say('scale');
-  // One build (a port and its logical port): each copy adds two resources.
-  const template = await capturePair(etcd, warm.slice(0, 2).map((w) => w.id), Object.values(ctx));
-  const scale: ScaleStep[] = [];
-  for (const [i, size] of mode.scaleSizes.entries()) {
-    tap.clear();
-    const last = i === mode.scaleSizes.length - 1;
-    const s = await runScaleStep(b, etcd, chain, template, size, mode.scaleChanges, last, say);
-    scale.push(s);
-  }
-
-  const result: BenchResult = {
-    date: new Date().toISOString().slice(0, 10),
-    mode: mode.name,
-    machine: describeMachine(),
-    settings: {
-      'builds in flight per closed level': mode.levels.join(', '),
-      'seconds per level': mode.levelMs / 1000,
-      'half-peak open level, seconds': mode.halfPeakMs / 1000,
-      'scale sizes': mode.scaleSizes.join(', '),
-      'new changes per size (builds, one at a time)': mode.scaleChanges,
-      'service settings': 'defaults (ESI_RESYNC_INTERVAL_MS 30000, ESI_POLL_INTERVAL_MS 5000, LOG_LEVEL info, no OTLP export)',
-      profiled: profileDir ? 'yes: figures include the profiler overhead' : 'no',
-      'machine busy before the start (% of one core, others)': Math.round(busyBefore),
-    },
-    raw,
-    chain: { levels, halfPeak, etcdPerResource: levels[levels.length - 1]!.etcdPerResource },
-    scale,
-    verdicts: verdicts(raw, levels, halfPeak, scale),
-    durationSeconds: (performance.now() - started) / 1000,
-  };
-  client.close();
-  if (profileDir) result.profile = summarizeProfiles(profileDir, firstPids, chainFrom);
-  mkdirSync(resultsDir, { recursive: true });
-  const base = join(resultsDir, `${result.date}${mode.name === 'quick' ? '-quick' : ''}${label ? `-${label}` : ''}`);
-  writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(`${base}.md`, renderMarkdown(result));
-  for (const t of result.verdicts.list) say(`${t.met ? 'met    ' : 'MISSED '} ${t.target}: ${t.measured}${t.gap ? ` (${t.gap})` : ''}`);
-  say(`report: ${base}.md (${result.durationSeconds.toFixed(0)} s)`);
-} finally {
-  const t = performance.now();
-  await tap.stop().catch(() => undefined);
-  etcd.close();
-  await b.stop({ keepData: args.includes('--keep-data') });
-  say(`stopped (${((performance.now() - t) / 1000).toFixed(0)} s)${args.includes('--keep-data') ? `; data and logs kept in ${b.dataDir}` : ''}`);
+/** The Markdown report, with the --compare table and the --notes file when given. */
+function report(r: BenchResult): string {
+  const before = compareFile ? (JSON.parse(readFileSync(compareFile, 'utf8')) as BenchResult) : undefined;
+  // --notes FILE: hand-written findings appended to the report (what was changed and why).
+  const notes = notesFile ? `\n${readFileSync(notesFile, 'utf8').trim()}\n` : '';
+  return `${renderMarkdown(r, before)}${notes}`;
 }
 
 /** Profiles of the services as first started (they cover the chain; restarts wrote them). */

@@ -3,15 +3,21 @@ export interface Mode {
   name: 'quick' | 'full';
   rawConcurrency: number[];
   rawMs: number;
-  warmupBuilds: number;
+  /** Seconds of load (4 builds in flight) before the first measured level. */
+  warmupMs: number;
+  /** Builds measured one at a time on an idle system (the unloaded latency). */
+  unloadedBuilds: number;
   /** Builds in flight at each closed level. */
   levels: number[];
   levelMs: number;
   maxBuildsPerLevel: number;
   halfPeakMs: number;
   scaleSizes: number[];
-  /** Builds (two resources each) submitted one at a time at each size. */
-  scaleChanges: number;
+  /**
+   * Builds (two resources each) submitted one at a time at each size, with a pause after
+   * each; the full mode's round spans the planner's 30 s resync interval.
+   */
+  scaleRound: { builds: number; pauseMs: number };
 }
 
 export const MODES: Record<Mode['name'], Mode> = {
@@ -19,24 +25,26 @@ export const MODES: Record<Mode['name'], Mode> = {
     name: 'quick',
     rawConcurrency: [1, 16, 128],
     rawMs: 800,
-    warmupBuilds: 2,
+    warmupMs: 2_000,
+    unloadedBuilds: 10,
     levels: [1, 8],
     levelMs: 4_000,
     maxBuildsPerLevel: 2_000,
     halfPeakMs: 4_000,
     scaleSizes: [1_000, 10_000],
-    scaleChanges: 3,
+    scaleRound: { builds: 3, pauseMs: 300 },
   },
   full: {
     name: 'full',
     rawConcurrency: [1, 16, 128],
     rawMs: 3_000,
-    warmupBuilds: 4,
+    warmupMs: 5_000,
+    unloadedBuilds: 30,
     levels: [1, 2, 4, 8, 16, 32, 64],
     levelMs: 12_000,
     maxBuildsPerLevel: 20_000,
     halfPeakMs: 20_000,
     scaleSizes: [1_000, 100_000],
-    scaleChanges: 20,
+    scaleRound: { builds: 36, pauseMs: 1_000 },
   },
 };

@@ -94,13 +94,17 @@ export function portBody(ctx: BuildContext, n: number): Record<string, unknown> 
   };
 }
 
-/** The n-th build's logical port: a VLAN unit on the switch port, carrying the port. */
-export function logicalPortBody(ctx: BuildContext, n: number, portId: string): Record<string, unknown> {
-  const vlan = 2 + (n % 4000);
+/**
+ * A build's logical port: a VLAN unit on the switch port, carrying the port.
+ * Every one is the seed's xe-0/0/3.1025, the unit the local stack's simulated switch
+ * has, so its monitoring reports UP as in the seed (an interface the switch lacks stays
+ * UNKNOWN, and the poller would rewrite every copy's status in the scale phase).
+ */
+export function logicalPortBody(ctx: BuildContext, portId: string): Record<string, unknown> {
   return {
-    name: `xe-0/0/3.${vlan}`,
+    name: 'xe-0/0/3.1025',
     type: 'L2',
-    vlan_id: vlan,
+    vlan_id: 1025,
     port_ids: [portId],
     ese_physical_port_id: ctx.physicalPortId,
     network_id: ctx.networkId,

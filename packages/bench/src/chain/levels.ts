@@ -2,6 +2,7 @@
  * Load levels of the chain. Closed: `concurrency` clients, each submitting a build and
  * waiting for it to settle before the next, until the level's time is up. Open: builds
  * started at a fixed rate whatever is still in flight (the p99-at-half-peak check).
+ * Paced: one build at a time with a pause between (the unloaded latency).
  * Each level reports throughput (resources reaching CREATE_COMPLETED per second),
  * latency, the stages, and CPU and peak RSS of every process.
  */
@@ -56,6 +57,20 @@ export async function runClosedLevel(deps: ChainDeps, concurrency: number, durat
         }
       }),
     );
+  });
+}
+
+/**
+ * The unloaded case: one build at a time with a pause after each, so every build starts
+ * on an idle system (back to back, the previous build's tail work — results folded,
+ * jobs cleaned up, polls — still runs when the next starts).
+ */
+export async function runPacedLevel(deps: ChainDeps, builds: number, pauseMs: number): Promise<LevelResult> {
+  return measure(deps, `unloaded: one build at a time, ${pauseMs} ms apart`, { concurrency: 1 }, async (record) => {
+    for (let i = 0; i < builds; i++) {
+      await record(runBuild(deps.client, deps.tap, deps.ctx, deps.nextBuild()));
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
   });
 }
 

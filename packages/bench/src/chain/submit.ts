@@ -48,6 +48,6 @@ export async function runBuild(client: ResourceClient, tap: EventTap, ctx: Build
   const port = await submit(client, 'port', portBody(ctx, n));
   const portDone = settled(tap, port);
   portDone.catch(() => undefined);
-  const lp = await submit(client, 'ese_logical_port', logicalPortBody(ctx, n, port.id));
+  const lp = await submit(client, 'ese_logical_port', logicalPortBody(ctx, port.id));
   return Promise.all([portDone, settled(tap, lp)]);
 }

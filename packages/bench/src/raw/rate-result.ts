@@ -8,6 +8,8 @@ export interface RateResult {
   perSecond: number;
   /** Latency of one operation (ms). */
   latency: Summary;
+  /** CPU the whole machine spent per operation (ms), while the services idled. */
+  machineCpuMsPerOp?: number;
 }
 
 export function rateResult(concurrency: number, samples: number[], startedMs: number): RateResult {

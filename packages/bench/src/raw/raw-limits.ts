@@ -8,6 +8,7 @@ import { Etcd3 } from 'etcd3';
 import { measureEtcdTxn } from './etcd-txn.js';
 import { measureJetStreamPublish } from './jetstream-publish.js';
 import { measurePipelineStep } from './pipeline-step.js';
+import { readMachineBusySeconds } from '../proc-stats.js';
 import type { RateResult } from './rate-result.js';
 
 export interface RawLimits {
@@ -34,8 +35,11 @@ export async function measureRawLimits(natsUrl: string, etcdUrl: string, concurr
       out.jetStreamPublish.push(r);
     }
     for (const c of concurrencies) {
+      // The machine's CPU per step says what a step costs, to set against what a resource costs.
+      const busy = readMachineBusySeconds();
       const r = await measurePipelineStep(js, jsm, etcd, c, durationMs);
-      say(`  pipeline step, ${c} at once: ${r.perSecond.toFixed(0)}/s, p50 ${r.latency.p50.toFixed(2)} ms`);
+      r.machineCpuMsPerOp = ((readMachineBusySeconds() - busy) * 1000) / Math.max(1, r.ops);
+      say(`  pipeline step, ${c} at once: ${r.perSecond.toFixed(0)}/s, p50 ${r.latency.p50.toFixed(2)} ms, ${r.machineCpuMsPerOp.toFixed(2)} ms of CPU each`);
       out.pipelineStep.push(r);
     }
   } finally {

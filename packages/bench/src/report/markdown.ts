@@ -3,6 +3,8 @@ import { STAGES } from '../chain/stages.js';
 import { MACHINE } from '../proc-stats.js';
 import type { ChangeRound } from '../scale/measure-changes.js';
 import type { Summary } from '../stats.js';
+import { boundsLines } from './bounds.js';
+import { comparisonLines } from './comparison.js';
 import type { BenchResult } from './result.js';
 import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
 
@@ -20,7 +22,7 @@ export function othersPct(procs: Record<string, { cpuPct: number }>): number {
   return Math.max(0, (procs[MACHINE]?.cpuPct ?? Number.NaN) - ours);
 }
 
-export function renderMarkdown(r: BenchResult): string {
+export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
   const v = r.verdicts;
   const out: string[] = [];
   const m = r.machine;
@@ -47,12 +49,20 @@ export function renderMarkdown(r: BenchResult): string {
     '',
   );
 
+  out.push('## What bounds the misses', '', ...boundsLines(r), '');
+  if (before) out.push(...comparisonLines(before, r), '');
+
   out.push('## Raw limits (from Node, same servers)', '');
-  out.push(row(['at once', 'etcd compare-and-put /s (p50 ms)', 'JetStream publish+ack /s (p50 ms)', 'pipeline step /s (p50 ms)']), row(['---:', '---:', '---:', '---:']));
+  out.push(
+    row(['at once', 'etcd compare-and-put /s (p50 ms)', 'JetStream publish+ack /s (p50 ms)', 'pipeline step /s (p50 ms)', 'CPU per step, whole machine (ms)']),
+    row(['---:', '---:', '---:', '---:', '---:']),
+  );
   r.raw.etcdTxn.forEach((e, i) => {
     const j = r.raw.jetStreamPublish[i]!;
     const s = r.raw.pipelineStep[i]!;
-    out.push(row([e.concurrency, `${f0(e.perSecond)} (${f2(e.latency.p50)})`, `${f0(j.perSecond)} (${f2(j.latency.p50)})`, `${f0(s.perSecond)} (${f2(s.latency.p50)})`]));
+    out.push(
+      row([e.concurrency, `${f0(e.perSecond)} (${f2(e.latency.p50)})`, `${f0(j.perSecond)} (${f2(j.latency.p50)})`, `${f0(s.perSecond)} (${f2(s.latency.p50)})`, f2(s.machineCpuMsPerOp ?? Number.NaN)]),
+    );
   });
   out.push('');
 
@@ -67,7 +77,7 @@ export function renderMarkdown(r: BenchResult): string {
     row(['level', 'resources', 'throughput /s', '÷ limit', 'p50 / p95 / p99 ms', 'port p50', 'logical port p50', 'machine CPU (of 200 %)', 'of it others', 'failures']),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   );
-  for (const l of [...r.chain.levels, r.chain.halfPeak]) {
+  for (const l of [r.chain.unloaded, ...r.chain.levels, r.chain.halfPeak]) {
     out.push(
       row([
         l.label,
@@ -83,17 +93,17 @@ export function renderMarkdown(r: BenchResult): string {
       ]),
     );
   }
-  out.push('', `Unloaded (1 build in flight) p50 ${f0(v.unloaded.p50)} ms = ${f1(v.unloaded.ratio)} × the latency limit.`, '');
+  out.push('', `Unloaded (one build at a time on an idle system) p50 ${f0(v.unloaded.p50)} ms = ${f1(v.unloaded.ratio)} × the latency limit.`, '');
 
   out.push('### Stages (p50 ms, from the services\' event timestamps)', '');
   out.push(row(['level', ...STAGES]), row(['---', ...STAGES.map(() => '---:')]));
-  for (const l of [...r.chain.levels, r.chain.halfPeak]) out.push(row([l.label, ...STAGES.map((s) => f0(l.stages[s]?.p50 ?? Number.NaN))]));
+  for (const l of [r.chain.unloaded, ...r.chain.levels, r.chain.halfPeak]) out.push(row([l.label, ...STAGES.map((s) => f0(l.stages[s]?.p50 ?? Number.NaN))]));
   out.push('', 'A logical port\'s planner stage includes waiting for its port\'s heat job.', '');
 
   out.push('### CPU (% of one core) and peak RSS (MB) per process', '');
   const procs = [...SERVICES, ...OTHERS];
   out.push(row(['level', ...procs]), row(['---', ...procs.map(() => '---:')]));
-  for (const l of [...r.chain.levels, r.chain.halfPeak]) {
+  for (const l of [r.chain.unloaded, ...r.chain.levels, r.chain.halfPeak]) {
     out.push(row([l.label, ...procs.map((p) => (l.procs[p] ? `${f0(l.procs[p]!.cpuPct)} % / ${f0(l.procs[p]!.peakRssMb)}` : '–'))]));
   }
   const peak = r.chain.levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
@@ -137,6 +147,15 @@ export function renderMarkdown(r: BenchResult): string {
           round(s.changesWithMonitoring),
         ]),
       );
+    }
+    for (const s of r.scale) {
+      if (s.pollFailures.count > 0) {
+        out.push(
+          '',
+          `At ${s.present.toLocaleString('en')} resources the monitoring-worker's poller failed ${s.pollFailures.count} poll cycles ` +
+            `during the second round (${s.pollFailures.first}): it reads every target in one etcd read, so no /monitoring status is kept current.`,
+        );
+      }
     }
     for (const s of r.scale) {
       const a = s.apiAfterRestart;

@@ -12,6 +12,8 @@ export interface BenchResult {
   settings: Record<string, string | number>;
   raw: RawLimits;
   chain: {
+    /** One build at a time on an idle system. */
+    unloaded: LevelResult;
     levels: LevelResult[];
     /** The open-loop level run at half the peak throughput. */
     halfPeak: LevelResult;

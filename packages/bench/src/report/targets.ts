@@ -39,13 +39,13 @@ export interface Verdicts {
   list: Verdict[];
 }
 
-export function verdicts(raw: RawLimits, levels: LevelResult[], halfPeak: LevelResult, scale: ScaleStep[]): Verdicts {
+export function verdicts(raw: RawLimits, unloadedLevel: LevelResult, levels: LevelResult[], halfPeak: LevelResult, scale: ScaleStep[]): Verdicts {
   const best = raw.pipelineStep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
   const stepP50Ms = raw.pipelineStep.find((r) => r.concurrency === 1)!.latency.p50;
   const throughputLimit = best.perSecond / STEPS_PER_RESOURCE;
   const latencyLimitMs = CRITICAL_PATH_STEPS * stepP50Ms;
   const peakLevel = levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
-  const unloaded = levels[0]!.latency.p50;
+  const unloaded = unloadedLevel.latency.p50;
   const list: Verdict[] = [];
   const tRatio = peakLevel.throughput / throughputLimit;
   list.push({

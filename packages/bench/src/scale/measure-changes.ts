@@ -1,7 +1,8 @@
 /**
  * The latency of a new change on a loaded system: builds submitted one at a time, each
- * waited for; a build that fails or never settles is recorded, and two failures end the
- * round (a pipeline that stopped settling is reported, not waited for again and again).
+ * waited for and followed by a pause, so a round can span the planner's periodic resync;
+ * a build that fails or never settles is recorded, and two failures end the round (a
+ * pipeline that stopped settling is reported, not waited for again and again).
  */
 import type { ChainDeps } from '../chain/levels.js';
 import { runBuild, type Settled } from '../chain/submit.js';
@@ -13,7 +14,7 @@ export interface ChangeRound {
   failures: string[];
 }
 
-export async function measureChanges(chain: ChainDeps, builds: number): Promise<ChangeRound> {
+export async function measureChanges(chain: ChainDeps, builds: number, pauseMs: number): Promise<ChangeRound> {
   const settled: Settled[] = [];
   const failures: string[] = [];
   for (let i = 0; i < builds && failures.length < 2; i++) {
@@ -22,6 +23,7 @@ export async function measureChanges(chain: ChainDeps, builds: number): Promise<
     } catch (err) {
       failures.push((err as Error).message);
     }
+    await new Promise((r) => setTimeout(r, pauseMs));
   }
   const types = [...new Set(settled.map((s) => s.type))];
   return {

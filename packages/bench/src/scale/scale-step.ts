@@ -36,6 +36,8 @@ export interface ScaleStep {
   changes: ChangeRound;
   /** New changes with every key of the copies present. */
   changesWithMonitoring: ChangeRound;
+  /** Poll cycles the monitoring-worker logged as failed during that round, and the first reason. */
+  pollFailures: { count: number; first?: string };
   apiAfterRestart?: ApiRestartCheck;
   procs: Record<string, ProcUsage & { hwmMb: number }>;
 }
@@ -49,7 +51,7 @@ export async function runScaleStep(
   chain: ChainDeps,
   template: PairTemplate,
   size: number,
-  builds: number,
+  round: { builds: number; pauseMs: number },
   restartApi: boolean,
   say: (s: string) => void,
 ): Promise<ScaleStep> {
@@ -84,11 +86,15 @@ export async function runScaleStep(
       .catch(() => undefined);
   };
   watchPeriodic();
-  const changes = await measureChanges(chain, builds);
+  const changes = await measureChanges(chain, round.builds, round.pauseMs);
   say(`  new change p50 ${changes.latency.p50} ms${changes.failures.length ? `; failed: ${changes.failures[0]}` : ''}`);
   await writeEntries(etcd, monitoringSlice);
+  const polls = b.collectLines('monitoring-worker', (l) => l.includes('"msg":"poll cycle failed"'));
   await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS + 1_000));
-  const changesWithMonitoring = await measureChanges(chain, builds);
+  const changesWithMonitoring = await measureChanges(chain, round.builds, round.pauseMs);
+  const failedPolls = polls.stop();
+  const pollFailures = { count: failedPolls.length, ...(failedPolls[0] ? { first: reasonOf(failedPolls[0].line) } : {}) };
+  if (pollFailures.count > 0) say(`  the monitoring-worker's poller failed ${pollFailures.count} times: ${pollFailures.first}`);
   say(
     `  with the monitoring targets: new change p50 ${changesWithMonitoring.latency.p50} ms` +
       `${changesWithMonitoring.failures.length ? `; failed: ${changesWithMonitoring.failures[0]}` : ''}`,
@@ -108,7 +114,18 @@ export async function runScaleStep(
     periodicResyncMs: periodic,
     changes,
     changesWithMonitoring,
+    pollFailures,
     ...(apiAfterRestart ? { apiAfterRestart } : {}),
     procs,
   };
+}
+
+/** The error message of a pino log line, cut short. */
+function reasonOf(line: string): string {
+  try {
+    const parsed = JSON.parse(line) as { err?: { message?: string }; msg?: string };
+    return (parsed.err?.message ?? parsed.msg ?? '').slice(0, 160);
+  } catch {
+    return line.slice(0, 160);
+  }
 }

@@ -1,0 +1,32 @@
+/**
+ * The chain phase: warm the services up, measure one build at a time on an idle
+ * system, then closed levels of rising load, then an open level at half the peak.
+ */
+import type { Mode } from '../modes.js';
+import { runClosedLevel, runOpenLevel, runPacedLevel, type ChainDeps, type LevelResult } from './levels.js';
+
+export interface ChainPhase {
+  unloaded: LevelResult;
+  levels: LevelResult[];
+  halfPeak: LevelResult;
+}
+
+const UNLOADED_PAUSE_MS = 300;
+const WARMUP_BUILDS_IN_FLIGHT = 4;
+
+export async function runChainPhase(chain: ChainDeps, mode: Mode, say: (s: string) => void): Promise<ChainPhase> {
+  // A few seconds of load first, so the services' code is compiled and warm.
+  await runClosedLevel(chain, WARMUP_BUILDS_IN_FLIGHT, mode.warmupMs, mode.maxBuildsPerLevel);
+  const unloaded = await runPacedLevel(chain, mode.unloadedBuilds, UNLOADED_PAUSE_MS);
+  say(`  ${unloaded.label}: p50 ${unloaded.latency.p50} ms, p99 ${unloaded.latency.p99} ms`);
+  const levels: LevelResult[] = [];
+  for (const c of mode.levels) {
+    const l = await runClosedLevel(chain, c, mode.levelMs, mode.maxBuildsPerLevel);
+    levels.push(l);
+    say(`  ${l.label}: ${l.throughput.toFixed(1)} resources/s, p50 ${l.latency.p50} ms, p99 ${l.latency.p99} ms${l.failures ? `, ${l.failures} failed (${l.firstFailure})` : ''}`);
+  }
+  const peak = levels.reduce((a, x) => (x.throughput > a.throughput ? x : a));
+  const halfPeak = await runOpenLevel(chain, peak.throughput / 2, mode.halfPeakMs, mode.maxBuildsPerLevel);
+  say(`  ${halfPeak.label}: ${halfPeak.throughput.toFixed(1)} resources/s, p50 ${halfPeak.latency.p50} ms, p99 ${halfPeak.latency.p99} ms`);
+  return { unloaded, levels, halfPeak };
+}
