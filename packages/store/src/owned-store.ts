@@ -4,7 +4,9 @@
  */
 import { Etcd3, type IKeyValue } from 'etcd3';
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
+import { recordEtcdRequest } from '@esi/telemetry';
 import { OwnershipViolationError, StoreUnavailableError } from './errors.js';
+import { scanPrefix } from './scan-prefix.js';
 
 export interface Versioned<T> {
   value: T;
@@ -34,6 +36,7 @@ export class OwnedStore {
   }
 
   async getString(key: string): Promise<Versioned<string> | undefined> {
+    recordEtcdRequest('get', key);
     const res = await wrap(() => this.client.get(key).exec());
     const kv = res.kvs[0];
     return kv ? { value: kv.value.toString(), modRevision: kv.mod_revision } : undefined;
@@ -44,13 +47,16 @@ export class OwnedStore {
     return got ? { value: JSON.parse(got.value) as T, modRevision: got.modRevision } : undefined;
   }
 
+  /** Every key under `prefix` and its value, read in pages (scan-prefix.ts) at one revision. */
   async getPrefix(prefix: string): Promise<Map<string, string>> {
-    const res = await wrap(() => this.client.getAll().prefix(prefix).strings());
-    return new Map(Object.entries(res));
+    const out = new Map<string, string>();
+    await wrap(() => scanPrefix(this, prefix, (k, v) => out.set(k, v)));
+    return out;
   }
 
   async put(key: string, value: string): Promise<void> {
     this.check(key);
+    recordEtcdRequest('put', key);
     await wrap(() => this.client.put(key).value(value).exec());
   }
 
@@ -60,12 +66,14 @@ export class OwnedStore {
 
   async delete(key: string): Promise<void> {
     this.check(key);
+    recordEtcdRequest('delete', key);
     await wrap(() => this.client.delete().key(key).exec());
   }
 
   /** Applies all ops atomically when every expectation holds; false when one does not. */
   async txn(expects: Expect[], ops: WriteOp[]): Promise<boolean> {
     for (const op of ops) this.check('put' in op ? op.put : op.delete);
+    recordEtcdRequest('txn', opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined)));
     const clauses = expects.map((x) =>
       'absent' in x
         ? { key: x.key, column: 'Create' as const, value: 0 }

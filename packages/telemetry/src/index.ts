@@ -10,6 +10,8 @@ export {
   recordPublished,
   recordJobOutcome,
   recordChangeSettled,
+  recordEtcdRequest,
+  keyFamily,
   watchConsumerBacklog,
   subjectFamily,
   type ConsumerLabels,

@@ -79,6 +79,23 @@ const changeSeconds = new Histogram({
   registers,
 });
 
+const etcdRequests = new Counter({
+  name: 'esi_etcd_requests_total',
+  help: 'Requests this service made to etcd, by operation (get, range, put, delete, txn) and key family (the key without its last segment, e.g. /config/heat_templates).',
+  labelNames: ['op', 'family'] as const,
+  registers,
+});
+
+/** The key without its last segment: bounded by the number of collections, not of resources. */
+export function keyFamily(key: string): string {
+  const cut = key.lastIndexOf('/');
+  return cut > 0 ? key.slice(0, cut) : key;
+}
+
+export function recordEtcdRequest(op: 'get' | 'range' | 'put' | 'delete' | 'txn', key: string): void {
+  etcdRequests.inc({ op, family: keyFamily(key) });
+}
+
 type BacklogProbe = () => Promise<{ waiting: number; inFlight: number }>;
 const probes = new Map<number, { labels: ConsumerLabels; probe: BacklogProbe }>();
 let nextProbe = 0;

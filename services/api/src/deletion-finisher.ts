@@ -12,7 +12,7 @@
  */
 import { configKey, configSubject, parseCollectionKey, stateKey, events, type ConfigValue, type StateValue } from '@esi/contracts';
 import { RetryableError, type Publisher } from '@esi/messaging';
-import type { OwnedStore } from '@esi/store';
+import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import { readConfig } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
@@ -70,22 +70,24 @@ export async function finishDeletion(deps: FinisherDeps, type: string, id: strin
 
 /** Finishes every deletion whose DELETE_COMPLETED is already in /state; returns the revision read. */
 export async function sweepDeletions(deps: FinisherDeps): Promise<{ revision: number; removed: number }> {
-  const res = await deps.store.client.getAll().prefix('/config/').exec();
-  let removed = 0;
-  for (const kv of res.kvs) {
-    const parsed = parseCollectionKey('/config/', kv.key.toString());
+  // Paged: one read of every /config fails past the etcd client's 4 MiB response limit
+  // (some 7,000 resources), and the api then retried it every 2 s without ever serving.
+  const marked: { type: string; id: string; version: number }[] = [];
+  const revision = await scanPrefix(deps.store, '/config/', (key, raw) => {
+    const parsed = parseCollectionKey('/config/', key);
     const type = parsed && parsed.plural !== 'heat_templates' ? deps.types.typeOfPlural(parsed.plural) : undefined;
-    if (!parsed || !type) continue;
+    if (!parsed || !type) return;
     let value: ConfigValue;
     try {
-      value = JSON.parse(kv.value.toString()) as ConfigValue;
+      value = JSON.parse(raw) as ConfigValue;
     } catch {
-      continue;
+      return;
     }
-    if (!value.marked_for_deletion) continue;
-    if ((await finishDeletion(deps, type, parsed.id, value.version)) === 'removed') removed++;
-  }
-  return { revision: Number(res.header.revision), removed };
+    if (value.marked_for_deletion) marked.push({ type, id: parsed.id, version: value.version });
+  });
+  let removed = 0;
+  for (const m of marked) if ((await finishDeletion(deps, m.type, m.id, m.version)) === 'removed') removed++;
+  return { revision: Number(revision), removed };
 }
 
 /**

@@ -6,7 +6,7 @@
  * point; keys of other slices inside that range are dropped here.
  */
 import { KEY_PREFIX, api, collectionOf, configCollectionPrefix, configKey, monitoringKey, stateKey } from '@esi/contracts';
-import { StoreUnavailableError, type OwnedStore } from '@esi/store';
+import { StoreUnavailableError, scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
@@ -140,11 +140,17 @@ async function readSnapshot(store: OwnedStore, targets: Target[]): Promise<{ rev
     const items: { key: string; value: string }[] = [];
     let revision = 0;
     for (const t of targets) {
-      const b = t.exact ? store.client.getAll().inRange({ start: t.key, end: `${t.key}\u0000` }) : store.client.getAll().prefix(t.key);
+      const visit = (key: string, value: string): number => items.push({ key, value });
       // Every read after the first is pinned to the first one's revision: one snapshot.
-      const res = await (revision ? b.revision(revision) : b).exec();
-      if (!revision) revision = Number(res.header.revision);
-      for (const kv of res.kvs) items.push({ key: kv.key.toString(), value: kv.value.toString() });
+      // A collection is read in pages: past 4 MiB one read fails (the client's limit).
+      if (t.exact) {
+        const b = store.client.getAll().inRange({ start: t.key, end: `${t.key}\u0000` });
+        const res = await (revision ? b.revision(revision) : b).exec();
+        if (!revision) revision = Number(res.header.revision);
+        for (const kv of res.kvs) visit(kv.key.toString(), kv.value.toString());
+      } else {
+        revision = Number(await scanPrefix(store, t.key, visit, undefined, revision ? String(revision) : undefined));
+      }
     }
     return { revision, items };
   } catch (err) {

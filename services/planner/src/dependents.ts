@@ -5,8 +5,7 @@
  */
 import { parseCollectionKey, type ConfigValue } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
-import type { OwnedStore } from '@esi/store';
-import { scanPrefix } from './scan-prefix.js';
+import { scanPrefix, type OwnedStore } from '@esi/store';
 
 export async function liveDependents(
   store: OwnedStore,
@@ -16,7 +15,7 @@ export async function liveDependents(
   id: string,
 ): Promise<string[]> {
   const out: string[] = [];
-  // Paged (scan-prefix.ts): one read of every config fails past the client's message limit.
+  // Paged (scanPrefix in @esi/store): one read of every config fails past the client's message limit.
   await scanPrefix(store, '/config/', (key, raw) => {
     const parsed = parseCollectionKey('/config/', key);
     if (!parsed || parsed.plural === 'heat_templates') return;

@@ -4,8 +4,7 @@
  * both, so the in-memory copy is loaded once at start and kept in step with its writes.
  */
 import { KEY_PREFIX, type StoredJob, type StoredJobValue } from '@esi/contracts';
-import type { OwnedStore } from '@esi/store';
-import { scanPrefix } from './scan-prefix.js';
+import { scanPrefix, type OwnedStore } from '@esi/store';
 
 export interface JobMeta {
   template_id: string;
@@ -45,7 +44,7 @@ export class PendingJobs {
   private readonly candidates = new Set<string>();
 
   async load(store: OwnedStore): Promise<void> {
-    // Paged (scan-prefix.ts): a backlog of jobs must not exceed the client's message limit.
+    // Paged (scanPrefix in @esi/store): a backlog of jobs must not exceed the client's message limit.
     const all = new Map<string, string>();
     const metas = new Map<string, string>();
     await scanPrefix(store, KEY_PREFIX.jobs, (key, raw) => all.set(key, raw));

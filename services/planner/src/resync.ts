@@ -4,8 +4,7 @@
  * Events are the fast path; this is the path that never gives up.
  */
 import { parseCollectionKey, stateKey, type ConfigValue, type StateValue } from '@esi/contracts';
-import type { OwnedStore } from '@esi/store';
-import { scanPrefix } from './scan-prefix.js';
+import { scanPrefix, type OwnedStore } from '@esi/store';
 import { WORKFLOW_PREFIX, type WorkflowRecord } from './workflow-record.js';
 
 export interface Unplanned {
@@ -14,7 +13,7 @@ export interface Unplanned {
 }
 
 /**
- * Each prefix is read in pages (scan-prefix.ts) and only the versions are kept, not the
+ * Each prefix is read in pages (scanPrefix in @esi/store) and only the versions are kept, not the
  * values: at 100,000 resources the three prefixes are some 200 MB of JSON, which one
  * read could neither receive (etcd client's 4 MiB limit) nor hold under the planner's
  * memory budget. A value that does not parse is kept as it is and parsed again where

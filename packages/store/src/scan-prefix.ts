@@ -2,10 +2,11 @@
  * Visits every key under a prefix, in key order, reading it in pages, all at the
  * revision of the first page. One range read of a whole prefix fails once its response
  * passes the etcd client's 4 MiB gRPC message limit (about 6,000 /config values: the
- * planner could then not even start), and holds the whole prefix in memory at once.
+ * planner or the api could then not even start), and holds the whole prefix in memory at once.
  * Pages bound both; the pinned revision gives the same snapshot one read gave.
  */
-import type { OwnedStore } from '@esi/store';
+import { recordEtcdRequest } from '@esi/telemetry';
+import type { OwnedStore } from './owned-store.js';
 
 export const SCAN_PAGE_SIZE = 1_000;
 
@@ -14,20 +15,23 @@ export async function scanPrefix(
   prefix: string,
   visit: (key: string, value: string) => void,
   pageSize = SCAN_PAGE_SIZE,
-): Promise<void> {
+  atRevision?: string,
+): Promise<string> {
+  // Returns the revision read, so a watch can start right after the snapshot.
   const end = prefixEnd(prefix);
   let start = Buffer.from(prefix);
-  let revision: string | undefined;
+  let revision: string | undefined = atRevision;
   for (;;) {
     // No sort option: etcd returns a range in key order anyway, and asking for a sort makes
     // it read the whole rest of the range for every page before cutting it to the limit.
     let range = store.client.getAll().inRange({ start, end }).limit(pageSize);
     if (revision !== undefined) range = range.revision(revision);
+    recordEtcdRequest('range', `${prefix}*`);
     const res = await range.exec();
     revision ??= res.header.revision;
     for (const kv of res.kvs) visit(kv.key.toString(), kv.value.toString());
     const last = res.kvs[res.kvs.length - 1];
-    if (!res.more || !last) return;
+    if (!res.more || !last) return revision;
     // The smallest key after the last one read.
     start = Buffer.concat([last.key, Buffer.from([0])]);
   }

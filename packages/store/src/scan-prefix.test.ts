@@ -5,9 +5,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type RunningServer } from '@esi/local-stack';
-import { OwnedStore } from '@esi/store';
+import { OwnedStore } from './owned-store.js';
 import { scanPrefix } from './scan-prefix.js';
 
 let etcd: RunningServer;
@@ -38,5 +39,22 @@ describe('scanPrefix', () => {
     const seen: string[] = [];
     await scanPrefix(store, '/esi-planner/workflows/none/', (k) => seen.push(k));
     expect(seen).toEqual([]);
+  });
+
+  it('reads a prefix larger than the client\'s 4 MiB response limit (getPrefix too)', async () => {
+    // 3,200 values of 1.5 KB: 4.8 MB, which one range read cannot return.
+    const value = 'x'.repeat(1_500);
+    const keys = Array.from({ length: 3_200 }, (_, i) => `/jobs/all/big/${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < keys.length; i += 100) {
+      await store.txn([], keys.slice(i, i + 100).map((k) => ({ put: k, value })));
+    }
+    // A client of its own: the failed read opens that client's circuit breaker.
+    const plain = new Etcd3({ hosts: [etcd.url] });
+    await expect(plain.getAll().prefix('/jobs/all/big/').strings()).rejects.toThrow(/larger than max|ResourceExhausted|RESOURCE_EXHAUSTED/i);
+    plain.close();
+    let seen = 0;
+    await scanPrefix(store, '/jobs/all/big/', () => seen++);
+    expect(seen).toBe(keys.length);
+    expect((await store.getPrefix('/jobs/all/big/')).size).toBe(keys.length);
   });
 });
