@@ -30,12 +30,34 @@ environment.addFilter('match', (value: unknown, pattern: unknown) => {
  * print as ''/'true'/'false' rather than Python's spelling, and lists print as `a,b`.
  */
 export function renderTemplate(templateFile: string, jinjaContext: Record<string, unknown>): string {
-  // Jinja normalises newlines and, without keep_trailing_newline, drops one final newline.
-  const source = templateFile.replace(/\r\n?/g, '\n').replace(/\n$/, '');
   try {
-    return environment.renderString(source, { ...jinjaContext });
+    return compiled(templateFile).render({ ...jinjaContext });
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new TemplateRenderError(`Template rendering failed: ${detail}`, { cause });
   }
+}
+
+/**
+ * Compiling was most of a render's cost and a catalog holds a few dozen templates, each
+ * rendered for every job: compiled ones are kept, keyed by their text (an edited template
+ * is a new key), the least recently used dropped past COMPILED_KEPT.
+ */
+const COMPILED_KEPT = 256;
+const compiledCache = new Map<string, nunjucks.Template>();
+
+function compiled(templateFile: string): nunjucks.Template {
+  const hit = compiledCache.get(templateFile);
+  if (hit) {
+    compiledCache.delete(templateFile);
+    compiledCache.set(templateFile, hit);
+    return hit;
+  }
+  // Jinja normalises newlines and, without keep_trailing_newline, drops one final newline.
+  const source = templateFile.replace(/\r\n?/g, '\n').replace(/\n$/, '');
+  // Eager: a syntax error surfaces here, once, and is not cached.
+  const template = new nunjucks.Template(source, environment, undefined, true);
+  compiledCache.set(templateFile, template);
+  if (compiledCache.size > COMPILED_KEPT) compiledCache.delete(compiledCache.keys().next().value!);
+  return template;
 }
