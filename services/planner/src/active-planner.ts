@@ -30,17 +30,26 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   await pending.load(store);
   const reader = new ConfigReader(store, pluralOf);
   const queue = new SerialQueue();
-  const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural };
+  const plannedVersions = new Map<string, number>();
+  const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural, plannedVersions };
   const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf };
 
+  // What the last resync found unplanned (plural/id → version). A periodic resync plans
+  // only what it finds unplanned twice in a row: a change accepted a moment ago has its
+  // event on the way, and planned by that event it joins the change's trace (planned
+  // here it would not). A lost event is still recovered, one interval later.
+  let seenBefore = new Map<string, number>();
   const resync = async (trigger: 'start' | 'interval'): Promise<void> => {
     const started = performance.now();
     // The scan only reads, so it runs outside the queue: at 100,000 resources it takes
     // seconds, and inside the queue every change and result waited for it. Planning stays
     // in the queue and checks each resource again there (planChange is idempotent), so a
     // change the event path planned meanwhile is simply found up to date.
-    const unplanned = await findUnplanned(store);
+    const found = await findUnplanned(store);
+    const unplanned = trigger === 'start' ? found : found.filter((u) => seenBefore.get(`${u.plural}/${u.id}`) === u.version);
+    seenBefore = new Map(found.map((u) => [`${u.plural}/${u.id}`, u.version]));
     const dispatched = await queue.run(async () => {
+      reader.startEvent();
       for (const u of unplanned) {
         const type = typeOfPlural(u.plural);
         if (type) await planChange(type, u.id, planDeps);
@@ -48,7 +57,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       return dispatchReady(dispatchDeps, config.redispatchAfterMs);
     });
     // Its duration is what a full pass over the keyspace costs (pnpm bench reads it).
-    log.info({ trigger, ms: Math.round(performance.now() - started), unplanned: unplanned.length, dispatched }, 'resync done');
+    log.info({ trigger, ms: Math.round(performance.now() - started), unplanned: unplanned.length, deferred: found.length - unplanned.length, dispatched }, 'resync done');
   };
   await resync('start');
   // One resync at a time, each after the previous, as when they all went through the queue.
@@ -68,7 +77,9 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       decode: (d) => events.ResourceChanged.decode(d),
       handle: (m) =>
         queue.run(async () => {
+          reader.startEvent();
           if (m.removed) {
+            plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
             await forgetResource(store, pluralOf(m.resourceType), m.resourceId);
             for (const w of await waitingDeletes(store)) {
               const type = typeOfPlural(w.plural);

@@ -1,4 +1,9 @@
-/** Reads other resources' decoded config bodies for the mapping language. */
+/**
+ * Reads other resources' decoded config bodies for the mapping language. Within one
+ * handled event, a config is read once (`startEvent` forgets them): planning a change
+ * reads the configs of the resources it references for the mapping, then again to see
+ * whether each was planned, and one event's view of them should not shift midway.
+ */
 import { configKey, templateKey, type ConfigValue } from '@esi/contracts';
 import type { ResourceLookup } from '@esi/mapping';
 import type { OwnedStore } from '@esi/store';
@@ -16,8 +21,23 @@ export class ConfigReader implements ResourceLookup {
     private readonly pluralOf: (type: string) => string,
   ) {}
 
-  async getConfig(type: string, id: string): Promise<ConfigValue | undefined> {
-    return (await this.store.getJson<ConfigValue>(configKey(this.pluralOf(type), id)))?.value;
+  private readonly seen = new Map<string, Promise<ConfigValue | undefined>>();
+
+  /** Called as each event's handling starts: what was read for earlier events may be stale. */
+  startEvent(): void {
+    this.seen.clear();
+  }
+
+  getConfig(type: string, id: string): Promise<ConfigValue | undefined> {
+    const key = configKey(this.pluralOf(type), id);
+    let read = this.seen.get(key);
+    if (!read) {
+      read = this.store.getJson<ConfigValue>(key).then((v) => v?.value);
+      // A failed read is not kept: the event is retried and reads again.
+      read.catch(() => this.seen.delete(key));
+      this.seen.set(key, read);
+    }
+    return read;
   }
 
   async getBody(type: string, id: string): Promise<Record<string, unknown> | undefined> {

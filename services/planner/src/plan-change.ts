@@ -26,6 +26,13 @@ export interface PlanDeps {
   relations: { readonly current: Relations };
   typeInfo: (type: string) => ResourceTypeInfo | undefined;
   typeOfPlural: (plural: string) => string | undefined;
+  /**
+   * Per resource (type:id), the version of the last workflow record this planner wrote
+   * or read that waits for nothing. Only the active planner writes records and their
+   * versions only grow, so a config at or below it is known planned without reading the
+   * record: every change checks each resource it references that way.
+   */
+  plannedVersions: Map<string, number>;
 }
 
 export type PlanOutcome = 'planned' | 'skipped' | 'failed' | 'up-to-date' | 'gone' | 'waiting';
@@ -51,6 +58,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
   if (!config || !info) return 'gone';
   const state = stateRead?.value;
   const resource = `${type}:${id}`;
+  if (previous) notePlanned(deps, resource, previous.value);
 
   if (config.marked_for_deletion && (previous?.value.version ?? 0) < config.version) {
     const dependents = await liveDependents(deps.store, deps.relations.current, deps.typeOfPlural, type, id);
@@ -58,7 +66,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
       const waiting = { version: config.version, for: dependents };
       if (JSON.stringify(previous?.value.waiting) !== JSON.stringify(waiting)) {
         const record: WorkflowRecord = previous ? { ...previous.value, waiting } : { version: 0, action: 'none', jobs: [], waiting };
-        await writeRecord(deps.store, wfKey, previous?.modRevision, record, []);
+        await writeRecord(deps, resource, wfKey, previous?.modRevision, record, []);
         deps.log.info({ resource, dependents }, 'delete waits for dependent resources to be deleted first');
       }
       return 'waiting';
@@ -105,6 +113,8 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     for (const ref of referencedResources(result.jobs)) {
       if (planning.has(ref.key)) continue;
       if (deps.pending.ofResource(ref.type, ref.id).length > 0) continue;
+      const known = deps.plannedVersions.get(ref.key);
+      if (known !== undefined && known >= ((await deps.reader.getConfig(ref.type, ref.id))?.version ?? Infinity)) continue;
       const outcome = await planChange(ref.type, ref.id, deps, { planning });
       if (outcome === 'planned') plannedFirst++;
     }
@@ -127,7 +137,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     const record: WorkflowRecord = { version: result.version, action: result.action, jobs: [], body: JSON.parse(config.body) as Record<string, unknown> };
     if (error) record.error = error;
     if (traceId) record.trace_id = traceId;
-    await writeRecord(deps.store, wfKey, previous?.modRevision, record, []);
+    await writeRecord(deps, resource, wfKey, previous?.modRevision, record, []);
     await deps.publisher.publish(
       skippedSubject(type, id),
       events.WorkflowSkipped.encode({
@@ -158,7 +168,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     body: JSON.parse(config.body) as Record<string, unknown>,
     ...(traceId ? { trace_id: traceId } : {}),
   };
-  await writeRecord(deps.store, wfKey, previous?.modRevision, record, ops);
+  await writeRecord(deps, resource, wfKey, previous?.modRevision, record, ops);
   result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));
   deps.log.info({ resource, version: result.version, action: result.action, jobs: record.jobs }, 'workflow planned');
   return 'planned';
@@ -178,17 +188,24 @@ function referencedResources(jobs: { params: { resources: { resource_type: strin
 }
 
 async function writeRecord(
-  store: OwnedStore,
+  deps: PlanDeps,
+  resource: string,
   key: string,
   modRevision: string | undefined,
   record: WorkflowRecord,
   ops: WriteOp[],
 ): Promise<void> {
-  const ok = await store.txn(
+  const ok = await deps.store.txn(
     [modRevision ? { key, modRevision } : { key, absent: true }],
     [...ops, { put: key, value: JSON.stringify(record) }],
   );
   // Only the planner writes these keys and it runs one handler at a time; a conflict
   // means a second planner instance is active.
   if (!ok) throw new Error(`workflow record ${key} changed under the planner; is a second planner running?`);
+  notePlanned(deps, resource, record);
+}
+
+function notePlanned(deps: PlanDeps, resource: string, record: WorkflowRecord): void {
+  if (record.waiting) deps.plannedVersions.delete(resource);
+  else deps.plannedVersions.set(resource, Math.max(record.version, deps.plannedVersions.get(resource) ?? 0));
 }

@@ -10,6 +10,8 @@ import { WORKFLOW_PREFIX, type WorkflowRecord } from './workflow-record.js';
 export interface Unplanned {
   plural: string;
   id: string;
+  /** The config version found unplanned. */
+  version: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface Unplanned {
  * it is used, so it fails the resync exactly where reading whole prefixes failed it.
  */
 export async function findUnplanned(store: OwnedStore): Promise<Unplanned[]> {
-  const configs: (Unplanned & { version: number })[] = [];
+  const configs: Unplanned[] = [];
   await scanPrefix(store, '/config/', (key, raw) => {
     const parsed = parseCollectionKey('/config/', key);
     if (!parsed || parsed.plural === 'heat_templates') return;
@@ -38,7 +40,7 @@ export async function findUnplanned(store: OwnedStore): Promise<Unplanned[]> {
     const record = records.get(`${WORKFLOW_PREFIX}${plural}/${id}`);
     const planned = typeof record === 'string' ? (record === '' ? undefined : lite(JSON.parse(record) as WorkflowRecord)) : record;
     if (planned && planned.version >= version && !planned.waiting) continue;
-    out.push({ plural, id });
+    out.push({ plural, id, version });
   }
   return out;
 }
