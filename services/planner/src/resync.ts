@@ -3,9 +3,10 @@
  * workflow records, plans what was never planned, and re-dispatches what is ready.
  * Events are the fast path; this is the path that never gives up.
  */
-import { parseCollectionKey, stateKey, type ConfigValue, type StateValue } from '@esi/contracts';
+import { configKey, parseCollectionKey, stateKey, type ConfigValue, type StateValue } from '@esi/contracts';
+import { recordEtcdRequest } from '@esi/telemetry';
 import { scanPrefix, type OwnedStore } from '@esi/store';
-import { WORKFLOW_PREFIX, type WorkflowRecord } from './workflow-record.js';
+import { WORKFLOW_PREFIX, workflowKey, type WorkflowRecord } from './workflow-record.js';
 
 export interface Unplanned {
   plural: string;
@@ -21,9 +22,9 @@ export interface Unplanned {
  * memory budget. A value that does not parse is kept as it is and parsed again where
  * it is used, so it fails the resync exactly where reading whole prefixes failed it.
  */
-export async function findUnplanned(store: OwnedStore): Promise<Unplanned[]> {
+export async function findUnplanned(store: OwnedStore): Promise<{ unplanned: Unplanned[]; revision: string }> {
   const configs: Unplanned[] = [];
-  await scanPrefix(store, '/config/', (key, raw) => {
+  const revision = await scanPrefix(store, '/config/', (key, raw) => {
     const parsed = parseCollectionKey('/config/', key);
     if (!parsed || parsed.plural === 'heat_templates') return;
     configs.push({ ...parsed, version: (JSON.parse(raw) as ConfigValue).version });
@@ -42,7 +43,7 @@ export async function findUnplanned(store: OwnedStore): Promise<Unplanned[]> {
     if (planned && planned.version >= version && !planned.waiting) continue;
     out.push({ plural, id, version });
   }
-  return out;
+  return { unplanned: out, revision };
 }
 
 /** The part of a value the resync needs, or the raw text when it does not parse. */
@@ -58,4 +59,57 @@ function tolerant<T, R>(raw: string, pick: (value: T) => R): R | string {
 
 function lite(r: WorkflowRecord): { version: number; waiting: boolean } {
   return { version: r.version, waiting: Boolean(r.waiting) };
+}
+
+/** Resources checked at once by the incremental pass (three point reads each). */
+const CHECKS_AT_ONCE = 32;
+
+/**
+ * The periodic pass between full ones: only configs written after `sinceRevision` (etcd
+ * filters them by mod revision, so the planner neither receives nor parses the rest),
+ * plus `recheck` (what the pass before found unplanned), each checked with point reads.
+ * A change is unplanned only through a config write, so nothing else can have become
+ * unplanned since the last pass. Undefined when the changes are too many for one
+ * response: the caller then makes a full pass.
+ */
+export async function findUnplannedSince(
+  store: OwnedStore,
+  sinceRevision: string,
+  recheck: Iterable<{ plural: string; id: string }>,
+): Promise<{ unplanned: Unplanned[]; revision: string } | undefined> {
+  recordEtcdRequest('range', '/config/*');
+  let res;
+  try {
+    res = await store.client.getAll().prefix('/config/').minModRevision(String(BigInt(sinceRevision) + 1n)).exec();
+  } catch (err) {
+    if (/larger than max|RESOURCE_EXHAUSTED|ResourceExhausted/i.test(String((err as Error)?.message))) return undefined;
+    throw err;
+  }
+  const candidates = new Map<string, { plural: string; id: string }>();
+  for (const kv of res.kvs) {
+    const parsed = parseCollectionKey('/config/', kv.key.toString());
+    if (parsed && parsed.plural !== 'heat_templates') candidates.set(`${parsed.plural}/${parsed.id}`, parsed);
+  }
+  for (const r of recheck) candidates.set(`${r.plural}/${r.id}`, r);
+  const list = [...candidates.values()];
+  const out: Unplanned[] = [];
+  for (let i = 0; i < list.length; i += CHECKS_AT_ONCE) {
+    const checked = await Promise.all(list.slice(i, i + CHECKS_AT_ONCE).map((c) => checkOne(store, c.plural, c.id)));
+    for (const u of checked) if (u) out.push(u);
+  }
+  return { unplanned: out, revision: res.header.revision };
+}
+
+/** The same rule as the full pass, for one resource read with point reads. */
+async function checkOne(store: OwnedStore, plural: string, id: string): Promise<Unplanned | undefined> {
+  const [config, state, record] = await Promise.all([
+    store.getJson<ConfigValue>(configKey(plural, id)),
+    store.getJson<StateValue>(stateKey(plural, id)),
+    store.getJson<WorkflowRecord>(workflowKey(plural, id)),
+  ]);
+  if (!config) return undefined;
+  const version = config.value.version;
+  if (state && state.value.version >= version) return undefined;
+  if (record && record.value.version >= version && !record.value.waiting) return undefined;
+  return { plural, id, version };
 }

@@ -1,0 +1,63 @@
+/**
+ * The resync's two passes against a real etcd: the full pass and the incremental one
+ * (configs written since a revision, plus what the last pass found unplanned) apply the
+ * same rule, and the incremental one sees nothing older than its revision.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configKey, stateKey } from '@esi/contracts';
+import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { OwnedStore } from '@esi/store';
+import { findUnplanned, findUnplannedSince } from './resync.js';
+import { workflowKey } from './workflow-record.js';
+
+let etcd: RunningServer;
+let store: OwnedStore;
+
+// Writes of other owners' keys go through the raw client, past the ownership check.
+const raw = () => store.client;
+const config = (version: number): string => JSON.stringify({ body: '{}', marked_for_deletion: false, version });
+const putConfig = (id: string, version: number) => raw().put(configKey('networks', id)).value(config(version));
+const ids = (list: { id: string }[]): string[] => list.map((u) => u.id).sort();
+
+beforeAll(async () => {
+  etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-resync-')));
+  store = new OwnedStore([etcd.url], 'planner');
+});
+
+afterAll(async () => {
+  store?.close();
+  await etcd?.stop();
+});
+
+describe('resync passes', () => {
+  it('find the same unplanned configs; the incremental pass reads only newer writes and the rechecked', async () => {
+    await putConfig('settled', 1);
+    await raw().put(stateKey('networks', 'settled')).value(JSON.stringify({ version: 1, state: {} }));
+    await putConfig('planned', 2);
+    await raw().put(workflowKey('networks', 'planned')).value(JSON.stringify({ version: 2, action: 'create', jobs: [] }));
+    await putConfig('waiting', 3);
+    await raw().put(workflowKey('networks', 'waiting')).value(JSON.stringify({ version: 3, action: 'none', jobs: [], waiting: { version: 3, for: ['x:y'] } }));
+    await putConfig('lost', 1);
+
+    const full = await findUnplanned(store);
+    expect(ids(full.unplanned)).toEqual(['lost', 'waiting']);
+
+    // Nothing written since: only what is rechecked can be found.
+    const none = await findUnplannedSince(store, full.revision, []);
+    expect(none?.unplanned).toEqual([]);
+    const rechecked = await findUnplannedSince(store, full.revision, full.unplanned);
+    expect(ids(rechecked!.unplanned)).toEqual(['lost', 'waiting']);
+
+    // A new config, a config settled meanwhile and a config with a new version.
+    await putConfig('new', 1);
+    await raw().put(stateKey('networks', 'lost')).value(JSON.stringify({ version: 1, state: {} }));
+    await putConfig('planned', 3);
+    const later = await findUnplannedSince(store, full.revision, full.unplanned);
+    expect(later!.unplanned.map((u) => `${u.id}@${u.version}`).sort()).toEqual(['new@1', 'planned@3', 'waiting@3']);
+    expect(BigInt(later!.revision)).toBeGreaterThan(BigInt(full.revision));
+    expect(ids((await findUnplanned(store)).unplanned)).toEqual(['new', 'planned', 'waiting']);
+  });
+});
