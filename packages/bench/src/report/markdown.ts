@@ -142,7 +142,7 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
           f1(s.seedSeconds),
           f0(s.restartToResyncMs),
           f0(s.resyncMs),
-          s.periodicResyncMs.map(f0).join(', ') || '–',
+          s.periodicResyncMs.map((ms, i) => `${f0(ms)}${s.periodicResyncFull?.[i] === false ? ' (incremental)' : ' (full)'}`).join(', ') || '–',
           round(s.changes),
           round(s.changesWithMonitoring),
         ]),

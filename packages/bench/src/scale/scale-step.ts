@@ -30,8 +30,10 @@ export interface ScaleStep {
   restartToResyncMs: number;
   /** The resync's own duration, as the planner logged it. */
   resyncMs: number;
-  /** Periodic resyncs logged while the changes were measured. */
+  /** Periodic resyncs logged while the changes were measured (ms). */
   periodicResyncMs: number[];
+  /** Whether each of them was a full pass (the others read only what changed since). */
+  periodicResyncFull?: boolean[];
   /** New changes without the monitoring-worker's slice of the copies. */
   changes: ChangeRound;
   /** New changes with every key of the copies present. */
@@ -76,11 +78,14 @@ export async function runScaleStep(
   say(`  planner: restart → resync done ${restartToResyncMs} ms (resync itself ${resyncMs} ms)`);
 
   const periodic: number[] = [];
+  const periodicFull: boolean[] = [];
   const watching = new AbortController();
   const watchPeriodic = (): void => {
     b.nextLine('planner', (l) => l.includes('"msg":"resync done"') && l.includes('"trigger":"interval"'), 600_000, watching.signal)
       .then((l) => {
-        periodic.push(Number((JSON.parse(l.line) as { ms?: number }).ms));
+        const logged = JSON.parse(l.line) as { ms?: number; full?: boolean };
+        periodic.push(Number(logged.ms));
+        periodicFull.push(logged.full !== false);
         watchPeriodic();
       })
       .catch(() => undefined);
@@ -112,6 +117,7 @@ export async function runScaleStep(
     restartToResyncMs,
     resyncMs,
     periodicResyncMs: periodic,
+    periodicResyncFull: periodicFull,
     changes,
     changesWithMonitoring,
     pollFailures,
