@@ -171,7 +171,10 @@ describe('one trace per change', () => {
       'spans of all five services',
       async () => {
         const s = spansOf();
-        return new Set(s.map((x) => x.service)).size === 5 ? s : undefined;
+        // Each service exports in its own batches: wait until every parent has arrived too.
+        const known = new Set(s.map((x) => x.spanId));
+        const orphans = s.filter((x) => x.parentSpanId && !known.has(x.parentSpanId));
+        return new Set(s.map((x) => x.service)).size === 5 && orphans.length === 0 ? s : undefined;
       },
       20_000,
     );

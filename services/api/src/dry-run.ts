@@ -32,6 +32,7 @@ export async function planResourceChange(deps: DryRunDeps, ctx: CallContext, cha
     : change.update
       ? await r.prepareUpdate(ctx, change.resourceType, change.id, change.bodyJson, 0)
       : await r.prepareCreate(ctx, change.resourceType, withId(change));
+  if (prepared.kind === 'create') await r.checkCreatable(prepared);
   const { rules, id } = prepared;
   const typeInfo = r.types.table[rules.type]!;
   const [state, record, pending] = await Promise.all([

@@ -24,15 +24,26 @@ export async function readConfig(store: OwnedStore, key: string): Promise<Versio
   }
 }
 
-export async function viewOf(store: OwnedStore, type: string, plural: string, id: string, value: ConfigValue): Promise<ResourceView> {
-  const [state, monitoring] = await Promise.all([store.getString(stateKey(plural, id)), store.getString(monitoringKey(plural, id))]);
+/** `known` supplies what the caller already knows (a create knows it has no state). */
+export async function viewOf(
+  store: OwnedStore,
+  type: string,
+  plural: string,
+  id: string,
+  value: ConfigValue,
+  known: { stateJson?: string } = {},
+): Promise<ResourceView> {
+  const [state, monitoring] = await Promise.all([
+    known.stateJson ?? store.getString(stateKey(plural, id)).then((s) => s?.value ?? ''),
+    store.getString(monitoringKey(plural, id)),
+  ]);
   return {
     resourceType: type,
     id,
     version: value.version,
     markedForDeletion: value.marked_for_deletion,
     bodyJson: value.body,
-    stateJson: state?.value ?? '',
+    stateJson: state,
     monitoringJson: monitoring?.value ?? '',
   };
 }

@@ -26,7 +26,8 @@ export interface PreparedChange {
   key: string;
   value: ConfigValue;
   body: Record<string, unknown>;
-  expect: Expect;
+  /** What the commit's transaction requires (the key absent, or at the revision read). */
+  expects: Expect[];
   /** The stored value the change replaces (absent for a create). */
   current: ConfigValue | undefined;
   kind: 'create' | 'update' | 'delete' | 'unchanged';
@@ -50,14 +51,16 @@ export class Resources {
     checkBody(body, rules.schema);
     await this.checkReferences(ctx, rules, body, undefined);
     const key = configKey(rules.plural, id);
-    if (await readConfig(this.store, key)) throw new AlreadyExistsError(`${type} ${id} already exists`);
+    // Both "absent" conditions are checked by the commit's transaction itself (one round
+    // trip, no window between check and write); createConflict names the one that failed.
     // A deleted resource's /state outlives its /config until its owner clears it; a new
     // version 1 under that state would look settled to the planner and never run.
-    if (await this.store.getString(stateKey(rules.plural, id))) {
-      throw new VersionConflictError(`${type} ${id} was deleted and its state is not cleared yet; retry later or use another id`);
-    }
     const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: 1 };
-    return { rules, id, key, value, body, expect: { key, absent: true }, current: undefined, kind: 'create' };
+    const expects: Expect[] = [
+      { key, absent: true },
+      { key: stateKey(rules.plural, id), absent: true },
+    ];
+    return { rules, id, key, value, body, expects, current: undefined, kind: 'create' };
   }
 
   async prepareUpdate(ctx: CallContext, type: string, id: string, bodyJson: string, expectedVersion: number): Promise<PreparedChange> {
@@ -78,7 +81,7 @@ export class Resources {
     checkBody(body, rules.schema);
     await this.checkReferences(ctx, rules, body, before);
     const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: current.value.version + 1 };
-    return { rules, id, key, value, body, expect: { key, modRevision: current.modRevision }, current: current.value, kind: 'update' };
+    return { rules, id, key, value, body, expects: [{ key, modRevision: current.modRevision }], current: current.value, kind: 'update' };
   }
 
   async prepareDelete(ctx: CallContext, type: string, id: string, expectedVersion: number): Promise<PreparedChange> {
@@ -90,12 +93,12 @@ export class Resources {
     const before = parseObject(current.value.body);
     // Deleting twice is not an error: the first mark stands.
     if (current.value.marked_for_deletion) {
-      return { rules, id, key, value: current.value, body: before, expect: { key, modRevision: current.modRevision }, current: current.value, kind: 'unchanged' };
+      return { rules, id, key, value: current.value, body: before, expects: [{ key, modRevision: current.modRevision }], current: current.value, kind: 'unchanged' };
     }
     checkExpected(type, id, current.value.version, expectedVersion);
     const body = { ...before, status: 'PENDING_DELETE' };
     const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: true, version: current.value.version + 1 };
-    return { rules, id, key, value, body, expect: { key, modRevision: current.modRevision }, current: current.value, kind: 'delete' };
+    return { rules, id, key, value, body, expects: [{ key, modRevision: current.modRevision }], current: current.value, kind: 'delete' };
   }
 
   async create(ctx: CallContext, type: string, bodyJson: string): Promise<ResourceView> {
@@ -164,14 +167,33 @@ export class Resources {
   private async commit(ctx: CallContext, p: PreparedChange): Promise<ResourceView> {
     if (p.kind !== 'unchanged') {
       ctx.checkpoint();
-      const ok = await this.store.txn([p.expect], [{ put: p.key, value: JSON.stringify(p.value) }]);
+      const ok = await this.store.txn(p.expects, [{ put: p.key, value: JSON.stringify(p.value) }]);
       if (!ok) {
-        if (p.kind === 'create') throw new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`);
+        if (p.kind === 'create') throw await this.createConflict(p);
         throw new VersionConflictError(`${p.rules.type} ${p.id} changed concurrently; retry with the new version`);
       }
       await this.announce(p.rules.type, p.id, p.value);
     }
-    return viewOf(this.store, p.rules.type, p.rules.plural, p.id, p.value);
+    // A create's transaction found no /state, so its view has none: only /monitoring is read.
+    return viewOf(this.store, p.rules.type, p.rules.plural, p.id, p.value, p.kind === 'create' ? { stateJson: '' } : {});
+  }
+
+  /** Why a create's transaction failed: the config exists, or a deleted one's state is still there. */
+  private async createConflict(p: PreparedChange): Promise<Error> {
+    return (await this.createBlocker(p)) ?? new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`);
+  }
+
+  /** The create's conditions checked by reads, for the dry run (which writes nothing). */
+  async checkCreatable(p: PreparedChange): Promise<void> {
+    const blocker = await this.createBlocker(p);
+    if (blocker) throw blocker;
+  }
+
+  private async createBlocker(p: PreparedChange): Promise<Error | undefined> {
+    const [config, state] = await Promise.all([readConfig(this.store, p.key), this.store.getString(stateKey(p.rules.plural, p.id))]);
+    if (config) return new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`);
+    if (state) return new VersionConflictError(`${p.rules.type} ${p.id} was deleted and its state is not cleared yet; retry later or use another id`);
+    return undefined;
   }
 
   /** A tenant caller creates only for itself; types without a tenant are the admin's. */
@@ -188,11 +210,17 @@ export class Resources {
   /** Every reference the change sets must name a live resource the caller may see. */
   private async checkReferences(ctx: CallContext, rules: TypeRules, body: Record<string, unknown>, before: Record<string, unknown> | undefined): Promise<void> {
     const unchanged = new Set(before ? referencesIn(before, rules.schema).map((r) => `${r.type}/${r.id}`) : []);
-    for (const ref of referencesIn(body, rules.schema)) {
-      if (unchanged.has(`${ref.type}/${ref.id}`)) continue;
-      const plural = this.types.pluralOf(ref.type);
-      const safe = /^[A-Za-z0-9_-]{1,128}$/.test(ref.id);
-      const target = plural && safe ? await readConfig(this.store, configKey(plural, ref.id)) : undefined;
+    const refs = referencesIn(body, rules.schema).filter((ref) => !unchanged.has(`${ref.type}/${ref.id}`));
+    // Read together (one round trip), judged in order (the first bad field is reported).
+    const targets = await Promise.all(
+      refs.map((ref) => {
+        const plural = this.types.pluralOf(ref.type);
+        const safe = /^[A-Za-z0-9_-]{1,128}$/.test(ref.id);
+        return plural && safe ? readConfig(this.store, configKey(plural, ref.id)) : undefined;
+      }),
+    );
+    for (const [i, ref] of refs.entries()) {
+      const target = targets[i];
       const owner = target ? ownerOf(ref.type, ref.id, parseObject(target.value.body)) : undefined;
       // Resources without a tenant (shared infrastructure) may be referenced by anyone.
       if (!target || (owner !== undefined && !maySee(ctx.caller, owner))) {
