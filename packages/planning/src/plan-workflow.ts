@@ -70,8 +70,7 @@ export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
       : 'create';
   const ctx: MappingContext = { resourceType: type, resourceId: id, body, version, relations: input.relations, lookup: input.lookup };
 
-  const templates = new Map<Handler, TemplateBody>();
-  const missingTemplates: string[] = [];
+  const chosen: [Handler, string][] = [];
   for (const handler of HANDLERS) {
     const mapping = input.typeInfo.template_mappings?.[handler];
     if (mapping === undefined) continue;
@@ -82,8 +81,14 @@ export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
       if (err instanceof MappingError) return { kind: 'failed', action, version, error: `template mapping of ${type} for ${handler}: ${err.message}` };
       throw err;
     }
-    if (templateId === null) continue;
-    const template = await input.getTemplate(templateId);
+    if (templateId !== null) chosen.push([handler, templateId]);
+  }
+  // The templates are read together: one round trip rather than one per handler.
+  const bodies = await Promise.all(chosen.map(([, templateId]) => input.getTemplate(templateId)));
+  const templates = new Map<Handler, TemplateBody>();
+  const missingTemplates: string[] = [];
+  for (const [i, [handler, templateId]] of chosen.entries()) {
+    const template = bodies[i];
     if (template) templates.set(handler, template);
     else missingTemplates.push(templateId);
   }

@@ -10,6 +10,7 @@ import { ConfigReader } from './config-reader.js';
 import { dispatchReady } from './dispatch.js';
 import { finishJob } from './handle-result.js';
 import { forgetResource, waitingDeletes } from './handle-removed.js';
+import { MetaWrites } from './meta-writes.js';
 import { PendingJobs } from './pending-jobs.js';
 import { planChange, type PlanDeps } from './plan-change.js';
 import { findUnplanned, findUnplannedSince, type Unplanned } from './resync.js';
@@ -35,7 +36,8 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   const queue = new SerialQueue();
   const plannedVersions = new Map<string, number>();
   const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural, plannedVersions };
-  const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf };
+  const metaWrites = new MetaWrites(store, log);
+  const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf, metaWrites };
 
   // What the last resync found unplanned (plural/id → version). A periodic resync plans
   // only what it finds unplanned twice in a row: a change accepted a moment ago has its
@@ -119,7 +121,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       decode: (d) => events.JobResult.decode(d),
       handle: (r) =>
         queue.run(async () => {
-          await finishJob(r, { store, pending, log });
+          await finishJob(r, { store, pending, log, metaWrites });
           await dispatchReady(dispatchDeps);
         }),
       spanName: 'process esi.result',
@@ -127,5 +129,5 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     consumerDeps,
   );
   log.info({ pending: pending.size }, 'pending jobs loaded');
-  return stopAll(() => relations.stop(), changes.stop, results.stop, async () => clearInterval(timer));
+  return stopAll(() => relations.stop(), changes.stop, results.stop, async () => clearInterval(timer), () => metaWrites.all());
 }

@@ -4,10 +4,11 @@
  * that planned the job, with a link to whatever event released it.
  */
 import { SpanKind, context, propagation, trace, type Tracer } from '@opentelemetry/api';
-import { MSG_ID, eventJobFromStored, plannerJobMetaKey, workSubject, events } from '@esi/contracts';
+import { MSG_ID, eventJobFromStored, workSubject, events } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
+import type { MetaWrites } from './meta-writes.js';
 import type { PendingJob, PendingJobs } from './pending-jobs.js';
 import { OutputMissingError, resolveOutputs } from './resolve-outputs.js';
 
@@ -18,6 +19,7 @@ export interface DispatchDeps {
   tracer: Tracer;
   log: Logger;
   pluralOf: (type: string) => string;
+  metaWrites: MetaWrites;
 }
 
 /**
@@ -94,7 +96,7 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
       );
       p.meta.dispatched_attempt = attempt;
       p.meta.dispatched_at_ms = Date.now();
-      await deps.store.putJson(plannerJobMetaKey(p.job.id), p.meta);
+      deps.metaWrites.write(p.job.id, p.meta);
       deps.log.info({ job: p.job.id }, 'job dispatched');
     } finally {
       span.end();

@@ -6,9 +6,13 @@
 import { jobKey, plannerJobMetaKey, events } from '@esi/contracts';
 import type { OwnedStore, WriteOp } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
+import type { MetaWrites } from './meta-writes.js';
 import type { PendingJobs } from './pending-jobs.js';
 
-export async function finishJob(result: events.JobResult, deps: { store: OwnedStore; pending: PendingJobs; log: Logger }): Promise<void> {
+export async function finishJob(
+  result: events.JobResult,
+  deps: { store: OwnedStore; pending: PendingJobs; log: Logger; metaWrites: MetaWrites },
+): Promise<void> {
   const job = result.job;
   if (!job || !deps.pending.has(job.id)) return;
   const failed = result.outcome === events.JobOutcome.JOB_OUTCOME_FAILED && job.onFailure !== 'ignore';
@@ -19,6 +23,8 @@ export async function finishJob(result: events.JobResult, deps: { store: OwnedSt
     }
     deps.log.warn({ job: job.id, error: result.error, dropped: ids.slice(1) }, 'job failed; workflow stopped');
   }
+  // A dispatch record still being written would otherwise land after the delete.
+  await deps.metaWrites.settled(ids);
   const ops: WriteOp[] = ids.flatMap((id) => [{ delete: jobKey(id) }, { delete: plannerJobMetaKey(id) }]);
   await deps.store.txn([], ops);
   for (const id of ids) deps.pending.delete(id);
