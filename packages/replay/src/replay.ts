@@ -79,6 +79,10 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
       const report = reportFor(request);
       if (e.key.startsWith('/config/v2.0/heat_templates/')) continue;
       await waitForStates(opts.etcd, rec.states.filter((s) => s.seq < e.seq), opts.stateTimeoutMs ?? 30_000);
+      // The recorded client's next write also came after the planner had removed the jobs
+      // recorded as finished before it: a job still pending here would become a
+      // dependency the recording does not have (a planner lagging behind the aggregator).
+      await waitForJobsGone(opts.etcd, rec.jobs.filter((j) => j.seq < e.seq && j.action === 'delete'), opts.stateTimeoutMs ?? 30_000);
       const parsed = parseCollectionKey('/config/', e.key);
       const type = parsed ? opts.typeOfPlural(parsed.plural) : undefined;
       if (!parsed || !type) {
@@ -156,6 +160,18 @@ async function waitForStates(etcd: Etcd3, states: RecordedEvent[], timeoutMs: nu
       if (Date.now() > deadline) return;
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+}
+
+async function waitForJobsGone(etcd: Etcd3, deletes: RecordedEvent[], timeoutMs: number): Promise<void> {
+  const gone = new Set(deletes.map((d) => String(mask(d.key.slice('/jobs/all/'.length)))));
+  if (gone.size === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ours = await etcd.getAll().prefix('/jobs/all/').keys();
+    if (!ours.some((k) => gone.has(String(mask(k.slice('/jobs/all/'.length)))))) return;
+    if (Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
