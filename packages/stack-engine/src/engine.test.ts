@@ -238,6 +238,31 @@ resources:
     expect(puts.at(-1)?.status).toBe('CREATE_COMPLETE');
   });
 
+  it('with a slow store, saves made during a write share the next one, in order, and the last is the outcome', async () => {
+    const puts: StoredStack[] = [];
+    const inner = new InMemoryStackStore();
+    const slow: StackStore = {
+      get: (n) => inner.get(n),
+      put: async (s) => {
+        puts.push(structuredClone(s));
+        await new Promise((r) => setTimeout(r, 30));
+        await inner.put(s);
+      },
+      delete: (n) => inner.delete(n),
+    };
+    const { engine } = setup({}, slow);
+    await engine.createStack(request());
+    const made = puts.map((p) => p.resources.filter((r) => r.physicalId !== '').length);
+    expect(puts.length).toBeLessThan(5);
+    expect(made).toEqual([...made].sort((a, b) => a - b));
+    expect(puts.at(-1)).toMatchObject({ status: 'CREATE_COMPLETE' });
+    expect((await inner.get(request().name))?.status).toBe('CREATE_COMPLETE');
+    // A delete waits for progress writes still in flight: the record does not come back.
+    await engine.deleteStack(request().name);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await inner.get(request().name)).toBeUndefined();
+  });
+
   it('reports store failures as retryable StackStoreError', async () => {
     const broken: StackStore = {
       get: () => Promise.reject(new Error('etcd unavailable')),

@@ -200,6 +200,8 @@ export class StackEngine {
         await stack.save();
         const failure = await removeAll(stack, removalPlan(existing, new Set(stack.names())));
         if (failure) return stack.fail(failure);
+        // A progress write still in flight would otherwise bring the record back.
+        await stack.flushed();
         await this.storeCall(name, () => this.store.delete(name));
         return {
           ...stack.snapshot(),

@@ -22,14 +22,20 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The working state of one create/update/delete: the resources as they change, the
- * provider calls (raced against the deadline) and the writes to the store, which are
- * queued so a later snapshot never lands before an earlier one.
+ * provider calls (raced against the deadline) and the writes to the store. One write is
+ * in flight at a time and it stores the latest state, so a later snapshot never lands
+ * before an earlier one, and saves made while a write is in flight share the next one.
+ * A resource's progress is saved without waiting (the next resource need not wait for
+ * an fsync); the operation's outcome is saved and waited for, and with it everything.
  */
 export class StackOperation {
   private readonly stack: Mutable<StoredStack>;
   private readonly resources = new Map<string, StoredResource>();
   private order: string[];
-  private writes: Promise<void> = Promise.resolve();
+  /** Saves asked for, and the last of them stored. */
+  private asked = 0;
+  private stored = 0;
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly store: StackStore,
@@ -61,15 +67,39 @@ export class StackOperation {
     this.order = [...templateOrder, ...this.order.filter((n) => !templateOrder.includes(n))];
   }
 
-  /** Write the current state; resolves once this and every earlier write are stored. */
-  save(patch: Partial<Mutable<StoredStack>> = {}): Promise<void> {
+  /** Write the current state; resolves once it (or a later state) is stored. */
+  async save(patch: Partial<Mutable<StoredStack>> = {}): Promise<void> {
     Object.assign(this.stack, patch, { updatedAt: this.now().toISOString() });
+    const mine = ++this.asked;
+    while (this.stored < mine) {
+      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+      await this.flushing;
+    }
+  }
+
+  /** Resolves once every save asked for so far is stored (before the record is deleted). */
+  async flushed(): Promise<void> {
+    const upTo = this.asked;
+    while (this.stored < upTo) {
+      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+      await this.flushing;
+    }
+  }
+
+  /** Progress saved in passing: a failed write here is repeated by the next save. */
+  private saveInPassing(): void {
+    this.save().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    const upTo = this.asked;
     const snapshot = this.snapshot();
-    const write = this.writes.then(() => this.store.put(snapshot));
-    this.writes = write.catch(() => undefined);
-    return write.catch((cause: unknown) => {
+    try {
+      await this.store.put(snapshot);
+    } catch (cause) {
       throw new StackStoreError(`Could not store stack ${snapshot.name}: ${errorMessage(cause)}`, { cause });
-    });
+    }
+    this.stored = Math.max(this.stored, upTo);
   }
 
   snapshot(): StoredStack {
@@ -119,7 +149,7 @@ export class StackOperation {
       properties,
       attributes: state.attributes,
     });
-    await this.save();
+    this.saveInPassing();
   }
 
   /**
@@ -138,7 +168,7 @@ export class StackOperation {
       try {
         const state = await this.deadline.race(provider.update(old, properties, this.context(definition.name)), definition.name);
         this.put({ ...old, physicalId: state.physicalId, status: 'UPDATE_COMPLETE', reason: 'state changed', properties, attributes: state.attributes });
-        await this.save();
+        this.saveInPassing();
         return;
       } catch (error) {
         if (!(error instanceof ReplacementRequired)) {
@@ -166,7 +196,7 @@ export class StackOperation {
       }
     }
     this.resources.delete(name);
-    await this.save();
+    this.saveInPassing();
   }
 
   /** Record the stack as failed, with a reason that names the resource and the cause. */

@@ -71,10 +71,10 @@ async function runOnce(d: events.JobDispatched, kind: JobKind, stackName: string
   const job = d.job!;
   const { driver } = deps;
   const tags = jobTags(job.id, job.version);
-  const call = kind === 'delete' ? undefined : await prepareCall(d, stackName, tags, deps.store);
-
-  // "Checking job status": the stack as it is, brought to rest first.
-  let view = await driver.find(stackName);
+  // The template and the stack are read together (one round trip). "Checking job
+  // status": the stack as it is, brought to rest first.
+  const [call, found] = await Promise.all([kind === 'delete' ? undefined : prepareCall(d, stackName, tags, deps.store), driver.find(stackName)]);
+  let view = found;
   if (view && isInProgress(view.status)) view = await driver.settle(view);
   const step = planStackStep({ kind, view, tag: jobTag(job.id), version: job.version, mayRetry });
   deps.log.info({ job: job.id, stack: stackName, found: view?.status ?? 'none', step, driver: driver.kind }, 'stack step chosen');
