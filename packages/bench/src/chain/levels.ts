@@ -9,6 +9,7 @@
 import type { ResourceClient } from '@esi/local-stack';
 import { perItem, readEtcdCounts, type EtcdCounts } from '../etcd-metrics.js';
 import { ProcSampler, type ProcUsage } from '../proc-stats.js';
+import { readServiceRequests, requestsPerItem } from '../service-etcd-requests.js';
 import { summarize, type Summary } from '../stats.js';
 import type { BuildContext } from './build-bodies.js';
 import type { EventTap } from './event-tap.js';
@@ -22,6 +23,8 @@ export interface ChainDeps {
   pids: () => Map<string, number>;
   /** etcd's client URL, for its operation counters. */
   etcdUrl: string;
+  /** Each service's /metrics URL, for its etcd request counters. */
+  metricsUrls: () => Map<string, string>;
   /** Numbers builds across the whole run (names and VLANs stay distinct). */
   nextBuild: () => number;
 }
@@ -43,6 +46,8 @@ export interface LevelResult {
   procs: Record<string, ProcUsage>;
   /** etcd operations per resource settled in this level. */
   etcdPerResource: EtcdCounts;
+  /** etcd requests per resource settled, by service and operation (the services' counters). */
+  requestsPerResource?: Record<string, Record<string, number>>;
 }
 
 export async function runClosedLevel(deps: ChainDeps, concurrency: number, durationMs: number, maxBuilds: number): Promise<LevelResult> {
@@ -102,6 +107,7 @@ async function measure(
   let firstFailure: string | undefined;
   const sampler = new ProcSampler(deps.pids);
   const etcdBefore = await readEtcdCounts(deps.etcdUrl);
+  const requestsBefore = await readServiceRequests(deps.metricsUrls());
   const t0 = Date.now();
   sampler.start();
   await drive(async (build) => {
@@ -114,6 +120,7 @@ async function measure(
   });
   const procs = sampler.stop();
   const etcdPerResource = perItem(etcdBefore, await readEtcdCounts(deps.etcdUrl), done.length);
+  const requestsPerResource = requestsPerItem(requestsBefore, await readServiceRequests(deps.metricsUrls()), done.length);
   const last = done.reduce((a, r) => Math.max(a, r.timeline.completedAtMs!), t0 + 1);
   const seconds = (last - t0) / 1000;
   const types = [...new Set(done.map((r) => r.type))];
@@ -130,6 +137,7 @@ async function measure(
     stages: stageLatencies(deps.tap, done),
     procs: Object.fromEntries(procs),
     etcdPerResource,
+    requestsPerResource,
   };
 }
 

@@ -117,6 +117,20 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
       `${f1(e.txn)} transactions, ${f1(e.fsync)} WAL fsyncs. The raw step does one compare-and-put and one fsync.`,
     '',
   );
+  const requests = peak.requestsPerResource;
+  if (requests && Object.keys(requests).length > 0) {
+    const ops = ['get', 'range', 'put', 'delete', 'txn'];
+    out.push(
+      `etcd requests per resource by service at the peak level (${peak.label}; the services' own counters):`,
+      '',
+      row(['service', ...ops, 'all']),
+      row(['---', ...ops.map(() => '---:'), '---:']),
+      ...Object.entries(requests)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([service, byOp]) => row([service, ...ops.map((op) => f1(byOp[op] ?? 0)), f1(Object.values(byOp).reduce((a, b) => a + b, 0))])),
+      '',
+    );
+  }
 
   if (r.scale.length > 0) {
     out.push('## Scale: resources already present', '');

@@ -1,0 +1,39 @@
+/**
+ * Counts the etcd requests each service made, from its own Prometheus counter
+ * (esi_etcd_requests_total, by operation and key family), so a level can say what one
+ * resource costs each service and where: the figure etcd's own counters cannot split.
+ */
+export type RequestCounts = Map<string, number>;
+
+/** "service op family" → requests so far, for every service with a metrics URL. */
+export async function readServiceRequests(metricsUrls: Map<string, string>): Promise<RequestCounts> {
+  const out: RequestCounts = new Map();
+  await Promise.all(
+    [...metricsUrls].map(async ([service, url]) => {
+      try {
+        const text = await (await fetch(url)).text();
+        for (const m of text.matchAll(/^esi_etcd_requests_total\{([^}]*)\} (\S+)$/gm)) {
+          const op = /op="([^"]*)"/.exec(m[1]!)?.[1];
+          const family = /family="([^"]*)"/.exec(m[1]!)?.[1];
+          if (op && family) out.set(`${service} ${op} ${family}`, Number(m[2]));
+        }
+      } catch {
+        // A service restarting right now is left out of this reading.
+      }
+    }),
+  );
+  return out;
+}
+
+/** Per service and operation: requests per item between two readings. */
+export function requestsPerItem(before: RequestCounts, after: RequestCounts, items: number): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [key, n] of after) {
+    const [service, op] = key.split(' ') as [string, string];
+    const delta = n - (before.get(key) ?? 0);
+    if (delta <= 0) continue;
+    out[service] ??= {};
+    out[service][op] = (out[service][op] ?? 0) + delta / Math.max(1, items);
+  }
+  return out;
+}
