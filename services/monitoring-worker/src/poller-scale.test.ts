@@ -66,6 +66,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await poller?.stop();
   await sim?.stop();
   await h?.stop();
 });

@@ -1,23 +1,22 @@
 /**
  * Polls every registered target and writes /monitoring/v2.0/<plural>/<id> only when a
- * resource's merged status changes ({<item>: <status>, ..., "version": n}, esi-reference
- * §5.5/§5.6), honouring hold options; a key whose resource has no target left is deleted.
+ * resource's merged status changes (resource-value.ts), honouring hold options; a key
+ * whose resource has no target left is deleted.
  *
- * Items are grouped by device and each device is checked once per cycle, at most
- * `concurrency` devices at a time; a resource is written as soon as its own devices have
- * answered, and a cycle waits at most maxCycleMs, so a slow or dead device delays only
- * the resources it carries, never the polling of the others.
+ * Targets and /monitoring values are held in memory and followed by etcd watches
+ * (target-index.ts, monitoring-values.ts), so a cycle reads nothing from etcd, and a
+ * cycle merges and writes only the resources that may have changed (poll-cycle.ts).
+ * Each device is checked once per cycle, at most `concurrency` at a time; a resource is
+ * written as soon as its own devices have answered, and a cycle waits at most
+ * maxCycleMs, so a slow or dead device delays only the resources it carries.
  */
-import { KEY_PREFIX, monitoringKey, monitoringSubject, events } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import { holdAllows, type HoldOptions } from './hold-options.js';
-import { holdOptionsOf } from './item-types.js';
-import { createLimiter } from './limiter.js';
+import { MonitoringValues } from './monitoring-values.js';
+import { PollCycle, type PollerState } from './poll-cycle.js';
 import type { Probe } from './probe.js';
-import { STATUS } from './statuses.js';
-import { allTargets, type Target } from './targets.js';
+import { TargetIndex } from './target-index.js';
 
 export interface PollerDeps {
   store: OwnedStore;
@@ -48,9 +47,11 @@ export interface PollStats {
   devices: number;
   /** Resources not polled because a check or write of an earlier cycle is still running. */
   skipped: number;
+  /** Resources whose value was computed; the others had nothing that could change it. */
+  evaluated: number;
   written: number;
   deleted: number;
-  /** Resources whose write was left to the background when the cycle ended. */
+  /** Resources whose check or write was left to the background when the cycle ended. */
   pending: number;
   ms: number;
 }
@@ -59,11 +60,27 @@ export class Poller {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
-  private readonly busyDevices = new Set<string>();
-  private readonly pendingResources = new Set<string>();
   private readonly background = new Set<Promise<unknown>>();
+  private readonly state: PollerState;
 
-  constructor(private readonly deps: PollerDeps) {}
+  constructor(private readonly deps: PollerDeps) {
+    const dirty = new Set<string>();
+    const onChange = (resource: string): void => void dirty.add(resource);
+    const targets = new TargetIndex({ store: deps.store, deviceKeyOf: (item) => deps.probe.deviceKey(item), log: deps.log, onChange });
+    const values = new MonitoringValues({ store: deps.store, log: deps.log, onChange, shareKey: (key) => targets.resourceKey(key) });
+    this.state = {
+      store: deps.store,
+      publisher: deps.publisher,
+      probe: deps.probe,
+      log: deps.log,
+      concurrency: deps.concurrency,
+      targets,
+      values,
+      dirty,
+      busyDevices: new Set(),
+      pendingResources: new Map(),
+    };
+  }
 
   start(): void {
     const tick = (): void => {
@@ -84,6 +101,7 @@ export class Poller {
     clearTimeout(this.timer);
     await this.running;
     await this.settled();
+    await Promise.all([this.state.targets.close(), this.state.values.close()]);
   }
 
   /** Resolves when no check or write of an earlier cycle is still running. */
@@ -93,146 +111,62 @@ export class Poller {
 
   async pollOnce(): Promise<PollStats> {
     const started = Date.now();
-    const { targets, bad } = await allTargets(this.deps.store);
-    if (bad.length > 0) this.deps.log.warn({ keys: bad }, 'skipping target keys that are not targets');
-    const current = await this.deps.store.getPrefix(KEY_PREFIX.monitoring);
-
-    const byResource = groupBy(targets, resourceKey);
-    const firstPollDelay = this.deps.firstPollDelayMs ?? this.deps.intervalMs;
-    const ready = targets.filter((t) => started - t.registered_at_ms >= firstPollDelay);
-    const due = ready.filter((t) => !this.pendingResources.has(resourceKey(t)));
-    const { statuses, devices } = this.probeAll(due);
-
-    const writes = createLimiter(this.deps.concurrency);
-    let written = 0;
-    const polling = [...groupBy(due, resourceKey)].filter(([, ts]) => ts.every((t) => statuses.has(t)));
-    const skipped = groupBy(ready, resourceKey).size - polling.length;
-    const tasks = polling.map(([key, ts]) => {
-      this.pendingResources.add(key);
-      const task = async (): Promise<void> => {
-        const polled = await Promise.all(ts.map((t) => statuses.get(t)!));
-        const value = this.merge(ts, polled, parseValue(current.get(key)));
-        if (!value || sameJson(current.get(key), value)) return;
-        await writes(async () => {
-          await this.deps.store.putJson(key, value);
-          written++;
-          await this.announce(ts[0]!, value);
-        });
-      };
-      return task().finally(() => this.pendingResources.delete(key));
-    });
-    let settledCount = 0;
-    const all = Promise.allSettled(tasks.map((t) => t.finally(() => settledCount++)));
-    const late = await raceTimeout(all, this.deps.maxCycleMs ?? this.deps.intervalMs);
+    const { targets, values } = this.state;
+    // Loads targets and values at the first cycle, and again after a watch broke; targets
+    // first, so the values share their key strings.
+    await targets.sync();
+    await values.sync();
+    const cycle = new PollCycle(this.state, started, this.deps.firstPollDelayMs ?? this.deps.intervalMs);
+    const done = cycle.done();
+    const late = await raceTimeout(done, this.deps.maxCycleMs ?? this.deps.intervalMs);
+    let pending = 0;
     if (late) {
-      const rest = all.then((results) => {
-        for (const r of results) if (r.status === 'rejected') this.deps.log.warn({ err: r.reason }, 'late monitoring write failed');
+      pending = cycle.unfinished();
+      const rest = done.then(() => {
+        for (const err of cycle.failures) this.deps.log.warn({ err }, 'late monitoring write failed');
       });
       this.background.add(rest);
       void rest.finally(() => this.background.delete(rest));
-    } else {
+    } else if (cycle.failures.length > 0) {
       // Every resource has had its chance; one failed write (etcd away) fails the cycle after.
-      const failed = (await all).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      throw cycle.failures[0];
     }
+    const deleted = await this.deleteOrphans(cycle.orphans);
+    return {
+      targets: targets.size,
+      devices: cycle.devices,
+      skipped: cycle.waiting.size,
+      evaluated: cycle.evaluated,
+      written: cycle.written,
+      deleted,
+      pending,
+      ms: Date.now() - started,
+    };
+  }
 
+  /** Deletes /monitoring keys whose resource has no target left. */
+  private async deleteOrphans(orphans: readonly string[]): Promise<number> {
+    const { targets, values, dirty } = this.state;
     let deleted = 0;
-    for (const key of current.keys()) {
-      if (byResource.has(key)) continue;
-      await this.deps.store.delete(key);
+    for (const key of orphans) {
+      // Registered again, or deleted by another replica, since the cycle began.
+      if (targets.targetsOf(key).length > 0 || !values.has(key)) continue;
+      dirty.delete(key);
+      const before = values.get(key);
+      values.expect(key, undefined);
+      try {
+        await this.deps.store.delete(key);
+      } catch (err) {
+        values.restore(key, undefined, before);
+        dirty.add(key);
+        throw err;
+      }
       deleted++;
       this.deps.log.info({ key }, 'monitoring removed: no targets left');
     }
-    return { targets: targets.length, devices, skipped, written, deleted, pending: tasks.length - settledCount, ms: Date.now() - started };
-  }
-
-  /**
-   * Starts one check per device (bounded by the concurrency) and returns a status promise
-   * per target. A device still being checked by an earlier cycle is skipped, and with it
-   * every resource it carries (those targets get no promise).
-   */
-  private probeAll(due: Target[]): { statuses: Map<Target, Promise<string>>; devices: number } {
-    const statuses = new Map<Target, Promise<string>>();
-    const groups = new Map<string, Target[]>();
-    for (const t of due) {
-      let key: string;
-      try {
-        key = this.deps.probe.deviceKey(t.properties);
-      } catch (err) {
-        // Items are validated when registered; a target stored by an older build may not be.
-        this.deps.log.warn({ err, target: label(t) }, 'target cannot be polled');
-        statuses.set(t, Promise.resolve(STATUS.unknown));
-        continue;
-      }
-      const group = groups.get(key);
-      if (group) group.push(t);
-      else groups.set(key, [t]);
-    }
-    const skipped = new Set<string>();
-    for (const [key, ts] of groups) if (this.busyDevices.has(key)) for (const t of ts) skipped.add(resourceKey(t));
-    const limit = createLimiter(this.deps.concurrency);
-    let devices = 0;
-    for (const [key, all] of groups) {
-      if (this.busyDevices.has(key)) continue;
-      const ts = all.filter((t) => !skipped.has(resourceKey(t)));
-      if (ts.length === 0) continue;
-      devices++;
-      this.busyDevices.add(key);
-      const checked = limit(() => this.deps.probe.check(ts.map((t) => t.properties)))
-        .catch((err: unknown) => {
-          this.deps.log.warn({ err, targets: ts.map(label) }, 'probe failed');
-          return ts.map(() => STATUS.unknown);
-        })
-        .finally(() => this.busyDevices.delete(key));
-      ts.forEach((t, i) => statuses.set(t, checked.then((s) => s[i] ?? STATUS.unknown)));
-    }
-    for (const t of due) if (skipped.has(resourceKey(t))) statuses.delete(t);
-    return { statuses, devices };
-  }
-
-  /** The resource's new value, or undefined when every status is still held. */
-  private merge(ts: Target[], polled: string[], before: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-    const now = Date.now();
-    const value: Record<string, unknown> = {};
-    const order = ts.map((t, i) => ({ t, status: polled[i]! })).sort((a, b) => a.t.item.localeCompare(b.t.item));
-    for (const { t, status } of order) {
-      const written = before?.version === t.version && before[t.item] !== undefined;
-      if (holdAllows(this.holdOf(t), t.item, status, now - t.registered_at_ms, written)) value[t.item] = status;
-      else this.deps.log.debug({ target: label(t), status }, 'hold time not passed: status not written');
-    }
-    if (Object.keys(value).length === 0) return undefined;
-    value.version = Math.max(...ts.map((t) => t.version));
-    return value;
-  }
-
-  private holdOf(t: Target): HoldOptions {
-    try {
-      return holdOptionsOf(t.properties);
-    } catch (err) {
-      this.deps.log.warn({ err, target: label(t) }, 'hold_options unreadable: no hold');
-      return { positive_status: [], time_seconds: 0 };
-    }
-  }
-
-  private async announce(t: Target, value: Record<string, unknown>): Promise<void> {
-    const { version, ...status } = value;
-    this.deps.log.info({ resource: `${t.plural}/${t.resource_id}`, status, version }, 'monitoring changed');
-    await this.deps.publisher.publish(
-      monitoringSubject(t.resource_type, t.resource_id),
-      events.MonitoringChanged.encode({
-        resourceType: t.resource_type,
-        resourceId: t.resource_id,
-        version: Number(version),
-        status,
-        changedAtMs: Date.now(),
-      }).finish(),
-      `monitoring:${t.resource_type}:${t.resource_id}:${Date.now()}`,
-    );
+    return deleted;
   }
 }
-
-const label = (t: Target): string => `${t.plural}/${t.resource_id}/${t.item}`;
-const resourceKey = (t: Target): string => monitoringKey(t.plural, t.resource_id);
 
 /** True when `p` has not settled within `ms`. */
 async function raceTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -245,30 +179,4 @@ async function raceTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function groupBy<T>(items: T[], keyOf: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const t of items) {
-    const k = keyOf(t);
-    const list = out.get(k);
-    if (list) list.push(t);
-    else out.set(k, [t]);
-  }
-  return out;
-}
-
-function parseValue(raw: string | undefined): Record<string, unknown> | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const v: unknown = JSON.parse(raw);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sameJson(raw: string | undefined, value: Record<string, unknown>): boolean {
-  const before = parseValue(raw);
-  return before !== undefined && JSON.stringify(before) === JSON.stringify(value);
 }

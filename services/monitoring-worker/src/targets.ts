@@ -1,7 +1,7 @@
 /**
  * The monitoring-worker's target registry: one key per (resource, item) under
- * /esi-monitoring/targets/<plural>/<id>/<item>. The poller reads it; jobs replace a
- * resource's targets in one transaction (create/modify) or remove them (delete).
+ * /esi-monitoring/targets/<plural>/<id>/<item>. The poller follows it (target-index.ts);
+ * jobs replace a resource's targets in one transaction (create/modify) or remove them (delete).
  */
 import { KEY_PREFIX, monitoringTargetKey } from '@esi/contracts';
 import type { OwnedStore, WriteOp } from '@esi/store';
@@ -27,19 +27,12 @@ export async function replaceTargets(store: OwnedStore, plural: string, resource
   if (ops.length > 0) await store.txn([], ops);
 }
 
-/** Every registered target; a value that is not a target is skipped and named in `bad`. */
-export async function allTargets(store: OwnedStore): Promise<{ targets: Target[]; bad: string[] }> {
-  const raw = await store.getPrefix(KEY_PREFIX.monitoringTargets);
-  const targets: Target[] = [];
-  const bad: string[] = [];
-  for (const [key, value] of raw) {
-    try {
-      const t = JSON.parse(value) as Target;
-      if (typeof t.plural === 'string' && typeof t.resource_id === 'string' && typeof t.item === 'string' && t.properties) targets.push(t);
-      else bad.push(key);
-    } catch {
-      bad.push(key);
-    }
+/** A stored target value, or undefined when it is not one (a target by an older build, garbage). */
+export function parseTarget(raw: string): Target | undefined {
+  try {
+    const t = JSON.parse(raw) as Target;
+    return t && typeof t.plural === 'string' && typeof t.resource_id === 'string' && typeof t.item === 'string' && t.properties ? t : undefined;
+  } catch {
+    return undefined;
   }
-  return { targets, bad };
 }

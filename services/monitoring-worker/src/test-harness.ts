@@ -16,6 +16,8 @@ type Subscription = ReturnType<Messaging['nc']['subscribe']>;
 
 export interface Harness {
   store: OwnedStore;
+  /** For another client of the same etcd (another replica of the worker). */
+  etcdUrl: string;
   publisher: Publisher;
   messaging: Messaging;
   results: events.JobResult[];
@@ -57,6 +59,7 @@ export async function startHarness(): Promise<Harness> {
   ];
   return {
     store,
+    etcdUrl: etcd.url,
     publisher,
     messaging,
     results,
