@@ -57,7 +57,11 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     // change the event path planned meanwhile is simply found up to date.
     const full = trigger === 'start' || lastRevision === undefined || passes % FULL_PASS_EVERY === 0;
     passes++;
-    const since = full ? undefined : await findUnplannedSince(store, lastRevision!, seenBefore.values());
+    const knownPlanned = (plural: string, id: string, version: number): boolean => {
+      const type = typeOfPlural(plural);
+      return type !== undefined && (plannedVersions.get(`${type}:${id}`) ?? 0) >= version;
+    };
+    const since = full ? undefined : await findUnplannedSince(store, lastRevision!, seenBefore.values(), knownPlanned);
     const found = since ?? (await findUnplanned(store));
     lastRevision = found.revision;
     const keyOf = (u: Unplanned): string => `${u.plural}/${u.id}`;
