@@ -86,9 +86,15 @@ export class StackOperation {
     }
   }
 
-  /** Progress saved in passing: a failed write here is repeated by the next save. */
+  /**
+   * Progress saved in passing, a moment later: when the operation ends right after (its
+   * last resource), the outcome's save carries this progress too and one write is spared.
+   * A failed write here is repeated by the next save.
+   */
   private saveInPassing(): void {
-    this.save().catch(() => undefined);
+    Object.assign(this.stack, { updatedAt: this.now().toISOString() });
+    this.asked++;
+    setImmediate(() => void this.flushed().catch(() => undefined));
   }
 
   private async flush(): Promise<void> {
