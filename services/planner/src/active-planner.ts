@@ -33,10 +33,30 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   const pending = new PendingJobs();
   await pending.load(store);
   const reader = new ConfigReader(store, pluralOf);
+  const metaWrites = new MetaWrites(store, log);
   const queue = new SerialQueue();
+  // A handler that failed part-way may have left etcd and the pending jobs in memory
+  // apart: a transaction whose answer was lost (an etcd member died after committing it)
+  // may have stored jobs this process never added. The next handler first reloads the
+  // pending jobs from etcd, the source of truth, so none is stranded there.
+  let pendingStale = false;
+  const work = <T>(fn: () => Promise<T>): Promise<T> =>
+    queue.run(async () => {
+      if (pendingStale) {
+        await metaWrites.all();
+        await pending.load(store);
+        pendingStale = false;
+        log.info({ pending: pending.size }, 'pending jobs reloaded after a failed handler');
+      }
+      try {
+        return await fn();
+      } catch (err) {
+        pendingStale = true;
+        throw err;
+      }
+    });
   const plannedVersions = new Map<string, number>();
   const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural, plannedVersions };
-  const metaWrites = new MetaWrites(store, log);
   const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf, metaWrites };
 
   // What the last resync found unplanned (plural/id → version). A periodic resync plans
@@ -67,7 +87,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     const keyOf = (u: Unplanned): string => `${u.plural}/${u.id}`;
     const unplanned = trigger === 'start' ? found.unplanned : found.unplanned.filter((u) => seenBefore.get(keyOf(u))?.version === u.version);
     seenBefore = new Map(found.unplanned.map((u) => [keyOf(u), u]));
-    const dispatched = await queue.run(async () => {
+    const dispatched = await work(async () => {
       reader.startEvent();
       for (const u of unplanned) {
         const type = typeOfPlural(u.plural);
@@ -98,7 +118,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       filterSubject: 'esi.config.>',
       decode: (d) => events.ResourceChanged.decode(d),
       handle: (m) =>
-        queue.run(async () => {
+        work(async () => {
           reader.startEvent();
           if (m.removed) {
             plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
@@ -124,7 +144,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       filterSubject: 'esi.result.>',
       decode: (d) => events.JobResult.decode(d),
       handle: (r) =>
-        queue.run(async () => {
+        work(async () => {
           await finishJob(r, { store, pending, log, metaWrites });
           await dispatchReady(dispatchDeps);
         }),

@@ -195,13 +195,20 @@ async function writeRecord(
   record: WorkflowRecord,
   ops: WriteOp[],
 ): Promise<void> {
-  const ok = await deps.store.txn(
-    [modRevision ? { key, modRevision } : { key, absent: true }],
-    [...ops, { put: key, value: JSON.stringify(record) }],
-  );
-  // Only the planner writes these keys and it runs one handler at a time; a conflict
-  // means a second planner instance is active.
-  if (!ok) throw new Error(`workflow record ${key} changed under the planner; is a second planner running?`);
+  const value = JSON.stringify(record);
+  const ok = await deps.store.txn([modRevision ? { key, modRevision } : { key, absent: true }], [...ops, { put: key, value }]);
+  // A failed comparison can also mean this very transaction was applied: when an etcd
+  // member dies after committing it but before answering, the client retries it on
+  // another member, where the key has moved on (found by the cluster test). The record
+  // names the new jobs (random suffixes), so finding it stored is proof it landed, with
+  // the jobs of the same transaction; treated as failed, they would stay in etcd but
+  // never reach this planner's pending jobs, and never run.
+  const stored = ok ? undefined : await deps.store.getString(key);
+  if (!ok && stored?.value !== value) {
+    // Only the planner writes these keys and it runs one handler at a time; a conflict
+    // means a second planner instance is active.
+    throw new Error(`workflow record ${key} changed under the planner; is a second planner running?`);
+  }
   notePlanned(deps, resource, record);
 }
 
