@@ -82,6 +82,8 @@ const first = await onStack(`${mode.name} mode, raw limits and chain`, async (b,
 const { raw, chain } = first;
 // The services write their profiles as they stop, so they are read once that stack is down.
 const profile = profileDir ? summarizeProfiles(profileDir, first.pids, first.chainFromMs) : undefined;
+// The raw profiles stay: Chrome DevTools (Performance → Load profile) or speedscope draw them as flame graphs.
+if (profileDir) say(`CPU profiles of the services (open as flame graphs): ${profileDir}`);
 
 const scale: ScaleStep[] =
   mode.scaleSizes.length === 0 ? [] : await onStack('scale', async (b, s) => (say('scale'), runScalePhase(b, s.chain, mode, say)));
