@@ -24,15 +24,19 @@ export interface Unplanned {
  */
 export async function findUnplanned(store: OwnedStore): Promise<{ unplanned: Unplanned[]; revision: string }> {
   const configs: Unplanned[] = [];
-  const revision = await scanPrefix(store, '/config/', (key, raw) => {
-    const parsed = parseCollectionKey('/config/', key);
-    if (!parsed || parsed.plural === 'heat_templates') return;
-    configs.push({ ...parsed, version: (JSON.parse(raw) as ConfigValue).version });
-  });
   const states = new Map<string, number | string>();
-  await scanPrefix(store, '/state/', (key, raw) => states.set(key, tolerant(raw, (v: StateValue) => v.version)));
   const records = new Map<string, { version: number; waiting: boolean } | string>();
-  await scanPrefix(store, WORKFLOW_PREFIX, (key, raw) => records.set(key, tolerant(raw, lite)));
+  // The three scans run side by side (etcd reads a page while this process parses the
+  // last); they were never one snapshot, and a change between them is caught next pass.
+  const [revision] = await Promise.all([
+    scanPrefix(store, '/config/', (key, raw) => {
+      const parsed = parseCollectionKey('/config/', key);
+      if (!parsed || parsed.plural === 'heat_templates') return;
+      configs.push({ ...parsed, version: (JSON.parse(raw) as ConfigValue).version });
+    }),
+    scanPrefix(store, '/state/', (key, raw) => states.set(key, tolerant(raw, (v: StateValue) => v.version))),
+    scanPrefix(store, WORKFLOW_PREFIX, (key, raw) => records.set(key, tolerant(raw, lite))),
+  ]);
   const out: Unplanned[] = [];
   for (const { plural, id, version } of configs) {
     // An empty value counts as absent, as it did when the raw strings were tested.
