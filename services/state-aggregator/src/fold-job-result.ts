@@ -42,6 +42,9 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   // may be replaced by the results of a retry.
   if (current && current.value.version === job.version && isFinal(current.value) && !/_FAILED$/.test(current.value.state.worker_state ?? '')) {
     deps.log.debug({ job: job.id }, 'workflow already settled; duplicate result ignored');
+    // The first delivery may have written /state and died before announcing it: announce
+    // again (the same message id, so JetStream drops it if the first one went out).
+    if (job.isLast) await announce(deps, job, current.value.state.worker_state ?? '', current.value.error ?? '');
     return;
   }
 
@@ -73,6 +76,15 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   await deps.store.txn([], [{ put: sKey, value: JSON.stringify(value) }, { delete: jsKey }]);
   recordChangeSettled(job.resourceType, workerState);
 
+  await announce(deps, job, workerState, value.error);
+  deps.log.info({ resource: `${job.resourceType}:${job.resourceId}`, version: job.version, workerState }, 'state written');
+}
+
+function isFinal(v: StateValue): boolean {
+  return /_(COMPLETED|FAILED)$|^READ_COMPLETE$/.test(v.state.worker_state ?? '');
+}
+
+async function announce(deps: FoldDeps, job: events.Job, workerState: string, error: string): Promise<void> {
   await deps.publisher.publish(
     stateSubject(job.resourceType, job.resourceId),
     events.StateChanged.encode({
@@ -80,14 +92,9 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
       resourceId: job.resourceId,
       version: job.version,
       workerState,
-      error: value.error,
+      error,
       changedAtMs: Date.now(),
     }).finish(),
     MSG_ID.state(job.resourceType, job.resourceId, job.version, workerState),
   );
-  deps.log.info({ resource: `${job.resourceType}:${job.resourceId}`, version: job.version, workerState }, 'state written');
-}
-
-function isFinal(v: StateValue): boolean {
-  return /_(COMPLETED|FAILED)$|^READ_COMPLETE$/.test(v.state.worker_state ?? '');
 }
