@@ -69,12 +69,8 @@ export class StackOperation {
 
   /** Write the current state; resolves once it (or a later state) is stored. */
   async save(patch: Partial<Mutable<StoredStack>> = {}): Promise<void> {
-    Object.assign(this.stack, patch, { updatedAt: this.now().toISOString() });
-    const mine = ++this.asked;
-    while (this.stored < mine) {
-      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
-      await this.flushing;
-    }
+    this.change(patch);
+    await this.flushed();
   }
 
   /** Resolves once every save asked for so far is stored (before the record is deleted). */
@@ -92,9 +88,14 @@ export class StackOperation {
    * A failed write here is repeated by the next save.
    */
   private saveInPassing(): void {
-    Object.assign(this.stack, { updatedAt: this.now().toISOString() });
-    this.asked++;
+    this.change();
     setImmediate(() => void this.flushed().catch(() => undefined));
+  }
+
+  /** Applies a change to the state and asks for it to be stored. */
+  private change(patch: Partial<Mutable<StoredStack>> = {}): void {
+    Object.assign(this.stack, patch, { updatedAt: this.now().toISOString() });
+    this.asked++;
   }
 
   private async flush(): Promise<void> {

@@ -5,7 +5,7 @@
 import { Etcd3, type IKeyValue } from 'etcd3';
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { recordEtcdRequest } from '@esi/telemetry';
-import { OwnershipViolationError, StoreUnavailableError } from './errors.js';
+import { OwnershipViolationError, wrap } from './errors.js';
 import { scanPrefix } from './scan-prefix.js';
 
 export interface Versioned<T> {
@@ -50,7 +50,7 @@ export class OwnedStore {
   /** Every key under `prefix` and its value, read in pages (scan-prefix.ts) at one revision. */
   async getPrefix(prefix: string): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    await wrap(() => scanPrefix(this, prefix, (k, v) => out.set(k, v)));
+    await scanPrefix(this, prefix, (k, v) => out.set(k, v));
     return out;
   }
 
@@ -101,17 +101,3 @@ function opKey(op: WriteOp | undefined): string {
 }
 
 export type { IKeyValue };
-
-async function wrap<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const name = (err as Error)?.name ?? '';
-    // The etcd client's circuit breaker ("Execution prevented …") is open while it fails
-    // over from a dead member: that is unavailability too.
-    if (/Unavailable|Timeout|Deadline|GRPC|Connect|BrokenCircuit|Execution prevented|lost connection/i.test(name + String((err as Error)?.message))) {
-      throw new StoreUnavailableError(`etcd: ${(err as Error).message}`, { cause: err });
-    }
-    throw err;
-  }
-}

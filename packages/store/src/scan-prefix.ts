@@ -6,6 +6,7 @@
  * Pages bound both; the pinned revision gives the same snapshot one read gave.
  */
 import { recordEtcdRequest } from '@esi/telemetry';
+import { wrap } from './errors.js';
 import type { OwnedStore } from './owned-store.js';
 
 export const SCAN_PAGE_SIZE = 1_000;
@@ -27,7 +28,8 @@ export async function scanPrefix(
     let range = store.client.getAll().inRange({ start, end }).limit(pageSize);
     if (revision !== undefined) range = range.revision(revision);
     recordEtcdRequest('range', `${prefix}*`);
-    const res = await range.exec();
+    // Classified like every OwnedStore call, so an etcd outage during a scan is an outage.
+    const res = await wrap(() => range.exec());
     revision ??= res.header.revision;
     for (const kv of res.kvs) visit(kv.key.toString(), kv.value.toString());
     const last = res.kvs[res.kvs.length - 1];

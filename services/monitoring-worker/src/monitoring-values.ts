@@ -15,7 +15,7 @@
 import { KEY_PREFIX } from '@esi/contracts';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import { watchPrefixFrom, type PrefixWatch } from './prefix-watch.js';
+import { FollowedPrefix, watchPrefixFrom } from './prefix-watch.js';
 
 export type MonitoringValue = Record<string, unknown>;
 
@@ -32,15 +32,14 @@ export interface MonitoringValuesOptions {
 type Unechoed = string | typeof DELETED;
 const DELETED = null;
 
-export class MonitoringValues {
+export class MonitoringValues extends FollowedPrefix {
   private values = new Map<string, MonitoringValue | null>();
   /** Keys with writes of ours in flight, oldest first; empty in a quiet cycle. */
   private unechoed = new Map<string, Unechoed[]>();
-  private watch: PrefixWatch | undefined;
-  private syncing: Promise<void> | undefined;
-  private closed = false;
 
-  constructor(private readonly opts: MonitoringValuesOptions) {}
+  constructor(private readonly opts: MonitoringValuesOptions) {
+    super();
+  }
 
   /** undefined: no key; null: a key whose value is not a JSON object. */
   get(key: string): MonitoringValue | null | undefined {
@@ -72,21 +71,7 @@ export class MonitoringValues {
     else this.values.set(key, before);
   }
 
-  sync(): Promise<void> {
-    if (this.watch || this.closed) return Promise.resolve();
-    this.syncing ??= this.rebuild().finally(() => (this.syncing = undefined));
-    return this.syncing;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.syncing?.catch(() => undefined);
-    const w = this.watch;
-    this.watch = undefined;
-    await w?.cancel();
-  }
-
-  private async rebuild(): Promise<void> {
+  protected async rebuild(): Promise<void> {
     const next = new Map<string, MonitoringValue | null>();
     const revision = await scanPrefix(this.opts.store, KEY_PREFIX.monitoring, (key, raw) => next.set(this.share(key), this.unchanged(key, raw) ?? parse(raw)));
     const before = this.values;

@@ -13,7 +13,7 @@ import { KEY_PREFIX, monitoringKey } from '@esi/contracts';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { MonitoringItem } from './item-types.js';
-import { watchPrefixFrom, type PrefixWatch } from './prefix-watch.js';
+import { FollowedPrefix, watchPrefixFrom } from './prefix-watch.js';
 import { STATUS } from './statuses.js';
 import { parseTarget, type Target } from './targets.js';
 
@@ -91,41 +91,20 @@ export function targetKeyParts(key: string): { resource: string; item: string } 
   return { resource: `${KEY_PREFIX.monitoring}${rest.slice(0, cut)}`, item: rest.slice(cut + 1) };
 }
 
-export class TargetIndex {
+export class TargetIndex extends FollowedPrefix {
   private tables = new Tables();
-  private watch: PrefixWatch | undefined;
-  private syncing: Promise<void> | undefined;
-  private closed = false;
   /**
    * Device keys and property values that repeat across thousands of targets (type,
    * address, community), held once instead of once per target.
    */
   private readonly strings = new Map<string, string>();
 
-  constructor(private readonly opts: TargetIndexOptions) {}
-
-  /** True while the watch follows etcd; false before the first sync and after it broke. */
-  get live(): boolean {
-    return this.watch !== undefined;
+  constructor(private readonly opts: TargetIndexOptions) {
+    super();
   }
 
   get size(): number {
     return this.tables.size;
-  }
-
-  /** Loads the targets (again) unless the watch is following them. */
-  sync(): Promise<void> {
-    if (this.watch || this.closed) return Promise.resolve();
-    this.syncing ??= this.rebuild().finally(() => (this.syncing = undefined));
-    return this.syncing;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.syncing?.catch(() => undefined);
-    const w = this.watch;
-    this.watch = undefined;
-    await w?.cancel();
   }
 
   devices(): IterableIterator<[string, ReadonlySet<TrackedTarget>]> {
@@ -144,7 +123,7 @@ export class TargetIndex {
     return this.tables.byResource.get(key)?.[0]?.resource ?? key;
   }
 
-  private async rebuild(): Promise<void> {
+  protected async rebuild(): Promise<void> {
     const next = new Tables();
     // Values no longer used are forgotten; the table lives until the next rebuild.
     this.strings.clear();

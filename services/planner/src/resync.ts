@@ -41,11 +41,10 @@ export async function findUnplanned(store: OwnedStore): Promise<{ unplanned: Unp
   for (const { plural, id, version } of configs) {
     // An empty value counts as absent, as it did when the raw strings were tested.
     const state = states.get(stateKey(plural, id));
-    if (state !== undefined && state !== '' && (typeof state === 'string' ? (JSON.parse(state) as StateValue).version : state) >= version) continue;
+    const stateVersion = state === undefined || state === '' ? undefined : typeof state === 'string' ? (JSON.parse(state) as StateValue).version : state;
     const record = records.get(`${WORKFLOW_PREFIX}${plural}/${id}`);
     const planned = typeof record === 'string' ? (record === '' ? undefined : lite(JSON.parse(record) as WorkflowRecord)) : record;
-    if (planned && planned.version >= version && !planned.waiting) continue;
-    out.push({ plural, id, version });
+    if (isUnplanned(version, stateVersion, planned)) out.push({ plural, id, version });
   }
   return { unplanned: out, revision };
 }
@@ -120,7 +119,14 @@ async function checkOne(store: OwnedStore, plural: string, id: string): Promise<
   ]);
   if (!config) return undefined;
   const version = config.value.version;
-  if (state && state.value.version >= version) return undefined;
-  if (record && record.value.version >= version && !record.value.waiting) return undefined;
-  return { plural, id, version };
+  return isUnplanned(version, state?.value.version, record && lite(record.value)) ? { plural, id, version } : undefined;
+}
+
+/**
+ * The rule of both passes: a config version is unplanned unless /state has reached it
+ * or a workflow record holds it and waits for nothing.
+ */
+function isUnplanned(version: number, stateVersion: number | undefined, record: { version: number; waiting: boolean } | undefined): boolean {
+  if (stateVersion !== undefined && stateVersion >= version) return false;
+  return !(record && record.version >= version && !record.waiting);
 }
