@@ -11,7 +11,6 @@ export {
   recordJobOutcome,
   recordChangeSettled,
   recordEtcdRequest,
-  keyFamily,
   watchConsumerBacklog,
   subjectFamily,
   type ConsumerLabels,

@@ -87,7 +87,7 @@ const etcdRequests = new Counter({
 });
 
 /** The key without its last segment: bounded by the number of collections, not of resources. */
-export function keyFamily(key: string): string {
+function keyFamily(key: string): string {
   const cut = key.lastIndexOf('/');
   return cut > 0 ? key.slice(0, cut) : key;
 }
