@@ -73,7 +73,9 @@ export async function startConsumer<T>(
       await m.jsm.consumers.add(stream, config);
     }
   });
-  const consumer = await m.js.consumers.get(stream, durable);
+  // Also a JetStream API call: right after a cluster starts (or loses a node) it too can
+  // meet "JetStream system temporarily unavailable" (found by the cluster test).
+  const consumer = await whileJetStreamSettles(() => m.js.consumers.get(stream, durable));
   // Metric labels leave the test prefix out, so dashboards see one name per consumer.
   const labels = { stream: spec.stream.name, consumer: spec.durable };
   const unwatch = watchConsumerBacklog(labels, async () => {
