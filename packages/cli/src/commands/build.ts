@@ -28,9 +28,15 @@ export async function build(ctx: Ctx): Promise<number> {
   let submittedAll = false;
   const settledAll = new Promise<void>((resolve) => (allSettled = resolve));
 
+  // A fast change (one that runs no job) can settle, and its event arrive here, before
+  // the create call's answer does: such events wait for their resource to be known.
+  const early = new Map<string, api.WatchResourcesResponse[]>();
   const onEvent = (e: api.WatchResourcesResponse): void => {
     const p = pending.get(e.id);
-    if (!p) return;
+    if (!p) {
+      if (wait) early.set(e.id, [...(early.get(e.id) ?? []), e]);
+      return;
+    }
     const t = `+${((Date.now() - started) / 1000).toFixed(1)}s`;
     if (ctx.json) ctx.io.out(JSON.stringify({ t, ref: p.ref, ...(api.WatchResourcesResponse.toJSON(e) as object), value: parseJson(e.valueJson) ?? null }));
     else ctx.io.out(`${t} ${p.ref}: ${eventLine(e)}`);
@@ -55,7 +61,11 @@ export async function build(ctx: Ctx): Promise<number> {
       const body = resolveRefs(r.body, (ref) => created.get(ref)) as Record<string, unknown>;
       const res = (await createResource(ctx.client, r.type, body, { timeoutMs: ctx.timeoutMs })).resource!;
       created.set(r.ref, { id: res.id, body: JSON.parse(res.bodyJson) as Record<string, unknown> });
-      if (wait) pending.set(res.id, { ref: r.ref, type: r.type, version: res.version });
+      if (wait) {
+        pending.set(res.id, { ref: r.ref, type: r.type, version: res.version });
+        for (const e of early.get(res.id) ?? []) onEvent(e);
+        early.delete(res.id);
+      }
       if (ctx.json) ctx.io.out(JSON.stringify({ created: { ref: r.ref, type: r.type, id: res.id, version: res.version } }));
       else ctx.io.out(`created ${r.type} ${r.ref} ${res.id}`);
     }
