@@ -123,7 +123,16 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
       result = await plan();
     }
   }
-  if (result.kind === 'up-to-date') return 'up-to-date';
+  if (result.kind === 'up-to-date') {
+    // A change that runs no job settles through its WorkflowSkipped event alone. If that
+    // publish failed after the record was written, the retried event lands here: announce
+    // it again (the same message id, so JetStream drops it if the first one went out).
+    const r = previous?.value;
+    if (r && r.jobs.length === 0 && r.action !== 'none' && !r.waiting && r.version === config.version && (state?.version ?? 0) < r.version) {
+      await announceSkipped(deps, type, id, r.version, r.action, r.error ?? '');
+    }
+    return 'up-to-date';
+  }
   // Stored beside the W3C carrier so a user (or esictl trace) finds the change's trace
   // without parsing traceparent; absent when planned outside any trace (the resync).
   const active = otelTrace.getActiveSpan()?.spanContext();
@@ -138,18 +147,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     if (error) record.error = error;
     if (traceId) record.trace_id = traceId;
     await writeRecord(deps, resource, wfKey, previous?.modRevision, record, []);
-    await deps.publisher.publish(
-      skippedSubject(type, id),
-      events.WorkflowSkipped.encode({
-        resourceType: type,
-        resourceId: id,
-        version: result.version,
-        reason: error ? 'planning failed' : 'non-workable',
-        error,
-        action: result.action,
-      }).finish(),
-      MSG_ID.skipped(type, id, result.version),
-    );
+    await announceSkipped(deps, type, id, result.version, result.action, error);
     return result.kind;
   }
 
@@ -172,6 +170,14 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
   result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));
   deps.log.info({ resource, version: result.version, action: result.action, jobs: record.jobs }, 'workflow planned');
   return 'planned';
+}
+
+async function announceSkipped(deps: PlanDeps, type: string, id: string, version: number, action: string, error: string): Promise<void> {
+  await deps.publisher.publish(
+    skippedSubject(type, id),
+    events.WorkflowSkipped.encode({ resourceType: type, resourceId: id, version, reason: error ? 'planning failed' : 'non-workable', error, action }).finish(),
+    MSG_ID.skipped(type, id, version),
+  );
 }
 
 function referencedResources(jobs: { params: { resources: { resource_type: string; resource_id: string }[] }[] }[]) {

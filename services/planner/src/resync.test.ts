@@ -37,30 +37,33 @@ describe('resync passes', () => {
     await putConfig('settled', 1);
     await raw().put(stateKey('networks', 'settled')).value(JSON.stringify({ version: 1, state: {} }));
     await putConfig('planned', 2);
-    await raw().put(workflowKey('networks', 'planned')).value(JSON.stringify({ version: 2, action: 'create', jobs: [] }));
+    await raw().put(workflowKey('networks', 'planned')).value(JSON.stringify({ version: 2, action: 'create', jobs: ['create:heat_worker:network:planned:2:abcde'] }));
+    // Planned without jobs, and no state came: its skipped event was lost.
+    await putConfig('skipped', 1);
+    await raw().put(workflowKey('networks', 'skipped')).value(JSON.stringify({ version: 1, action: 'create', jobs: [] }));
     await putConfig('waiting', 3);
     await raw().put(workflowKey('networks', 'waiting')).value(JSON.stringify({ version: 3, action: 'none', jobs: [], waiting: { version: 3, for: ['x:y'] } }));
     await putConfig('lost', 1);
 
     const full = await findUnplanned(store);
-    expect(ids(full.unplanned)).toEqual(['lost', 'waiting']);
+    expect(ids(full.unplanned)).toEqual(['lost', 'skipped', 'waiting']);
 
     // Nothing written since: only what is rechecked can be found.
     const none = await findUnplannedSince(store, full.revision, []);
     expect(none?.unplanned).toEqual([]);
     const rechecked = await findUnplannedSince(store, full.revision, full.unplanned);
-    expect(ids(rechecked!.unplanned)).toEqual(['lost', 'waiting']);
+    expect(ids(rechecked!.unplanned)).toEqual(['lost', 'skipped', 'waiting']);
 
     // A new config, a config settled meanwhile and a config with a new version.
     await putConfig('new', 1);
     await raw().put(stateKey('networks', 'lost')).value(JSON.stringify({ version: 1, state: {} }));
     await putConfig('planned', 3);
     const later = await findUnplannedSince(store, full.revision, full.unplanned);
-    expect(later!.unplanned.map((u) => `${u.id}@${u.version}`).sort()).toEqual(['new@1', 'planned@3', 'waiting@3']);
+    expect(later!.unplanned.map((u) => `${u.id}@${u.version}`).sort()).toEqual(['new@1', 'planned@3', 'skipped@1', 'waiting@3']);
     expect(BigInt(later!.revision)).toBeGreaterThan(BigInt(full.revision));
     // A config the planner itself knows planned at that version is passed over unread.
     const vouched = await findUnplannedSince(store, full.revision, [], (plural, id, version) => id === 'new' && version === 1);
     expect(vouched!.unplanned.map((u) => u.id)).toEqual(['planned']);
-    expect(ids((await findUnplanned(store)).unplanned)).toEqual(['new', 'planned', 'waiting']);
+    expect(ids((await findUnplanned(store)).unplanned)).toEqual(['new', 'planned', 'skipped', 'waiting']);
   });
 });

@@ -25,7 +25,7 @@ export interface Unplanned {
 export async function findUnplanned(store: OwnedStore): Promise<{ unplanned: Unplanned[]; revision: string }> {
   const configs: Unplanned[] = [];
   const states = new Map<string, number | string>();
-  const records = new Map<string, { version: number; waiting: boolean } | string>();
+  const records = new Map<string, RecordLite | string>();
   // The three scans run side by side (etcd reads a page while this process parses the
   // last); they were never one snapshot, and a change between them is caught next pass.
   const [revision] = await Promise.all([
@@ -60,8 +60,15 @@ function tolerant<T, R>(raw: string, pick: (value: T) => R): R | string {
   return pick(value);
 }
 
-function lite(r: WorkflowRecord): { version: number; waiting: boolean } {
-  return { version: r.version, waiting: Boolean(r.waiting) };
+function lite(r: WorkflowRecord): RecordLite {
+  return { version: r.version, waiting: Boolean(r.waiting), noJobs: r.jobs.length === 0 && r.action !== 'none' };
+}
+
+/** What the rule needs of a workflow record; `noJobs`: a change that settles through its skipped event alone. */
+interface RecordLite {
+  version: number;
+  waiting: boolean;
+  noJobs: boolean;
 }
 
 /** Resources checked at once by the incremental pass (three point reads each). */
@@ -124,9 +131,11 @@ async function checkOne(store: OwnedStore, plural: string, id: string): Promise<
 
 /**
  * The rule of both passes: a config version is unplanned unless /state has reached it
- * or a workflow record holds it and waits for nothing.
+ * or a workflow record holds it, waits for nothing and has jobs to settle it (a change
+ * without jobs whose state never came lost its skipped event; planning it again
+ * announces it again).
  */
-function isUnplanned(version: number, stateVersion: number | undefined, record: { version: number; waiting: boolean } | undefined): boolean {
+function isUnplanned(version: number, stateVersion: number | undefined, record: RecordLite | undefined): boolean {
   if (stateVersion !== undefined && stateVersion >= version) return false;
-  return !(record && record.version >= version && !record.waiting);
+  return !(record && record.version >= version && !record.waiting && !record.noJobs);
 }
