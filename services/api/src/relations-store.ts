@@ -32,7 +32,13 @@ export async function storeRelations(store: OwnedStore, table: RelationsTable): 
     [current ? { key: RELATIONS_KEY, modRevision: current.modRevision } : { key: RELATIONS_KEY, absent: true }],
     [{ put: RELATIONS_KEY, value: JSON.stringify(value) }],
   );
-  if (!ok) throw new ValidationError('relations_json', 'changed concurrently; try again');
+  if (!ok) {
+    // Another writer got there first: if it stored this very table (api replicas starting
+    // together all store the catalog's), that is no conflict.
+    const now = await store.getJson<ConfigValue>(RELATIONS_KEY);
+    if (now && JSON.stringify(JSON.parse(now.value.body)) === body) return { version: now.value.version, changed: false };
+    throw new ValidationError('relations_json', 'changed concurrently; try again');
+  }
   return { version, changed: true };
 }
 
