@@ -89,7 +89,7 @@ describe('if_mapping with regexp (Python re.match)', () => {
     const mapping = (value: unknown, pattern: unknown) => ({ if_mapping: { regexp: [value, pattern] }, then_mapping: 'Ca', else_mapping: 'Cb' });
     await expect(plan(mapping({ field: 'n' }, 'x'), { n: 5 })).rejects.toThrow('regexp value is 5, not a string');
     await expect(plan(mapping('x', { constant: 1 }), {})).rejects.toThrow('regexp pattern is 1, not a string');
-    await expect(plan(mapping('x', '('), {})).rejects.toThrow('is not a valid pattern');
+    await expect(plan(mapping('x', '('), {})).rejects.toThrow('is not a valid linear-time (RE2) pattern');
   });
 
   it('rejects a malformed condition', async () => {
@@ -108,8 +108,16 @@ describe('pythonMatch', () => {
   });
 
   it('understands Python named groups and leading inline flags', () => {
-    expect(pythonMatch('(?P<x>a)(?P=x)', 'aa')).toBe(true);
+    expect(pythonMatch('(?P<x>a)b', 'ab')).toBe(true);
     expect(pythonMatch('(?i)NETWORK:', 'network:dhcp')).toBe(true);
-    expect(() => compilePythonPattern('(?x)a')).toThrow('inline flag "x" is not supported');
+  });
+
+  it('refuses what cannot run in linear time, and stays linear on patterns that backtrack elsewhere', () => {
+    expect(() => compilePythonPattern('(?P<x>a)(?P=x)')).toThrow('not a valid linear-time (RE2) pattern');
+    expect(() => compilePythonPattern('a(?=b)')).toThrow('not a valid linear-time (RE2) pattern');
+    // (a+)+$ takes exponential time in a backtracking engine on "aaa…b"; 30 a's would hang one.
+    const started = performance.now();
+    expect(pythonMatch('(a+)+$', `${'a'.repeat(30_000)}b`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

@@ -9,3 +9,4 @@ export type { MappingContext, ParamType, PlannedParam, Relations, ResourceLookup
 export { MappingError, type MappingErrorOptions, type MappingFailure } from './errors.js';
 export { resolveTemplateId } from './template-mapping.js';
 export { planParams } from './plan-params.js';
+export { pythonMatch } from './python-regex.js';

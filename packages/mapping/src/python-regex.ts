@@ -1,38 +1,31 @@
+import { RE2JS } from 're2js';
 import { badMapping } from './errors.js';
 
-/** Python's inline flags that have a JavaScript equivalent. */
-const INLINE_FLAGS: Record<string, string> = { i: 'i', m: 'm', s: 's', u: '' };
-
 /**
- * Compiles a Python `re` pattern for use with `re.match` semantics: anchored at the start of
- * the string only (the sticky flag), so "network:dhcp|network:empty" matches
- * "network:dhcp_agent" but not "x-network:dhcp". The syntax differences that matter for
- * template patterns are translated: named groups `(?P<n>…)` / `(?P=n)` and leading inline
- * flags like `(?i)`.
+ * Python `re.match` for patterns that come from templates (data an admin wrote, run on
+ * every tenant's change): compiled by RE2's rules, so matching takes time linear in the
+ * text whatever the pattern — no pattern can stall the planner by backtracking. RE2
+ * reads Python's spellings that templates use (`(?P<n>…)`, leading `(?i)`); what it
+ * cannot do in linear time (backreferences, lookaround) is refused as a bad mapping.
  */
-export function compilePythonPattern(pattern: string): RegExp {
-  let source = pattern;
-  let flags = 'y';
-  const inline = /^\(\?([a-zA-Z]+)\)/.exec(source);
-  if (inline?.[1] !== undefined) {
-    for (const flag of inline[1]) {
-      const translated = INLINE_FLAGS[flag];
-      if (translated === undefined) throw badMapping(`regexp ${JSON.stringify(pattern)}: inline flag "${flag}" is not supported`);
-      if (!flags.includes(translated)) flags += translated;
-    }
-    source = source.slice(inline[0].length);
-  }
-  source = source.replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>');
+const COMPILED_KEPT = 256;
+const compiled = new Map<string, RE2JS>();
+
+export function compilePythonPattern(pattern: string): RE2JS {
+  const hit = compiled.get(pattern);
+  if (hit) return hit;
+  let regex: RE2JS;
   try {
-    return new RegExp(source, flags);
+    regex = RE2JS.compile(pattern);
   } catch (cause) {
-    throw badMapping(`regexp ${JSON.stringify(pattern)} is not a valid pattern: ${(cause as Error).message}`);
+    throw badMapping(`regexp ${JSON.stringify(pattern)} is not a valid linear-time (RE2) pattern: ${(cause as Error).message}`);
   }
+  compiled.set(pattern, regex);
+  if (compiled.size > COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
+  return regex;
 }
 
-/** Python `re.match(pattern, text) is not None`. */
+/** Python `re.match(pattern, text) is not None`: anchored at the start only. */
 export function pythonMatch(pattern: string, text: string): boolean {
-  const regex = compilePythonPattern(pattern);
-  regex.lastIndex = 0;
-  return regex.test(text);
+  return compilePythonPattern(pattern).matcher(text).lookingAt();
 }
