@@ -1,8 +1,12 @@
 /** Settings every service shares: where NATS, etcd and the trace collector are. */
-import { parsers, type Spec } from './parse-env.js';
+import { parsers, type Check, type Spec } from './parse-env.js';
 
 export interface CommonConfig {
+  /** Server URLs without credentials (they are logged); credentials are the three below. */
   natsServers: string[];
+  natsUser: string;
+  natsPassword: string;
+  natsToken: string;
   etcdEndpoints: string[];
   logLevel: string;
   otlpEndpoint: string;
@@ -15,8 +19,19 @@ export interface CommonConfig {
 }
 
 export const commonSpec: Spec<CommonConfig> = {
-  natsServers: { env: 'NATS_URL', default: ['nats://127.0.0.1:4222'], parse: parsers.urlList },
-  etcdEndpoints: { env: 'ETCD_ENDPOINTS', default: ['http://127.0.0.1:2379'], parse: parsers.urlList },
+  natsServers: {
+    env: 'NATS_URL',
+    default: ['nats://127.0.0.1:4222'],
+    parse: parsers.serverList('set NATS_USER and NATS_PASSWORD, or NATS_TOKEN, instead'),
+  },
+  natsUser: { env: 'NATS_USER', default: '', parse: parsers.string, doc: 'NATS user name (with NATS_PASSWORD)' },
+  natsPassword: { env: 'NATS_PASSWORD', default: '', parse: parsers.string, secret: true, doc: 'NATS password (with NATS_USER)' },
+  natsToken: { env: 'NATS_TOKEN', default: '', parse: parsers.string, secret: true, doc: 'NATS authorization token' },
+  etcdEndpoints: {
+    env: 'ETCD_ENDPOINTS',
+    default: ['http://127.0.0.1:2379'],
+    parse: parsers.serverList('etcd is reached without credentials: keep it on a private network'),
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     default: 'info',
@@ -34,3 +49,13 @@ export const commonSpec: Spec<CommonConfig> = {
     },
   },
 };
+
+/** NATS takes a user with a password, or a token; half of a pair is a mistake, not "no auth". */
+export const commonChecks: Check<CommonConfig>[] = [
+  (c) => {
+    const problems: string[] = [];
+    if (Boolean(c.natsUser) !== Boolean(c.natsPassword)) problems.push('NATS_USER and NATS_PASSWORD go together: set both or neither');
+    if (c.natsToken && c.natsUser) problems.push('NATS_TOKEN and NATS_USER exclude each other: the server takes one kind of credential');
+    return problems;
+  },
+];

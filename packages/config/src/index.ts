@@ -1,3 +1,4 @@
 export { ConfigError } from './errors.js';
-export { parseConfig, parsers, type Env, type FieldSpec, type Spec } from './parse-env.js';
-export { commonSpec, type CommonConfig } from './common.js';
+export { parseConfig, parsers, type Check, type Env, type FieldSpec, type Spec } from './parse-env.js';
+export { commonChecks, commonSpec, type CommonConfig } from './common.js';
+export { hideCredentials } from './redact.js';

@@ -10,9 +10,15 @@ export interface Messaging {
   jsm: JetStreamManager;
 }
 
-/** Connects and keeps reconnecting forever: services outlive NATS restarts. */
-export async function connectMessaging(servers: string[], name: string): Promise<Messaging> {
-  const nc = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+/** What a NATS server with an authorization block asks for: a user and password, or a token. */
+export type NatsAuth = { user: string; pass: string } | { token: string } | Record<string, never>;
+
+/**
+ * Connects and keeps reconnecting forever: services outlive NATS restarts. Credentials
+ * travel only in the connect options, never in the server URLs (which are logged).
+ */
+export async function connectMessaging(servers: string[], name: string, auth: NatsAuth = {}): Promise<Messaging> {
+  const nc = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, ...auth });
   const jsm = await jetstreamManager(nc);
   // Tools and tests connect under other names; only services may park messages.
   const service = (SERVICE_NAMES as readonly string[]).includes(name) ? (name as ServiceName) : undefined;

@@ -1,4 +1,4 @@
-export { connectMessaging, type Messaging } from './connection.js';
+export { connectMessaging, type Messaging, type NatsAuth } from './connection.js';
 export { ensureStreams, streamName, prefixedSubject, DUPLICATE_WINDOW_NS } from './streams.js';
 export { Publisher, type PublishResult } from './publisher.js';
 export { startConsumer, type ConsumerSpec, type MessageMeta, type RunningConsumer } from './consumer.js';

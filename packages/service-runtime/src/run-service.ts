@@ -4,9 +4,9 @@
  * SIGTERM/SIGINT stop consumers, drain NATS, close etcd and flush spans before exiting.
  * Each main.ts stays a composition root.
  */
-import { commonSpec, parseConfig, parsers, type CommonConfig, type Env, type Spec } from '@esi/config';
+import { commonChecks, commonSpec, parseConfig, parsers, type Check, type CommonConfig, type Env, type Spec } from '@esi/config';
 import type { ServiceName } from '@esi/contracts';
-import { connectMessaging, ensureStreams, Publisher, type Messaging } from '@esi/messaging';
+import { connectMessaging, ensureStreams, Publisher, type Messaging, type NatsAuth } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
 import { createLogger, initMetrics, initTracing, type Logger } from '@esi/telemetry';
 import type { Tracer } from '@opentelemetry/api';
@@ -40,6 +40,8 @@ export type Stop = () => Promise<void>;
 export interface ServiceDefinition<C> {
   name: ServiceName;
   spec: Spec<C>;
+  /** Rules across the service's settings (e.g. a client CA needs a server certificate). */
+  checks?: Check<CommonConfig & C>[];
   start(deps: ServiceDeps<C>): Promise<Stop>;
 }
 
@@ -47,9 +49,11 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const bootLog = createLogger(def.name);
   let config: Readonly<CommonConfig & C>;
   try {
-    config = parseConfig({ ...commonSpec, ...runtimeSpec, ...def.spec } as Spec<CommonConfig & C>, env);
+    config = parseConfig({ ...commonSpec, ...runtimeSpec, ...def.spec } as Spec<CommonConfig & C>, env, [...commonChecks, ...(def.checks ?? [])]);
   } catch (err) {
-    bootLog.fatal({ err }, (err as Error).message);
+    // The message only: the problems were written not to show secret values, and the
+    // error object has nothing more a reader needs.
+    bootLog.fatal((err as Error).message);
     process.exit(2);
   }
   const log = createLogger(def.name, config.logLevel);
@@ -59,7 +63,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   // Served before connecting, so a health check sees "not ready" rather than nothing.
   const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr) : undefined;
   const store = new OwnedStore(config.etcdEndpoints, def.name);
-  const messaging = await connectMessaging(config.natsServers, def.name);
+  const messaging = await connectMessaging(config.natsServers, def.name, natsAuthOf(config));
   await ensureStreams(messaging.jsm, config.streamPrefix, config.streamReplicas);
   const publisher = new Publisher(messaging.js, def.name, tracing.tracer, config.streamPrefix);
   const stop = await def.start({ config, log, tracer: tracing.tracer, store, messaging, publisher });
@@ -90,6 +94,12 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function natsAuthOf(c: CommonConfig): NatsAuth {
+  if (c.natsToken) return { token: c.natsToken };
+  if (c.natsUser) return { user: c.natsUser, pass: c.natsPassword };
+  return {};
 }
 
 /** Runs several stops in reverse start order. */

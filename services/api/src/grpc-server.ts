@@ -31,7 +31,9 @@ export interface RunningServer {
   health: HealthImplementation;
 }
 
+/** Plaintext only when no TLS file is given at all; a partial TLS setup is refused, never ignored. */
 export function credentials(tls: TlsFiles): ServerCredentials {
+  if (tls.clientCa && !(tls.cert && tls.key)) throw new Error('ESI_API_TLS_CLIENT_CA requires ESI_API_TLS_CERT and ESI_API_TLS_KEY');
   if (!tls.cert && !tls.key) return ServerCredentials.createInsecure();
   if (!tls.cert || !tls.key) throw new Error('ESI_API_TLS_CERT and ESI_API_TLS_KEY go together');
   const ca = tls.clientCa ? readFileSync(tls.clientCa) : null;

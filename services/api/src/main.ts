@@ -10,7 +10,8 @@ import { resourceService } from './resource-service.js';
 import { checkRelations, storeRelations } from './relations-store.js';
 import { Resources } from './resources.js';
 import { Templates } from './templates.js';
-import { parseTokenEntries, tokenTable } from './tokens.js';
+import { apiSecurityProblems } from './auth-mode.js';
+import { parseTokenEntries, readTokenFile, tokenTable } from './tokens.js';
 import { TypeRegistry } from './type-rules.js';
 
 const optionalFile = (raw: string): string => {
@@ -23,19 +24,33 @@ await runService({
   spec: {
     addr: { env: 'ESI_API_ADDR', default: '127.0.0.1:50051', parse: parsers.hostPort },
     catalogDir: { env: 'ESI_CATALOG_DIR', default: defaultCatalogDir, parse: parsers.string },
+    // Set but empty or blank is refused (emptyIsSet): it is a secret that failed to arrive.
     tokens: {
       env: 'ESI_API_TOKENS',
       default: '',
       parse: (raw) => (parseTokenEntries(raw, 'ESI_API_TOKENS'), raw),
       doc: 'token=admin or token=tenant:<id>, comma-separated',
+      secret: true,
+      emptyIsSet: true,
     },
-    tokensFile: { env: 'ESI_API_TOKENS_FILE', default: '', parse: (raw) => (parseTokenEntries(readFileSync(raw, 'utf8'), raw), raw) },
+    tokensFile: {
+      env: 'ESI_API_TOKENS_FILE',
+      default: '',
+      parse: (raw) => {
+        if (raw.trim() === '') throw new Error('is set but names no file');
+        readTokenFile(raw);
+        return raw;
+      },
+      emptyIsSet: true,
+    },
+    allowOpen: { env: 'ESI_API_ALLOW_OPEN', default: false, parse: parsers.bool, doc: 'serve without tokens on a non-loopback address' },
     tlsCert: { env: 'ESI_API_TLS_CERT', default: '', parse: optionalFile },
     tlsKey: { env: 'ESI_API_TLS_KEY', default: '', parse: optionalFile },
     tlsClientCa: { env: 'ESI_API_TLS_CLIENT_CA', default: '', parse: optionalFile },
     maxUnaryMs: { env: 'ESI_API_MAX_CALL_MS', default: 60_000, parse: parsers.int(100, 3_600_000) },
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: optionalFile, doc: 'foreign-key table to store at start; default: the catalog’s' },
   },
+  checks: [(c) => apiSecurityProblems(c)],
   async start({ store, publisher, messaging, log, tracer, config }) {
     const types = new TypeRegistry(loadResourceTypes(), loadSchemas());
     const catalog = await loadCatalogIntoEtcd(store, await loadTemplates(config.catalogDir));
@@ -44,7 +59,7 @@ await runService({
     const storedRelations = await storeRelations(store, checkRelations(relations, 'ESI_RELATIONS_FILE'));
     log.info({ file: config.relationsFile || 'catalog', ...storedRelations }, 'relations table loaded');
     const tokens = tokenTable(config.tokens, config.tokensFile);
-    if (tokens.open) log.warn('no API tokens configured: every caller is admin');
+    if (tokens.open) log.warn({ addr: config.addr, allowOpen: config.allowOpen }, 'no API tokens configured: every caller is admin');
 
     const deletions = runDeletionFinisher({ store, publisher, types, log });
 

@@ -27,6 +27,27 @@ describe('tokens', () => {
     expect(() => t.callerOf('Basic abc')).toThrow(UnauthenticatedError);
   });
 
+  it('refuses a setting or file that is present but holds no entry (blank, commas, comments)', () => {
+    for (const text of ['', '   ', ' , ,\n', '# only a comment\n\n']) {
+      expect(() => parseTokenEntries(text, 'ESI_API_TOKENS')).toThrow(/ESI_API_TOKENS is set but holds no token entry.*ESI_API_ALLOW_OPEN=true/);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'esi-tokens-'));
+    writeFileSync(join(dir, 'blank'), '# tokens go here\n\n');
+    expect(() => tokenTable('', join(dir, 'blank'))).toThrow(/holds no token entry/);
+  });
+
+  it('never echoes any entry of a malformed list: neither the bad one nor its neighbours', () => {
+    const entries = ['good-admin-token-1=admin', 'typo-token-secret=tenat:acme', 'good-tenant-token-2=tenant:beta'];
+    let message = '';
+    try {
+      parseTokenEntries(entries.join(','), 'ESI_API_TOKENS');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^ESI_API_TOKENS, entry 2: an entry must end in =admin or =tenant:<id>/);
+    for (const e of entries) expect(message).not.toContain(e.split('=')[0]);
+  });
+
   it('names the source of a bad entry without echoing the token', () => {
     expect(() => parseTokenEntries('short=admin', 'ESI_API_TOKENS')).toThrow(/ESI_API_TOKENS/);
     expect(() => parseTokenEntries('long-enough-token=root', 'ESI_API_TOKENS')).toThrow(/=admin or =tenant/);

@@ -54,7 +54,7 @@ export function heatWorkerSpec(env: Env): Spec<HeatWorkerConfig> {
     simulatedLatencyMs: { env: 'ESI_HEAT_SIMULATED_LATENCY_MS', default: 0, parse: parsers.int(0, 600_000) },
     authUrl: { env: 'OS_AUTH_URL', ...needed, parse: httpUrl, doc: 'Keystone v3, e.g. http://keystone:5000/v3' },
     username: { env: 'OS_USERNAME', ...needed, parse: nonBlank },
-    password: { env: 'OS_PASSWORD', ...needed, parse: parsers.string },
+    password: { env: 'OS_PASSWORD', ...needed, parse: parsers.string, secret: true },
     projectName: { env: 'OS_PROJECT_NAME', ...needed, parse: nonBlank },
     userDomainName: { env: 'OS_USER_DOMAIN_NAME', default: 'Default', parse: nonBlank },
     projectDomainName: { env: 'OS_PROJECT_DOMAIN_NAME', default: 'Default', parse: nonBlank },
