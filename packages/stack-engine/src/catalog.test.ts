@@ -5,9 +5,13 @@ import { StackEngine } from './engine.js';
 import { parseTemplate, type HotTemplate } from './hot-parser.js';
 import type { ParameterSchema } from './parameters.js';
 import { LOGICAL_INTERFACE_ATTRIBUTE_ERROR } from './providers/contrail.js';
-import { renderTemplate } from './render.js';
+import { renderYamlTemplate } from '@esi/templating';
+import { HEAT_YAML_OPTIONS } from './yaml-load.js';
 import { InMemoryStackStore } from './store.js';
 import { catalogTemplate, heatWorkerTemplates, type CatalogTemplate } from './test-support.js';
+
+// As the heat-worker renders: sandboxed, values kept inside their YAML holes.
+const renderTemplate = (file: string, context: Record<string, unknown>): string => renderYamlTemplate(file, context, { yaml: HEAT_YAML_OPTIONS }).text;
 
 const SUBNET_ID = '3b1d4a58-21c6-4d2a-9f0e-51a4b8f7a001';
 

@@ -9,12 +9,6 @@ export abstract class StackEngineError extends Error {
   }
 }
 
-/** The Jinja layer failed (syntax error, calling an undefined value, …). */
-export class TemplateRenderError extends StackEngineError {
-  override readonly name = 'TemplateRenderError';
-  readonly retryable = false;
-}
-
 /** The rendered text is not a valid HOT template (YAML, sections, resources, references). */
 export class TemplateError extends StackEngineError {
   override readonly name = 'TemplateError';

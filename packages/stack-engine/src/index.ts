@@ -1,6 +1,6 @@
-// The public surface of @esi/stack-engine: Jinja rendering of catalog templates, HOT
-// parsing, the embedded stack engine, its store interface and resource providers.
-export { renderTemplate } from './render.js';
+// The public surface of @esi/stack-engine: HOT parsing (and how Heat reads YAML), the
+// embedded stack engine, its store interface and resource providers.
+export { HEAT_YAML_OPTIONS } from './yaml-load.js';
 export { parseTemplate, HOT_VERSIONS, type HotTemplate, type ResourceDefinition, type OutputDefinition } from './hot-parser.js';
 export {
   resolveParameters,
@@ -40,7 +40,6 @@ export { genericProvider } from './providers/generic.js';
 export { simulatedProvider, type SimulatedType, type SimulationOptions } from './providers/simulated.js';
 export {
   StackEngineError,
-  TemplateRenderError,
   TemplateError,
   ParameterError,
   IntrinsicError,

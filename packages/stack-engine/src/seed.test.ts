@@ -3,9 +3,13 @@
 // from the reference scenario of the same request.
 import { describe, expect, it } from 'vitest';
 import { StackEngine } from './engine.js';
-import { renderTemplate } from './render.js';
+import { renderYamlTemplate } from '@esi/templating';
+import { HEAT_YAML_OPTIONS } from './yaml-load.js';
 import { InMemoryStackStore } from './store.js';
 import { catalogTemplate, readScenario } from './test-support.js';
+
+// As the heat-worker renders: sandboxed, values kept inside their YAML holes.
+const renderTemplate = (file: string, context: Record<string, unknown>): string => renderYamlTemplate(file, context, { yaml: HEAT_YAML_OPTIONS }).text;
 
 const RESOURCE_ID = '3ce86e39-7a81-46f8-b0c4-62a4776746f1';
 const PHYSICAL_PORT_STACK_ID = '5f1c3f0e-8a8e-4d59-9b53-0f3c5a3f4e21';

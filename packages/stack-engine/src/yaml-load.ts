@@ -36,12 +36,11 @@ function heatTags(tags: Tags): Tags {
  * output order is the template's order even for integer-like names. Duplicate keys are
  * allowed (last wins) like PyYAML: the G1 catalog's interdc_interface repeats two.
  */
+/** How Heat reads a template, for whoever renders one (the values' YAML typing follows it). */
+export const HEAT_YAML_OPTIONS = Object.freeze({ version: '1.1', uniqueKeys: false, customTags: heatTags } as const);
+
 export function loadYaml(text: string): unknown {
-  const doc = parseDocument(text, {
-    version: '1.1',
-    uniqueKeys: false,
-    customTags: heatTags,
-  });
+  const doc = parseDocument(text, HEAT_YAML_OPTIONS);
   const first = doc.errors[0];
   if (first) {
     throw new TemplateError(`The template is not valid YAML: ${first.message}`, { cause: first });

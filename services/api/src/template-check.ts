@@ -6,7 +6,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { HANDLERS, mappingProblems } from '@esi/catalog';
-import { parseTemplate, renderTemplate } from '@esi/stack-engine';
+import { HEAT_YAML_OPTIONS, parseTemplate } from '@esi/stack-engine';
+import { renderYamlTemplate, templateLoopVariables, type YamlOptions } from '@esi/templating';
 
 export interface Problem {
   field: string;
@@ -46,7 +47,7 @@ export function templateProblems(body: Record<string, unknown>, sample: Record<s
   if (handler === 'heat_worker') {
     // jinja_ params render the text; the others become stack parameters (esi-reference §4.6).
     const jinja = Object.fromEntries(Object.entries(input).filter(([k]) => k.startsWith('jinja_')));
-    const text = render(file, jinja, at);
+    const text = render(file, jinja, HEAT_YAML_OPTIONS, at);
     if (text === undefined) return problems;
     try {
       const hot = parseTemplate(text);
@@ -59,7 +60,7 @@ export function templateProblems(body: Record<string, unknown>, sample: Record<s
       at('template_file', `does not parse as a HOT template after rendering: ${(err as Error).message}`);
     }
   } else {
-    const text = render(file, input, at);
+    const text = render(file, input, {}, at);
     if (text === undefined) return problems;
     try {
       const doc = parseYaml(text) as unknown;
@@ -78,14 +79,19 @@ export function templateProblems(body: Record<string, unknown>, sample: Record<s
  * reads as the start of a list.
  */
 function sampleInput(names: string[], file: string, sample: Record<string, unknown> | undefined): Record<string, unknown> {
-  const looped = new Set([...file.matchAll(/\{%-?\s*for\s+[\w\s,]+?\s+in\s+(\w+)/g)].map((m) => m[1]));
+  let looped = new Set<string>();
+  try {
+    looped = templateLoopVariables(file);
+  } catch {
+    // a template that does not parse is reported by the render below
+  }
   const out: Record<string, unknown> = Object.fromEntries(names.map((n) => [n, looped.has(n) ? [`sample_${n}`] : `sample_${n}`]));
   return { ...out, ...(sample ?? {}) };
 }
 
-function render(file: string, context: Record<string, unknown>, at: (field: string, message: string) => void): string | undefined {
+function render(file: string, context: Record<string, unknown>, yaml: YamlOptions, at: (field: string, message: string) => void): string | undefined {
   try {
-    return renderTemplate(file, context);
+    return renderYamlTemplate(file, context, { yaml }).text;
   } catch (err) {
     at('template_file', `does not render with the sample input: ${(err as Error).message}`);
     return undefined;

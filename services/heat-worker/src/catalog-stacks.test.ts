@@ -5,11 +5,12 @@ import { defaultCatalogDir, loadTemplates } from '@esi/catalog';
 import {
   InMemoryStackStore,
   LOGICAL_INTERFACE_ATTRIBUTE_ERROR,
+  HEAT_YAML_OPTIONS,
   parseTemplate,
-  renderTemplate,
   StackEngine,
   type ParameterSchema,
 } from '@esi/stack-engine';
+import { renderYamlTemplate } from '@esi/templating';
 import { splitHeatParams } from './heat-params.js';
 
 const UUID = '52d7bef8-aa17-45c3-b63e-6a0e504603f0';
@@ -56,7 +57,7 @@ describe('our heat_worker catalog through the embedded engine', () => {
     const values: Record<string, unknown> = Object.fromEntries(jinjaKeys.map((k) => [k, JINJA[k]]));
     if ('heat_timeout' in template.body.parameter_mappings) values.heat_timeout = 6;
     const call = splitHeatParams(values);
-    const text = renderTemplate(template.body.template_file, call.jinja);
+    const { text } = renderYamlTemplate(template.body.template_file, call.jinja, { yaml: HEAT_YAML_OPTIONS });
     const hot = parseTemplate(text);
     const params = Object.fromEntries([...hot.parameters.values()].map((s) => [s.name, plausible(s)]));
     const engine = new StackEngine({ store: new InMemoryStackStore(), unknownTypes: 'reject' });

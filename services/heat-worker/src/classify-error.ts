@@ -8,8 +8,8 @@ import {
   InvalidStackRequestError,
   ParameterError,
   TemplateError,
-  TemplateRenderError,
 } from '@esi/stack-engine';
+import { TemplateRenderError } from '@esi/templating';
 import { BadJobInputError, StackRefusedError } from './errors.js';
 
 export type ErrorKind = 'input' | 'permanent' | 'transient';

@@ -4,7 +4,8 @@
  * remaining params. Every problem here is the job's input and names the template.
  */
 import { effectiveParams, templateKey, type ConfigValue, type events } from '@esi/contracts';
-import { renderTemplate } from '@esi/stack-engine';
+import { HEAT_YAML_OPTIONS } from '@esi/stack-engine';
+import { renderYamlTemplate } from '@esi/templating';
 import type { OwnedStore } from '@esi/store';
 import { BadJobInputError } from './errors.js';
 import { splitHeatParams } from './heat-params.js';
@@ -34,7 +35,7 @@ export async function prepareCall(
   }
   let rendered: string;
   try {
-    rendered = renderTemplate(templateFile, call.jinja);
+    rendered = renderYamlTemplate(templateFile, call.jinja, { yaml: HEAT_YAML_OPTIONS }).text;
   } catch (cause) {
     throw new BadJobInputError(`template ${d.templateId} does not render: ${(cause as Error).message}`, { cause });
   }

@@ -3,7 +3,7 @@
  * (esi-reference §5.3 step 2); every item is validated for its type.
  */
 import { parse } from 'yaml';
-import { renderTemplate } from '@esi/stack-engine';
+import { renderYamlTemplate } from '@esi/templating';
 import { InvalidItemError, validateItem, type MonitoringItem } from './item-types.js';
 
 export interface RenderedMonitoring {
@@ -12,7 +12,8 @@ export interface RenderedMonitoring {
 }
 
 export function renderMonitoring(templateFile: string, params: Record<string, unknown>): RenderedMonitoring {
-  const text = renderTemplate(templateFile, params);
+  // yaml's default (1.2 core) is how the items are read below, so values are typed alike.
+  const { text } = renderYamlTemplate(templateFile, params);
   let doc: unknown;
   try {
     doc = parse(text);
