@@ -4,7 +4,9 @@
  * the device simulator run from the one image with an entry point that exists, health
  * checks and start order are declared, Prometheus scrapes the five metrics endpoints,
  * the image installs with the project's pnpm from the lockfile, and nats-server accepts
- * the JetStream config.
+ * the JetStream config. Exposure: no port is published beyond the host's loopback (etcd
+ * and NATS least of all), NATS requires a login the services have, and its password
+ * has no default.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,24 +31,38 @@ interface ComposeService {
 
 // merge: the file shares the services' settings through YAML merge keys (<<).
 const compose = parse(readFileSync(COMPOSE, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const CLUSTER = join(REPO_ROOT, 'deploy', 'docker-compose.cluster.yml');
+/** The NATS password compose interpolates; it has no default, so every run names one. */
+const withPassword = { ...process.env, ESI_NATS_PASSWORD: 'compose-test-password' };
+
+/** docker-compose config as parsed YAML (the files merged, variables interpolated). */
+function resolved(files: string[]): { services: Record<string, { environment?: Record<string, string | null>; ports?: (string | { host_ip?: string; published?: string | number })[] }> } {
+  const res = spawnSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config'], { cwd: REPO_ROOT, encoding: 'utf8', env: withPassword });
+  expect(res.stderr).toBe('');
+  expect(res.status).toBe(0);
+  return parse(res.stdout) as never;
+}
+
+/** The host address a published port binds ('' when it binds every interface). */
+function hostIpOf(port: string | { host_ip?: string }): string {
+  if (typeof port !== 'string') return port.host_ip ?? '';
+  const parts = port.split(':');
+  return parts.length === 3 ? parts[0]! : '';
+}
 
 describe('docker-compose.yml', () => {
   it.skipIf(!hasBinary('docker-compose'))('validates with docker-compose config', () => {
-    const res = spawnSync('docker-compose', ['-f', COMPOSE, 'config', '-q'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const res = spawnSync('docker-compose', ['-f', COMPOSE, 'config', '-q'], { cwd: REPO_ROOT, encoding: 'utf8', env: withPassword });
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
-    const services = execFileSync('docker-compose', ['-f', COMPOSE, 'config', '--services'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const services = execFileSync('docker-compose', ['-f', COMPOSE, 'config', '--services'], { cwd: REPO_ROOT, encoding: 'utf8', env: withPassword });
     expect(services.trim().split('\n').sort()).toEqual(
       [...SERVICE_NAMES, 'nats', 'etcd', 'jaeger', 'prometheus', 'grafana', 'device-simulator'].sort(),
     );
   });
 
   it.skipIf(!hasBinary('docker-compose'))('the cluster overlay validates and points every service at three NATS nodes and three etcd members', () => {
-    const cluster = join(REPO_ROOT, 'deploy', 'docker-compose.cluster.yml');
-    const res = spawnSync('docker-compose', ['-f', COMPOSE, '-f', cluster, 'config'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    expect(res.stderr).toBe('');
-    expect(res.status).toBe(0);
-    const merged = parse(res.stdout) as { services: Record<string, { environment?: Record<string, string> }> };
+    const merged = resolved([COMPOSE, CLUSTER]);
     for (const name of ['nats-2', 'nats-3', 'etcd-2', 'etcd-3']) expect(merged.services[name], name).toBeDefined();
     for (const name of SERVICE_NAMES) {
       const env = merged.services[name]!.environment!;
@@ -54,6 +70,39 @@ describe('docker-compose.yml', () => {
       expect(env.ETCD_ENDPOINTS!.split(','), name).toHaveLength(3);
       expect(env.ESI_STREAM_REPLICAS, name).toBe('3');
     }
+  });
+
+  it.skipIf(!hasBinary('docker-compose'))('publishes no port beyond the host’s loopback, etcd and NATS included (base and cluster)', () => {
+    for (const files of [[COMPOSE], [COMPOSE, CLUSTER]]) {
+      const published: string[] = [];
+      for (const [name, svc] of Object.entries(resolved(files).services)) {
+        for (const port of svc.ports ?? []) {
+          published.push(`${name} ${JSON.stringify(port)}`);
+          expect(hostIpOf(port), `${name} publishes ${JSON.stringify(port)}`).toBe('127.0.0.1');
+        }
+      }
+      // The check saw the ports it is about (a file that published nothing would pass trivially).
+      expect(published.some((p) => p.startsWith('etcd ') && p.includes('2379'))).toBe(true);
+      expect(published.some((p) => p.startsWith('nats ') && p.includes('4222'))).toBe(true);
+    }
+  });
+
+  it.skipIf(!hasBinary('docker-compose'))('services log in to NATS with a password that has no default', () => {
+    for (const files of [[COMPOSE], [COMPOSE, CLUSTER]]) {
+      const services = resolved(files).services;
+      for (const name of SERVICE_NAMES) {
+        expect(services[name]!.environment, name).toMatchObject({ NATS_USER: 'esi', NATS_PASSWORD: 'compose-test-password' });
+        // Credentials travel in their own settings, never inside the logged server list.
+        expect(services[name]!.environment!.NATS_URL, name).not.toContain('@');
+      }
+      for (const node of ['nats', 'nats-2', 'nats-3'].filter((n) => services[n])) {
+        expect(services[node]!.environment, node).toMatchObject({ ESI_NATS_PASSWORD: 'compose-test-password' });
+      }
+    }
+    const { ESI_NATS_PASSWORD: _unset, ...without } = withPassword;
+    const res = spawnSync('docker-compose', ['-f', COMPOSE, 'config', '-q'], { cwd: REPO_ROOT, encoding: 'utf8', env: without });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/set ESI_NATS_PASSWORD/);
   });
 
   it('runs the five services and the device simulator from one image, each with an entry point that exists', () => {
@@ -104,17 +153,24 @@ describe('docker-compose.yml', () => {
     expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).toMatch(/^\*\*\/node_modules$/m);
   });
 
-  it.skipIf(!hasBinary('nats-server'))('nats-server accepts the JetStream config (fsync on every write)', () => {
-    const conf = readFileSync(join(REPO_ROOT, 'deploy/nats/nats.conf'), 'utf8');
-    expect(conf).toMatch(/^\s*sync_interval: always$/m);
+  it.skipIf(!hasBinary('nats-server'))('nats-server accepts the JetStream configs (fsync on every write, a login required, its password from the environment)', () => {
     const version = /v?(\d+)\.(\d+)/.exec(execFileSync('nats-server', ['--version'], { encoding: 'utf8' }))!;
     const dir = mkdtempSync(join(tmpdir(), 'esi-nats-conf-'));
     // The image runs nats >= 2.10; an older server here checks the rest of the file.
     const older = Number(version[1]) === 2 && Number(version[2]) < 10;
-    const local = conf.replace('store_dir: /data', `store_dir: ${join(dir, 'js')}`).replace(older ? /^\s*sync_interval: always\n/m : /$^/, '');
-    writeFileSync(join(dir, 'nats.conf'), local);
-    const res = spawnSync('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { encoding: 'utf8' });
-    expect(`${res.stdout}${res.stderr}`).toContain('is valid');
-    expect(res.status).toBe(0);
+    for (const file of ['deploy/nats/nats.conf', 'deploy/cluster/nats-cluster.conf']) {
+      const conf = readFileSync(join(REPO_ROOT, file), 'utf8');
+      expect(conf, file).toMatch(/^\s*sync_interval: always$/m);
+      expect(conf, file).toMatch(/^authorization \{\n\s+user: esi\n\s+password: \$ESI_NATS_PASSWORD\n\}$/m);
+      const local = conf.replace('store_dir: /data', `store_dir: ${join(dir, 'js')}`).replace(older ? /^\s*sync_interval: always\n/m : /$^/, '');
+      writeFileSync(join(dir, 'nats.conf'), local);
+      const res = spawnSync('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { encoding: 'utf8', env: withPassword });
+      expect(`${res.stdout}${res.stderr}`, file).toContain('is valid');
+      expect(res.status, file).toBe(0);
+      // Without the password the server does not start with an empty one.
+      const { ESI_NATS_PASSWORD: _unset, ...without } = withPassword;
+      const bare = spawnSync('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { encoding: 'utf8', env: without });
+      expect(bare.status, file).not.toBe(0);
+    }
   });
 });
