@@ -11,7 +11,7 @@ import type { OwnedStore } from '@esi/store';
 import { api } from '@esi/contracts';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
-import { ValidationError } from './errors.js';
+import { PermissionDeniedError, ValidationError } from './errors.js';
 import { parseObject, readConfig } from './resource-reads.js';
 import type { Templates } from './templates.js';
 import type { TypeRegistry } from './type-rules.js';
@@ -25,6 +25,9 @@ export interface TemplatePlanDeps {
 }
 
 export async function planTemplateChange(deps: TemplatePlanDeps, ctx: CallContext, change: api.TemplateChange): Promise<api.PlanResponse> {
+  // Evaluating template text (and listing every resource a template serves) is the
+  // catalog's business, as changing it is: PutTemplate's rule, applied before anything runs.
+  if (ctx.caller.kind !== 'admin') throw new PermissionDeniedError('only an admin may plan a template change');
   const problems: string[] = [];
   let templateId = change.templateId;
   if (change.bodyJson) {
