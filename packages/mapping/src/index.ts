@@ -10,3 +10,5 @@ export { MappingError, type MappingErrorOptions, type MappingFailure } from './e
 export { resolveTemplateId } from './template-mapping.js';
 export { planParams } from './plan-params.js';
 export { pythonMatch } from './python-regex.js';
+export { mappingReach, type MappingHop, type FieldRead, type MappingReach } from './mapping-reads.js';
+export { catalogHops, catalogParamReads, templatesOfType, type CatalogMappings, type ListedHop, type ParamReads } from './catalog-reach.js';
