@@ -27,12 +27,20 @@ export interface FieldSchema {
   fields?: Record<string, FieldSchema>;
   /** Members an object value must carry. */
   required?: string[];
+  /** A password, community, login or key: shown to tenants as "***" wherever it appears. */
+  secret?: boolean;
 }
 
 export interface ResourceSchema {
   type: string;
   required: string[];
   fields: Record<string, FieldSchema>;
+  /**
+   * Shared infrastructure (the provider's devices, links and the services it offers):
+   * only an admin creates or changes one, and any tenant may reference it whatever its
+   * tenant_id says.
+   */
+  shared?: boolean;
 }
 
 export type ResourceSchemas = Record<string, ResourceSchema>;
@@ -67,9 +75,12 @@ function readSchemas(dir: string): ResourceSchemas {
 
 function parseSchema(data: unknown, where: string): ResourceSchema {
   if (!isRecord(data)) throw new Error(`${where}: not an object`);
-  const { type, required, fields } = data;
+  const { type, required, fields, shared } = data;
   if (typeof type !== 'string' || type === '') throw new Error(`${where}: type must be a non-empty string`);
-  return { type, required: names(required, `${where}: required`), fields: fieldMap(fields, `${where}: fields`) };
+  if (shared !== undefined && typeof shared !== 'boolean') throw new Error(`${where}: shared must be true or false`);
+  const schema: ResourceSchema = { type, required: names(required, `${where}: required`), fields: fieldMap(fields, `${where}: fields`) };
+  if (shared) schema.shared = true;
+  return schema;
 }
 
 function fieldMap(data: unknown, where: string): Record<string, FieldSchema> {
@@ -79,7 +90,7 @@ function fieldMap(data: unknown, where: string): Record<string, FieldSchema> {
 
 function parseField(data: unknown, where: string): FieldSchema {
   if (!isRecord(data)) throw new Error(`${where}: not an object`);
-  const known = new Set(['type', 'enum', 'format', 'references', 'items', 'fields', 'required']);
+  const known = new Set(['type', 'enum', 'format', 'references', 'items', 'fields', 'required', 'secret']);
   const unknown = Object.keys(data).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new Error(`${where}: unknown member(s) ${unknown.join(', ')}`);
   const f: FieldSchema = {};
@@ -105,6 +116,10 @@ function parseField(data: unknown, where: string): FieldSchema {
   if (data.items !== undefined) f.items = parseField(data.items, `${where}.items`);
   if (data.fields !== undefined) f.fields = fieldMap(data.fields, `${where}.fields`);
   if (data.required !== undefined) f.required = names(data.required, `${where}.required`);
+  if (data.secret !== undefined) {
+    if (typeof data.secret !== 'boolean') throw new Error(`${where}.secret: expected true or false`);
+    if (data.secret) f.secret = true;
+  }
   return f;
 }
 
