@@ -67,14 +67,14 @@ interface Budgeted extends Internals {
 
 const hooks: Partial<Internals> & ThisType<Budgeted> = {
   evaluate(node, env) {
-    this.steps += 1;
-    if (this.steps > this.limits.maxSteps) throw new TemplateBudgetError(`Template rendering stopped: more than ${this.limits.maxSteps} steps`);
-    if ((this.steps & 255) === 0 && Date.now() > this.deadline) throw new TemplateBudgetError(`Template rendering stopped: more than ${this.limits.maxMillis} ms`);
+    tick(this);
     const result = base.evaluate.call(this, node, env);
     if (typeof result.value === 'string' && result.value.length > this.limits.maxChars) tooLong(this.limits);
     return result;
   },
   renderBlock(statements, env) {
+    // A loop renders its body once per element: counted even when the body is empty.
+    tick(this);
     let out = '';
     for (const statement of statements) {
       if (TEMPLATE_TEXT.has(statement.type)) {
@@ -104,6 +104,12 @@ const hooks: Partial<Internals> & ThisType<Budgeted> = {
   },
 };
 Object.assign(BudgetedInterpreter.prototype, hooks);
+
+function tick(run: Budgeted): void {
+  run.steps += 1;
+  if (run.steps > run.limits.maxSteps) throw new TemplateBudgetError(`Template rendering stopped: more than ${run.limits.maxSteps} steps`);
+  if ((run.steps & 255) === 0 && Date.now() > run.deadline) throw new TemplateBudgetError(`Template rendering stopped: more than ${run.limits.maxMillis} ms`);
+}
 
 function describeNode(node: AstNode): string {
   if (node.type === 'Identifier') return String(node.value);
