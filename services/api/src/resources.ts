@@ -11,9 +11,13 @@ import type { Expect, OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
+import { referencesToCheck, type HopReference } from './hop-references.js';
+import { MappingFacts } from './mapping-facts.js';
+import { redactBodyJson } from './redaction.js';
+import { mayReference } from './shared-infrastructure.js';
 import { AlreadyExistsError, NotFoundError, PermissionDeniedError, ValidationError, VersionConflictError } from './errors.js';
 import { parseObject, readConfig, viewOf, type ResourceView } from './resource-reads.js';
-import { checkBody, referencesIn } from './schema-check.js';
+import { checkBody } from './schema-check.js';
 import type { TypeRegistry, TypeRules } from './type-rules.js';
 import { checkId, checkVersion, parseBodyJson } from './validate-body.js';
 
@@ -34,12 +38,17 @@ export interface PreparedChange {
 }
 
 export class Resources {
+  /** What the stored templates follow and which params are secret (tenant checks and redaction). */
+  readonly facts: MappingFacts;
+
   constructor(
     readonly store: OwnedStore,
     private readonly publisher: Publisher,
     readonly types: TypeRegistry,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.facts = new MappingFacts(store, types);
+  }
 
   async prepareCreate(ctx: CallContext, type: string, bodyJson: string): Promise<PreparedChange> {
     const rules = this.types.rulesOf(type);
@@ -65,6 +74,7 @@ export class Resources {
 
   async prepareUpdate(ctx: CallContext, type: string, id: string, bodyJson: string, expectedVersion: number): Promise<PreparedChange> {
     const rules = this.types.rulesOf(type);
+    this.refuseSharedForTenant(ctx, rules, 'change');
     checkId(id, 'id');
     checkVersion(expectedVersion, 'expected_version');
     const patch = parseBodyJson(bodyJson);
@@ -86,6 +96,7 @@ export class Resources {
 
   async prepareDelete(ctx: CallContext, type: string, id: string, expectedVersion: number): Promise<PreparedChange> {
     const rules = this.types.rulesOf(type);
+    this.refuseSharedForTenant(ctx, rules, 'delete');
     checkId(id, 'id');
     checkVersion(expectedVersion, 'expected_version');
     const key = configKey(rules.plural, id);
@@ -102,15 +113,21 @@ export class Resources {
   }
 
   async create(ctx: CallContext, type: string, bodyJson: string): Promise<ResourceView> {
-    return this.commit(ctx, await this.prepareCreate(ctx, type, bodyJson));
+    return this.shown(ctx, await this.commit(ctx, await this.prepareCreate(ctx, type, bodyJson)));
   }
 
   async update(ctx: CallContext, type: string, id: string, bodyJson: string, expectedVersion: number): Promise<ResourceView> {
-    return this.commit(ctx, await this.prepareUpdate(ctx, type, id, bodyJson, expectedVersion));
+    return this.shown(ctx, await this.commit(ctx, await this.prepareUpdate(ctx, type, id, bodyJson, expectedVersion)));
   }
 
   async markForDeletion(ctx: CallContext, type: string, id: string, expectedVersion = 0): Promise<ResourceView> {
-    return this.commit(ctx, await this.prepareDelete(ctx, type, id, expectedVersion));
+    return this.shown(ctx, await this.commit(ctx, await this.prepareDelete(ctx, type, id, expectedVersion)));
+  }
+
+  /** A view as the caller may see it: secret fields masked for tenants. */
+  shown(ctx: CallContext, view: ResourceView): ResourceView {
+    if (ctx.caller.kind === 'admin') return view;
+    return { ...view, bodyJson: redactBodyJson(view.bodyJson, this.types.schemaOf(view.resourceType)) };
   }
 
   /**
@@ -144,14 +161,14 @@ export class Resources {
       // ignores a retry while the workflow is running or after it succeeded).
       `retry:${type}:${id}:${current.value.version}:${randomUUID()}`,
     );
-    return viewOf(this.store, type, rules.plural, id, current.value);
+    return this.shown(ctx, await viewOf(this.store, type, rules.plural, id, current.value));
   }
 
   async get(ctx: CallContext, type: string, id: string): Promise<ResourceView> {
     const rules = this.types.rulesOf(type);
     checkId(id, 'id');
     const current = await this.visible(ctx, rules, id);
-    return viewOf(this.store, type, rules.plural, id, current.value);
+    return this.shown(ctx, await viewOf(this.store, type, rules.plural, id, current.value));
   }
 
   /** The stored config of a resource the caller may see; NotFoundError otherwise. */
@@ -200,33 +217,48 @@ export class Resources {
   private claimForCaller(ctx: CallContext, rules: TypeRules, id: string, body: Record<string, unknown>): void {
     const caller = ctx.caller;
     if (caller.kind === 'admin') return;
-    if (rules.type === 'tenant' || !('tenant_id' in rules.schema.fields)) {
+    if (rules.type === 'tenant' || !('tenant_id' in rules.schema.fields) || rules.schema.shared) {
       throw new PermissionDeniedError(`only an admin may create ${rules.type} resources`);
     }
     if (body.tenant_id === undefined || body.tenant_id === '') body.tenant_id = caller.tenant;
     if (ownerOf(rules.type, id, body) !== caller.tenant) throw new PermissionDeniedError(`tenant ${caller.tenant} may not create resources for another tenant`);
   }
 
-  /** Every reference the change sets must name a live resource the caller may see. */
+  /** Shared infrastructure is the admin's to change; said before any read, so it reveals no id. */
+  private refuseSharedForTenant(ctx: CallContext, rules: TypeRules, what: string): void {
+    if (ctx.caller.kind === 'tenant' && rules.schema.shared) throw new PermissionDeniedError(`only an admin may ${what} ${rules.type} resources`);
+  }
+
+  /**
+   * Every reference the change sets must name a live resource the caller may reference
+   * (its own or shared infrastructure): the schema's declared references for everyone and,
+   * for a tenant, every field the stored templates follow from this type. A resource the
+   * caller may not reference gets the same answer as a missing one.
+   */
   private async checkReferences(ctx: CallContext, rules: TypeRules, body: Record<string, unknown>, before: Record<string, unknown> | undefined): Promise<void> {
-    const unchanged = new Set(before ? referencesIn(before, rules.schema).map((r) => `${r.type}/${r.id}`) : []);
-    const refs = referencesIn(body, rules.schema).filter((ref) => !unchanged.has(`${ref.type}/${ref.id}`));
+    const hops = ctx.caller.kind === 'admin' ? [] : (await this.facts.current()).hopsFrom(rules.type);
+    const refsOf = (b: Record<string, unknown>): HopReference[] => referencesToCheck(ctx.caller, b, rules.schema, hops);
+    const keyOf = (r: HopReference): string => `${r.types.join('|')}/${r.id}`;
+    const unchanged = new Set(before ? refsOf(before).map(keyOf) : []);
+    const refs = refsOf(body).filter((ref) => !unchanged.has(keyOf(ref)));
     // Read together (one round trip), judged in order (the first bad field is reported).
     const targets = await Promise.all(
-      refs.map((ref) => {
-        const plural = this.types.pluralOf(ref.type);
-        const safe = /^[A-Za-z0-9_-]{1,128}$/.test(ref.id);
-        return plural && safe ? readConfig(this.store, configKey(plural, ref.id)) : undefined;
-      }),
+      refs.map((ref) =>
+        Promise.all(
+          ref.types.map(async (type) => {
+            const plural = this.types.pluralOf(type);
+            const safe = /^[A-Za-z0-9_-]{1,128}$/.test(ref.id);
+            const found = plural && safe ? await readConfig(this.store, configKey(plural, ref.id)) : undefined;
+            return found && mayReference(ctx.caller, this.types, type, ref.id, parseObject(found.value.body)) ? { type, found } : undefined;
+          }),
+        ),
+      ),
     );
     for (const [i, ref] of refs.entries()) {
-      const target = targets[i];
-      const owner = target ? ownerOf(ref.type, ref.id, parseObject(target.value.body)) : undefined;
-      // Resources without a tenant (shared infrastructure) may be referenced by anyone.
-      if (!target || (owner !== undefined && !maySee(ctx.caller, owner))) {
-        throw new ValidationError(ref.field, `names ${ref.type} ${JSON.stringify(ref.id.slice(0, 128))}, which does not exist`);
-      }
-      if (target.value.marked_for_deletion) throw new ValidationError(ref.field, `names ${ref.type} ${ref.id}, which is being deleted`);
+      const target = targets[i]!.find((t) => t !== undefined);
+      const named = `${ref.types.join(' or ')} ${JSON.stringify(ref.id.slice(0, 128))}`;
+      if (!target) throw new ValidationError(ref.field, `names ${named}, which does not exist`);
+      if (target.found.value.marked_for_deletion) throw new ValidationError(ref.field, `names ${target.type} ${ref.id}, which is being deleted`);
     }
   }
 

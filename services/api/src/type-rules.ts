@@ -39,6 +39,16 @@ export class TypeRegistry {
     return found;
   }
 
+  /** The schema of a type, if it has one (templates and unknown types have none). */
+  schemaOf(type: string): ResourceSchema | undefined {
+    return Object.hasOwn(this.schemas, type) ? this.schemas[type] : undefined;
+  }
+
+  /** Shared infrastructure: written by admins only, referencable by every tenant. */
+  isShared(type: string): boolean {
+    return this.schemaOf(type)?.shared === true;
+  }
+
   pluralOf(type: string): string | undefined {
     return Object.hasOwn(this.types, type) ? this.types[type]!.plural : undefined;
   }
