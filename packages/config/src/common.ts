@@ -16,6 +16,9 @@ export interface CommonConfig {
   ackWaitSeconds: number;
   /** JetStream stream replicas: 1 on one server, 3 on a three-node cluster. */
   streamReplicas: number;
+  /** Every stream's retention: oldest messages go past this age or size (per stream). */
+  streamMaxAgeHours: number;
+  streamMaxMegabytes: number;
 }
 
 export const commonSpec: Spec<CommonConfig> = {
@@ -40,6 +43,9 @@ export const commonSpec: Spec<CommonConfig> = {
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: '', parse: parsers.string },
   ackWaitSeconds: { env: 'ESI_ACK_WAIT_SECONDS', default: 30, parse: parsers.int(1, 3600) },
   streamReplicas: { env: 'ESI_STREAM_REPLICAS', default: 1, parse: parsers.int(1, 5) },
+  // Defaults agree with DEFAULT_STREAM_LIMITS in @esi/messaging (checked by its test).
+  streamMaxAgeHours: { env: 'ESI_STREAM_MAX_AGE_HOURS', default: 720, parse: parsers.int(1, 87_600), doc: 'hours a stream keeps a message' },
+  streamMaxMegabytes: { env: 'ESI_STREAM_MAX_MB', default: 1024, parse: parsers.int(1, 1_048_576), doc: 'MiB each stream keeps' },
   streamPrefix: {
     env: 'ESI_STREAM_PREFIX',
     default: '',

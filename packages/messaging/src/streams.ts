@@ -2,11 +2,27 @@
  * Creates (or updates) the JetStream streams of the registry. Every service calls it at
  * start, so start order does not matter.
  */
-import { RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { STREAMS, type StreamSpec } from '@esi/contracts';
 
 /** Window in which a republished Nats-Msg-Id is dropped. */
 export const DUPLICATE_WINDOW_NS = 5 * 60 * 1_000_000_000;
+
+/**
+ * How much a stream keeps. Every stream is capped in age and in bytes, so a flood of
+ * changes (or a stalled consumer) cannot fill the server's disk; past a cap the oldest
+ * messages go (discard old). What that can cost is bounded: etcd is the record of every
+ * change, the planner's resync plans what a dropped config or result event would have,
+ * and a dropped work message is dispatched again (docs/guarantees.md); only History
+ * reaches back less far.
+ */
+export interface StreamLimits {
+  maxAgeHours: number;
+  /** Per stream; the server reserves this much file storage for each stream it creates. */
+  maxMegabytes: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = Object.freeze({ maxAgeHours: 720, maxMegabytes: 1024 });
 
 export function streamName(spec: StreamSpec, prefix: string): string {
   return `${prefix}${spec.name}`;
@@ -35,13 +51,13 @@ export async function whileJetStreamSettles<T>(fn: () => Promise<T>, timeoutMs =
   }
 }
 
-export async function ensureStreams(jsm: JetStreamManager, prefix: string, replicas = 1): Promise<void> {
+export async function ensureStreams(jsm: JetStreamManager, prefix: string, replicas = 1, limits: StreamLimits = DEFAULT_STREAM_LIMITS): Promise<void> {
   for (const spec of Object.values(STREAMS)) {
-    await whileJetStreamSettles(() => ensureStream(jsm, spec, prefix, replicas));
+    await whileJetStreamSettles(() => ensureStream(jsm, spec, prefix, replicas, limits));
   }
 }
 
-async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, prefix: string, replicas: number): Promise<void> {
+async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, prefix: string, replicas: number, limits: StreamLimits): Promise<void> {
   const config = {
     name: streamName(spec, prefix),
     subjects: spec.subjects.map((s) => prefixedSubject(s, prefix)),
@@ -49,6 +65,9 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, prefix: str
     storage: StorageType.File,
     duplicate_window: DUPLICATE_WINDOW_NS,
     num_replicas: replicas,
+    max_age: limits.maxAgeHours * 3600 * 1_000_000_000,
+    max_bytes: limits.maxMegabytes * 1024 * 1024,
+    discard: DiscardPolicy.Old,
   };
   try {
     await jsm.streams.info(config.name);

@@ -64,7 +64,10 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr) : undefined;
   const store = new OwnedStore(config.etcdEndpoints, def.name);
   const messaging = await connectMessaging(config.natsServers, def.name, natsAuthOf(config));
-  await ensureStreams(messaging.jsm, config.streamPrefix, config.streamReplicas);
+  await ensureStreams(messaging.jsm, config.streamPrefix, config.streamReplicas, {
+    maxAgeHours: config.streamMaxAgeHours,
+    maxMegabytes: config.streamMaxMegabytes,
+  });
   const publisher = new Publisher(messaging.js, def.name, tracing.tracer, config.streamPrefix);
   const stop = await def.start({ config, log, tracer: tracing.tracer, store, messaging, publisher });
   metrics?.setReady(true);

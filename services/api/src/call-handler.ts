@@ -14,7 +14,7 @@ import type {
 } from '@grpc/grpc-js';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '@esi/telemetry';
-import { callContext, type CallContext } from './call-context.js';
+import { callContext, runInCall, type CallContext } from './call-context.js';
 import { SlowConsumerError, ValidationError } from './errors.js';
 import { toServiceError } from './grpc-status.js';
 import { malformedReason } from './tolerant-decode.js';
@@ -26,6 +26,8 @@ export interface EdgeDeps {
   tokens: TokenTable;
   /** Upper bound for a unary call, also when the client set no deadline. */
   maxUnaryMs: number;
+  /** etcd keys one unary call may read (read-budget.ts). */
+  maxReadsPerCall: number;
 }
 
 const SERVICE = 'esi.api.v1.ResourceService';
@@ -54,12 +56,32 @@ function deadlineOf(call: { getDeadline(): Date | number }, capMs: number): numb
   return Math.min(Number.isFinite(ms) ? ms : Number.POSITIVE_INFINITY, Date.now() + capMs);
 }
 
-function contextFor(deps: EdgeDeps, call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, capMs: number) {
+/**
+ * Who a caller is for per-caller limits: its tenant, else its token (by digest), else,
+ * in open mode where nobody presents a token, the peer's address.
+ */
+function callerKeyOf(deps: EdgeDeps, caller: CallContext['caller'], auth: string | undefined, peer: string): string {
+  if (caller.kind === 'tenant') return `tenant:${caller.tenant}`;
+  if (!deps.tokens.open) return deps.tokens.keyOf(auth);
+  return `peer:${peer.replace(/:\d+$/, '')}`;
+}
+
+function contextFor(
+  deps: EdgeDeps,
+  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
+  capMs: number,
+  maxReads: number | undefined,
+) {
   const reason = malformedReason(call.request);
   if (reason !== undefined) throw new ValidationError('request', `is not a valid protobuf message (${reason})`);
-  const auth = call.metadata.get('authorization')[0];
-  const caller = deps.tokens.callerOf(typeof auth === 'string' ? auth : undefined);
-  return callContext(caller, deadlineOf(call, capMs), (abort) => call.on('cancelled', abort));
+  const raw = call.metadata.get('authorization')[0];
+  const auth = typeof raw === 'string' ? raw : undefined;
+  const caller = deps.tokens.callerOf(auth);
+  return callContext(caller, deadlineOf(call, capMs), {
+    maxReads,
+    callerKey: callerKeyOf(deps, caller, auth, call.getPeer()),
+    onCancel: (abort) => call.on('cancelled', abort),
+  });
 }
 
 function reject(deps: EdgeDeps, name: string, span: Span, err: unknown): ServiceError {
@@ -84,11 +106,12 @@ export function unary<Req, Res>(deps: EdgeDeps, name: string, fn: (req: Req, ctx
     void context.with(trace.setSpan(parent, span), async () => {
       let ctx: (CallContext & { dispose(): void }) | undefined;
       try {
-        ctx = contextFor(deps, call as never, deps.maxUnaryMs);
+        ctx = contextFor(deps, call as never, deps.maxUnaryMs, deps.maxReadsPerCall);
         // The deadline answers the client at once; the operation itself stops at its
         // next checkpoint and never writes after it.
         const aborted = new Promise<never>((_, rej) => ctx!.signal.addEventListener('abort', () => rej(ctx!.signal.reason), { once: true }));
-        const res = await Promise.race([fn(call.request, ctx), aborted]);
+        const running = ctx;
+        const res = await Promise.race([runInCall(running, () => fn(call.request, running)), aborted]);
         const resource = (res as { resource?: { resourceType: string; id: string } }).resource;
         if (resource) span.setAttributes({ 'esi.resource.type': resource.resourceType, 'esi.resource.id': resource.id });
         answer(null, res);
@@ -112,7 +135,9 @@ export function serverStream<Req, Res>(
       let ctx: (CallContext & { dispose(): void }) | undefined;
       try {
         // A stream lives as long as its client wants it, or until the client's deadline.
-        ctx = contextFor(deps, call as never, Number.POSITIVE_INFINITY);
+        // Its reads are not budgeted (they accrue over its whole life); the watch cap per
+        // caller bounds what streams cost instead.
+        ctx = contextFor(deps, call as never, Number.POSITIVE_INFINITY, undefined);
         await fn(call.request, ctx, (res) => {
           if (call.cancelled || call.writableEnded) return;
           // Memory stays bounded: a client that stopped reading resumes from its revision.

@@ -51,3 +51,13 @@ export class SlowConsumerError extends Error {
 export class HistoryGoneError extends Error {
   override readonly name = 'HistoryGoneError';
 }
+
+/** A call would read more keys from etcd than one call may (ESI_API_MAX_READS_PER_CALL). */
+export class ReadBudgetExceededError extends Error {
+  override readonly name = 'ReadBudgetExceededError';
+}
+
+/** A caller already holds as many open watches as one caller may (ESI_API_MAX_WATCHES_PER_CALLER). */
+export class TooManyWatchesError extends Error {
+  override readonly name = 'TooManyWatchesError';
+}

@@ -7,7 +7,9 @@ import {
   HistoryGoneError,
   NotFoundError,
   PermissionDeniedError,
+  ReadBudgetExceededError,
   SlowConsumerError,
+  TooManyWatchesError,
   UnauthenticatedError,
   ValidationError,
   VersionConflictError,
@@ -24,6 +26,8 @@ const TABLE: [new (...args: never[]) => Error, status][] = [
   [CancelledError, status.CANCELLED],
   [HistoryGoneError, status.OUT_OF_RANGE],
   [SlowConsumerError, status.RESOURCE_EXHAUSTED],
+  [ReadBudgetExceededError, status.RESOURCE_EXHAUSTED],
+  [TooManyWatchesError, status.RESOURCE_EXHAUSTED],
 ];
 
 /** Errors of the libraries underneath that mean "try again later". */

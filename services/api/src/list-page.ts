@@ -2,12 +2,16 @@
  * ListResources: one page of a type's resources in key order, filtered by tenant. The
  * page token is the last id returned, opaque to clients (base64url); the next page
  * starts right after it, so pages stay stable while resources are added or removed.
+ * The scan stays inside the call's read budget: when the resources of other tenants use
+ * it up before the page is full, the page ends early with a token to go on from the
+ * last key read (a page may hold fewer than page_size; only an empty token means done).
  */
 import { configCollectionPrefix, type ConfigValue } from '@esi/contracts';
 import { StoreUnavailableError, type OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
-import { PermissionDeniedError, ValidationError } from './errors.js';
+import { PermissionDeniedError, ReadBudgetExceededError, ValidationError } from './errors.js';
+import { overBudget } from './read-budget.js';
 import { parseObject, viewOf, type ResourceView } from './resource-reads.js';
 import type { TypeRules } from './type-rules.js';
 import { checkId } from './validate-body.js';
@@ -36,11 +40,23 @@ export async function listPage(store: OwnedStore, ctx: CallContext, rules: TypeR
   let start = q.pageToken ? `${prefix}${decodeToken(q.pageToken)}\u0000` : prefix;
   const picked: { id: string; value: ConfigValue }[] = [];
   let next = '';
+  let lastScanned = '';
   for (;;) {
     ctx.checkpoint();
-    const res = await rangeRead(store, start, end);
+    // What is left after keeping two reads (state, monitoring) for each resource of a full page.
+    const room = ctx.reads.remaining() - 2 * size;
+    if (room < 1) {
+      if (lastScanned && TOKEN_ID.test(lastScanned)) {
+        next = encodeToken(lastScanned);
+        break;
+      }
+      throw new ReadBudgetExceededError(overBudget(ctx.reads.limit, 'ask for a smaller page_size or raise ESI_API_MAX_READS_PER_CALL'));
+    }
+    const res = await rangeRead(store, start, end, Math.min(CHUNK, room));
+    ctx.reads.charge(Math.max(1, res.kvs.length));
     for (const [i, kv] of res.kvs.entries()) {
       const id = kv.key.toString().slice(prefix.length);
+      lastScanned = id;
       if (id.includes('/')) continue;
       const value = parseEnvelope(kv.value.toString());
       if (!value) continue;
@@ -59,9 +75,9 @@ export async function listPage(store: OwnedStore, ctx: CallContext, rules: TypeR
   return { resources, nextPageToken: next };
 }
 
-async function rangeRead(store: OwnedStore, start: string, end: string) {
+async function rangeRead(store: OwnedStore, start: string, end: string, limit: number) {
   try {
-    return await store.client.getAll().inRange({ start, end }).sort('Key', 'Ascend').limit(CHUNK).exec();
+    return await store.client.getAll().inRange({ start, end }).sort('Key', 'Ascend').limit(limit).exec();
   } catch (err) {
     throw new StoreUnavailableError(`etcd: ${(err as Error).message}`, { cause: err });
   }
@@ -80,8 +96,11 @@ function encodeToken(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
 
+/** The ids a page token may carry. */
+const TOKEN_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 function decodeToken(token: string): string {
   const id = /^[A-Za-z0-9_-]{1,200}$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) throw new ValidationError('page_token', 'is not a token this api issued');
+  if (!TOKEN_ID.test(id)) throw new ValidationError('page_token', 'is not a token this api issued');
   return id;
 }

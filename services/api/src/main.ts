@@ -11,6 +11,8 @@ import { checkRelations, storeRelations } from './relations-store.js';
 import { Resources } from './resources.js';
 import { Templates } from './templates.js';
 import { apiSecurityProblems } from './auth-mode.js';
+import { chargedStore } from './charged-store.js';
+import { WatchLimit } from './watch-limit.js';
 import { parseTokenEntries, readTokenFile, tokenTable } from './tokens.js';
 import { TypeRegistry } from './type-rules.js';
 
@@ -48,6 +50,8 @@ await runService({
     tlsKey: { env: 'ESI_API_TLS_KEY', default: '', parse: optionalFile },
     tlsClientCa: { env: 'ESI_API_TLS_CLIENT_CA', default: '', parse: optionalFile },
     maxUnaryMs: { env: 'ESI_API_MAX_CALL_MS', default: 60_000, parse: parsers.int(100, 3_600_000) },
+    maxReadsPerCall: { env: 'ESI_API_MAX_READS_PER_CALL', default: 10_000, parse: parsers.int(10, 10_000_000), doc: 'etcd keys one call may read' },
+    maxWatchesPerCaller: { env: 'ESI_API_MAX_WATCHES_PER_CALLER', default: 64, parse: parsers.int(1, 100_000), doc: 'watches one caller may hold open' },
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: optionalFile, doc: 'foreign-key table to store at start; default: the catalog’s' },
   },
   checks: [(c) => apiSecurityProblems(c)],
@@ -63,10 +67,19 @@ await runService({
 
     const deletions = runDeletionFinisher({ store, publisher, types, log });
 
-    const resources = new Resources(store, publisher, types, log);
+    // Calls read through a store that charges each call's read budget.
+    const callStore = chargedStore(store);
+    const resources = new Resources(callStore, publisher, types, log);
     const impl = resourceService(
-      { tracer, log, tokens, maxUnaryMs: config.maxUnaryMs },
-      { store, resources, templates: new Templates(store), relations, history: { messaging, streamPrefix: config.streamPrefix } },
+      { tracer, log, tokens, maxUnaryMs: config.maxUnaryMs, maxReadsPerCall: config.maxReadsPerCall },
+      {
+        store: callStore,
+        resources,
+        templates: new Templates(callStore),
+        relations,
+        history: { messaging, streamPrefix: config.streamPrefix },
+        watches: new WatchLimit(config.maxWatchesPerCaller),
+      },
     );
     const tls = { cert: config.tlsCert, key: config.tlsKey, clientCa: config.tlsClientCa };
     const { server, port, health } = await startGrpcServer(config.addr, impl, credentials(tls));

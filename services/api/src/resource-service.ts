@@ -12,6 +12,7 @@ import { planTemplateChange } from './plan-template.js';
 import type { Resources } from './resources.js';
 import type { Templates } from './templates.js';
 import { watchResources } from './watch.js';
+import type { WatchLimit } from './watch-limit.js';
 import { putRelations } from './relations-store.js';
 
 export interface ServiceDeps {
@@ -20,6 +21,7 @@ export interface ServiceDeps {
   templates: Templates;
   relations: Relations;
   history: Omit<HistoryDeps, 'store' | 'types'>;
+  watches: WatchLimit;
 }
 
 export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceServiceServer {
@@ -46,7 +48,7 @@ export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceSer
       resource: await resources.markForDeletion(ctx, req.resourceType, req.id),
     })),
     watchResources: serverStream(edge, 'WatchResources', (req: api.WatchResourcesRequest, ctx, send) =>
-      watchResources({ store, types, log: edge.log }, ctx, req, send),
+      d.watches.hold(ctx.callerKey, () => watchResources({ store, types, log: edge.log }, ctx, req, send)),
     ),
     plan: unary(edge, 'Plan', async (req: api.PlanRequest, ctx) => {
       if (req.resource && req.template) throw new ValidationError('change', 'give either resource or template, not both');
