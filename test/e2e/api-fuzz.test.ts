@@ -1,10 +1,14 @@
 /**
  * Fuzzed input: a few thousand malformed or random requests (bad JSON, wrong types,
  * huge and deeply nested bodies, unknown types and ids, garbage protobuf, unknown
- * methods), sent over loopback with a time bound. Each must get a proper status — never
+ * methods, template text that tries to run code or never end, strings that would break
+ * YAML), sent over loopback with a time bound. Each must get a proper status — never
  * INTERNAL or UNKNOWN, and never OK for a write — the api must stay up, and nothing may
  * be written to /config or announced on the config stream.
  */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -60,19 +64,33 @@ function randomText(max: number): string {
   return s;
 }
 
+const proof = join(tmpdir(), `esi-fuzz-template-escape-${process.pid}`);
+/** Template text that tries to run code (each wrote the proof file under nunjucks) or to run forever. */
+const TEMPLATE_CODE = [
+  `{{ range.constructor("process.getBuiltinModule('fs').writeFileSync('${proof}', 'ran')")() }}`,
+  `{{ ''.constructor.constructor("process.getBuiltinModule('fs').writeFileSync('${proof}', 'ran')")() }}`,
+  `{{ x["constructor"]["constructor"]("process.getBuiltinModule('fs').writeFileSync('${proof}', 'ran')")() }}`,
+  "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+  '{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}',
+  '{% set s = "ab" %}{% for i in range(64) %}{% set s = s ~ s %}{% endfor %}{{ s }}',
+  "{{ x | match('(a+)+$') }}",
+];
+/** Strings that would change a YAML document if pasted into it unescaped. */
+const HOSTILE = ['x\nevil: 1', 'a: b', "it's \"quoted\"", '{{ 7*7 }}', '&anchor x', '*alias', '- item', '# comment', '}], {', '|\n  block', '\n---\nsecond: 1'];
+
 const TYPES = ['network', 'subnet', 'port', 'ese_logical_port', 'gw_interface', 'static_route'] as const;
 const WRONG = [42, -1.5, true, null, [], {}, 'text', [1, 'a', null], { nested: { deeper: [] } }];
 
 /** A body that is JSON but must be refused: a required field missing, a wrong type, a bad enum or address, a missing reference. */
 function invalidBody(): [string, unknown] {
-  const lp = { network_id: 'missing-net', connected_resource: 'gw_interface', type: 'L2', vlan_id: 10, ese_physical_port_id: 'missing-port' };
+  const lp = { name: pick(HOSTILE), network_id: 'missing-net', connected_resource: 'gw_interface', type: 'L2', vlan_id: 10, ese_physical_port_id: 'missing-port' };
   switch (int(6)) {
     case 0:
       return ['ese_logical_port', { ...lp, vlan_id: pick(WRONG.filter((w) => typeof w !== 'number' || !Number.isInteger(w))) }];
     case 1:
       return ['ese_logical_port', { ...lp, type: randomText(6) || 'L9' }];
     case 2:
-      return ['subnet', { network_id: 'missing-net', cidr: pick(['10.0.0.0/99', 'not-a-cidr', '', 7]) }];
+      return ['subnet', { name: pick(HOSTILE), network_id: 'missing-net', cidr: pick(['10.0.0.0/99', 'not-a-cidr', '', 7]) }];
     case 3:
       return ['gw_interface', { network_id: 'n', vrid: 1, service_type: 'internet', primary_ipv4: '1.2.3.4', secondary_ipv4: '1.2.3.5', gw_vipv4: pick(['300.1.1.1', 'x', '::1']), netmask: 24 }];
     case 4:
@@ -127,7 +145,12 @@ function nextRequest(): Request {
       return unary(M.deleteResource.path, (r) => api.DeleteResourceRequest.encode(r).finish(), { resourceType: pick([...TYPES, randomText(10)]), id: pick([`missing-${int(1e6)}`, randomText(20)]) }, true);
     case 8: // templates that must be refused
       return unary(M.putTemplate.path, (r) => api.PutTemplateRequest.encode(r).finish(), {
-        bodyJson: pick([randomText(50), JSON.stringify({ id: 'fz', handler: 'heat_worker', parameter_mappings: { a: randomText(5) || 'X' }, template_file: '{% if %}' }), JSON.stringify({ id: randomText(10), handler: randomText(5) })]),
+        bodyJson: pick([
+          randomText(50),
+          JSON.stringify({ id: 'fz', handler: 'heat_worker', parameter_mappings: { a: randomText(5) || 'X' }, template_file: '{% if %}' }),
+          JSON.stringify({ id: randomText(10), handler: randomText(5) }),
+          JSON.stringify({ id: 'fz_code', handler: pick(['heat_worker', 'monitoring_worker']), parameter_mappings: { x: 'Pname' }, template_file: pick(TEMPLATE_CODE) }),
+        ]),
         sampleInputJson: pick(['', '[]', '{']),
         expectedVersion: 0,
       }, true);
@@ -145,6 +168,7 @@ function nextRequest(): Request {
       return unary(M.plan.path, (r) => api.PlanRequest.encode(r).finish(), pick<api.PlanRequest>([
         { resource: { resourceType: pick(TYPES), id: randomText(10), bodyJson: randomText(30), delete: rand() < 0.3, update: rand() < 0.3 }, template: undefined },
         { resource: undefined, template: { templateId: randomText(10), bodyJson: randomText(30), sampleInputJson: randomText(5) } },
+        { resource: undefined, template: { templateId: 'fz_code', bodyJson: JSON.stringify({ id: 'fz_code', handler: 'monitoring_worker', parameter_mappings: { x: 'Pname' }, template_file: pick(TEMPLATE_CODE) }), sampleInputJson: JSON.stringify({ x: pick(HOSTILE) }) } },
         { resource: undefined, template: undefined },
       ]), false);
     case 12: // garbage bytes to a read method
@@ -190,6 +214,7 @@ it('every malformed or random request gets a proper status, the api stays up, an
   expect(codes.has(status.RESOURCE_EXHAUSTED)).toBe(true);
   expect(await etcd.getAll().prefix('/config/').strings()).toEqual(before);
   expect((await jsm.streams.info('ESI_CONFIG')).state.messages).toBe(announced);
+  expect(existsSync(proof), 'a template ran code').toBe(false);
 
   // Still serving, and still accepting good requests.
   expect(stack.services.get('api')!.process.proc.exitCode).toBeNull();
