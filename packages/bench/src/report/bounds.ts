@@ -46,7 +46,7 @@ export function boundsLines(r: BenchResult): string[] {
       `at one build in flight; the workers' stages stay flat as load rises.`,
     `- **Unloaded latency:** p50 ${u.latency.p50.toFixed(0)} ms, by stage ${STAGES.map((s) => `${(u.stages[s]?.p50 ?? 0).toFixed(0)}`).join(' + ')} ms ` +
       `(api, planner, heat-worker, planner, monitoring-worker, aggregator). Each stage is several sequential etcd round trips (fsync'd writes among them) ` +
-      `and a JetStream hop, not the one of each a raw step makes; the heat-worker also renders its template (nunjucks, compiled once) and parses the result (YAML) per job.`,
+      `and a JetStream hop, not the one of each a raw step makes; the heat-worker also renders its template (sandboxed Jinja, parsed once) and parses the result (YAML) per job.`,
     `- **p99 at half the peak:** ${half.latency.p99.toFixed(0)} ms; the slowest stage there at p95 is "${worstStage[0]}" (${worstStage[1].toFixed(0)} ms): ` +
       `bursts queue in the planner's single line.`,
   ];
