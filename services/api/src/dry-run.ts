@@ -14,6 +14,9 @@ import { readPendingJobs, readWorkflow, type PendingJob } from './planner-record
 import { parseObject, readConfig } from './resource-reads.js';
 import type { PreparedChange, Resources } from './resources.js';
 import { ValidationError } from './errors.js';
+import type { MappingFactsSnapshot } from './mapping-facts.js';
+import { MASK, collectSecretValues, redactBody, scrubText } from './redaction.js';
+import { mayReference } from './shared-infrastructure.js';
 import { parseBodyJson } from './validate-body.js';
 
 export const DRY_RUN_SUFFIX = 'dryrn';
@@ -41,6 +44,10 @@ export async function planResourceChange(deps: DryRunDeps, ctx: CallContext, cha
     readPendingJobs(deps.store),
   ]);
   ctx.checkpoint();
+  // For a tenant: resources it may not reference look absent to the mappings, and every
+  // secret value the plan touches is collected so no answer carries it.
+  const tenantView = ctx.caller.kind === 'tenant' ? { facts: await r.facts.current(), secrets: new Set<string>() } : undefined;
+  if (tenantView) redactBody(prepared.body, rules.schema, tenantView.secrets);
   const result = await planWorkflow({
     type: rules.type,
     id,
@@ -49,12 +56,37 @@ export async function planResourceChange(deps: DryRunDeps, ctx: CallContext, cha
     plannedVersion: record?.version,
     typeInfo,
     relations: deps.relations,
-    lookup: overlayLookup(deps.store, r, prepared),
+    lookup: overlayLookup(deps.store, r, prepared, ctx, tenantView?.secrets),
     getTemplate: (t) => readTemplate(deps.store, t),
     pending: pendingView(pending),
     suffix: () => DRY_RUN_SUFFIX,
   });
   const base = { ...api.PlanResponse.fromPartial({}), id, version: prepared.value.version };
+  const response = await planResponse(deps, r, base, result, tenantView && { ...tenantView, type: rules.type });
+  return tenantView ? scrubbed(response, tenantView.secrets) : response;
+}
+
+/** The texts of a plan that may quote a value (errors, param values) scrubbed; ids and names stay as they are. */
+function scrubbed(response: api.PlanResponse, secrets: ReadonlySet<string>): api.PlanResponse {
+  const text = (t: string): string => scrubText(t, secrets);
+  return {
+    ...response,
+    error: text(response.error),
+    jobs: response.jobs.map((job) => ({
+      ...job,
+      params: job.params.map((p) => ({ ...p, valueJson: text(p.valueJson), resolvedJson: text(p.resolvedJson), resolutionError: text(p.resolutionError) })),
+    })),
+  };
+}
+
+type PlanResult = Awaited<ReturnType<typeof planWorkflow>>;
+interface TenantMask {
+  facts: MappingFactsSnapshot;
+  secrets: Set<string>;
+  type: string;
+}
+
+async function planResponse(deps: DryRunDeps, r: Resources, base: api.PlanResponse, result: PlanResult, mask: TenantMask | undefined): Promise<api.PlanResponse> {
   switch (result.kind) {
     case 'up-to-date':
       return { ...base, outcome: 'up-to-date' };
@@ -64,7 +96,7 @@ export async function planResourceChange(deps: DryRunDeps, ctx: CallContext, cha
       return { ...base, outcome: 'skipped', action: result.action, missingTemplates: result.missingTemplates };
     case 'planned': {
       const jobs: api.PlannedJob[] = [];
-      for (const [i, job] of result.jobs.entries()) jobs.push(await plannedJob(deps.store, r, job, result.templateIds[i] ?? ''));
+      for (const [i, job] of result.jobs.entries()) jobs.push(await plannedJob(deps.store, r, job, result.templateIds[i] ?? '', mask));
       return { ...base, outcome: 'planned', action: result.action, jobs, missingTemplates: result.missingTemplates };
     }
   }
@@ -79,14 +111,19 @@ function withId(change: api.ResourceChange): string {
 }
 
 /** Other resources' bodies from /config; the resource being planned as the change leaves it. */
-function overlayLookup(store: OwnedStore, r: Resources, p: PreparedChange): ResourceLookup {
+function overlayLookup(store: OwnedStore, r: Resources, p: PreparedChange, ctx: CallContext, secrets: Set<string> | undefined): ResourceLookup {
   return {
     async getBody(type, id) {
       if (type === p.rules.type && id === p.id) return p.body;
       const plural = r.types.pluralOf(type);
       if (!plural) return undefined;
       const cfg = await readConfig(store, configKey(plural, id));
-      return cfg ? parseObject(cfg.value.body) : undefined;
+      if (!cfg) return undefined;
+      const body = parseObject(cfg.value.body);
+      // Another tenant's resource is missing to this caller, with the same words.
+      if (!mayReference(ctx.caller, r.types, type, id, body)) return undefined;
+      if (secrets) redactBody(body, r.types.schemaOf(type), secrets);
+      return body;
     },
   };
 }
@@ -103,7 +140,7 @@ function pendingView(pending: Map<string, PendingJob>): PendingView {
   };
 }
 
-async function plannedJob(store: OwnedStore, r: Resources, job: StoredJob, templateId: string): Promise<api.PlannedJob> {
+async function plannedJob(store: OwnedStore, r: Resources, job: StoredJob, templateId: string, mask: TenantMask | undefined): Promise<api.PlannedJob> {
   const stacks = new Map<string, HeatStackValue | undefined>();
   const outputOf = async (ref: { output_key: string; resource_type: string; resource_id: string }): Promise<unknown> => {
     const plural = r.types.pluralOf(ref.resource_type) ?? ref.resource_type;
@@ -128,11 +165,16 @@ async function plannedJob(store: OwnedStore, r: Resources, job: StoredJob, templ
     } catch (err) {
       resolutionError = (err as Error).message;
     }
+    const secret = mask !== undefined && mask.facts.isSecretParam(mask.type, templateId, p.param);
+    if (secret) {
+      collectSecretValues(p.value, mask.secrets);
+      collectSecretValues(resolved, mask.secrets);
+    }
     params.push({
       param: p.param,
       type: p.type,
-      valueJson: JSON.stringify(p.value ?? null),
-      resolvedJson: resolutionError ? '' : JSON.stringify(resolved ?? null),
+      valueJson: JSON.stringify(secret && p.value !== null && p.value !== '' ? MASK : (p.value ?? null)),
+      resolvedJson: resolutionError ? '' : JSON.stringify(secret && resolved !== null && resolved !== '' ? MASK : (resolved ?? null)),
       resolutionError,
       resources: p.resources.map((x) => ({ resourceType: x.resource_type, id: x.resource_id })),
     });

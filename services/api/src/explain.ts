@@ -80,7 +80,7 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
   const state = parseObject(view.stateJson) as Partial<StateValue>;
   const traceId = jobs.find((j) => j.traceId)?.traceId ?? '';
   return {
-    resource: view,
+    resource: resources.shown(ctx, view),
     plannedVersion: record?.version ?? 0,
     plannedAction: record?.action ?? '',
     planningError: record?.error ?? '',

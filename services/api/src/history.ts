@@ -21,6 +21,9 @@ import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
 import { NotFoundError, ValidationError } from './errors.js';
+import type { ResourceSchema } from '@esi/catalog';
+import type { MappingFacts } from './mapping-facts.js';
+import { MASK, collectSecretValues, isSecretParamName, redactBody, scrubDeep } from './redaction.js';
 import { parseObject, readConfig } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
 import { checkId } from './validate-body.js';
@@ -40,6 +43,8 @@ export interface HistoryDeps {
   types: TypeRegistry;
   messaging: Messaging;
   streamPrefix: string;
+  /** Which job params are secret; without it only the name rule masks params. */
+  facts?: MappingFacts;
 }
 
 export async function history(deps: HistoryDeps, ctx: CallContext, req: api.HistoryRequest): Promise<api.HistoryEvent[]> {
@@ -47,10 +52,12 @@ export async function history(deps: HistoryDeps, ctx: CallContext, req: api.Hist
   const id = checkId(req.id, 'id');
   if (!Number.isInteger(req.limit) || req.limit < 0) throw new ValidationError('limit', 'must be a non-negative integer');
   const limit = Math.min(req.limit || DEFAULT_HISTORY, MAX_HISTORY);
+  const secrets = new Set<string>();
   if (ctx.caller.kind === 'tenant') {
     // A removed resource's history stays the admin's: its owner can no longer be read.
     const cfg = await readConfig(deps.store, configKey(rules.plural, id));
     if (!cfg || !maySee(ctx.caller, ownerOf(rules.type, id, parseObject(cfg.value.body)))) throw new NotFoundError(`${rules.type} ${id} not found`);
+    redactBody(parseObject(cfg.value.body), rules.schema, secrets);
   }
   const type = rules.type;
   const sources: Source[] = [
@@ -66,7 +73,38 @@ export async function history(deps: HistoryDeps, ctx: CallContext, req: api.Hist
     all.push(...(await readSubject(deps, s, limit, ctx)));
   }
   all.sort((a, b) => a.timeMs - b.timeMs || a.stream.localeCompare(b.stream) || a.sequence - b.sequence);
-  return all.slice(-limit);
+  const picked = all.slice(-limit);
+  if (ctx.caller.kind === 'admin') return picked;
+  const facts = deps.facts ? await deps.facts.current() : undefined;
+  const isSecret = (param: string): boolean => (facts ? facts.isSecretParam(type, undefined, param) : isSecretParamName(param));
+  const masked = picked.map((e) => ({ e, json: e.kind === 'job_result' ? maskJobParams(parseObject(e.eventJson), rules.schema, isSecret, secrets) : undefined }));
+  return masked.map(({ e, json }) => ({ ...e, eventJson: redactedEvent(e.kind, json ?? parseObject(e.eventJson), secrets) }));
+}
+
+/** A job result's secret params masked, their values collected so the texts can be scrubbed. */
+function maskJobParams(event: Record<string, unknown>, schema: ResourceSchema, isSecret: (param: string) => boolean, secrets: Set<string>): Record<string, unknown> {
+  const job = event.job as { params?: { param?: string; value?: unknown }[]; resourceInput?: unknown } | undefined;
+  // The job carries the resource's body as its input: its secret fields are masked like a Get's.
+  if (job?.resourceInput && typeof job.resourceInput === 'object' && !Array.isArray(job.resourceInput)) {
+    job.resourceInput = redactBody(job.resourceInput as Record<string, unknown>, schema, secrets);
+  }
+  for (const p of job?.params ?? []) {
+    if (typeof p.param !== 'string' || !isSecret(p.param) || p.value === null || p.value === undefined || p.value === '') continue;
+    collectSecretValues(p.value, secrets);
+    p.value = MASK;
+  }
+  return event;
+}
+
+/** Texts that may quote a secret (errors, reasons, job results) scrubbed; ids, subjects and versions stay. */
+function redactedEvent(kind: string, event: Record<string, unknown>, secrets: ReadonlySet<string>): string {
+  const out = { ...event };
+  for (const k of ['error', 'reason', 'result', 'status']) if (k in out) out[k] = scrubDeep(out[k], secrets);
+  if (kind === 'job_result' && out.job && typeof out.job === 'object') {
+    const job = out.job as Record<string, unknown>;
+    out.job = { ...job, params: scrubDeep(job.params, secrets), resourceInput: scrubDeep(job.resourceInput, secrets) };
+  }
+  return JSON.stringify(out);
 }
 
 async function readSubject(deps: HistoryDeps, s: Source, limit: number, ctx: CallContext): Promise<api.HistoryEvent[]> {

@@ -58,7 +58,7 @@ export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceSer
     }),
     explain: unary(edge, 'Explain', (req: api.ExplainRequest, ctx) => explain(store, resources, ctx, req.resourceType, req.id)),
     history: unary(edge, 'History', async (req: api.HistoryRequest, ctx) => ({
-      events: await history({ ...d.history, store, types }, ctx, req),
+      events: await history({ ...d.history, store, types, facts: resources.facts }, ctx, req),
     })),
     putTemplate: unary(edge, 'PutTemplate', (req: api.PutTemplateRequest, ctx) => templates.put(ctx, req.bodyJson, req.sampleInputJson, req.expectedVersion)),
     getTemplate: unary(edge, 'GetTemplate', async (req: api.GetTemplateRequest) => ({ template: await templates.get(req.id) })),

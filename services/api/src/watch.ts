@@ -13,6 +13,7 @@ import { maySee, ownerOf } from './caller.js';
 import { HistoryGoneError, NotFoundError, ValidationError } from './errors.js';
 import { parseObject, readConfig } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
+import { redactEnvelopeJson } from './redaction.js';
 import { checkId } from './validate-body.js';
 
 type Event = api.WatchResourcesResponse;
@@ -83,13 +84,18 @@ export async function watchResources(deps: WatchDeps, ctx: CallContext, req: api
     return maySee(ctx.caller, owners.get(rid));
   };
 
+  // A config value carries the body: its secret fields are masked for tenants.
+  const schema = deps.types.schemaOf(type);
+  const shown = (kind: api.WatchEventKind, value: string): string =>
+    ctx.caller.kind === 'tenant' && kind === Kind.WATCH_EVENT_KIND_CONFIG ? redactEnvelopeJson(value, schema) : value;
+
   let startRevision = req.fromRevision;
   if (req.includeCurrent) {
     const snapshot = await readSnapshot(deps.store, targets);
     for (const item of snapshot.items) {
       const c = classify(item.key);
       if (!c || !(await visible(c.id, c.kind, item.value))) continue;
-      send({ revision: snapshot.revision, kind: c.kind, resourceType: type, id: c.id, valueJson: item.value, deleted: false, snapshot: true });
+      send({ revision: snapshot.revision, kind: c.kind, resourceType: type, id: c.id, valueJson: shown(c.kind, item.value), deleted: false, snapshot: true });
     }
     startRevision = snapshot.revision + 1;
   }
@@ -128,7 +134,7 @@ export async function watchResources(deps: WatchDeps, ctx: CallContext, req: api
           const value = deleted ? undefined : ev.kv.value.toString();
           if (!(await visible(c.id, c.kind, value))) continue;
           if (ctx.signal.aborted) return;
-          send({ revision: Number(ev.kv.mod_revision), kind: c.kind, resourceType: type, id: c.id, valueJson: value ?? '', deleted, snapshot: false });
+          send({ revision: Number(ev.kv.mod_revision), kind: c.kind, resourceType: type, id: c.id, valueJson: shown(c.kind, value ?? ''), deleted, snapshot: false });
         }
       }).catch((err: unknown) => finish(err as Error));
     });
