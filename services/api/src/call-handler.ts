@@ -114,8 +114,11 @@ export function unary<Req, Res>(deps: EdgeDeps, name: string, fn: (req: Req, ctx
         const res = await Promise.race([runInCall(running, () => fn(call.request, running)), aborted]);
         const resource = (res as { resource?: { resourceType: string; id: string } }).resource;
         if (resource) span.setAttributes({ 'esi.resource.type': resource.resourceType, 'esi.resource.id': resource.id });
+        // What the call cost, for choosing ESI_API_MAX_READS_PER_CALL from real traffic.
+        span.setAttribute('esi.etcd.keys_read', ctx.reads.used);
         answer(null, res);
       } catch (err) {
+        if (ctx) span.setAttribute('esi.etcd.keys_read', ctx.reads.used);
         answer(reject(deps, name, span, err), null);
       } finally {
         ctx?.dispose();

@@ -50,7 +50,7 @@ await runService({
     tlsKey: { env: 'ESI_API_TLS_KEY', default: '', parse: optionalFile },
     tlsClientCa: { env: 'ESI_API_TLS_CLIENT_CA', default: '', parse: optionalFile },
     maxUnaryMs: { env: 'ESI_API_MAX_CALL_MS', default: 60_000, parse: parsers.int(100, 3_600_000) },
-    maxReadsPerCall: { env: 'ESI_API_MAX_READS_PER_CALL', default: 10_000, parse: parsers.int(10, 10_000_000), doc: 'etcd keys one call may read' },
+    maxReadsPerCall: { env: 'ESI_API_MAX_READS_PER_CALL', default: 10_000, parse: parsers.int(1, 10_000_000), doc: 'etcd keys one call may read' },
     maxWatchesPerCaller: { env: 'ESI_API_MAX_WATCHES_PER_CALLER', default: 64, parse: parsers.int(1, 100_000), doc: 'watches one caller may hold open' },
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: optionalFile, doc: 'foreign-key table to store at start; default: the catalog’s' },
   },
