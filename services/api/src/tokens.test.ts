@@ -28,7 +28,7 @@ describe('tokens', () => {
   });
 
   it('refuses a setting or file that is present but holds no entry (blank, commas, comments)', () => {
-    for (const text of ['', '   ', ' , ,\n', '# only a comment\n\n']) {
+    for (const text of ['', '   ', ' , ,\n', '# only a comment\n\n', '  # a comment, with a comma\n']) {
       expect(() => parseTokenEntries(text, 'ESI_API_TOKENS')).toThrow(/ESI_API_TOKENS is set but holds no token entry.*ESI_API_ALLOW_OPEN=true/);
     }
     const dir = mkdtempSync(join(tmpdir(), 'esi-tokens-'));

@@ -29,10 +29,13 @@ const TENANT = /^[A-Za-z0-9_-]{1,128}$/;
  */
 export function parseTokenEntries(text: string, source: string): Map<string, Caller> {
   const out = new Map<string, Caller>();
+  // Comment lines go first, whole: a comma inside a comment does not start an entry.
   const items = text
-    .split(/[\n,]/)
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
     .map((s) => s.trim())
-    .filter((s) => s !== '' && !s.startsWith('#'));
+    .filter((s) => s !== '');
   if (items.length === 0) {
     throw new Error(`${source} is set but holds no token entry; give <token>=admin or <token>=tenant:<id> entries, or unset it (open mode is allowed only on a loopback address or with ESI_API_ALLOW_OPEN=true)`);
   }
