@@ -4,6 +4,8 @@ import { parsers } from '@esi/config';
 import { loadResourceTypes, pluralOf } from '@esi/catalog';
 import { startConsumer } from '@esi/messaging';
 import { publishJobResult, runService, stopAll } from '@esi/service-runtime';
+import { DEFAULT_DEVICE_ALLOW, DeviceAllowList } from './device-allow-list.js';
+import { describeDeviceMap, EMPTY_DEVICE_MAP, mapTargetsOutsideAllowList, parseDeviceAddressMap } from './device-address-map.js';
 import { Poller } from './poller.js';
 import { ItemProbe } from './probe.js';
 import { runMonitoringJob } from './run-monitoring-job.js';
@@ -20,7 +22,20 @@ await runService({
     snmpTimeoutMs: { env: 'ESI_SNMP_TIMEOUT_MS', default: 2_000, parse: parsers.int(10, 60_000) },
     snmpRetries: { env: 'ESI_SNMP_RETRIES', default: 1, parse: parsers.int(0, 5) },
     ifIndexTtlMs: { env: 'ESI_SNMP_IFINDEX_TTL_MS', default: 600_000, parse: parsers.int(0, 86_400_000) },
+    deviceAddressMap: {
+      env: 'ESI_DEVICE_ADDRESS_MAP',
+      default: EMPTY_DEVICE_MAP,
+      parse: parseDeviceAddressMap,
+      doc: 'device host=probe address, comma separated; * for every other device',
+    },
+    deviceAllow: {
+      env: 'ESI_DEVICE_ALLOW',
+      default: DeviceAllowList.parse(DEFAULT_DEVICE_ALLOW),
+      parse: (raw) => DeviceAllowList.parse(raw),
+      doc: 'CIDRs, IPs and host names SNMP may be sent to after mapping',
+    },
   },
+  checks: [(c) => mapTargetsOutsideAllowList(c.deviceAddressMap, c.deviceAllow)],
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
     const consumer = await startConsumer(
@@ -46,6 +61,8 @@ await runService({
       retries: config.snmpRetries,
       ifIndexTtlMs: config.ifIndexTtlMs,
       log,
+      addressMap: config.deviceAddressMap,
+      allow: config.deviceAllow,
     });
     const poller = new Poller({
       store,
@@ -57,7 +74,15 @@ await runService({
       concurrency: config.pollConcurrency,
     });
     poller.start();
-    log.info({ snmpPort: config.snmpPort, pollIntervalMs: config.pollIntervalMs }, 'poller started');
+    log.info(
+      {
+        snmpPort: config.snmpPort,
+        pollIntervalMs: config.pollIntervalMs,
+        deviceAddressMap: describeDeviceMap(config.deviceAddressMap),
+        deviceAllow: config.deviceAllow.text,
+      },
+      'poller started',
+    );
     return stopAll(consumer.stop, () => poller.stop());
   },
 });

@@ -2,12 +2,16 @@
  * Where an SNMP item's device listens. Items carry `ip` (switch/router) or `device_ip`
  * (ports) as rendered from the device's management address: "10.0.0.1", "10.0.0.1:1161",
  * "host.example", "[::1]:1161" or a bare IPv6 address. Without a port the worker's
- * ESI_SNMP_PORT applies (161 unless configured), which is how the local stack points the
- * example build's 127.0.0.1 devices at the simulator.
+ * ESI_SNMP_PORT applies (161 unless configured). Where the device is really probed is then
+ * up to ESI_DEVICE_ADDRESS_MAP and ESI_DEVICE_ALLOW (device-address-map.ts, device-allow-list.ts).
  */
 export interface SnmpAddress {
   host: string;
   port: number;
+}
+
+export function formatSnmpAddress(a: SnmpAddress): string {
+  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
 }
 
 export class InvalidAddressError extends Error {

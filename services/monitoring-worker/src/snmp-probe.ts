@@ -8,8 +8,10 @@
  */
 import type { Logger } from '@esi/telemetry';
 import type { Varbind } from 'net-snmp';
+import { DeviceAllowList, DEFAULT_DEVICE_ALLOW } from './device-allow-list.js';
+import { EMPTY_DEVICE_MAP, mapDeviceAddress, type DeviceAddressMap } from './device-address-map.js';
 import { ITEM_TYPES, type MonitoringItem } from './item-types.js';
-import { parseSnmpAddress, type SnmpAddress } from './snmp-address.js';
+import { formatSnmpAddress, parseSnmpAddress, type SnmpAddress } from './snmp-address.js';
 import { SnmpGarbledError, SnmpSession, SnmpTimeoutError } from './snmp-session.js';
 import { STATUS } from './statuses.js';
 
@@ -31,6 +33,10 @@ export interface SnmpProbeOptions {
   /** How long a walked ifName → ifIndex table is trusted before walking again. */
   ifIndexTtlMs: number;
   log: Logger;
+  /** ESI_DEVICE_ADDRESS_MAP: where each device address is really probed (default: where it says). */
+  addressMap?: DeviceAddressMap;
+  /** ESI_DEVICE_ALLOW: where probes may go after mapping (default: loopback only). */
+  allow?: DeviceAllowList;
 }
 
 interface IfTable {
@@ -43,12 +49,23 @@ export class SnmpProbe {
   /** The last problem logged per device, so a device that stays broken logs once. */
   private readonly lastProblem = new Map<string, string>();
   private prunedAt = Date.now();
+  private readonly addressMap: DeviceAddressMap;
+  private readonly allow: DeviceAllowList;
 
-  constructor(private readonly opts: SnmpProbeOptions) {}
+  constructor(private readonly opts: SnmpProbeOptions) {
+    this.addressMap = opts.addressMap ?? EMPTY_DEVICE_MAP;
+    this.allow = opts.allow ?? DeviceAllowList.parse(DEFAULT_DEVICE_ALLOW);
+  }
 
-  address(item: MonitoringItem): SnmpAddress {
+  /** The device address the item names, before the address map. */
+  namedAddress(item: MonitoringItem): SnmpAddress {
     const prop = ITEM_TYPES[item.type]?.address ?? 'ip';
     return parseSnmpAddress(item[prop], this.opts.defaultPort);
+  }
+
+  /** Where the item's device is probed: its address through the address map. */
+  address(item: MonitoringItem): SnmpAddress {
+    return mapDeviceAddress(this.addressMap, this.namedAddress(item));
   }
 
   /** Items with the same key are one device, checked in one session. */
@@ -63,7 +80,16 @@ export class SnmpProbe {
     const key = this.deviceKey(first);
     const out = items.map((): string => STATUS.unknown);
     const problems: string[] = [];
-    const session = new SnmpSession(this.address(first), String(first.community_name), this.opts);
+    const target = this.address(first);
+    if (!this.allow.allows(target.host)) {
+      // Refused before any socket exists: no packet, not even a DNS lookup, is sent.
+      const named = formatSnmpAddress(this.namedAddress(first));
+      const to = formatSnmpAddress(target);
+      const via = named === to ? '' : ` (mapped from ${named} by ESI_DEVICE_ADDRESS_MAP)`;
+      this.report(key, [`not probed: ${to}${via} is outside ESI_DEVICE_ALLOW (${this.allow.text}); its items stay ${STATUS.unknown}`]);
+      return out;
+    }
+    const session = new SnmpSession(target, String(first.community_name), this.opts);
     try {
       const devices = indexesOf(items, 'snmp-device');
       if (devices.length > 0) {
