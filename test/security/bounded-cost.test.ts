@@ -72,6 +72,7 @@ beforeAll(async () => {
       ESI_API_MAX_READS_PER_CALL: String(MAX_READS),
       ESI_API_MAX_WATCHES_PER_CALLER: '2',
       ESI_STREAM_MAX_AGE_HOURS: '48',
+      ESI_STREAM_MAX_MSGS: '5000',
       ESI_STREAM_MAX_MB: '64',
     },
   });
@@ -99,6 +100,7 @@ beforeAll(async () => {
       ESI_API_MAX_WATCHES_PER_CALLER: '2',
       // Every service ensures the streams at start, so all must agree on their limits.
       ESI_STREAM_MAX_AGE_HOURS: '48',
+      ESI_STREAM_MAX_MSGS: '5000',
       ESI_STREAM_MAX_MB: '64',
       ESI_METRICS_ADDR: '',
     },
@@ -223,14 +225,15 @@ describe('watches per caller', () => {
 });
 
 describe('stream retention', () => {
-  it('caps every stream in age and bytes, discarding the oldest, as configured', async () => {
+  it('caps every stream in age, count and bytes, discarding the oldest, as configured', async () => {
     for (const spec of Object.values(STREAMS)) {
       const { config } = await m.jsm.streams.info(spec.name);
       expect(config.max_age, spec.name).toBe(48 * 3600 * 1e9);
+      expect(config.max_msgs, spec.name).toBe(5000);
       expect(config.max_bytes, spec.name).toBe(64 * 1024 * 1024);
       expect(config.discard, spec.name).toBe('old');
     }
     // The defaults the settings document are the library's.
-    expect(DEFAULT_STREAM_LIMITS).toEqual({ maxAgeHours: 720, maxMegabytes: 1024 });
+    expect(DEFAULT_STREAM_LIMITS).toEqual({ maxAgeHours: 720, maxMessages: 1_000_000, maxMegabytes: 0 });
   });
 });

@@ -18,6 +18,7 @@ export interface CommonConfig {
   streamReplicas: number;
   /** Every stream's retention: oldest messages go past this age or size (per stream). */
   streamMaxAgeHours: number;
+  streamMaxMessages: number;
   streamMaxMegabytes: number;
 }
 
@@ -45,7 +46,8 @@ export const commonSpec: Spec<CommonConfig> = {
   streamReplicas: { env: 'ESI_STREAM_REPLICAS', default: 1, parse: parsers.int(1, 5) },
   // Defaults agree with DEFAULT_STREAM_LIMITS in @esi/messaging (checked by its test).
   streamMaxAgeHours: { env: 'ESI_STREAM_MAX_AGE_HOURS', default: 720, parse: parsers.int(1, 87_600), doc: 'hours a stream keeps a message' },
-  streamMaxMegabytes: { env: 'ESI_STREAM_MAX_MB', default: 1024, parse: parsers.int(1, 1_048_576), doc: 'MiB each stream keeps' },
+  streamMaxMessages: { env: 'ESI_STREAM_MAX_MSGS', default: 1_000_000, parse: parsers.int(1, 1_000_000_000), doc: 'messages each stream keeps' },
+  streamMaxMegabytes: { env: 'ESI_STREAM_MAX_MB', default: 0, parse: parsers.int(0, 1_048_576), doc: 'MiB each stream keeps (0: no byte cap; a cap is reserved on disk per stream)' },
   streamPrefix: {
     env: 'ESI_STREAM_PREFIX',
     default: '',

@@ -39,21 +39,22 @@ const changed = (id: string, version = 1): Uint8Array =>
   events.ResourceChanged.encode({ resourceType: 'port', resourceId: id, version, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish();
 
 describe('messaging against a real nats-server', () => {
-  it('caps every stream in age and bytes, dropping the oldest past a cap (default and configured limits)', async () => {
-    const check = async (prefix: string, limits: { maxAgeHours: number; maxMegabytes: number }): Promise<void> => {
+  it('caps every stream in age and count (bytes when asked), dropping the oldest past a cap (default and configured limits)', async () => {
+    const check = async (prefix: string, limits: { maxAgeHours: number; maxMessages: number; maxMegabytes: number }): Promise<void> => {
       for (const spec of Object.values(STREAMS)) {
         const { config } = await m.jsm.streams.info(`${prefix}${spec.name}`);
         expect(config.max_age, spec.name).toBe(limits.maxAgeHours * 3600 * 1e9);
-        expect(config.max_bytes, spec.name).toBe(limits.maxMegabytes * 1024 * 1024);
+        expect(config.max_msgs, spec.name).toBe(limits.maxMessages);
+        expect(config.max_bytes, spec.name).toBe(limits.maxMegabytes > 0 ? limits.maxMegabytes * 1024 * 1024 : -1);
         expect(config.discard, spec.name).toBe('old');
       }
     };
     await check('', DEFAULT_STREAM_LIMITS);
-    await ensureStreams(m.jsm, 'LIMITS_', 1, { maxAgeHours: 2, maxMegabytes: 3 });
-    await check('LIMITS_', { maxAgeHours: 2, maxMegabytes: 3 });
+    await ensureStreams(m.jsm, 'LIMITS_', 1, { maxAgeHours: 2, maxMessages: 1000, maxMegabytes: 3 });
+    await check('LIMITS_', { maxAgeHours: 2, maxMessages: 1000, maxMegabytes: 3 });
     // A stream that exists already takes new limits at the next start.
-    await ensureStreams(m.jsm, 'LIMITS_', 1, { maxAgeHours: 5, maxMegabytes: 4 });
-    await check('LIMITS_', { maxAgeHours: 5, maxMegabytes: 4 });
+    await ensureStreams(m.jsm, 'LIMITS_', 1, { maxAgeHours: 5, maxMessages: 2000, maxMegabytes: 4 });
+    await check('LIMITS_', { maxAgeHours: 5, maxMessages: 2000, maxMegabytes: 4 });
   });
 
   it('drops a republish with the same Nats-Msg-Id', async () => {

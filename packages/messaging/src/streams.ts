@@ -9,20 +9,24 @@ import { STREAMS, type StreamSpec } from '@esi/contracts';
 export const DUPLICATE_WINDOW_NS = 5 * 60 * 1_000_000_000;
 
 /**
- * How much a stream keeps. Every stream is capped in age and in bytes, so a flood of
- * changes (or a stalled consumer) cannot fill the server's disk; past a cap the oldest
- * messages go (discard old). What that can cost is bounded: etcd is the record of every
+ * How much a stream keeps. Every stream is capped in age and in message count, so a
+ * flood of changes (or a stalled consumer) cannot fill the server's disk; past a cap the
+ * oldest messages go (discard old). A byte cap is there too, off by default: nats-server
+ * reserves a stream's whole byte cap as file storage when it creates the stream, so a
+ * default cap would make every stack claim gigabytes of disk it never uses. What that can cost is bounded: etcd is the record of every
  * change, the planner's resync plans what a dropped config or result event would have,
  * and a dropped work message is dispatched again (docs/guarantees.md); only History
  * reaches back less far.
  */
 export interface StreamLimits {
   maxAgeHours: number;
-  /** Per stream; the server reserves this much file storage for each stream it creates. */
+  /** Per stream. */
+  maxMessages: number;
+  /** Per stream; 0 = none. The server reserves this much file storage for each stream it creates. */
   maxMegabytes: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: StreamLimits = Object.freeze({ maxAgeHours: 720, maxMegabytes: 1024 });
+export const DEFAULT_STREAM_LIMITS: StreamLimits = Object.freeze({ maxAgeHours: 720, maxMessages: 1_000_000, maxMegabytes: 0 });
 
 export function streamName(spec: StreamSpec, prefix: string): string {
   return `${prefix}${spec.name}`;
@@ -66,7 +70,8 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, prefix: str
     duplicate_window: DUPLICATE_WINDOW_NS,
     num_replicas: replicas,
     max_age: limits.maxAgeHours * 3600 * 1_000_000_000,
-    max_bytes: limits.maxMegabytes * 1024 * 1024,
+    max_msgs: limits.maxMessages,
+    max_bytes: limits.maxMegabytes > 0 ? limits.maxMegabytes * 1024 * 1024 : -1,
     discard: DiscardPolicy.Old,
   };
   try {

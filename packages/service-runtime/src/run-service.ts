@@ -66,6 +66,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const messaging = await connectMessaging(config.natsServers, def.name, natsAuthOf(config));
   await ensureStreams(messaging.jsm, config.streamPrefix, config.streamReplicas, {
     maxAgeHours: config.streamMaxAgeHours,
+    maxMessages: config.streamMaxMessages,
     maxMegabytes: config.streamMaxMegabytes,
   });
   const publisher = new Publisher(messaging.js, def.name, tracing.tracer, config.streamPrefix);
@@ -97,6 +98,9 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Started by a launcher over IPC (the local stack runs each service in a process group
+  // of its own): when the launcher is gone, however it went, nobody will stop us.
+  if (process.connected) process.on('disconnect', () => void shutdown('launcher gone'));
 }
 
 function natsAuthOf(c: CommonConfig): NatsAuth {
