@@ -1,7 +1,10 @@
 /**
  * Conformance: the whole recorded G1 internet-gateway build (requests 00–18) replayed
  * through the gRPC API with the original G1 catalog and relations table reproduces every
- * recorded job and state.
+ * recorded job, state and /monitoring value. The recorded devices (10.x management
+ * addresses) are the local stack's simulator: the stack maps every device address to it
+ * and the simulator learns the interfaces the build names, so no SNMP leaves loopback
+ * (`.ci/run` runs this inside a loopback-only network namespace to prove it).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +30,6 @@ beforeAll(async () => {
       // change is planned (and so its dependencies) are those the recording saw.
       ESI_HEAT_SIMULATED_LATENCY_MS: '600',
     },
-    deviceSimulator: false,
   });
   const files = readdirSync(SCENARIO_DIR)
     .filter((f) => /^g1-inet__\d\d-.*\.json$/.test(f) && !f.includes('--only-'))
@@ -59,6 +61,12 @@ describe('replay of the recorded G1 internet-gateway build', () => {
     expect(report.states.expected).toBeGreaterThan(20);
     expect(report.differences.filter((d) => d.includes(' state '))).toEqual([]);
     expect(report.states.matched).toBe(report.states.expected);
+  });
+
+  it('writes every recorded /monitoring value (devices and interfaces UP as recorded)', () => {
+    expect(report.monitoring.expected).toBeGreaterThan(10);
+    expect(report.differences.filter((d) => d.includes(' monitoring '))).toEqual([]);
+    expect(report.monitoring.matched).toBe(report.monitoring.expected);
   });
 
   it('no request was refused', () => {

@@ -32,8 +32,8 @@ function captureIo(lines: string[]): Io {
 
 describe('esictl replay with the active planner killed midway', () => {
   it('reproduces the recording job for job', async () => {
+    // The recorded devices are the stack's simulator (every device address maps to it).
     stack = await startStack({
-      deviceSimulator: false,
       // Supervised, as deployments run: a planner that loses its lease exits and comes back.
       supervise: true,
       env: { ESI_POLL_INTERVAL_MS: '500', ESI_HEAT_SIMULATED_LATENCY_MS: '600', ESI_PLANNER_LEASE_TTL_S: '3' },
@@ -56,7 +56,7 @@ describe('esictl replay with the active planner killed midway', () => {
     const total = lines.find((l) => l.startsWith('total:'));
     console.log(lines.filter((l) => !l.includes('submitted')).join('\n'));
     expect(lines.some((l) => l.startsWith('catalog ') && l.includes('58 templates'))).toBe(true);
-    expect(total).toMatch(/^total: jobs (\d+)\/\1 matched, states (\d+)\/\2 matched, 0 differences$/);
+    expect(total).toMatch(/^total: jobs (\d+)\/\1 matched, states (\d+)\/\2 matched, monitoring (\d+)\/\3 matched, 0 differences$/);
     expect(code).toBe(0);
   }, 240_000);
 });

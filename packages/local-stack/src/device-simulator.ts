@@ -1,9 +1,11 @@
 /**
  * The SNMP device simulator (packages/device-simulator) as a child process of the local
  * stack. It serves one device on a free loopback UDP port with every interface the
- * example build names, all up; the stack hands that port to the monitoring-worker as
- * ESI_SNMP_PORT, so the build's 127.0.0.1 devices are polled there. It accepts any v2c
- * community, so the catalog's community constants need not be repeated here.
+ * example build names, all up; the stack maps every device address to it
+ * (ESI_DEVICE_ADDRESS_MAP `*=127.0.0.1:<port>`), so no build, example or replayed, sends
+ * SNMP anywhere else, and teaches it the interfaces other builds name
+ * (simulator-learner.ts). It accepts any v2c community, so the catalog's community
+ * constants need not be repeated here.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,11 +22,14 @@ export function exampleInterfaces(build: BuildRequest[] = loadExampleBuild('inte
   return [...new Set(names.filter((n): n is string => typeof n === 'string' && n !== ''))];
 }
 
+/** The one device the local stack simulates; every device address maps to it. */
+export const SIMULATED_DEVICE = 'lab';
+
 /** `url` is the control server, `port` the SNMP (UDP) port. */
 export async function startDeviceSimulator(dataDir: string, interfaces: string[] = exampleInterfaces()): Promise<RunningServer> {
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const configFile = join(dataDir, 'device-simulator.json');
-  writeFileSync(configFile, JSON.stringify({ host: '127.0.0.1', devices: [{ name: 'lab', port: 0, sysName: 'esi-lab', interfaces }] }, null, 2));
+  writeFileSync(configFile, JSON.stringify({ host: '127.0.0.1', devices: [{ name: SIMULATED_DEVICE, port: 0, sysName: 'esi-lab', interfaces }] }, null, 2));
   let onReady: (line: string) => void = () => undefined;
   const ready = new Promise<{ control: string; devices: { port: number }[] }>((resolve) => {
     onReady = (line) => {

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { loadExampleBuild } from '@esi/catalog';
+import { killAllNow } from './child-process.js';
 import { ensureBinaries } from './ensure-binaries.js';
 import { describeObservability, keepTraces, logEcho } from './observability.js';
 import { resourceClient } from './grpc-client.js';
@@ -59,15 +60,25 @@ const stack = await startStack({
 say(`ready: gRPC API at ${stack.apiAddr} (nats ${stack.natsUrl}, etcd ${stack.etcdEndpoints}; service logs in ${dataDir}/logs)`);
 if (stack.deviceSimulator) {
   const { snmpPort, controlUrl } = stack.deviceSimulator;
-  say(`device simulator: SNMP at 127.0.0.1:${snmpPort}; set an interface down with: pnpm --filter @esi/device-simulator cli set xe-0/0/4.1025 down --url ${controlUrl}`);
+  say(
+    `device simulator: SNMP at 127.0.0.1:${snmpPort}, where every device address is probed (ESI_DEVICE_ADDRESS_MAP); ` +
+      `set an interface down with: pnpm --filter @esi/device-simulator cli set xe-0/0/4.1025 down --url ${controlUrl}`,
+  );
 }
 for (const line of describeObservability(stack, traces, otlpForward)) say(line);
 
-let stopping = false;
+let stopping = 0;
 const shutdown = async (): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
-  say('stopping …');
+  if (stopping) {
+    // One Ctrl-C can arrive twice (the terminal signals the group, and a wrapper such as
+    // npx may pass it on): only a second press, a moment later, means "stop now".
+    if (Date.now() - stopping < 1_000) return;
+    say('stopping now (second signal): killing every process');
+    killAllNow();
+    process.exit(130);
+  }
+  stopping = Date.now();
+  say('stopping … (Ctrl-C again to stop at once)');
   await stack.stop();
   await traces.close();
   say('stopped');

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@esi/contracts';
 import { freePort } from './free-port.js';
 import { startEtcd, startNats, type RunningServer } from './infra.js';
-import { startDeviceSimulator } from './device-simulator.js';
+import { exampleInterfaces, SIMULATED_DEVICE, startDeviceSimulator } from './device-simulator.js';
+import { learnInterfacesFromTargets, type SimulatorLearner } from './simulator-learner.js';
 import { startAllServices, startService, type LaunchOptions, type ServiceProcess } from './services.js';
 import { Supervisor, type SupervisorEvents } from './supervisor.js';
 
@@ -24,7 +25,12 @@ export interface StackOptions {
   /** Restart services that die on their own, with backoff (pnpm start, fault tests). */
   supervise?: boolean;
   onRestart?: SupervisorEvents['onRestart'];
-  /** Start the SNMP device simulator (default true); its UDP port becomes ESI_SNMP_PORT. */
+  /**
+   * Start the SNMP device simulator (default true): every device address is mapped to it
+   * (ESI_DEVICE_ADDRESS_MAP) and it learns the interfaces the monitoring items name.
+   * Without it, devices are probed where they say they are, and the monitoring-worker's
+   * default ESI_DEVICE_ALLOW keeps that to loopback.
+   */
   deviceSimulator?: boolean;
   /**
    * Serve each service's metrics on this port plus its place in SERVICE_NAMES (api
@@ -54,7 +60,8 @@ export interface Stack {
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'esi-stack-'));
-  const servers: RunningServer[] = [];
+  /** What this call started, stopped in reverse order. */
+  const servers: Pick<RunningServer, 'stop'>[] = [];
   try {
     const natsServer = opts.natsUrl ? undefined : await startNats(dataDir);
     if (natsServer) servers.push(natsServer);
@@ -63,14 +70,29 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const natsUrl = opts.natsUrl ?? natsServer!.url;
     const etcdEndpoints = opts.etcdEndpoints ?? etcdServer!.url;
     const apiAddr = opts.apiAddr ?? `127.0.0.1:${await freePort()}`;
-    const devices = opts.deviceSimulator === false ? undefined : servers[servers.push(await startDeviceSimulator(dataDir)) - 1];
+    let devices: RunningServer | undefined;
+    if (opts.deviceSimulator !== false) {
+      devices = await startDeviceSimulator(dataDir);
+      servers.push(devices);
+      // Started before the services, so it sees every target they register.
+      const learner: SimulatorLearner = await learnInterfacesFromTargets({
+        etcdEndpoints,
+        controlUrl: devices.url,
+        device: SIMULATED_DEVICE,
+        known: exampleInterfaces(),
+        // An interface it could not add stays UNKNOWN in /monitoring; say why where the stack's output goes.
+        onError: (err) => console.warn(`device simulator: ${err.message}`),
+      });
+      servers.push(learner);
+    }
     const launch: LaunchOptions = {
       env: {
         ...process.env,
         NATS_URL: natsUrl,
         ETCD_ENDPOINTS: etcdEndpoints,
         ESI_API_ADDR: apiAddr,
-        ...(devices ? { ESI_SNMP_PORT: String(devices.port) } : {}),
+        // Every device, whatever address its build gave it, is the simulator.
+        ...(devices ? { ESI_DEVICE_ADDRESS_MAP: `*=127.0.0.1:${devices.port}` } : {}),
         ESI_METRICS_ADDR: '127.0.0.1:0',
         ...opts.env,
       },

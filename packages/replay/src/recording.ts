@@ -16,7 +16,9 @@ export interface Recording {
   config: RecordedEvent[];
   jobs: RecordedEvent[];
   states: RecordedEvent[];
-  /** File each config event came from, for the per-request report. */
+  /** /monitoring writes of the poller (item statuses), in order. */
+  monitoring: RecordedEvent[];
+  /** File each config and /monitoring event came from, for the per-request report. */
   requestOf: Map<number, string>;
 }
 
@@ -25,12 +27,14 @@ interface ScenarioFile {
   config?: RecordedEvent[];
   expected_jobs?: RecordedEvent[];
   expected_state?: RecordedEvent[];
+  expected_monitoring?: RecordedEvent[];
 }
 
 export function readRecording(files: string[]): Recording {
   const config = new Map<number, RecordedEvent>();
   const jobs = new Map<number, RecordedEvent>();
   const states = new Map<number, RecordedEvent>();
+  const monitoring = new Map<number, RecordedEvent>();
   const requestOf = new Map<number, string>();
   for (const file of files) {
     const data = JSON.parse(readFileSync(file, 'utf8')) as ScenarioFile;
@@ -41,9 +45,14 @@ export function readRecording(files: string[]): Recording {
     }
     for (const e of data.expected_jobs ?? []) jobs.set(e.seq, e);
     for (const e of data.expected_state ?? []) states.set(e.seq, e);
+    for (const e of data.expected_monitoring ?? []) {
+      monitoring.set(e.seq, e);
+      // The recorded poller wrote long after the request (seq order puts it requests later).
+      if (!requestOf.has(e.seq)) requestOf.set(e.seq, data.scenario);
+    }
   }
   const ordered = (m: Map<number, RecordedEvent>): RecordedEvent[] => [...m.values()].sort((a, b) => a.seq - b.seq);
-  return { config: ordered(config), jobs: ordered(jobs), states: ordered(states), requestOf };
+  return { config: ordered(config), jobs: ordered(jobs), states: ordered(states), monitoring: ordered(monitoring), requestOf };
 }
 
 /** The decoded body of a recorded /config write. */

@@ -2,8 +2,13 @@
  * Replays a recorded build against a running stack: submits the recorded /config writes
  * through the gRPC API in recorded order, each only after the states recorded before it
  * were reached (so causality holds, e.g. a port is attached after its logical port is
- * up), then compares every recorded job and state with ours.
+ * up), then compares every recorded job, state and /monitoring value with ours. The
+ * monitoring values come UP as recorded only where the stack's devices answer as the
+ * recorded ones did: the local stack maps every device to its simulator and teaches it
+ * the interfaces the build names (packages/local-stack), so no SNMP reaches the recorded
+ * device addresses.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { parseCollectionKey, type ConfigValue } from '@esi/contracts';
 import { call, createResource, updateResource, type ResourceClient } from '@esi/local-stack';
@@ -16,7 +21,7 @@ export interface ReplayOptions {
   etcd: Etcd3;
   files: string[];
   typeOfPlural: (plural: string) => string | undefined;
-  /** How long to wait for a recorded state before reporting it missing. */
+  /** How long to wait for a recorded state (or /monitoring value) before reporting it missing. */
   stateTimeoutMs?: number;
   say?: (line: string) => void;
 }
@@ -28,6 +33,8 @@ export interface RequestReport {
   jobsMatched: number;
   statesExpected: number;
   statesMatched: number;
+  monitoringExpected: number;
+  monitoringMatched: number;
   differences: string[];
 }
 
@@ -35,18 +42,20 @@ export interface ReplayReport {
   requests: RequestReport[];
   jobs: { expected: number; matched: number };
   states: { expected: number; matched: number };
+  monitoring: { expected: number; matched: number };
   differences: string[];
 }
 
 interface Observed {
   jobs: Map<string, Record<string, unknown>>;
   states: { key: string; value: unknown }[];
+  monitoring: { key: string; value: unknown }[];
 }
 
 export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
   const say = opts.say ?? (() => undefined);
   const rec = readRecording(opts.files);
-  const observed: Observed = { jobs: new Map(), states: [] };
+  const observed: Observed = { jobs: new Map(), states: [], monitoring: [] };
   const watcher = await opts.etcd.watch().prefix('/').create();
   watcher.on('put', (kv) => {
     const key = kv.key.toString();
@@ -55,6 +64,8 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
       observed.jobs.set(String(mask(job.id)), job);
     } else if (key.startsWith('/state/')) {
       observed.states.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
+    } else if (key.startsWith('/monitoring/')) {
+      observed.monitoring.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
     }
   });
 
@@ -62,7 +73,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
   const reportFor = (request: string): RequestReport => {
     let r = reports.get(request);
     if (!r) {
-      r = { request, submitted: [], jobsExpected: 0, jobsMatched: 0, statesExpected: 0, statesMatched: 0, differences: [] };
+      r = { request, submitted: [], jobsExpected: 0, jobsMatched: 0, statesExpected: 0, statesMatched: 0, monitoringExpected: 0, monitoringMatched: 0, differences: [] };
       reports.set(request, r);
     }
     return r;
@@ -101,6 +112,8 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
       }
     }
     await waitForStates(opts.etcd, rec.states, opts.stateTimeoutMs ?? 30_000);
+    // The poller writes /monitoring after the state (its first poll waits one interval).
+    await waitForMonitoring(observed, recordedMonitoring(rec.monitoring), opts.stateTimeoutMs ?? 30_000);
     // Jobs are written before their states; a short grace lets the watcher catch up.
     await new Promise((r) => setTimeout(r, 300));
   } finally {
@@ -136,12 +149,21 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
     else report.differences.push(...diffs.map((d) => `state ${e.key}: ${d}`));
   }
 
+  for (const e of recordedMonitoring(rec.monitoring)) {
+    const report = reportFor(rec.requestOf.get(e.seq) ?? requestBefore(e.seq));
+    report.monitoringExpected++;
+    const seen = observed.monitoring.filter((o) => o.key === e.key);
+    if (seen.some((o) => isDeepStrictEqual(o.value, e.value))) report.monitoringMatched++;
+    else report.differences.push(`monitoring ${e.key}: expected ${JSON.stringify(e.value)}, got ${seen.length > 0 ? JSON.stringify(seen.at(-1)!.value) : 'nothing'}`);
+  }
+
   const requests = [...reports.values()];
   const sum = (f: (r: RequestReport) => number): number => requests.reduce((n, r) => n + f(r), 0);
   return {
     requests,
     jobs: { expected: sum((r) => r.jobsExpected), matched: sum((r) => r.jobsMatched) },
     states: { expected: sum((r) => r.statesExpected), matched: sum((r) => r.statesMatched) },
+    monitoring: { expected: sum((r) => r.monitoringExpected), matched: sum((r) => r.monitoringMatched) },
     differences: requests.flatMap((r) => r.differences.map((d) => `${r.request}: ${d}`)),
   };
 }
@@ -163,6 +185,17 @@ async function waitForStates(etcd: Etcd3, states: RecordedEvent[], timeoutMs: nu
   }
 }
 
+function recordedMonitoring(events: RecordedEvent[]): RecordedEvent[] {
+  return events.filter((e) => e.action !== 'delete' && e.action !== 'compareAndDelete');
+}
+
+/** Until every recorded /monitoring value was written by ours too, or the time is up. */
+async function waitForMonitoring(observed: Observed, recorded: RecordedEvent[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const seen = (e: RecordedEvent): boolean => observed.monitoring.some((o) => o.key === e.key && isDeepStrictEqual(o.value, e.value));
+  while (!recorded.every(seen) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
 async function waitForJobsGone(etcd: Etcd3, deletes: RecordedEvent[], timeoutMs: number): Promise<void> {
   const gone = new Set(deletes.map((d) => String(mask(d.key.slice('/jobs/all/'.length)))));
   if (gone.size === 0) return;
@@ -178,9 +211,12 @@ async function waitForJobsGone(etcd: Etcd3, deletes: RecordedEvent[], timeoutMs:
 export function formatReport(r: ReplayReport): string {
   const lines = r.requests.map(
     (q) =>
-      `${q.request}: ${q.submitted.length} submitted, jobs ${q.jobsMatched}/${q.jobsExpected}, states ${q.statesMatched}/${q.statesExpected}` +
+      `${q.request}: ${q.submitted.length} submitted, jobs ${q.jobsMatched}/${q.jobsExpected}, states ${q.statesMatched}/${q.statesExpected}, monitoring ${q.monitoringMatched}/${q.monitoringExpected}` +
       q.differences.map((d) => `\n    - ${d}`).join(''),
   );
-  lines.push(`total: jobs ${r.jobs.matched}/${r.jobs.expected} matched, states ${r.states.matched}/${r.states.expected} matched, ${r.differences.length} differences`);
+  lines.push(
+    `total: jobs ${r.jobs.matched}/${r.jobs.expected} matched, states ${r.states.matched}/${r.states.expected} matched, ` +
+      `monitoring ${r.monitoring.matched}/${r.monitoring.expected} matched, ${r.differences.length} differences`,
+  );
   return lines.join('\n');
 }
