@@ -2,6 +2,7 @@ export { startStack, type Stack, type StackOptions } from './stack.js';
 export { startNats, startEtcd, hasBinary, MissingBinaryError, type RunningServer } from './infra.js';
 export { startService, startAllServices, type ServiceProcess } from './services.js';
 export { freePort } from './free-port.js';
+export { startDeviceSimulator, SIMULATED_DEVICE } from './device-simulator.js';
 export {
   resourceClient,
   call,
