@@ -1,6 +1,14 @@
 /**
  * Child processes the stack owns: started with their output captured to a log file,
  * stopped with SIGTERM (then SIGKILL) when the stack stops.
+ *
+ * Each starts in a process group of its own. A terminal's Ctrl-C signals the whole
+ * foreground group at once; were the children in it, nats-server and etcd would stop
+ * under services still draining, and the esbuild helper each service's TypeScript
+ * loader runs would die while the service may still load a module on its way out,
+ * leaving it blocked for good (seen: services stuck in a futex wait, holding their
+ * ports). In their own groups only the launcher hears Ctrl-C, and it stops them in
+ * order: services first, then the servers they use.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -23,7 +31,10 @@ export function startProcess(
     env: opts.env ?? process.env,
     cwd: opts.cwd,
     stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  running.add(proc);
+  proc.on('exit', () => running.delete(proc));
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   let partial = '';
   const onData = (chunk: Buffer): void => {
@@ -51,6 +62,19 @@ export function startProcess(
       return code;
     },
   };
+}
+
+const running = new Set<ChildProcess>();
+
+/** SIGKILL to every child still running, and their groups (a second Ctrl-C: stop now). */
+export function killAllNow(): void {
+  for (const proc of running) {
+    try {
+      if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      proc.kill('SIGKILL');
+    }
+  }
 }
 
 /** Resolves once something accepts TCP connections on host:port. */
