@@ -26,3 +26,4 @@ export {
   type RefUse,
 } from './example-build.js';
 export { loadSchemas, defaultSchemasDir, JSON_TYPES, FIELD_FORMATS, type FieldSchema, type ResourceSchema, type ResourceSchemas, type JsonType, type FieldFormat } from './schemas.js';
+export { ownerOf, mayReference, referrerOf, sharedTypesOf, type SharedTypes } from './tenancy.js';

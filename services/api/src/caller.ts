@@ -7,11 +7,8 @@ export type Caller = { kind: 'admin' } | { kind: 'tenant'; tenant: string };
 
 export const ADMIN: Caller = Object.freeze({ kind: 'admin' });
 
-export function ownerOf(type: string, id: string, body: Record<string, unknown>): string | undefined {
-  if (type === 'tenant') return id;
-  const t = body.tenant_id;
-  return typeof t === 'string' && t !== '' ? t : undefined;
-}
+// The owner rule is @esi/catalog's, shared with the planner's reference check.
+export { ownerOf } from '@esi/catalog';
 
 export function maySee(caller: Caller, owner: string | undefined): boolean {
   return caller.kind === 'admin' || owner === caller.tenant;

@@ -17,6 +17,7 @@ import { ValidationError } from './errors.js';
 import type { MappingFactsSnapshot } from './mapping-facts.js';
 import { MASK, collectSecretValues, redactBody, scrubText } from './redaction.js';
 import { mayReference } from './shared-infrastructure.js';
+import { mayReference as referenceAllowed, referrerOf } from '@esi/catalog';
 import { parseBodyJson } from './validate-body.js';
 
 export const DRY_RUN_SUFFIX = 'dryrn';
@@ -112,6 +113,8 @@ function withId(change: api.ResourceChange): string {
 
 /** Other resources' bodies from /config; the resource being planned as the change leaves it. */
 function overlayLookup(store: OwnedStore, r: Resources, p: PreparedChange, ctx: CallContext, secrets: Set<string> | undefined): ResourceLookup {
+  const isShared = (t: string): boolean => r.types.isShared(t);
+  const referrer = referrerOf(isShared, p.rules.type, p.id, p.body);
   return {
     async getBody(type, id) {
       if (type === p.rules.type && id === p.id) return p.body;
@@ -120,8 +123,10 @@ function overlayLookup(store: OwnedStore, r: Resources, p: PreparedChange, ctx: 
       const cfg = await readConfig(store, configKey(plural, id));
       if (!cfg) return undefined;
       const body = parseObject(cfg.value.body);
-      // Another tenant's resource is missing to this caller, with the same words.
-      if (!mayReference(ctx.caller, r.types, type, id, body)) return undefined;
+      // Another tenant's resource is missing to this caller, with the same words; and what
+      // the planned resource itself may not reference is missing to the planner, so the
+      // dry run sees it missing too, whoever asks.
+      if (!mayReference(ctx.caller, r.types, type, id, body) || !referenceAllowed(referrer, isShared, type, id, body)) return undefined;
       if (secrets) redactBody(body, r.types.schemaOf(type), secrets);
       return body;
     },

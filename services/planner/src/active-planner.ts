@@ -3,7 +3,7 @@
  * results, one handler at a time (serial-queue.ts).
  */
 import { STREAMS, events } from '@esi/contracts';
-import { loadRelations, loadResourceTypes, pluralOf, typeOfPlural } from '@esi/catalog';
+import { loadRelations, loadResourceTypes, loadSchemas, pluralOf, sharedTypesOf, typeOfPlural } from '@esi/catalog';
 import { startConsumer } from '@esi/messaging';
 import { stopAll, type ServiceDeps, type Stop } from '@esi/service-runtime';
 import { ConfigReader } from './config-reader.js';
@@ -29,6 +29,7 @@ export interface PlannerConfig {
 
 export async function runActivePlanner({ messaging, store, publisher, log, tracer, config }: ServiceDeps<PlannerConfig>): Promise<Stop> {
   const types = loadResourceTypes();
+  const isShared = sharedTypesOf(loadSchemas());
   const relations = await RelationsSource.start(store, config.relationsFile ? loadRelations(config.relationsFile) : loadRelations(), log);
   const pending = new PendingJobs();
   await pending.load(store);
@@ -56,8 +57,8 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       }
     });
   const plannedVersions = new Map<string, number>();
-  const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural, plannedVersions };
-  const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf, metaWrites };
+  const planDeps: PlanDeps = { store, reader, pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural, isShared, plannedVersions };
+  const dispatchDeps = { store, pending, publisher, tracer, log, pluralOf, isShared, metaWrites };
 
   // What the last resync found unplanned (plural/id → version). A periodic resync plans
   // only what it finds unplanned twice in a row: a change accepted a moment ago has its

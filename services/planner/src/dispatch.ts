@@ -5,6 +5,7 @@
  */
 import { SpanKind, context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { MSG_ID, eventJobFromStored, workSubject, events } from '@esi/contracts';
+import type { SharedTypes } from '@esi/catalog';
 import type { Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -19,6 +20,8 @@ export interface DispatchDeps {
   tracer: Tracer;
   log: Logger;
   pluralOf: (type: string) => string;
+  /** Shared infrastructure types: a job's stack outputs come only from what it may reference. */
+  isShared: SharedTypes;
   metaWrites: MetaWrites;
 }
 
@@ -76,7 +79,7 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
       let resolved: Record<string, unknown> = {};
       let resolutionError = '';
       try {
-        resolved = await resolveOutputs(p.job, deps.store, deps.pluralOf);
+        resolved = await resolveOutputs(p.job, deps.store, deps.pluralOf, deps.isShared);
       } catch (err) {
         if (!(err instanceof OutputMissingError)) throw err;
         resolutionError = err.message;

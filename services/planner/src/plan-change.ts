@@ -4,7 +4,8 @@
  * record in one transaction. Changes that run no job are announced as skipped.
  */
 import { context, isSpanContextValid, propagation, trace as otelTrace } from '@opentelemetry/api';
-import { MSG_ID, jobKey, plannerJobMetaKey, skippedSubject, stateKey, storedJobValue, events, type StateValue } from '@esi/contracts';
+import { MSG_ID, type StoredJob, jobKey, plannerJobMetaKey, skippedSubject, stateKey, storedJobValue, events, type StateValue } from '@esi/contracts';
+import type { SharedTypes } from '@esi/catalog';
 import type { Relations } from '@esi/mapping';
 import type { Publisher } from '@esi/messaging';
 import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning';
@@ -14,6 +15,7 @@ import type { ConfigReader } from './config-reader.js';
 import type { JobMeta, PendingJobs } from './pending-jobs.js';
 import { liveDependents } from './dependents.js';
 import { supersedeOlderWork } from './supersede.js';
+import { jobMayReference, lookupFor, pendingFor } from './tenant-view.js';
 import { workflowKey, type WorkflowRecord } from './workflow-record.js';
 
 export interface PlanDeps {
@@ -26,6 +28,8 @@ export interface PlanDeps {
   relations: { readonly current: Relations };
   typeInfo: (type: string) => ResourceTypeInfo | undefined;
   typeOfPlural: (plural: string) => string | undefined;
+  /** Shared infrastructure types, which any resource may reference (tenant-view.ts). */
+  isShared: SharedTypes;
   /**
    * Per resource (type:id), the version of the last workflow record this planner wrote
    * or read that waits for nothing. Only the active planner writes records and their
@@ -87,6 +91,9 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     deps.log.info({ resource, version: config.version, action: forceAction }, 'retrying the failed workflow');
   }
 
+  // The planned resource sees only what it may reference (tenant-view.ts): another
+  // tenant's resource is missing to its mappings and has no jobs for it to wait on.
+  const planned = { type, id, body: JSON.parse(config.body) as Record<string, unknown> };
   const plan = () => planWorkflow({
     forceAction,
     type,
@@ -97,9 +104,9 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     previousBody: previous?.value.body,
     typeInfo: info,
     relations: deps.relations.current,
-    lookup: deps.reader,
+    lookup: lookupFor(deps.reader, deps.isShared, planned),
     getTemplate: (t) => deps.reader.getTemplate(t),
-    pending: deps.pending,
+    pending: pendingFor(deps.pending, deps.isShared, planned),
   });
   let result = await plan();
   if (result.kind === 'planned') {
@@ -110,8 +117,9 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     const planning = opts.planning ?? new Set<string>();
     planning.add(resource);
     let plannedFirst = 0;
+    const foreign = await foreignReferences(result.jobs, deps);
     for (const ref of referencedResources(result.jobs)) {
-      if (planning.has(ref.key)) continue;
+      if (planning.has(ref.key) || foreign.has(ref.key)) continue;
       if (deps.pending.ofResource(ref.type, ref.id).length > 0) continue;
       const known = deps.plannedVersions.get(ref.key);
       if (known !== undefined && known >= ((await deps.reader.getConfig(ref.type, ref.id))?.version ?? Infinity)) continue;
@@ -150,6 +158,12 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     await announceSkipped(deps, type, id, result.version, result.action, error);
     return result.kind;
   }
+
+  // A foreign key the mappings read without following it still names a resource; when
+  // that resource is one this may not reference, it is dropped from the job's params, so
+  // that resource's later jobs do not wait for this one either.
+  const foreign = await foreignReferences(result.jobs, deps);
+  for (const job of result.jobs) for (const p of job.params) p.resources = p.resources.filter((r) => !foreign.has(`${r.resource_type}:${r.resource_id}`));
 
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
@@ -191,6 +205,18 @@ function referencedResources(jobs: { params: { resources: { resource_type: strin
     }
   }
   return refs.values();
+}
+
+/** The resources the jobs' params name that their resource may not reference (type:id). */
+async function foreignReferences(jobs: StoredJob[], deps: PlanDeps): Promise<Set<string>> {
+  const foreign = new Set<string>();
+  const first = jobs[0];
+  if (!first) return foreign;
+  for (const ref of referencedResources(jobs)) {
+    const cfg = await deps.reader.getConfig(ref.type, ref.id);
+    if (cfg && !jobMayReference(first, deps.isShared, ref.type, ref.id, JSON.parse(cfg.body) as Record<string, unknown>)) foreign.add(ref.key);
+  }
+  return foreign;
 }
 
 async function writeRecord(

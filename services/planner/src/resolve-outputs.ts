@@ -2,8 +2,10 @@
  * Resolves output_key and list params when a job is dispatched, from the referenced
  * resource's latest stack outputs (its /esi-worker/heat_stacks record).
  */
-import { heatStackKey, type HeatStackValue, type JobParamValue, type StoredJob } from '@esi/contracts';
+import type { SharedTypes } from '@esi/catalog';
+import { configKey, heatStackKey, type ConfigValue, type HeatStackValue, type JobParamValue, type StoredJob } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
+import { jobMayReference } from './tenant-view.js';
 
 export class OutputMissingError extends Error {
   override readonly name = 'OutputMissingError';
@@ -19,11 +21,12 @@ export async function resolveOutputs(
   job: StoredJob,
   store: OwnedStore,
   pluralOf: (type: string) => string,
+  isShared: SharedTypes,
 ): Promise<Record<string, unknown>> {
   const records = new Map<string, HeatStackValue | undefined>();
   const outputOf = async (ref: OutputRef): Promise<unknown> => {
     const key = heatStackKey(pluralOf(ref.resource_type), ref.resource_id);
-    if (!records.has(key)) records.set(key, (await store.getJson<HeatStackValue>(key))?.value);
+    if (!records.has(key)) records.set(key, await stackFor(job, ref, store, pluralOf, isShared));
     const record = records.get(key);
     if (!record) throw new OutputMissingError(`output ${ref.output_key} of ${ref.resource_type} ${ref.resource_id}: the resource has no stack`);
     const out = record.output.find((o) => o.output_key === ref.output_key);
@@ -32,11 +35,33 @@ export async function resolveOutputs(
   };
   const resolved: Record<string, unknown> = {};
   for (const p of job.params) {
-    if (p.type === 'output_key') resolved[p.param] = await outputOf(p.value as OutputRef);
-    else if (p.type === 'list') {
-      const items = (p.value as JobParamValue[]) ?? [];
-      resolved[p.param] = await Promise.all(items.map((i) => (i.type === 'output_key' ? outputOf(i.value as OutputRef) : i.value)));
+    try {
+      if (p.type === 'output_key') resolved[p.param] = await outputOf(p.value as OutputRef);
+      else if (p.type === 'list') {
+        const items = (p.value as JobParamValue[]) ?? [];
+        resolved[p.param] = await Promise.all(items.map((i) => (i.type === 'output_key' ? outputOf(i.value as OutputRef) : i.value)));
+      }
+    } catch (err) {
+      // Named by the param, so the job's error says which field could not be resolved.
+      if (err instanceof OutputMissingError) throw new OutputMissingError(`parameter "${p.param}": ${err.message}`);
+      throw err;
     }
   }
   return resolved;
+}
+
+/**
+ * The stack record of a referenced resource, as the job's resource may see it: the id may
+ * have changed hands since the job was planned (deleted, then created again by another
+ * tenant), and another tenant's stack is, to this job, no stack at all.
+ */
+async function stackFor(job: StoredJob, ref: OutputRef, store: OwnedStore, pluralOf: (type: string) => string, isShared: SharedTypes): Promise<HeatStackValue | undefined> {
+  const plural = pluralOf(ref.resource_type);
+  const own = ref.resource_type === job.resource_type && ref.resource_id === job.resource_id;
+  const [config, stack] = await Promise.all([
+    own ? undefined : store.getJson<ConfigValue>(configKey(plural, ref.resource_id)),
+    store.getJson<HeatStackValue>(heatStackKey(plural, ref.resource_id)),
+  ]);
+  if (config && !jobMayReference(job, isShared, ref.resource_type, ref.resource_id, JSON.parse(config.value.body) as Record<string, unknown>)) return undefined;
+  return stack?.value;
 }
