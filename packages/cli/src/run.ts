@@ -1,19 +1,20 @@
 /** esictl: parses the command line, runs one command, maps failures to exit codes. */
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { intOption, parseArgs, UsageError, type Args } from './args.js';
+import { intOption, parseCommandLine, UsageError, type Args, type CommandSpec } from './args.js';
 import { connect } from './connect.js';
 import type { Ctx } from './context.js';
 import type { Io } from './io.js';
-import { build } from './commands/build.js';
-import { explain } from './commands/explain.js';
-import { history } from './commands/history.js';
-import { plan } from './commands/plan.js';
-import { progress } from './commands/progress.js';
-import { create, get, list, remove, retry, update } from './commands/resources.js';
-import { replay } from './commands/replay.js';
-import { template } from './commands/templates.js';
-import { watch } from './commands/watch.js';
-import { trace } from './commands/trace.js';
+import { build, buildSpec } from './commands/build.js';
+import { explain, explainSpec } from './commands/explain.js';
+import { history, historySpec } from './commands/history.js';
+import { plan, planSpec } from './commands/plan.js';
+import { progress, progressSpec } from './commands/progress.js';
+import { create, createSpec, get, list, listSpec, oneResourceSpec, remove, retry, update, updateSpec } from './commands/resources.js';
+import { replay, replaySpec } from './commands/replay.js';
+import { template, templateSpec } from './commands/templates.js';
+import { watch, watchSpec } from './commands/watch.js';
+import { trace, traceSpec } from './commands/trace.js';
+import { EXIT } from './exit-codes.js';
 
 export const USAGE = `usage: esictl [options] <command> …
 
@@ -56,61 +57,89 @@ templates
 options
   --addr HOST:PORT   api address (ESI_API_ADDR, default 127.0.0.1:50051)
   --token T          bearer token (ESI_TOKEN)
-  --tls              use TLS; --ca FILE (ESI_API_CA) to verify the server's certificate
+  --tls              use TLS; --ca FILE (ESI_API_CA) to verify the server's certificate,
+                     --server-name N when it names another host than --addr
   --json             machine-readable output (live views: one JSON document per line)
   --timeout MS       deadline of each call (default 30000)
+
+exit codes
+  0  done; every resource followed settled without failing
+  1  the api refused or failed the call, a resource ended *_FAILED (build --wait, progress,
+     watch --until: each named on stderr with its error), a wait ran out, a plan would fail
+  2  the command line was wrong: unknown command, unknown option, or one the command does not take
+  3  the api could not be reached, or could not reach etcd or NATS (UNAVAILABLE): worth retrying
 `;
 
 type Command = (ctx: Ctx) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  create,
-  update,
-  delete: remove,
-  retry,
-  get,
-  list,
-  build,
-  watch,
-  progress,
-  explain,
-  history,
-  plan,
-  template,
-  trace,
-  replay: (ctx) => replay(ctx),
+/** Each command with the options it declares; any other option is a usage error. */
+const COMMANDS: Record<string, { run: Command; spec: CommandSpec }> = {
+  create: { run: create, spec: createSpec },
+  update: { run: update, spec: updateSpec },
+  delete: { run: remove, spec: oneResourceSpec },
+  retry: { run: retry, spec: oneResourceSpec },
+  get: { run: get, spec: oneResourceSpec },
+  list: { run: list, spec: listSpec },
+  build: { run: build, spec: buildSpec },
+  watch: { run: watch, spec: watchSpec },
+  progress: { run: progress, spec: progressSpec },
+  explain: { run: explain, spec: explainSpec },
+  history: { run: history, spec: historySpec },
+  plan: { run: plan, spec: planSpec },
+  template: { run: template, spec: templateSpec },
+  trace: { run: trace, spec: traceSpec },
+  replay: { run: (ctx) => replay(ctx), spec: replaySpec },
 };
 
-/** Runs one esictl invocation; returns the exit code (0 ok, 1 failed, 2 usage). */
+export const SPECS = Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, c.spec]));
+
+/** Runs one esictl invocation; returns the exit code (EXIT, exit-codes.ts). */
 export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let args: Args;
   let ctx: Ctx | undefined;
   try {
-    args = parseArgs(argv);
+    args = parseCommandLine(argv, SPECS);
     const name = args.positional[0];
-    if (!name || args.flags.has('help')) {
+    if (args.flags.has('help')) {
       io.out(USAGE);
-      return name || args.flags.has('help') ? 0 : 2;
+      return EXIT.ok;
+    }
+    if (!name) {
+      io.err(USAGE);
+      return EXIT.usage;
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
     ctx = { args, io, client: connect(args, env), json: args.flags.has('json'), timeoutMs: intOption(args, 'timeout', 30_000) };
-    return await command(ctx);
+    return await command.run(ctx);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`esictl: ${err.message}\n(esictl --help lists the commands)`);
-      return 2;
+      const lines = err.command ? usageOf(err.command) : [];
+      io.err(`esictl: ${err.message}\n${lines.length ? `usage:\n${lines.join('\n')}\n` : ''}(esictl --help lists the commands and options)`);
+      return EXIT.usage;
     }
     const se = err as Partial<ServiceError>;
     if (typeof se.code === 'number') {
       const field = se.metadata?.get('esi-field')[0];
       if (ctx?.json) io.err(JSON.stringify({ error: { code: status[se.code], details: se.details, field: field ?? null } }));
       else io.err(`esictl: ${status[se.code] ?? se.code}: ${se.details}`);
-      return 1;
+      return se.code === status.UNAVAILABLE ? EXIT.unavailable : EXIT.failed;
     }
     io.err(`esictl: ${(err as Error).message}`);
-    return 1;
+    return EXIT.failed;
   } finally {
     ctx?.client.close();
   }
+}
+
+/** The lines of USAGE about one command (its continuation lines included). */
+export function usageOf(name: string): string[] {
+  const lines: string[] = [];
+  let inside = false;
+  for (const line of USAGE.split('\n')) {
+    if (line.startsWith(`  ${name} `) || line === `  ${name}`) inside = true;
+    else if (!/^ {10,}\S/.test(line)) inside = false;
+    if (inside) lines.push(line);
+  }
+  return lines;
 }

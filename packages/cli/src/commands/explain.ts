@@ -1,8 +1,10 @@
 /** explain: the resource's jobs and, for each waiting one, what it waits for. */
 import { explainResource } from '@esi/local-stack';
-import { need } from '../args.js';
+import { need, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { explainJson, explainText } from '../format.js';
+
+export const explainSpec: CommandSpec = { options: {}, maxArgs: 2 };
 
 export async function explain(ctx: Ctx): Promise<number> {
   const type = need(ctx.args, 1, 'resource type');

@@ -1,8 +1,10 @@
 /** history: the resource's events from the streams, oldest first. */
 import { resourceHistory } from '@esi/local-stack';
-import { intOption, need } from '../args.js';
+import { intOption, need, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { parseJson } from '../format.js';
+
+export const historySpec: CommandSpec = { options: { limit: 'string' }, maxArgs: 2 };
 
 export async function history(ctx: Ctx): Promise<number> {
   const type = need(ctx.args, 1, 'resource type');

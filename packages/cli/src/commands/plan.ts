@@ -1,10 +1,25 @@
-/** plan: what a change would do, without doing it. */
+/**
+ * plan: what a change would do, without doing it. It exits 1 when the preview says the
+ * change would fail (a planning error, or a template that would be refused).
+ */
 import { planChange } from '@esi/local-stack';
 import { api } from '@esi/contracts';
-import { need, UsageError } from '../args.js';
+import { need, UsageError, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { planText } from '../format.js';
 import { readObject } from '../read-input.js';
+
+const withFile: CommandSpec = { options: { file: 'string' }, maxArgs: 3 };
+
+export const planSpec: CommandSpec = {
+  options: {},
+  subcommands: {
+    create: withFile,
+    update: withFile,
+    delete: { options: {}, maxArgs: 3 },
+    template: { options: { file: 'string', sample: 'string' }, maxArgs: 2 },
+  },
+};
 
 export async function plan(ctx: Ctx): Promise<number> {
   const what = need(ctx.args, 1, 'what to plan: create, update, delete or template');
@@ -31,7 +46,9 @@ export async function plan(ctx: Ctx): Promise<number> {
   const res = await planChange(ctx.client, req, { timeoutMs: ctx.timeoutMs });
   if (ctx.json) printJson(ctx, planJson(res));
   else ctx.io.out(planText(res));
-  return 0;
+  const wouldFail = res.outcome === 'failed' || res.problems.length > 0;
+  if (wouldFail && !ctx.json) ctx.io.err(`esictl: ${res.outcome === 'template' ? 'the template would be refused' : `the change would fail: ${res.error}`}`);
+  return wouldFail ? 1 : 0;
 }
 
 function planJson(p: api.PlanResponse): unknown {

@@ -1,13 +1,17 @@
 /**
  * progress: the live job DAG of a resource until it settles. Explain is asked again on
- * every change the watch reports, and at least every --interval ms.
+ * every change the watch reports, and at least every --interval ms. It exits 1 when the
+ * resource settled in a *_FAILED state, naming it and its error.
  */
 import type { ServiceError } from '@grpc/grpc-js';
 import { explainResource, watchResources } from '@esi/local-stack';
-import { intOption, need } from '../args.js';
+import { intOption, need, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';
 import { DagTracker, settled } from '../dag-view.js';
+import { failureIn, reportFailures, type Failure } from '../failed.js';
 import { explainJson } from '../format.js';
+
+export const progressSpec: CommandSpec = { options: { interval: 'string', once: 'boolean', follow: 'boolean' }, maxArgs: 2 };
 
 export async function progress(ctx: Ctx): Promise<number> {
   const type = need(ctx.args, 1, 'resource type');
@@ -20,6 +24,13 @@ export async function progress(ctx: Ctx): Promise<number> {
   let stop = false;
   let wake: () => void = () => undefined;
   let lastKey = '';
+  // The failure the last answer showed, if the resource had settled FAILED.
+  let failure: Failure | undefined;
+  const end = (): number => {
+    if (!failure) return 0;
+    reportFailures(ctx, [failure]);
+    return 1;
+  };
   const pause = (): Promise<void> =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, interval);
@@ -48,6 +59,7 @@ export async function progress(ctx: Ctx): Promise<number> {
         throw err;
       }
       const now = Date.now();
+      failure = settled(e) && e.resource ? failureIn(type, id, e.resource.stateJson) : undefined;
       const done = settled(e) && !follow;
       if (ctx.json) ctx.io.out(JSON.stringify({ at: new Date(now).toISOString(), settled: settled(e), ...(explainJson(e) as object), rows: tracker.rows(e, now) }));
       else {
@@ -56,7 +68,7 @@ export async function progress(ctx: Ctx): Promise<number> {
         const key = `${e.summary}|${e.jobs.map((j) => `${j.id}:${j.status}:${j.waitsFor.map((w) => w.status).join(',')}`).join(';')}`;
         if (!ctx.io.tty && key === lastKey && !done) {
           await pause();
-          if (stop) return 0;
+          if (stop) return end();
           continue;
         }
         lastKey = key;
@@ -65,9 +77,9 @@ export async function progress(ctx: Ctx): Promise<number> {
         ctx.io.out(`${clear}${lines.join('\n')}`);
         drawn = lines.length;
       }
-      if (once || done || stop) return 0;
+      if (once || done || stop) return end();
       await pause();
-      if (stop) return 0;
+      if (stop) return end();
     }
   } finally {
     unhook();

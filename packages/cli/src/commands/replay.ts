@@ -8,8 +8,11 @@ import { Etcd3 } from 'etcd3';
 import { loadTemplates, typeOfPlural } from '@esi/catalog';
 import { putRelations, putTemplate } from '@esi/local-stack';
 import { formatReport, replay as runReplay } from '@esi/replay';
-import { intOption, UsageError } from '../args.js';
+import { intOption, UsageError, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
+
+/** Its options (esictl refuses any other); any number of scenario files. */
+export const replaySpec: CommandSpec = { options: { catalog: 'string', relations: 'string', etcd: 'string', 'state-timeout': 'string' } };
 
 export async function replay(ctx: Ctx, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const files = ctx.args.positional.slice(1);

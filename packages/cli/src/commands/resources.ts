@@ -1,9 +1,15 @@
 /** create, update, delete, get, list. */
 import { createResource, deleteResource, getResource, listResources, retryResource, updateResource } from '@esi/local-stack';
-import { intOption, need } from '../args.js';
+import { intOption, need, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { resourceJson, resourceLine, resourceText } from '../format.js';
 import { readObject } from '../read-input.js';
+
+export const createSpec: CommandSpec = { options: { file: 'string' }, maxArgs: 1 };
+export const updateSpec: CommandSpec = { options: { file: 'string', 'expect-version': 'string' }, maxArgs: 2 };
+/** delete, retry and get. */
+export const oneResourceSpec: CommandSpec = { options: {}, maxArgs: 2 };
+export const listSpec: CommandSpec = { options: { tenant: 'string', 'page-size': 'string', 'page-token': 'string', all: 'boolean' }, maxArgs: 1 };
 
 export async function create(ctx: Ctx): Promise<number> {
   const type = need(ctx.args, 1, 'resource type');

@@ -1,9 +1,18 @@
 /** template put | get | list: the template catalog. */
 import { getTemplate, listTemplates, putTemplate } from '@esi/local-stack';
-import { intOption, need, UsageError } from '../args.js';
+import { intOption, need, UsageError, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { parseJson } from '../format.js';
 import { readObject } from '../read-input.js';
+
+export const templateSpec: CommandSpec = {
+  options: {},
+  subcommands: {
+    put: { options: { file: 'string', sample: 'string', 'expect-version': 'string' }, maxArgs: 1 },
+    get: { options: {}, maxArgs: 2 },
+    list: { options: { handler: 'string' }, maxArgs: 1 },
+  },
+};
 
 export async function template(ctx: Ctx): Promise<number> {
   const sub = need(ctx.args, 1, 'template command: put, get or list');

@@ -1,8 +1,10 @@
 /** trace: the trace of the resource's latest change as a tree with timings (@esi/trace-view). */
 import { explainResource } from '@esi/local-stack';
 import { printResourceTrace } from '@esi/trace-view';
-import { need } from '../args.js';
+import { need, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';
+
+export const traceSpec: CommandSpec = { options: { jaeger: 'string', spans: 'string', 'trace-id': 'string' }, maxArgs: 2 };
 
 export async function trace(ctx: Ctx): Promise<number> {
   const type = need(ctx.args, 1, 'resource type');

@@ -1,9 +1,16 @@
-/** watch: the resource's (or type's) config, state and monitoring changes as they happen. */
+/**
+ * watch: the resource's (or type's) config, state and monitoring changes as they happen.
+ * With --until STATE it ends at the first state event in STATE (exit 0), or at the first
+ * one in a *_FAILED state instead (exit 1, naming the resource and its error).
+ */
 import { watchResources } from '@esi/local-stack';
 import { api } from '@esi/contracts';
-import { intOption, need } from '../args.js';
+import { intOption, need, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';
+import { failureIn, reportFailures, type Failure } from '../failed.js';
 import { kindName, monitoringText, parseJson } from '../format.js';
+
+export const watchSpec: CommandSpec = { options: { current: 'boolean', 'from-revision': 'string', until: 'string' }, maxArgs: 2 };
 
 export async function watch(ctx: Ctx): Promise<number> {
   const resourceType = need(ctx.args, 1, 'resource type');
@@ -13,21 +20,40 @@ export async function watch(ctx: Ctx): Promise<number> {
   const includeCurrent = ctx.args.flags.has('current');
   let handle: ReturnType<typeof watchResources> | undefined;
   let last = 0;
+  let failure: Failure | undefined;
+  // The newest config version seen per resource: a failed state older than it (a
+  // --current snapshot while a newer version runs) is not where that resource ends.
+  const configVersions = new Map<string, number>();
   const stopOnSignal = ctx.io.onInterrupt(() => handle?.cancel());
   try {
     handle = watchResources(ctx.client, { resourceType, id, fromRevision, includeCurrent }, (e) => {
       last = e.revision;
       if (ctx.json) ctx.io.out(JSON.stringify({ ...(api.WatchResourcesResponse.toJSON(e) as object), value: parseJson(e.valueJson) ?? null }));
       else ctx.io.out(eventLine(e));
-      if (until && e.kind === api.WatchEventKind.WATCH_EVENT_KIND_STATE && stateOf(e.valueJson) === until) handle?.cancel();
+      if (!until || failure || e.deleted) return;
+      if (e.kind === api.WatchEventKind.WATCH_EVENT_KIND_CONFIG) {
+        const v = parseJson(e.valueJson) as { version?: number } | undefined;
+        configVersions.set(e.id, Math.max(configVersions.get(e.id) ?? 0, v?.version ?? 0));
+      }
+      if (e.kind !== api.WatchEventKind.WATCH_EVENT_KIND_STATE) return;
+      if (stateOf(e.valueJson) === until) {
+        handle?.cancel();
+        return;
+      }
+      const failed = failureIn(e.resourceType, e.id, e.valueJson);
+      if (failed && failed.version >= (configVersions.get(e.id) ?? 0)) {
+        failure = failed;
+        handle?.cancel();
+      }
     });
     await handle.done;
   } finally {
     stopOnSignal();
   }
+  if (failure) reportFailures(ctx, [failure]);
   // Where to pick up next time, so nothing in between is missed.
   if (!ctx.json && last) ctx.io.err(`resume with --from-revision ${last + 1}`);
-  return 0;
+  return failure ? 1 : 0;
 }
 
 function stateOf(valueJson: string): string {
