@@ -1,5 +1,6 @@
 export { initTracing, type Tracing, type TracingOptions } from './tracing.js';
 export { createLogger, type Logger } from './logger.js';
+export { SECRET_LOG_KEYS, LOG_CENSOR } from './secret-keys.js';
 export { formatLogLine, levelOf, levelValue, type LogFormatOptions } from './log-format.js';
 export { CHANGE_START_KEY, changeAgeMs, withChangeStart } from './change-clock.js';
 export {

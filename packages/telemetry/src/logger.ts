@@ -2,10 +2,12 @@
  * pino JSON logs; every line written inside an active span carries its trace_id and
  * span_id, so a log line leads to its trace and back. The consumer edge and the api's
  * call edge run their handlers inside their span, so every line written while handling
- * a message or a request has both.
+ * a message or a request has both. Secret keys are censored wherever they sit in a
+ * logged object (secret-keys.ts), so no level, debug included, writes one.
  */
 import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { LOG_CENSOR, secretLogPaths } from './secret-keys.js';
 
 export type { Logger } from 'pino';
 
@@ -14,6 +16,7 @@ export function createLogger(service: string, level = 'info', destination?: Dest
   const options = {
     level,
     base: { service },
+    redact: { paths: secretLogPaths(), censor: LOG_CENSOR },
     mixin() {
       const span = trace.getActiveSpan();
       if (!span) return {};
