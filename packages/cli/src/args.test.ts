@@ -51,6 +51,11 @@ describe('strict options', () => {
     expect(r.out).toBe('');
   });
 
+  it('names the command an unknown option was given to, with its usage', async () => {
+    const r = await esictl('progress', 'network', 'n1', '--frob', 'x');
+    expect(r.err.split('\n').slice(0, 3)).toEqual(['esictl: unknown option --frob', 'usage:', usageOf('progress')[0]]);
+  });
+
   it("prints the command's own usage lines with its error", async () => {
     const r = await esictl('build', 'b.json', '--follow');
     expect(r.err.split('\n')).toEqual([
@@ -78,6 +83,17 @@ describe('strict options', () => {
       const argv = [command!, ...sub];
       for (const m of line.matchAll(/--([a-z-]+)(?: ([^\s[\]-]\S*))?/g)) argv.push(`--${m[1]}`, ...(m[2] ? ['1'] : []));
       expect(() => parseCommandLine(argv, SPECS), line).not.toThrow();
+    }
+  });
+
+  it('shows every option a command declares on its usage lines', () => {
+    for (const [command, spec] of Object.entries(SPECS)) {
+      const lines = usageOf(command);
+      const parts = spec.subcommands ? Object.entries(spec.subcommands).map(([sub, s]) => [sub, s] as const) : [['', spec] as const];
+      for (const [sub, s] of parts) {
+        const text = lines.filter((l) => !sub || l.startsWith(`  ${command} ${sub}`)).join(' ');
+        for (const option of Object.keys(s.options)) expect(text, `${command} ${sub}`).toContain(`--${option}`);
+      }
     }
   });
 

@@ -52,13 +52,17 @@ export function parseCommandLine(argv: string[], specs: Record<string, CommandSp
   try {
     parsed = parseArgv({
       args: argv,
-      options: Object.fromEntries(Object.entries(all).map(([name, type]) => [name, name === 'help' ? { type, short: 'h' } : { type }])),
+      options: optionConfig(all),
       strict: true,
       allowPositionals: true,
       tokens: true,
     });
   } catch (err) {
-    throw new UsageError(parseErrorText(err as Error & { code?: string }));
+    const e = new UsageError(parseErrorText(err as Error & { code?: string }));
+    // Read leniently only to tell which command's usage to print with the error.
+    const guess = parseArgv({ args: argv, options: optionConfig(all), strict: false, allowPositionals: true }).positionals[0];
+    if (guess !== undefined && guess in specs) e.command = guess;
+    throw e;
   }
   const out: Args = { positional: parsed.positionals, options: new Map(), flags: new Set() };
   const command = out.positional[0];
@@ -88,6 +92,10 @@ export function parseCommandLine(argv: string[], specs: Record<string, CommandSp
     throw e;
   }
   return out;
+}
+
+function optionConfig(all: OptionTypes): Record<string, { type: 'boolean' | 'string'; short?: string }> {
+  return Object.fromEntries(Object.entries(all).map(([name, type]) => [name, name === 'help' ? { type, short: 'h' } : { type }]));
 }
 
 function optionSets(spec: CommandSpec): OptionTypes[] {

@@ -46,7 +46,7 @@ previews
   plan template [<id>] [--file F] [--sample F]
                                          who uses a template; whether a new body is accepted
 conformance
-  replay --catalog DIR [--relations FILE] [--etcd URL] FILE...
+  replay --catalog DIR [--relations FILE] [--etcd URL] [--state-timeout MS] FILE...
                                          load a catalog (and relations table), replay recorded
                                          /config writes in order, report differences
 templates
