@@ -3,6 +3,9 @@
  * state, the planner's latest workflow record, every job of it (pending in /jobs/all or
  * finished), and for each waiting job the chain of jobs it waits for, each with its
  * resource, that resource's /state and the trace id of the change that planned it.
+ * A tenant sees its own jobs' details; a job of another tenant in the chain is only a
+ * wait on something it cannot see (no id, type, handler, state or trace, and not what
+ * that job waits for in turn), and every text is scrubbed of secret values.
  */
 import { configKey, stateKey, type StateValue } from '@esi/contracts';
 import { api } from '@esi/contracts';
@@ -13,6 +16,8 @@ import { parseJobId, statusOf, waitChain, type Link, type Status } from './expla
 import { readPendingJobs, readWorkflow, traceIdOf } from './planner-records.js';
 import { parseObject, readConfig, viewOf } from './resource-reads.js';
 import type { Resources } from './resources.js';
+import { scrubText } from './redaction.js';
+import { redactStatusJson } from './secret-values.js';
 import { checkId } from './validate-body.js';
 
 const STATUS_NAME: Record<number, string> = {
@@ -54,6 +59,7 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
     return facts.get(k)!;
   };
 
+  const secrets = ctx.caller.kind === 'admin' ? new Set<string>() : await resources.secrets.current();
   const jobs: api.ExplainedJob[] = [];
   for (const jobId of ids) {
     ctx.checkpoint();
@@ -62,7 +68,17 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
     const status = statusOf(jobId, pending);
     const chain = status === 'waiting' ? waitChain(jobId, pending) : [];
     const waitsFor: api.WaitLink[] = [];
-    for (const link of chain) waitsFor.push(await toWaitLink(link, await factsOf(link.job.resource_type, link.job.resource_id)));
+    // What a hidden job waits for is that other tenant's business: its links are left out.
+    const hidden = new Set<string>();
+    for (const link of chain) {
+      if (hidden.has(link.waitingJobId)) {
+        hidden.add(link.jobId);
+        continue;
+      }
+      const f = await factsOf(link.job.resource_type, link.job.resource_id);
+      if (!f.visible) hidden.add(link.jobId);
+      waitsFor.push(toWaitLink(link, f, secrets));
+    }
     jobs.push({
       id: jobId,
       action: p?.job.action ?? parsed?.action ?? '',
@@ -71,7 +87,7 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
       templateId: p?.meta?.template_id ?? '',
       plannedAtMs: p?.meta?.planned_at_ms ?? 0,
       traceId: traceIdOf(p?.meta?.trace),
-      dependency: p?.job.dependency ?? [],
+      dependency: ctx.caller.kind === 'admin' ? (p?.job.dependency ?? []) : await shownIds(p?.job.dependency ?? [], pending, factsOf),
       waitsFor,
       version: p?.job.version ?? parsed?.version ?? 0,
     });
@@ -79,13 +95,14 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
 
   const state = parseObject(view.stateJson) as Partial<StateValue>;
   const traceId = jobs.find((j) => j.traceId)?.traceId ?? '';
+  const shown = resources.shown(ctx, view);
   return {
-    resource: resources.shown(ctx, view),
+    resource: ctx.caller.kind === 'admin' ? shown : { ...shown, stateJson: redactStatusJson(shown.stateJson, secrets), monitoringJson: redactStatusJson(shown.monitoringJson, secrets) },
     plannedVersion: record?.version ?? 0,
     plannedAction: record?.action ?? '',
-    planningError: record?.error ?? '',
+    planningError: scrubText(record?.error ?? '', secrets),
     jobs,
-    summary: summarize(type, id, current.value.version, current.value.marked_for_deletion, state, record, jobs),
+    summary: scrubText(summarize(type, id, current.value.version, current.value.marked_for_deletion, state, record, jobs), secrets),
     traceId,
   };
 }
@@ -105,20 +122,48 @@ async function readFacts(store: OwnedStore, resources: Resources, ctx: CallConte
   };
 }
 
-async function toWaitLink(link: Link, f: ResourceFacts): Promise<api.WaitLink> {
-  const hidden = !f.visible;
+export const HIDDEN_JOB = '(a job of another tenant)';
+
+/** Job ids as the caller may see them: a job id names its resource, so another tenant's is hidden. */
+async function shownIds(ids: string[], pending: ReadonlyMap<string, { job: { resource_type: string; resource_id: string } }>, factsOf: (t: string, id: string) => Promise<ResourceFacts>): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of ids) {
+    const job = pending.get(id)?.job;
+    const parsed = job ? { type: job.resource_type, resourceId: job.resource_id } : parseJobId(id);
+    out.push(!parsed || (await factsOf(parsed.type, parsed.resourceId)).visible ? id : HIDDEN_JOB);
+  }
+  return out;
+}
+
+function toWaitLink(link: Link, f: ResourceFacts, secrets: ReadonlySet<string>): api.WaitLink {
+  if (!f.visible) {
+    return {
+      depth: link.depth,
+      jobId: HIDDEN_JOB,
+      waitingJobId: link.waitingJobId,
+      status: STATUS[link.status],
+      resourceType: '',
+      resourceId: '',
+      resourceConfigVersion: 0,
+      resourceWorkerState: '',
+      resourceStateVersion: 0,
+      resourceStateError: '',
+      traceId: '',
+      handler: '',
+    };
+  }
   return {
     depth: link.depth,
-    jobId: hidden ? '(a job of another tenant)' : link.jobId,
+    jobId: link.jobId,
     waitingJobId: link.waitingJobId,
     status: STATUS[link.status],
     resourceType: link.job.resource_type,
-    resourceId: hidden ? '' : link.job.resource_id,
-    resourceConfigVersion: hidden ? 0 : f.configVersion,
-    resourceWorkerState: hidden ? '' : f.workerState,
-    resourceStateVersion: hidden ? 0 : f.stateVersion,
-    resourceStateError: hidden ? '' : f.stateError,
-    traceId: hidden ? '' : traceIdOf(link.meta?.trace),
+    resourceId: link.job.resource_id,
+    resourceConfigVersion: f.configVersion,
+    resourceWorkerState: f.workerState,
+    resourceStateVersion: f.stateVersion,
+    resourceStateError: scrubText(f.stateError, secrets),
+    traceId: traceIdOf(link.meta?.trace),
     handler: link.job.handler,
   };
 }
@@ -157,6 +202,7 @@ function summarize(
 }
 
 function describeLink(w: api.WaitLink): string {
+  if (w.jobId === HIDDEN_JOB) return HIDDEN_JOB;
   const state = w.resourceWorkerState ? `${w.resourceWorkerState} at version ${w.resourceStateVersion}` : 'no state yet';
   return `${w.jobId} (${w.resourceType} ${w.resourceId}: ${state})`;
 }

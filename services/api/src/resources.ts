@@ -13,6 +13,7 @@ import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
 import { referencesToCheck, type HopReference } from './hop-references.js';
 import { MappingFacts } from './mapping-facts.js';
+import { SecretValues } from './secret-values.js';
 import { redactBodyJson } from './redaction.js';
 import { mayReference } from './shared-infrastructure.js';
 import { AlreadyExistsError, NotFoundError, PermissionDeniedError, ValidationError, VersionConflictError } from './errors.js';
@@ -40,6 +41,8 @@ export interface PreparedChange {
 export class Resources {
   /** What the stored templates follow and which params are secret (tenant checks and redaction). */
   readonly facts: MappingFacts;
+  /** The secret values in force, to scrub texts no schema describes (state, monitoring, errors). */
+  readonly secrets: SecretValues;
 
   constructor(
     readonly store: OwnedStore,
@@ -48,6 +51,7 @@ export class Resources {
     private readonly log: Logger,
   ) {
     this.facts = new MappingFacts(store, types);
+    this.secrets = new SecretValues(store, types);
   }
 
   async prepareCreate(ctx: CallContext, type: string, bodyJson: string): Promise<PreparedChange> {

@@ -14,6 +14,7 @@ import { HistoryGoneError, NotFoundError, ValidationError } from './errors.js';
 import { parseObject, readConfig } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
 import { redactEnvelopeJson } from './redaction.js';
+import { redactStatusJson, type SecretValues } from './secret-values.js';
 import { checkId } from './validate-body.js';
 
 type Event = api.WatchResourcesResponse;
@@ -23,6 +24,8 @@ export interface WatchDeps {
   store: OwnedStore;
   types: TypeRegistry;
   log: Logger;
+  /** Secret values to scrub from a tenant's state and monitoring values. */
+  secrets: SecretValues;
 }
 
 interface Target {
@@ -84,10 +87,15 @@ export async function watchResources(deps: WatchDeps, ctx: CallContext, req: api
     return maySee(ctx.caller, owners.get(rid));
   };
 
-  // A config value carries the body: its secret fields are masked for tenants.
+  // A config value carries the body: its secret fields are masked for tenants. State and
+  // monitoring values follow no schema but may quote a secret a worker was given (a stack
+  // output, an error): secret-named members are masked and known secret values scrubbed.
   const schema = deps.types.schemaOf(type);
-  const shown = (kind: api.WatchEventKind, value: string): string =>
-    ctx.caller.kind === 'tenant' && kind === Kind.WATCH_EVENT_KIND_CONFIG ? redactEnvelopeJson(value, schema) : value;
+  const shown = async (kind: api.WatchEventKind, value: string): Promise<string> => {
+    if (ctx.caller.kind === 'admin' || value === '') return value;
+    if (kind === Kind.WATCH_EVENT_KIND_CONFIG) return redactEnvelopeJson(value, schema);
+    return redactStatusJson(value, await deps.secrets.current());
+  };
 
   let startRevision = req.fromRevision;
   if (req.includeCurrent) {
@@ -95,7 +103,7 @@ export async function watchResources(deps: WatchDeps, ctx: CallContext, req: api
     for (const item of snapshot.items) {
       const c = classify(item.key);
       if (!c || !(await visible(c.id, c.kind, item.value))) continue;
-      send({ revision: snapshot.revision, kind: c.kind, resourceType: type, id: c.id, valueJson: shown(c.kind, item.value), deleted: false, snapshot: true });
+      send({ revision: snapshot.revision, kind: c.kind, resourceType: type, id: c.id, valueJson: await shown(c.kind, item.value), deleted: false, snapshot: true });
     }
     startRevision = snapshot.revision + 1;
   }
@@ -133,8 +141,9 @@ export async function watchResources(deps: WatchDeps, ctx: CallContext, req: api
           const deleted = ev.type === 'Delete';
           const value = deleted ? undefined : ev.kv.value.toString();
           if (!(await visible(c.id, c.kind, value))) continue;
+          const valueJson = await shown(c.kind, value ?? '');
           if (ctx.signal.aborted) return;
-          send({ revision: Number(ev.kv.mod_revision), kind: c.kind, resourceType: type, id: c.id, valueJson: shown(c.kind, value ?? ''), deleted, snapshot: false });
+          send({ revision: Number(ev.kv.mod_revision), kind: c.kind, resourceType: type, id: c.id, valueJson, deleted, snapshot: false });
         }
       }).catch((err: unknown) => finish(err as Error));
     });
