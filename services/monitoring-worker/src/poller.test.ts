@@ -95,7 +95,7 @@ describe('monitoring jobs and the SNMP poller', () => {
 
   it('holds a non-positive status until time_seconds has passed', async () => {
     sim.setStatus('xe-0/0/5.7', 'down');
-    const hold = '{positive_status: [UP], time_seconds: 2}';
+    const hold = { positive_status: ['UP'], time_seconds: 2 };
     const registered = Date.now();
     await h.run({ type: 'ese_logical_port', id: 'lp-held', templateId: 'ese_logical_port_monitoring', params: lpParams('xe-0/0/5.7', { hold }) });
     // Polled DOWN every interval but not written while the target is younger than 2 s.
@@ -107,7 +107,7 @@ describe('monitoring jobs and the SNMP poller', () => {
 
   it('a positive status written ends the hold: later statuses are written at once', async () => {
     sim.setStatus('xe-0/0/3', 'up');
-    const hold = '{positive_status: [UP], time_seconds: 600}';
+    const hold = { positive_status: ['UP'], time_seconds: 600 };
     await h.run({ type: 'ese_physical_port', id: 'pp-hold', templateId: 'ese_logical_port_monitoring', params: lpParams('xe-0/0/3', { hold }) });
     await seen('ese_physical_ports', 'pp-hold', { logical_port: 'UP', version: 1 });
     sim.setStatus('xe-0/0/3', 'down');
@@ -121,7 +121,7 @@ describe('monitoring jobs and the SNMP poller', () => {
     const device_ip = `127.0.0.1:${mute.port}`;
     // The default hold of a switch (UP only, 30 s) keeps a young unreachable device out of /monitoring.
     await h.run({ type: 'ese_device', id: 'dev-young', templateId: 'ese_device_monitoring', params: { device_ip, community_name: 'any' } });
-    await h.run({ type: 'ese_device', id: 'dev', templateId: 'ese_device_monitoring', params: { device_ip, community_name: 'any', hold: '{time_seconds: 0}' } });
+    await h.run({ type: 'ese_device', id: 'dev', templateId: 'ese_device_monitoring', params: { device_ip, community_name: 'any', hold: { time_seconds: 0 } } });
     await seen('ese_devices', 'dev', { switch: 'UNREACHABLE', version: 1 });
     expect(await h.monitoring('ese_devices', 'dev-young')).toBeUndefined();
     mute.setResponding(true);
