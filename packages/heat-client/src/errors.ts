@@ -1,12 +1,28 @@
 /**
  * Errors of the OpenStack client. Each says whether repeating the same request could
- * help (`retryable`); the caller (the heat-worker) decides what to do with that.
+ * help (`retryable`); the caller (the heat-worker) decides what to do with that. Heat's
+ * errors also carry the decision of heat-error-policy.ts and the request id Heat logged
+ * the request under (`x-openstack-request-id`), so an operator can find it in Heat's logs.
  */
+import { heatErrorDecision, type HeatDecision } from './heat-error-policy.js';
+
 export abstract class OpenStackError extends Error {
   abstract readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** How long the server asked us to wait (Retry-After), if it said. */
+  readonly retryAfterMs: number | undefined;
+  /** `x-openstack-request-id` of the answer, when there was one. */
+  readonly requestId: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number; requestId?: string }) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+    this.requestId = options?.requestId;
   }
+}
+
+interface AnswerInfo {
+  cause?: unknown;
+  retryAfterMs?: number;
+  requestId?: string;
 }
 
 /** Keystone refused the password authentication, or failed while asked. */
@@ -16,9 +32,9 @@ export class KeystoneAuthError extends OpenStackError {
   constructor(
     readonly status: number,
     message: string,
-    options?: { cause?: unknown },
+    options?: AnswerInfo,
   ) {
-    super(message, options);
+    super(options?.requestId ? `${message} [${options.requestId}]` : message, options);
     // Bad credentials stay bad; a Keystone that is down or overloaded may come back.
     this.retryable = status >= 500 || status === 429;
   }
@@ -34,6 +50,7 @@ export class EndpointNotFoundError extends OpenStackError {
 export class HeatApiError extends OpenStackError {
   override readonly name = 'HeatApiError';
   readonly retryable: boolean;
+  readonly decision: HeatDecision;
   /**
    * @param detail Heat's own message (`error.message`), e.g. "The Parameter (x) was not provided."
    * @param where  the request, e.g. "POST /stacks"
@@ -43,16 +60,16 @@ export class HeatApiError extends OpenStackError {
     readonly type: string,
     readonly detail: string,
     where: string,
-    options?: { cause?: unknown },
+    options?: AnswerInfo,
   ) {
-    super(`Heat ${where}: ${status}${type ? ` ${type}` : ''}: ${detail}`, options);
-    // 4xx describe the request (bad template, conflict) and repeat identically; 5xx and
-    // 429 describe the server's moment.
-    this.retryable = status >= 500 || status === 429;
+    super(`Heat ${where}: ${status}${type ? ` ${type}` : ''}: ${detail}${options?.requestId ? ` [${options.requestId}]` : ''}`, options);
+    this.decision = heatErrorDecision(status, type, detail);
+    // Only what describes the server's moment is worth repeating at once.
+    this.retryable = this.decision === 'retry';
   }
 }
 
-/** No answer at all: connection refused or reset, DNS, or the request timed out. */
+/** No answer at all: connection refused or reset, DNS, TLS, or the request timed out. */
 export class TransportError extends OpenStackError {
   override readonly name = 'TransportError';
   readonly retryable = true;

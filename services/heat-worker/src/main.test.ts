@@ -50,7 +50,7 @@ describe('heat-worker service process', () => {
         OS_AUTH_URL: heat.url,
         OS_USERNAME: c.username,
         OS_PASSWORD: c.password,
-        OS_PROJECT_NAME: c.projectName,
+        OS_PROJECT_NAME: c.projectName ?? '',
         OS_REGION_NAME: 'RegionOne',
       },
       lines,

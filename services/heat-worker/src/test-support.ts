@@ -230,7 +230,7 @@ export function embeddedDriver(infra: Infra, engine?: StackEngine): EmbeddedDriv
 
 export function openstackDriver(server: HeatTestServer, options: OpenStackDriverOptions = {}): OpenStackDriver {
   const retry = { attempts: 3, baseMs: 5, maxMs: 20 };
-  const session = new KeystoneSession(server.credentials, { retry, requestTimeoutMs: 5_000 });
+  const session = new KeystoneSession(server.credentials, { requestTimeoutMs: 5_000 });
   const client = new HeatClient(session, { retry, requestTimeoutMs: 5_000 });
   return new OpenStackDriver(client, { pollMs: 10, pollMaxMs: 40, graceMs: 0, ...options });
 }

@@ -9,8 +9,10 @@ export interface KeystoneAccount {
   readonly username: string;
   readonly password: string;
   readonly userDomainName: string;
+  readonly userDomainId: string;
   readonly projectName: string;
   readonly projectDomainName: string;
+  readonly projectDomainId: string;
   readonly projectId: string;
   readonly region: string;
 }
@@ -20,10 +22,15 @@ interface IssuedToken {
   readonly expiresAt: number;
 }
 
+interface DomainRef {
+  id?: unknown;
+  name?: unknown;
+}
+
 interface PasswordAuth {
   auth?: {
-    identity?: { methods?: unknown; password?: { user?: { name?: unknown; password?: unknown; domain?: { name?: unknown } } } };
-    scope?: { project?: { name?: unknown; domain?: { name?: unknown } } };
+    identity?: { methods?: unknown; password?: { user?: { name?: unknown; password?: unknown; domain?: DomainRef } } };
+    scope?: { project?: { id?: unknown; name?: unknown; domain?: DomainRef } };
   };
 }
 
@@ -46,14 +53,22 @@ export class FakeKeystone {
     const project = auth?.scope?.project;
     const a = this.account;
     const methods = auth?.identity?.methods;
+    // Keystone identifies a domain or project by id, or by name (a project's name only
+    // within its domain).
+    const isDomain = (ref: DomainRef | undefined, id: string, name: string) =>
+      ref !== undefined && (ref.id !== undefined ? ref.id === id : ref.name === name);
+    const projectMatches =
+      project !== undefined &&
+      (project.id !== undefined
+        ? project.id === a.projectId
+        : project.name === a.projectName && isDomain(project.domain, a.projectDomainId, a.projectDomainName));
     const matches =
       Array.isArray(methods) &&
       methods.includes('password') &&
       user?.name === a.username &&
       user.password === a.password &&
-      user.domain?.name === a.userDomainName &&
-      project?.name === a.projectName &&
-      project.domain?.name === a.projectDomainName;
+      isDomain(user.domain, a.userDomainId, a.userDomainName) &&
+      projectMatches;
     if (!matches) return json(401, UNAUTHORIZED);
     const id = `gAAAA${randomUUID().replaceAll('-', '')}`;
     const issuedAt = Date.now();
@@ -67,8 +82,8 @@ export class FakeKeystone {
           methods: ['password'],
           issued_at: new Date(issuedAt).toISOString(),
           expires_at: new Date(expiresAt).toISOString(),
-          user: { name: a.username, domain: { name: a.userDomainName } },
-          project: { id: a.projectId, name: a.projectName, domain: { name: a.projectDomainName } },
+          user: { name: a.username, domain: { id: a.userDomainId, name: a.userDomainName } },
+          project: { id: a.projectId, name: a.projectName, domain: { id: a.projectDomainId, name: a.projectDomainName } },
           catalog: [
             {
               type: 'orchestration',

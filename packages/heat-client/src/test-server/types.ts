@@ -2,6 +2,14 @@ import type { HeatOutput } from '../stack-types.js';
 
 export type OperationAction = 'CREATE' | 'UPDATE' | 'DELETE';
 
+/**
+ * How the fake's Heat engine treats an update while an operation is in progress:
+ * `convergence` (Heat's default since Ocata) accepts it (202) and replaces the running
+ * operation; `legacy` refuses it (409 ActionInProgress).
+ */
+export type EngineMode = 'legacy' | 'convergence';
+export const ENGINE_MODES: readonly EngineMode[] = ['legacy', 'convergence'];
+
 /** What a create or update asked for, as the server received it. */
 export interface StackRequestInfo {
   readonly action: 'CREATE' | 'UPDATE';
@@ -23,7 +31,12 @@ export type OperationResult = { ok: true; outputs?: HeatOutput[]; reason?: strin
 /** A request the server answered, for assertions. */
 export interface RecordedRequest {
   readonly method: string;
+  /** Without the query string. */
   readonly path: string;
+  /** The query string's parameters, e.g. `{ resolve_outputs: 'False' }`. */
+  readonly query: Readonly<Record<string, string>>;
+  /** The `x-openstack-request-id` the answer carried. */
+  readonly requestId: string;
   readonly status: number;
   readonly body: unknown;
   readonly at: number;
@@ -35,6 +48,12 @@ export interface Fault {
   /** Matched against the path (no query). */
   readonly path?: RegExp;
   readonly status: number;
+  /** Heat's error type in the body (default `InjectedFault`), e.g. `NotSupported`. */
+  readonly type?: string;
+  /** Heat's error message in the body. */
+  readonly message?: string;
+  /** A Retry-After header to send with the error (seconds or an HTTP date). */
+  readonly retryAfter?: string;
   readonly count?: number;
   /**
    * Do the work, then answer with the error anyway: the client sees a failure for a
