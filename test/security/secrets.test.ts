@@ -123,7 +123,7 @@ describe('secrets stay secret', () => {
     for (const e of routerHistory.events) expect(leaks(e.eventJson), e.eventJson).toBe(false);
   });
 
-  it('Watch shows a tenant state values with secrets masked, a member named for a secret and any text quoting one', async () => {
+  it('Watch, Get and List show a tenant state values with secrets masked, a member named for a secret and any text quoting one', async () => {
     const router = idOf('edge-router-b');
     // A worker's error that quotes the credentials it was given, and a job_state member
     // (stored as JSON text by the aggregator) named for a secret; put in place by hand.
@@ -143,6 +143,15 @@ describe('secrets stay secret', () => {
     expect(parsed.error).toBe(`login ${MASK}/${MASK} refused`);
     expect(JSON.parse(parsed.state.heat_outputs)).toEqual({ device_password: MASK, note: `pw ${MASK}` });
     expect((await seen(admin)).some((v) => v.includes(PASSWORD))).toBe(true);
+
+    // Get and List show the same state as Watch does.
+    const got = (await getResource(tenant, 'edge_router', router)).resource!;
+    const listed = (await listAll(tenant, 'edge_router')).find((r) => r.id === router)!;
+    for (const view of [got, listed]) {
+      expect(leaks(view.stateJson), view.stateJson).toBe(false);
+      expect((JSON.parse(view.stateJson) as typeof state).error).toBe(`login ${MASK}/${MASK} refused`);
+    }
+    expect((await getResource(admin, 'edge_router', router)).resource!.stateJson).toContain(PASSWORD);
   });
 
   it('Explain scrubs the wait chain and shows another tenant’s job only as a wait on something unseen', async () => {

@@ -17,7 +17,6 @@ import { readPendingJobs, readWorkflow, traceIdOf } from './planner-records.js';
 import { parseObject, readConfig, viewOf } from './resource-reads.js';
 import type { Resources } from './resources.js';
 import { scrubText } from './redaction.js';
-import { redactStatusJson } from './secret-values.js';
 import { checkId } from './validate-body.js';
 
 const STATUS_NAME: Record<number, string> = {
@@ -95,9 +94,8 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
 
   const state = parseObject(view.stateJson) as Partial<StateValue>;
   const traceId = jobs.find((j) => j.traceId)?.traceId ?? '';
-  const shown = resources.shown(ctx, view);
   return {
-    resource: ctx.caller.kind === 'admin' ? shown : { ...shown, stateJson: redactStatusJson(shown.stateJson, secrets), monitoringJson: redactStatusJson(shown.monitoringJson, secrets) },
+    resource: await resources.shown(ctx, view),
     plannedVersion: record?.version ?? 0,
     plannedAction: record?.action ?? '',
     planningError: scrubText(record?.error ?? '', secrets),

@@ -14,7 +14,6 @@ import { PermissionDeniedError, ReadBudgetExceededError, ValidationError } from 
 import { overBudget } from './read-budget.js';
 import { parseObject, viewOf, type ResourceView } from './resource-reads.js';
 import type { TypeRules } from './type-rules.js';
-import { redactBodyJson } from './redaction.js';
 import { checkId } from './validate-body.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -72,9 +71,8 @@ export async function listPage(store: OwnedStore, ctx: CallContext, rules: TypeR
     if (picked.length === size || !res.more) break;
     start = `${res.kvs[res.kvs.length - 1]!.key.toString()}\u0000`;
   }
-  const views = await Promise.all(picked.map((p) => viewOf(store, rules.type, rules.plural, p.id, p.value)));
-  // Secret fields are masked for tenants, as in a Get.
-  const resources = caller.kind === 'tenant' ? views.map((v) => ({ ...v, bodyJson: redactBodyJson(v.bodyJson, rules.schema) })) : views;
+  // Not yet masked for a tenant: the caller shows each as a Get does (Resources.shown).
+  const resources = await Promise.all(picked.map((p) => viewOf(store, rules.type, rules.plural, p.id, p.value)));
   return { resources, nextPageToken: next };
 }
 

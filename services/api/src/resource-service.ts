@@ -37,9 +37,11 @@ export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceSer
     getResource: unary(edge, 'GetResource', async (req: api.GetResourceRequest, ctx) => ({
       resource: await resources.get(ctx, req.resourceType, req.id),
     })),
-    listResources: unary(edge, 'ListResources', async (req: api.ListResourcesRequest, ctx) =>
-      listPage(store, ctx, types.rulesOf(req.resourceType), { tenantId: req.tenantId, pageSize: req.pageSize, pageToken: req.pageToken }),
-    ),
+    listResources: unary(edge, 'ListResources', async (req: api.ListResourcesRequest, ctx) => {
+      const page = await listPage(store, ctx, types.rulesOf(req.resourceType), { tenantId: req.tenantId, pageSize: req.pageSize, pageToken: req.pageToken });
+      // Each resource as a Get shows it: secrets masked for tenants.
+      return { ...page, resources: await Promise.all(page.resources.map((r) => resources.shown(ctx, r))) };
+    }),
     putRelations: unary(edge, 'PutRelations', async (req: api.PutRelationsRequest, ctx) => putRelations(ctx, d.store, req.relationsJson)),
     retryResource: unary(edge, 'RetryResource', async (req: api.RetryResourceRequest, ctx) => ({
       resource: await resources.retry(ctx, req.resourceType, req.id),

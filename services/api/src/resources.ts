@@ -13,7 +13,7 @@ import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
 import { referencesToCheck, type HopReference } from './hop-references.js';
 import { MappingFacts } from './mapping-facts.js';
-import { SecretValues } from './secret-values.js';
+import { redactStatusJson, SecretValues } from './secret-values.js';
 import { redactBodyJson } from './redaction.js';
 import { mayReference } from './shared-infrastructure.js';
 import { AlreadyExistsError, NotFoundError, PermissionDeniedError, ValidationError, VersionConflictError } from './errors.js';
@@ -128,10 +128,20 @@ export class Resources {
     return this.shown(ctx, await this.commit(ctx, await this.prepareDelete(ctx, type, id, expectedVersion)));
   }
 
-  /** A view as the caller may see it: secret fields masked for tenants. */
-  shown(ctx: CallContext, view: ResourceView): ResourceView {
+  /**
+   * A view as the caller may see it: for tenants, secret fields of the body masked, and
+   * state and monitoring values scrubbed as Watch and Explain scrub them (a job's output
+   * or error can quote a router's login).
+   */
+  async shown(ctx: CallContext, view: ResourceView): Promise<ResourceView> {
     if (ctx.caller.kind === 'admin') return view;
-    return { ...view, bodyJson: redactBodyJson(view.bodyJson, this.types.schemaOf(view.resourceType)) };
+    const secrets = await this.secrets.current();
+    return {
+      ...view,
+      bodyJson: redactBodyJson(view.bodyJson, this.types.schemaOf(view.resourceType)),
+      stateJson: redactStatusJson(view.stateJson, secrets),
+      monitoringJson: redactStatusJson(view.monitoringJson, secrets),
+    };
   }
 
   /**
