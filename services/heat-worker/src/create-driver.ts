@@ -1,5 +1,5 @@
 /** Builds the driver ESI_HEAT_DRIVER names, from the parsed configuration. */
-import { HeatClient, KeystoneSession } from '@esi/heat-client';
+import { HeatApiError, HeatClient, KeystoneSession, type OpenStackError } from '@esi/heat-client';
 import { StackEngine } from '@esi/stack-engine';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -14,9 +14,14 @@ export function createDriver(config: HeatWorkerConfig, store: OwnedStore, log: L
     const simulation = { latencyMs: config.simulatedLatencyMs };
     return new EmbeddedDriver(new StackEngine({ store: new EtcdStackStore(store), simulation }));
   }
-  const session = new KeystoneSession(keystoneCredentials(config));
+  const session = new KeystoneSession(keystoneCredentials(config), { caCert: config.caCert || undefined });
   const client = new HeatClient(session, {
-    onRetry: (err, attempt, delayMs) => log.warn({ err, attempt, delayMs }, 'Heat request failed; retrying'),
+    // Heat's request id finds the request in Heat's own logs.
+    onResponse: (x) => log.debug({ method: x.method, path: x.path, status: x.status, requestId: x.requestId, ms: x.elapsedMs }, 'Heat answered'),
+    onRetry: (err, attempt, delayMs) => {
+      const e = err as Partial<OpenStackError>;
+      log.warn({ err, attempt, delayMs, requestId: e.requestId, decision: err instanceof HeatApiError ? err.decision : undefined }, 'Heat request failed; retrying');
+    },
   });
   return new OpenStackDriver(client, { pollMs: config.pollMs });
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '@esi/contracts';
-import { startHeatTestServer, type HeatTestServer } from '@esi/heat-client';
+import { ENGINE_MODES, startHeatTestServer, type EngineMode, type HeatTestServer, type HeatTestServerOptions } from '@esi/heat-client';
 import { InMemoryStackStore, ProviderError, StackEngine, type ResourceProvider } from '@esi/stack-engine';
 import {
   embeddedDriver,
@@ -47,10 +47,12 @@ async function runOne(l: Lane, d: events.JobDispatched): Promise<events.JobResul
   return (await l.resultsFor(d.job!.id))[0]!;
 }
 
-describe('openstack driver failures', () => {
+describe.each(ENGINE_MODES)('openstack driver failures, %s engine', (engine: EngineMode) => {
+  const heatFor = (options: HeatTestServerOptions) => startHeatTestServer({ ...options, engine });
+
   it('ends the job CREATE_FAILED with Heat’s status_reason in the error and the record', async () => {
     const reason = 'Resource CREATE failed: BadRequest: resources.port: VLAN 1025 is already in use';
-    heat = await startHeatTestServer(engineBackedHeat(() => ({ ok: false, reason })));
+    heat = await heatFor(engineBackedHeat(() => ({ ok: false, reason })));
     lane = await openLane(infra);
     await lane.startWorker(openstackDriver(heat));
     const templateId = await putTemplate(infra);
@@ -62,7 +64,7 @@ describe('openstack driver failures', () => {
   });
 
   it('ends an update UPDATE_FAILED with the reason', async () => {
-    heat = await startHeatTestServer(engineBackedHeat((op) => (op.action === 'UPDATE' ? { ok: false, reason: 'Resource UPDATE failed: quota' } : undefined)));
+    heat = await heatFor(engineBackedHeat((op) => (op.action === 'UPDATE' ? { ok: false, reason: 'Resource UPDATE failed: quota' } : undefined)));
     lane = await openLane(infra);
     await lane.startWorker(openstackDriver(heat));
     const templateId = await putTemplate(infra);
@@ -73,7 +75,7 @@ describe('openstack driver failures', () => {
   });
 
   it('honours heat_timeout: timeout_mins is sent and the job fails when the stack does not settle in time', async () => {
-    heat = await startHeatTestServer(engineBackedHeat(() => new Promise(() => undefined)));
+    heat = await heatFor(engineBackedHeat(() => new Promise(() => undefined)));
     lane = await openLane(infra);
     // A "minute" of 150 ms keeps the test short; the grace is zero.
     await lane.startWorker(openstackDriver(heat, { minuteMs: 150 }));
@@ -85,7 +87,7 @@ describe('openstack driver failures', () => {
   });
 
   it('keeps working when the token is revoked mid-job (401 → new token)', async () => {
-    heat = await startHeatTestServer(engineBackedHeat(async () => {
+    heat = await heatFor(engineBackedHeat(async () => {
       heat!.revokeTokens();
       return undefined;
     }));
@@ -99,7 +101,7 @@ describe('openstack driver failures', () => {
   });
 
   it('retries a 5xx beyond the client’s own retries by redelivery, then succeeds', async () => {
-    heat = await startHeatTestServer(engineBackedHeat());
+    heat = await heatFor(engineBackedHeat());
     // The client tries 3 times per request; all 3 fail, so the first delivery fails.
     heat.inject({ method: 'POST', path: /\/stacks$/, status: 503, count: 3 });
     lane = await openLane(infra);
@@ -112,7 +114,7 @@ describe('openstack driver failures', () => {
   });
 
   it('gives up after ESI_HEAT_MAX_ATTEMPTS deliveries and fails the job with the last error', async () => {
-    heat = await startHeatTestServer(engineBackedHeat());
+    heat = await heatFor(engineBackedHeat());
     heat.inject({ method: 'POST', path: /\/stacks$/, status: 503, count: 1_000 });
     lane = await openLane(infra);
     await lane.startWorker(openstackDriver(heat), { maxAttempts: 2 });

@@ -1,8 +1,10 @@
 /**
  * The heat-worker's environment. The OpenStack variables are required only with
- * ESI_HEAT_DRIVER=openstack; the spec is chosen from the raw driver value so that one
- * parse (with the shared variables) names every bad variable at once.
+ * ESI_HEAT_DRIVER=openstack; the spec is chosen from the raw values (the driver, and
+ * whether a project id is given) so that one parse, with the shared variables, names
+ * every bad variable at once.
  */
+import { readFileSync } from 'node:fs';
 import { parsers, type Env, type Spec } from '@esi/config';
 import type { KeystoneCredentials } from '@esi/heat-client';
 import { DRIVER_KINDS, type DriverKind } from './stack-driver.js';
@@ -18,9 +20,16 @@ export interface HeatWorkerConfig {
   authUrl: string;
   username: string;
   password: string;
+  /** OS_PROJECT_ID ('' when the project is named instead). */
+  projectId: string;
   projectName: string;
+  /** OS_USER_DOMAIN_ID / OS_PROJECT_DOMAIN_ID: used instead of the names when set. */
+  userDomainId: string;
   userDomainName: string;
+  projectDomainId: string;
   projectDomainName: string;
+  /** The PEM text of OS_CACERT ('' when unset: Node's own CA bundle). */
+  caCert: string;
   regionName: string;
   interface: 'public' | 'internal' | 'admin';
 }
@@ -41,10 +50,31 @@ const nonBlank = (raw: string): string => {
   return raw;
 };
 
+// Keystone ids are opaque (a uuid hex, or `default`), never containing space or '/'.
+const keystoneId = (raw: string): string => {
+  const value = raw.trim();
+  if (!/^[^\s/]{1,255}$/.test(value)) throw new Error('expected a Keystone id (no spaces or "/")');
+  return value;
+};
+
+/** OS_CACERT: a readable PEM file holding at least one certificate; its text is kept. */
+const caCertFile = (raw: string): string => {
+  let text: string;
+  try {
+    text = readFileSync(raw.trim(), 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the CA file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('not a PEM certificate file (no BEGIN CERTIFICATE)');
+  return text;
+};
+
 export function heatWorkerSpec(env: Env): Spec<HeatWorkerConfig> {
   const openstack = env.ESI_HEAT_DRIVER?.trim() === 'openstack';
   // Required (no default) only when the OpenStack driver will use them.
   const needed = openstack ? {} : { default: '' };
+  // The project is given by id (OS_PROJECT_ID) or by name within its domain.
+  const projectNameNeeded = openstack && !env.OS_PROJECT_ID?.trim() ? {} : { default: '' };
   return {
     concurrency: { env: 'ESI_HEAT_CONCURRENCY', default: 8, parse: parsers.int(1, 256) },
     driver: { env: 'ESI_HEAT_DRIVER', default: 'embedded', parse: parsers.oneOf(...DRIVER_KINDS) },
@@ -55,9 +85,13 @@ export function heatWorkerSpec(env: Env): Spec<HeatWorkerConfig> {
     authUrl: { env: 'OS_AUTH_URL', ...needed, parse: httpUrl, doc: 'Keystone v3, e.g. http://keystone:5000/v3' },
     username: { env: 'OS_USERNAME', ...needed, parse: nonBlank },
     password: { env: 'OS_PASSWORD', ...needed, parse: parsers.string, secret: true },
-    projectName: { env: 'OS_PROJECT_NAME', ...needed, parse: nonBlank },
+    projectId: { env: 'OS_PROJECT_ID', default: '', parse: keystoneId },
+    projectName: { env: 'OS_PROJECT_NAME', ...projectNameNeeded, parse: nonBlank, doc: 'or OS_PROJECT_ID' },
+    userDomainId: { env: 'OS_USER_DOMAIN_ID', default: '', parse: keystoneId },
     userDomainName: { env: 'OS_USER_DOMAIN_NAME', default: 'Default', parse: nonBlank },
+    projectDomainId: { env: 'OS_PROJECT_DOMAIN_ID', default: '', parse: keystoneId },
     projectDomainName: { env: 'OS_PROJECT_DOMAIN_NAME', default: 'Default', parse: nonBlank },
+    caCert: { env: 'OS_CACERT', default: '', parse: caCertFile, doc: 'PEM file of the CA that signed Keystone and Heat' },
     regionName: { env: 'OS_REGION_NAME', default: '', parse: parsers.string },
     interface: { env: 'OS_INTERFACE', default: 'public', parse: parsers.oneOf('public', 'internal', 'admin') },
   };
@@ -68,9 +102,9 @@ export function keystoneCredentials(config: HeatWorkerConfig): KeystoneCredentia
     authUrl: config.authUrl,
     username: config.username,
     password: config.password,
-    projectName: config.projectName,
-    userDomainName: config.userDomainName,
-    projectDomainName: config.projectDomainName,
+    ...(config.projectId ? { projectId: config.projectId } : { projectName: config.projectName }),
+    ...(config.userDomainId ? { userDomainId: config.userDomainId } : { userDomainName: config.userDomainName }),
+    ...(config.projectDomainId ? { projectDomainId: config.projectDomainId } : { projectDomainName: config.projectDomainName }),
     regionName: config.regionName || undefined,
     interface: config.interface,
   };

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '@esi/contracts';
-import { startHeatTestServer, type HeatTestServer } from '@esi/heat-client';
+import { ENGINE_MODES, startHeatTestServer, type EngineMode, type HeatTestServer, type HeatTestServerOptions } from '@esi/heat-client';
 import { pluralOf } from '@esi/catalog';
 import { StackEngine, type ResourceProvider } from '@esi/stack-engine';
 import { EtcdStackStore } from './etcd-stack-store.js';
@@ -128,12 +128,14 @@ describe('embedded driver: two copies of a job at once', () => {
   });
 });
 
-describe('openstack driver: a repeated delivery', () => {
+describe.each(ENGINE_MODES)('openstack driver: a repeated delivery, %s engine', (engine: EngineMode) => {
+  const heatFor = (options: HeatTestServerOptions) => startHeatTestServer({ ...options, engine });
+
   const calls = (server: HeatTestServer, method: string) =>
     server.requests.filter((r) => r.method === method && r.path.includes('/stacks') && r.status < 300).length;
 
   it('posts one stack, puts one update and deletes once', async () => {
-    heat = await startHeatTestServer(engineBackedHeat());
+    heat = await heatFor(engineBackedHeat());
     lane = await openLane(infra);
     await lane.startWorker(openstackDriver(heat));
     const templateId = await putTemplate(infra);
@@ -160,7 +162,7 @@ describe('openstack driver: a repeated delivery', () => {
     expect(modified.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
     expect(calls(heat, 'PUT')).toBe(1);
     expect(heat.stacks()[0]).toMatchObject({ status: 'UPDATE_COMPLETE', parameters: { name: 'green' } });
-    expect(await heatStackRecord(infra, id)).toMatchObject({ stack_status: 'UPDATE_COMPLETE', status_reason: 'Stack successfully updated' });
+    expect(await heatStackRecord(infra, id)).toMatchObject({ stack_status: 'UPDATE_COMPLETE', status_reason: 'Stack UPDATE completed successfully' });
 
     const remove = jobDispatched({ action: 'delete', resourceId: id, templateId, version: 3 });
     const deleted = await deliverTwice(lane, remove);
@@ -170,7 +172,7 @@ describe('openstack driver: a repeated delivery', () => {
   });
 
   it('makes one stack when two worker processes run the same job at the same moment', async () => {
-    heat = await startHeatTestServer({ ...engineBackedHeat(), operationDelayMs: 80 });
+    heat = await heatFor({ ...engineBackedHeat(), operationDelayMs: 80 });
     lane = await openLane(infra);
     const templateId = await putTemplate(infra);
     const create = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() });
@@ -197,7 +199,7 @@ describe('openstack driver: a repeated delivery', () => {
   });
 
   it('makes one stack when one worker gets the same job twice at once', async () => {
-    heat = await startHeatTestServer({ ...engineBackedHeat(), operationDelayMs: 50 });
+    heat = await heatFor({ ...engineBackedHeat(), operationDelayMs: 50 });
     lane = await openLane(infra);
     await lane.startWorker(openstackDriver(heat), { concurrency: 4 });
     const templateId = await putTemplate(infra);
@@ -210,7 +212,7 @@ describe('openstack driver: a repeated delivery', () => {
   });
 
   it('makes one stack when Heat created it but the answer was lost', async () => {
-    heat = await startHeatTestServer(engineBackedHeat());
+    heat = await heatFor(engineBackedHeat());
     heat.inject({ method: 'POST', path: /\/stacks$/, status: 502, afterHandling: true });
     lane = await openLane(infra);
     await lane.startWorker(openstackDriver(heat));

@@ -2,6 +2,13 @@
  * The OpenStack driver: stacks live in Heat, reached through @esi/heat-client. Each
  * operation is sent, then polled with backoff until Heat settles it or the time limit
  * (heat_timeout → timeout_mins, plus a grace for Heat to report its own timeout) passes.
+ * Polls do not resolve outputs; a stack's outputs are read once, when it is complete.
+ *
+ * It works with either Heat engine. The legacy engine refuses an update while another
+ * operation runs (409); the convergence engine (Heat's default) accepts it and replaces
+ * the running operation, so an update can also be replaced by someone else's: a wait
+ * that ends on a stack no longer carrying this job's tags says so (StackBusyError) and
+ * the job is tried again, deciding afresh.
  */
 import {
   HeatApiError,
@@ -12,7 +19,7 @@ import {
   type StackSpec,
 } from '@esi/heat-client';
 import { StackBusyError, StackRefusedError } from './errors.js';
-import type { StackCall, StackDriver, StackView } from './stack-driver.js';
+import { isFailed, type StackCall, type StackDriver, type StackView } from './stack-driver.js';
 
 export interface OpenStackDriverOptions {
   /** First pause between polls (the original polled about every 1.1 s). */
@@ -47,7 +54,12 @@ export class OpenStackDriver implements StackDriver {
 
   async find(name: string): Promise<StackView | undefined> {
     const stack = await this.client.findStack(name);
-    return stack === undefined || stack.status === 'DELETE_COMPLETE' ? undefined : toView(stack);
+    if (stack === undefined || stack.status === 'DELETE_COMPLETE') return undefined;
+    // A complete stack may be reported as it is, outputs and all; anything else will be
+    // waited for or acted on, and its outputs read at the end of that.
+    if (!stack.status.endsWith('_COMPLETE')) return toView(stack);
+    const full = await this.client.getStack(name, stack.id, { outputs: true });
+    return full === undefined || full.status === 'DELETE_COMPLETE' ? undefined : toView(full);
   }
 
   async settle(view: StackView): Promise<StackView | undefined> {
@@ -83,6 +95,7 @@ export class OpenStackDriver implements StackDriver {
     try {
       await this.client.updateStack(current.id, spec(call));
     } catch (error) {
+      // 409 comes only from the legacy engine: another operation holds the stack.
       if (!isConflict(error)) throw refused(error, call);
       const now = await this.client.getStack(call.name, current.id);
       if (!now || !carries(now, call)) {
@@ -117,6 +130,11 @@ export class OpenStackDriver implements StackDriver {
     try {
       const stack = await this.client.waitForStack(name, id, action, { ...this.waitOptions(timeoutMins), accept });
       if (stack === undefined) throw new StackBusyError(`Stack ${name} disappeared during ${action}`);
+      // Settled well but without this job's tags: another job's update replaced this one
+      // (convergence accepts an update mid-operation). Its result is not this job's.
+      if (!carries(stack, call) && !isFailed(stack.status)) {
+        throw new StackBusyError(`Stack ${name}: this ${action} was replaced by another operation (now ${stack.status}, tags ${stack.tags.join(',') || 'none'})`);
+      }
       return toView(stack, action);
     } catch (error) {
       if (!(error instanceof StackWaitTimeoutError)) throw error;
@@ -148,10 +166,13 @@ function isConflict(error: unknown): boolean {
   return error instanceof HeatApiError && error.status === 409;
 }
 
-// Heat's 400 is about the template or its parameters: the job's input, not the moment.
+// Heat's verdict on the template or its parameters (heat-error-policy.ts: `input`) is
+// the job's input, not the moment; it is worded as Heat's refusal of this stack. Every
+// other error goes on as it is and classify-error.ts reads its decision.
 function refused(error: unknown, call: StackCall): unknown {
-  if (error instanceof HeatApiError && error.status === 400) {
-    return new StackRefusedError(`Heat refused stack ${call.name}: ${error.detail}`, { cause: error });
+  if (error instanceof HeatApiError && error.decision === 'input') {
+    const request = error.requestId ? ` [${error.requestId}]` : '';
+    return new StackRefusedError(`Heat refused stack ${call.name}: ${error.type ? `${error.type}: ` : ''}${error.detail}${request}`, { cause: error });
   }
   return error;
 }
