@@ -1,3 +1,4 @@
+/* global process, console */
 // Fails when a test was skipped that .ci/allowed-skips.txt does not name with a reason.
 // Reads the vitest JSON report: node .ci/check-skips.mjs <report.json> <allow-list>
 import { readFileSync } from 'node:fs';
