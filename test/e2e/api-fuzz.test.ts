@@ -18,7 +18,8 @@ import { api } from '@esi/contracts';
 import { createResource, getResource, resourceClient, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
 
 const TARGET = 3_000;
-const TIME_BOUND_MS = 25_000;
+// A safety stop, not a rate the test expects: every request is sent, however busy the machine.
+const TIME_BOUND_MS = 120_000;
 const IN_FLIGHT = 16;
 
 let stack: Stack;
@@ -209,7 +210,7 @@ it('every malformed or random request gets a proper status, the api stays up, an
   console.log(`fuzz: ${sent} requests in ${Date.now() - started} ms (seed ${SEED})`, summary);
 
   expect(bad, JSON.stringify(summary)).toEqual([]);
-  expect(sent).toBeGreaterThanOrEqual(1_000);
+  expect(sent).toBe(TARGET);
   expect(codes.get(status.INVALID_ARGUMENT)).toBeGreaterThan(sent / 3);
   expect(codes.has(status.RESOURCE_EXHAUSTED)).toBe(true);
   expect(await etcd.getAll().prefix('/config/').strings()).toEqual(before);
@@ -220,4 +221,4 @@ it('every malformed or random request gets a proper status, the api stays up, an
   expect(stack.services.get('api')!.process.proc.exitCode).toBeNull();
   const ok = await createResource(client, 'network', { name: 'after the fuzz' });
   expect((await getResource(client, 'network', ok.resource!.id)).resource!.version).toBe(1);
-}, 60_000);
+}, 180_000);

@@ -166,7 +166,7 @@ describe('watch', () => {
     const w1 = watchResources(client, { resourceType: 'network' }, (e) => first.push(e));
     let w2: WatchHandle | undefined;
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await Promise.all([ref.ready, w1.ready]);
       await createResource(client, 'network', { id: 'watch-a', name: 'a', tenant_id: 'tenant-e2e' });
       await waitFor('watch-a state seen', async () => first.find((e) => e.id === 'watch-a' && e.kind === api.WatchEventKind.WATCH_EVENT_KIND_STATE));
       w1.cancel();

@@ -109,6 +109,8 @@ export const listTemplates = (c: ResourceClient, handler = ''): Promise<api.List
 export interface WatchHandle {
   /** Resolves when the server ends the stream, rejects with its status otherwise (not on cancel). */
   done: Promise<void>;
+  /** Resolves once the watch is live: no change made after it is missed. */
+  ready: Promise<void>;
   cancel(): void;
 }
 
@@ -123,6 +125,12 @@ export function watchResources(
   const options: Partial<CallOptions> = opts.timeoutMs ? { deadline: Date.now() + opts.timeoutMs } : {};
   const stream: ClientReadableStream<api.WatchResourcesResponse> = c.watchResources(full, callMetadata(c), options);
   let cancelled = false;
+  // The api sends its response headers once the watch is live (services/api watch.ts).
+  const ready = new Promise<void>((resolve, reject) => {
+    stream.once('metadata', () => resolve());
+    stream.once('error', reject);
+  });
+  ready.catch(() => undefined);
   const done = new Promise<void>((resolve, reject) => {
     stream.on('data', onEvent);
     stream.on('end', () => resolve());
@@ -130,6 +138,7 @@ export function watchResources(
   });
   return {
     done,
+    ready,
     cancel() {
       cancelled = true;
       stream.cancel();

@@ -3,14 +3,14 @@
  * caller from its bearer token, a deadline (the client's, capped for unary calls), and
  * errors mapped through grpc-status.ts. Domain code only sees a CallContext.
  */
-import type {
+import {
   Metadata,
-  ServerUnaryCall,
-  ServerWritableStream,
-  ServiceError,
-  handleServerStreamingCall,
-  handleUnaryCall,
-  sendUnaryData,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceError,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type sendUnaryData,
 } from '@grpc/grpc-js';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '@esi/telemetry';
@@ -130,7 +130,7 @@ export function unary<Req, Res>(deps: EdgeDeps, name: string, fn: (req: Req, ctx
 export function serverStream<Req, Res>(
   deps: EdgeDeps,
   name: string,
-  fn: (req: Req, ctx: CallContext, send: (res: Res) => void) => Promise<void>,
+  fn: (req: Req, ctx: CallContext, send: (res: Res) => void, started: (headers: Record<string, string>) => void) => Promise<void>,
 ): handleServerStreamingCall<Req, Res> {
   return (call: ServerWritableStream<Req, Res>) => {
     const { span, parent } = startSpan(deps, name, call.metadata);
@@ -146,6 +146,13 @@ export function serverStream<Req, Res>(
           // Memory stays bounded: a client that stopped reading resumes from its revision.
           if (call.writableLength > MAX_STREAM_BACKLOG) throw new SlowConsumerError('the client reads more slowly than events arrive; resume from the last revision received');
           call.write(res);
+        }, (headers) => {
+          // Response headers tell the client the stream is live (a watch: from now on no
+          // change is missed), so it need not guess with a sleep.
+          if (call.cancelled || call.writableEnded) return;
+          const md = new Metadata();
+          for (const [k, v] of Object.entries(headers)) md.set(k, v);
+          call.sendMetadata(md);
         });
         // A stream cut short by its deadline or by the client ends with that status, not OK.
         if (ctx.signal.aborted) throw ctx.signal.reason;

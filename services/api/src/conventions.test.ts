@@ -14,7 +14,7 @@ import { credentials, loadPackageDefinition, status, type ServiceError } from '@
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { trace } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configKey } from '@esi/contracts';
 import { loadResourceTypes, loadSchemas } from '@esi/catalog';
 import {
@@ -217,10 +217,11 @@ describe('tenants', () => {
     const seen: string[] = [];
     const w = watchResources(beta, { resourceType: 'network' }, (e) => seen.push(e.id));
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await w.ready;
       await createResource(acme, 'network', { id: 'acme-net-2', name: 'a' });
       await createResource(beta, 'network', { id: 'beta-net-2', name: 'b' });
-      for (let i = 0; i < 50 && !seen.includes('beta-net-2'); i++) await new Promise((r) => setTimeout(r, 100));
+      // acme's change came first: once beta's is seen, acme's would have been too.
+      await vi.waitFor(() => expect(seen).toContain('beta-net-2'), { timeout: 30_000, interval: 50 });
       expect(seen).toEqual(['beta-net-2']);
     } finally {
       w.cancel();

@@ -49,8 +49,8 @@ export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceSer
     deleteResource: unary(edge, 'DeleteResource', async (req: api.DeleteResourceRequest, ctx) => ({
       resource: await resources.markForDeletion(ctx, req.resourceType, req.id),
     })),
-    watchResources: serverStream(edge, 'WatchResources', (req: api.WatchResourcesRequest, ctx, send) =>
-      d.watches.hold(ctx.callerKey, () => watchResources({ store, types, log: edge.log, secrets: resources.secrets }, ctx, req, send)),
+    watchResources: serverStream(edge, 'WatchResources', (req: api.WatchResourcesRequest, ctx, send, started) =>
+      d.watches.hold(ctx.callerKey, () => watchResources({ store, types, log: edge.log, secrets: resources.secrets }, ctx, req, send, started)),
     ),
     plan: unary(edge, 'Plan', async (req: api.PlanRequest, ctx) => {
       if (req.resource && req.template) throw new ValidationError('change', 'give either resource or template, not both');

@@ -39,7 +39,16 @@ interface Target {
  * Streams events through `send` until the call ends (ctx.signal) or the watch fails.
  * Resolves when the stream should end normally; rejects with a domain error otherwise.
  */
-export async function watchResources(deps: WatchDeps, ctx: CallContext, req: api.WatchResourcesRequest, send: (e: Event) => void): Promise<void> {
+/** Response header sent once the watch is live: every change after it will be sent. */
+export const WATCHING_HEADER = 'esi-watching';
+
+export async function watchResources(
+  deps: WatchDeps,
+  ctx: CallContext,
+  req: api.WatchResourcesRequest,
+  send: (e: Event) => void,
+  started: (headers: Record<string, string>) => void = () => undefined,
+): Promise<void> {
   const rules = deps.types.rulesOf(req.resourceType);
   const id = req.id ? checkId(req.id, 'id') : '';
   if (!Number.isSafeInteger(req.fromRevision) || req.fromRevision < 0) throw new ValidationError('from_revision', 'must be a non-negative integer');
@@ -117,6 +126,7 @@ export async function watchResources(deps: WatchDeps, ctx: CallContext, req: api
   const watcher = await builder.create().catch((err: unknown) => {
     throw new StoreUnavailableError(`etcd watch: ${(err as Error).message}`, { cause: err });
   });
+  started({ [WATCHING_HEADER]: 'true' });
 
   // Events are handled one response at a time, in order, even when a visibility lookup
   // has to read etcd in between.
