@@ -3,13 +3,14 @@
  * keeps serving; domain errors map to their gRPC codes; every service stops cleanly on
  * SIGTERM.
  */
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '@esi/contracts';
 import { call, createResource, getResource, resourceClient, startStack, updateResource, type ResourceClient, type Stack } from '@esi/local-stack';
 import { readFileSync } from 'node:fs';
 import { waitFor } from '../support/wait.js';
+import { rejection } from '../support/rejection.js';
 
 let stack: Stack;
 let client: ResourceClient;
@@ -26,15 +27,6 @@ afterAll(async () => {
   etcd?.close();
   await stack?.stop();
 });
-
-async function rejection(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const configKeys = async (): Promise<string[]> =>
   (await etcd.getAll().prefix('/config/v2.0/').keys()).filter((k) => !k.startsWith('/config/v2.0/heat_templates/'));

@@ -30,6 +30,7 @@ import {
   type WatchHandle,
 } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
+import { rejection } from '../support/rejection.js';
 
 let stack: Stack;
 let client: ResourceClient;
@@ -49,15 +50,6 @@ afterAll(async () => {
   await nc?.close();
   await stack?.stop();
 });
-
-async function rejection(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 type State = { state: { worker_state: string }; version: number; error: string };
 

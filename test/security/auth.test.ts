@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTcp } from 'node:net';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { connect } from '@nats-io/transport-node';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ import {
   type Stack,
 } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
+import { rejection } from '../support/rejection.js';
 
 const NATS_PASSWORD = 'nats-login-secret-4711';
 const TOKENS = { admin: 'auth-admin-token-0815', tenant: 'auth-tenant-token-0816' };
@@ -72,15 +73,6 @@ function portOpen(port: number): Promise<true | undefined> {
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(undefined));
   });
-}
-
-async function rejection(p: Promise<unknown>, what = 'the call'): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error(`expected ${what} to fail`);
 }
 
 /**

@@ -6,7 +6,7 @@
  * one ends), and every JetStream stream is capped in age and bytes.
  */
 import { join } from 'node:path';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAMS } from '@esi/contracts';
@@ -28,6 +28,7 @@ import {
   type Stack,
   type WatchHandle,
 } from '@esi/local-stack';
+import { rejection } from '../support/rejection.js';
 
 const TOKENS = { admin: 'cost-admin-token-1', a: 'cost-tenant-a-token', b: 'cost-tenant-b-token' };
 const MAX_READS = 40;
@@ -47,15 +48,6 @@ function client(addr: string, token?: string): ResourceClient {
   const c = resourceClient(addr, { token });
   clients.push(c);
   return c;
-}
-
-async function rejection(p: Promise<unknown>, what = 'the call'): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error(`expected ${what} to fail`);
 }
 
 /** What a rejected call could have changed: /config and the config stream. */

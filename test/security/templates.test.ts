@@ -9,7 +9,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResource, getResource, getTemplate, planChange, putTemplate, resourceClient, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
+import { rejection } from '../support/rejection.js';
 
 const ADMIN_TOKEN = 'admin-token-templates';
 const TENANT_TOKEN = 'tenant-token-templates';
@@ -48,15 +49,6 @@ afterAll(async () => {
   await stack?.stop();
   rmSync(proof, { force: true });
 });
-
-async function rejection(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Every key and value of etcd, and every stream's message count. */
 async function everything(): Promise<{ keys: Record<string, string>; messages: Record<string, number> }> {

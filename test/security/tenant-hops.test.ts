@@ -15,6 +15,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResource, getResource, planChange, resourceClient, startStack, updateResource, type ResourceClient, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
+import { rejection } from '../support/rejection.js';
 
 const ADMIN_TOKEN = 'admin-token-hops';
 const A_TOKEN = 'tenant-a-token-hops';
@@ -55,15 +56,6 @@ afterAll(async () => {
   await nc?.close();
   await stack?.stop();
 });
-
-async function rejection(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /**
  * What the api writes: /config and the config stream. The workers are still settling
