@@ -18,6 +18,8 @@ export interface Recording {
   states: RecordedEvent[];
   /** /monitoring writes of the poller (item statuses), in order. */
   monitoring: RecordedEvent[];
+  /** /esi-worker/heat_stacks writes (one per finished stack operation), in order. */
+  heatStacks: RecordedEvent[];
   /** File each config and /monitoring event came from, for the per-request report. */
   requestOf: Map<number, string>;
 }
@@ -28,6 +30,7 @@ interface ScenarioFile {
   expected_jobs?: RecordedEvent[];
   expected_state?: RecordedEvent[];
   expected_monitoring?: RecordedEvent[];
+  expected_heat_stacks?: RecordedEvent[];
 }
 
 export function readRecording(files: string[]): Recording {
@@ -35,6 +38,7 @@ export function readRecording(files: string[]): Recording {
   const jobs = new Map<number, RecordedEvent>();
   const states = new Map<number, RecordedEvent>();
   const monitoring = new Map<number, RecordedEvent>();
+  const heatStacks = new Map<number, RecordedEvent>();
   const requestOf = new Map<number, string>();
   for (const file of files) {
     const data = JSON.parse(readFileSync(file, 'utf8')) as ScenarioFile;
@@ -45,6 +49,7 @@ export function readRecording(files: string[]): Recording {
     }
     for (const e of data.expected_jobs ?? []) jobs.set(e.seq, e);
     for (const e of data.expected_state ?? []) states.set(e.seq, e);
+    for (const e of data.expected_heat_stacks ?? []) heatStacks.set(e.seq, e);
     for (const e of data.expected_monitoring ?? []) {
       monitoring.set(e.seq, e);
       // The recorded poller wrote long after the request (seq order puts it requests later).
@@ -52,7 +57,7 @@ export function readRecording(files: string[]): Recording {
     }
   }
   const ordered = (m: Map<number, RecordedEvent>): RecordedEvent[] => [...m.values()].sort((a, b) => a.seq - b.seq);
-  return { config: ordered(config), jobs: ordered(jobs), states: ordered(states), monitoring: ordered(monitoring), requestOf };
+  return { config: ordered(config), jobs: ordered(jobs), states: ordered(states), monitoring: ordered(monitoring), heatStacks: ordered(heatStacks), requestOf };
 }
 
 /** The decoded body of a recorded /config write. */

@@ -2,17 +2,30 @@
  * Replays a recorded build against a running stack: submits the recorded /config writes
  * through the gRPC API in recorded order, each only after the states recorded before it
  * were reached (so causality holds, e.g. a port is attached after its logical port is
- * up), then compares every recorded job, state and /monitoring value with ours. The
+ * up), then compares every recorded job, state and /monitoring value with ours, and
+ * reports what ours did that the recording did not (extra or doubled jobs, states, stacks
+ * and /monitoring values, extras.ts).
+ *
+ * Job completion follows the recording: the replay walks config writes and /jobs/all
+ * deletions in recorded order and releases each of our jobs (the etcd key
+ * `<releasePrefix><esi_job_ tag>`) only when the recording says it finished, and only
+ * after ours planned every job the recording planned before then. A stack whose
+ * heat-worker holds simulated stacks until released (ESI_HEAT_SIMULATED_RELEASE_PREFIX)
+ * therefore has the same jobs pending as the recording whenever it plans, so dependency
+ * lists match however fast this machine is. A stack that does not hold just ignores the
+ * keys. The
  * monitoring values come UP as recorded only where the stack's devices answer as the
  * recorded ones did: the local stack maps every device to its simulator and teaches it
  * the interfaces the build names (packages/local-stack), so no SNMP reaches the recorded
  * device addresses.
  */
+import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { parseCollectionKey, type ConfigValue } from '@esi/contracts';
 import { call, createResource, updateResource, type ResourceClient } from '@esi/local-stack';
 import { jobDifferences, stateDifferences, stateView } from './compare.js';
+import { extraJobs, extraWrites } from './extras.js';
 import { mask } from './masking.js';
 import { bodyOf, readRecording, type RecordedEvent } from './recording.js';
 
@@ -24,7 +37,11 @@ export interface ReplayOptions {
   /** How long to wait for a recorded state (or /monitoring value) before reporting it missing. */
   stateTimeoutMs?: number;
   say?: (line: string) => void;
+  /** Where ours waits for its jobs' release (the heat-worker's ESI_HEAT_SIMULATED_RELEASE_PREFIX). */
+  releasePrefix?: string;
 }
+
+export const DEFAULT_RELEASE_PREFIX = '/esi-replay/release/';
 
 export interface RequestReport {
   request: string;
@@ -47,25 +64,33 @@ export interface ReplayReport {
 }
 
 interface Observed {
+  /** Every job ours planned, by its full id (two ids masking alike are a doubled job). */
   jobs: Map<string, Record<string, unknown>>;
   states: { key: string; value: unknown }[];
   monitoring: { key: string; value: unknown }[];
+  stacks: { key: string; value: unknown }[];
 }
+
+const isPut = (e: RecordedEvent): boolean => e.action !== 'delete' && e.action !== 'compareAndDelete';
 
 export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
   const say = opts.say ?? (() => undefined);
   const rec = readRecording(opts.files);
-  const observed: Observed = { jobs: new Map(), states: [], monitoring: [] };
+  const observed: Observed = { jobs: new Map(), states: [], monitoring: [], stacks: [] };
+  const timeoutMs = opts.stateTimeoutMs ?? 30_000;
+  const gate = new ReleaseGate(opts.etcd, opts.releasePrefix ?? DEFAULT_RELEASE_PREFIX);
   const watcher = await opts.etcd.watch().prefix('/').create();
   watcher.on('put', (kv) => {
     const key = kv.key.toString();
     if (key.startsWith('/jobs/all/')) {
       const [, job] = JSON.parse(kv.value.toString()) as [string, Record<string, unknown>, number];
-      observed.jobs.set(String(mask(job.id)), job);
+      observed.jobs.set(String(job.id), job);
     } else if (key.startsWith('/state/')) {
       observed.states.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
     } else if (key.startsWith('/monitoring/')) {
       observed.monitoring.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
+    } else if (key.startsWith('/esi-worker/heat_stacks/')) {
+      observed.stacks.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
     }
   });
 
@@ -84,16 +109,29 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
     return request;
   };
 
+  // Config writes and job ends, in recorded order.
+  const timeline = [
+    ...rec.config.filter((e) => !e.key.startsWith('/config/v2.0/heat_templates/')),
+    ...rec.jobs.filter((j) => j.action === 'delete'),
+  ].sort((a, b) => a.seq - b.seq);
   try {
-    for (const e of rec.config) {
+    for (const e of timeline) {
+      if (e.key.startsWith('/jobs/all/')) {
+        // Ours must have planned what the recording planned before this job ended, so
+        // those plans saw it pending, as the recorded ones did.
+        await waitForJobsPlanned(observed, rec.jobs.filter((j) => j.seq < e.seq && isPut(j)), timeoutMs);
+        const masked = String(mask(e.key.slice('/jobs/all/'.length)));
+        for (const id of observed.jobs.keys()) if (String(mask(id)) === masked) await gate.release(id);
+        await waitForJobsGone(opts.etcd, [e], timeoutMs);
+        continue;
+      }
       const request = rec.requestOf.get(e.seq) ?? '?';
       const report = reportFor(request);
-      if (e.key.startsWith('/config/v2.0/heat_templates/')) continue;
-      await waitForStates(opts.etcd, rec.states.filter((s) => s.seq < e.seq), opts.stateTimeoutMs ?? 30_000);
+      await waitForStates(opts.etcd, rec.states.filter((s) => s.seq < e.seq), timeoutMs);
       // The recorded client's next write also came after the planner had removed the jobs
       // recorded as finished before it: a job still pending here would become a
       // dependency the recording does not have (a planner lagging behind the aggregator).
-      await waitForJobsGone(opts.etcd, rec.jobs.filter((j) => j.seq < e.seq && j.action === 'delete'), opts.stateTimeoutMs ?? 30_000);
+      await waitForJobsGone(opts.etcd, rec.jobs.filter((j) => j.seq < e.seq && j.action === 'delete'), timeoutMs);
       const parsed = parseCollectionKey('/config/', e.key);
       const type = parsed ? opts.typeOfPlural(parsed.plural) : undefined;
       if (!parsed || !type) {
@@ -111,13 +149,16 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
         report.differences.push(`${type} ${parsed.id} v${value.version} refused: ${(err as Error).message}`);
       }
     }
-    await waitForStates(opts.etcd, rec.states, opts.stateTimeoutMs ?? 30_000);
+    // Jobs the recording does not have (reported below) may finish too.
+    for (const id of observed.jobs.keys()) await gate.release(id);
+    await waitForStates(opts.etcd, rec.states, timeoutMs);
     // The poller writes /monitoring after the state (its first poll waits one interval).
-    await waitForMonitoring(observed, recordedMonitoring(rec.monitoring), opts.stateTimeoutMs ?? 30_000);
+    await waitForMonitoring(observed, recordedMonitoring(rec.monitoring), timeoutMs);
     // Jobs are written before their states; a short grace lets the watcher catch up.
     await new Promise((r) => setTimeout(r, 300));
   } finally {
     await watcher.cancel();
+    await gate.clear();
   }
 
   for (const e of rec.jobs) {
@@ -125,7 +166,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
     const [, job] = e.value as [string, Record<string, unknown>, number];
     const report = reportFor(requestBefore(e.seq));
     report.jobsExpected++;
-    const ours = observed.jobs.get(String(mask(job.id)));
+    const ours = [...observed.jobs.values()].find((j) => mask(j.id) === mask(job.id));
     if (!ours) {
       report.differences.push(`job ${String(mask(job.id))}: not planned`);
       continue;
@@ -157,6 +198,14 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
     else report.differences.push(`monitoring ${e.key}: expected ${JSON.stringify(e.value)}, got ${seen.length > 0 ? JSON.stringify(seen.at(-1)!.value) : 'nothing'}`);
   }
 
+  const doubled = reportFor('extra or doubled');
+  doubled.differences.push(
+    ...extraJobs(rec.jobs.filter(isPut).map((e) => String((e.value as [string, { id: string }])[1].id)), [...observed.jobs.keys()]),
+    ...extraWrites('state', rec.states.filter(isPut), observed.states, stateView),
+    ...extraWrites('stack', rec.heatStacks.filter(isPut), observed.stacks, (v) => (v as { stack_status?: string }).stack_status),
+    ...extraWrites('monitoring', recordedMonitoring(rec.monitoring), observed.monitoring),
+  );
+
   const requests = [...reports.values()];
   const sum = (f: (r: RequestReport) => number): number => requests.reduce((n, r) => n + f(r), 0);
   return {
@@ -186,7 +235,40 @@ async function waitForStates(etcd: Etcd3, states: RecordedEvent[], timeoutMs: nu
 }
 
 function recordedMonitoring(events: RecordedEvent[]): RecordedEvent[] {
-  return events.filter((e) => e.action !== 'delete' && e.action !== 'compareAndDelete');
+  return events.filter(isPut);
+}
+
+/** Releases our jobs to a heat-worker that holds its simulated stacks (release-gate.ts there). */
+class ReleaseGate {
+  private readonly released = new Set<string>();
+
+  constructor(
+    private readonly etcd: Etcd3,
+    private readonly prefix: string,
+  ) {}
+
+  async release(jobId: string): Promise<void> {
+    if (this.released.has(jobId)) return;
+    this.released.add(jobId);
+    // The heat-worker tags a stack with the sha1 of the job id (job ids exceed Heat's tag length).
+    const tag = `esi_job_${createHash('sha1').update(jobId).digest('hex')}`;
+    await this.etcd.put(`${this.prefix}${tag}`).value(jobId);
+  }
+
+  async clear(): Promise<void> {
+    await this.etcd.delete().prefix(this.prefix);
+  }
+}
+
+/** Until ours planned every recorded job (ids compared with the suffix masked), or the time is up. */
+async function waitForJobsPlanned(observed: Observed, planned: RecordedEvent[], timeoutMs: number): Promise<void> {
+  const want = new Set(planned.map((e) => String(mask((e.value as [string, { id: string }])[1].id))));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ours = new Set([...observed.jobs.keys()].map((id) => String(mask(id))));
+    if ([...want].every((m) => ours.has(m)) || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Until every recorded /monitoring value was written by ours too, or the time is up. */

@@ -249,6 +249,6 @@ export class StackOperation {
   }
 
   private context(resourceName: string): ProviderContext {
-    return { stackName: this.stack.name, stackId: this.stack.id, resourceName, signal: this.deadline.signal };
+    return { stackName: this.stack.name, stackId: this.stack.id, resourceName, tags: this.stack.tags ?? [], signal: this.deadline.signal };
   }
 }

@@ -7,11 +7,13 @@ import { EmbeddedDriver } from './embedded-driver.js';
 import { EtcdStackStore } from './etcd-stack-store.js';
 import { keystoneCredentials, type HeatWorkerConfig } from './heat-config.js';
 import { OpenStackDriver } from './openstack-driver.js';
+import { releaseGate } from './release-gate.js';
 import type { StackDriver } from './stack-driver.js';
 
 export function createDriver(config: HeatWorkerConfig, store: OwnedStore, log: Logger): StackDriver {
   if (config.driver === 'embedded') {
-    const simulation = { latencyMs: config.simulatedLatencyMs };
+    const hold = config.simulatedReleasePrefix ? releaseGate(store, config.simulatedReleasePrefix) : undefined;
+    const simulation = { latencyMs: config.simulatedLatencyMs, hold };
     return new EmbeddedDriver(new StackEngine({ store: new EtcdStackStore(store), simulation }));
   }
   const session = new KeystoneSession(keystoneCredentials(config), { caCert: config.caCert || undefined });

@@ -17,6 +17,8 @@ export interface HeatWorkerConfig {
   ackWaitSeconds: number;
   /** Embedded driver: how long each simulated resource takes, like a real backend. */
   simulatedLatencyMs: number;
+  /** Embedded driver: an etcd prefix under which a replay releases each job's stack ('' = never held). */
+  simulatedReleasePrefix: string;
   authUrl: string;
   username: string;
   password: string;
@@ -82,6 +84,7 @@ export function heatWorkerSpec(env: Env): Spec<HeatWorkerConfig> {
     pollMs: { env: 'ESI_HEAT_POLL_MS', default: 1_000, parse: parsers.int(10, 60_000) },
     ackWaitSeconds: { env: 'ESI_HEAT_ACK_WAIT_SECONDS', default: 120, parse: parsers.int(1, 43_200) },
     simulatedLatencyMs: { env: 'ESI_HEAT_SIMULATED_LATENCY_MS', default: 0, parse: parsers.int(0, 600_000) },
+    simulatedReleasePrefix: { env: 'ESI_HEAT_SIMULATED_RELEASE_PREFIX', default: '', parse: parsers.string },
     authUrl: { env: 'OS_AUTH_URL', ...needed, parse: httpUrl, doc: 'Keystone v3, e.g. http://keystone:5000/v3' },
     username: { env: 'OS_USERNAME', ...needed, parse: nonBlank },
     password: { env: 'OS_PASSWORD', ...needed, parse: parsers.string, secret: true },

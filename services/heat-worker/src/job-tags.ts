@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 
-const JOB_PREFIX = 'esi_job_';
+export const JOB_TAG_PREFIX = 'esi_job_';
 const VERSION_PREFIX = 'esi_version_';
 
 export function jobTag(jobId: string): string {
-  return `${JOB_PREFIX}${createHash('sha1').update(jobId).digest('hex')}`;
+  return `${JOB_TAG_PREFIX}${createHash('sha1').update(jobId).digest('hex')}`;
 }
 
 export function jobTags(jobId: string, version: number): string[] {

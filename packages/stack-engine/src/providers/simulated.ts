@@ -6,6 +6,12 @@ import type { ExistingResource, ProviderContext, ResourceProvider, ResourceState
 export interface SimulationOptions {
   /** Pretend every backend call takes this long (honours the timeout's abort signal). */
   readonly latencyMs?: number;
+  /**
+   * Called after the latency, before a call answers: a simulated backend that finishes
+   * only when its caller says so (the replay releases each stack when the recording's
+   * job finished, so our jobs end in the recorded order whatever this machine's speed).
+   */
+  readonly hold?: (ctx: ProviderContext) => Promise<void>;
 }
 
 /** How one simulated resource type behaves. */
@@ -54,6 +60,10 @@ function checkRequired(spec: SimulatedType, properties: Record<string, unknown>)
 /** Build a provider that behaves like the real plugin without any backend. */
 export function simulatedProvider(spec: SimulatedType, options: SimulationOptions = {}): ResourceProvider {
   const latency = options.latencyMs ?? 0;
+  const answer = async (ctx: ProviderContext): Promise<void> => {
+    await pause(latency, ctx.signal);
+    await options.hold?.(ctx);
+  };
   const build = (properties: Record<string, unknown>, physicalId: string): ResourceState => ({
     physicalId,
     attributes: spec.attributes(properties, physicalId),
@@ -62,7 +72,7 @@ export function simulatedProvider(spec: SimulatedType, options: SimulationOption
     type: spec.type,
     async create(properties: Record<string, unknown>, ctx: ProviderContext): Promise<ResourceState> {
       checkRequired(spec, properties);
-      await pause(latency, ctx.signal);
+      await answer(ctx);
       const given = spec.givenId?.(properties);
       const physicalId = given !== undefined && given !== '' ? given : randomUUID();
       spec.onCreated?.(physicalId, properties);
@@ -72,12 +82,12 @@ export function simulatedProvider(spec: SimulatedType, options: SimulationOption
       checkRequired(spec, properties);
       const changed = (spec.immutable ?? []).filter((p) => !deepEqual(current.properties[p], properties[p]));
       if (changed.length > 0) throw new ReplacementRequired(`${spec.type} cannot change ${changed.join(', ')} in place`);
-      await pause(latency, ctx.signal);
+      await answer(ctx);
       spec.onCreated?.(current.physicalId, properties);
       return build(properties, current.physicalId);
     },
     async delete(current: ExistingResource, ctx: ProviderContext): Promise<void> {
-      await pause(latency, ctx.signal);
+      await answer(ctx);
       if (!spec.external) spec.onDeleted?.(current.physicalId);
     },
   };

@@ -4,6 +4,8 @@ export interface ProviderContext {
   readonly stackId: string;
   /** The resource's name in the template (its logical id). */
   readonly resourceName: string;
+  /** The stack's tags (Heat's stack tags): who asked for this operation, when the caller says. */
+  readonly tags?: readonly string[];
   /** Aborted when the stack operation times out; long-running providers should stop. */
   readonly signal: AbortSignal;
 }
