@@ -1,3 +1,4 @@
 export { runService, stopAll, type ServiceDeps, type ServiceDefinition, type Stop } from './run-service.js';
 export { publishJobResult } from './publish-job-result.js';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';
+export { faultPoint, firedFaults, parseFaultSpecs, FAULT_POINTS, type FaultSpec, type FaultPointName } from './fault-point.js';

@@ -5,6 +5,7 @@
 import { MSG_ID, resultSubject, events } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 import { recordJobOutcome } from '@esi/telemetry';
+import { faultPoint } from './fault-point.js';
 
 export async function publishJobResult(
   publisher: Publisher,
@@ -25,6 +26,8 @@ export async function publishJobResult(
     }).finish(),
     MSG_ID.result(job.id, dispatched.attempt),
   );
+  // Published, and the work message not yet acked (workers ack when their handler returns).
+  faultPoint('after-publish', job.action);
   // A duplicate is the same result published again after a redelivery: counted once.
   if (published.duplicate) return;
   const dispatchedAt = Number(dispatched.dispatchedAtMs);

@@ -10,11 +10,14 @@ import { connectMessaging, ensureStreams, Publisher, type Messaging, type NatsAu
 import { OwnedStore } from '@esi/store';
 import { createLogger, initMetrics, initTracing, type Logger } from '@esi/telemetry';
 import type { Tracer } from '@opentelemetry/api';
+import { armFaults, parseFaultSpecs, type FaultSpec } from './fault-point.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 
 /** Settings the runtime itself reads, beside the shared ones. */
 interface RuntimeConfig {
   metricsAddr: string;
+  faults: FaultSpec[];
+  faultState: string;
 }
 
 const runtimeSpec: Spec<RuntimeConfig> = {
@@ -24,6 +27,13 @@ const runtimeSpec: Spec<RuntimeConfig> = {
     parse: parsers.hostPort,
     doc: 'host:port for GET /metrics and /healthz (port 0: any free port); unset: not served',
   },
+  faults: {
+    env: 'ESI_FAULT',
+    default: [],
+    parse: parseFaultSpecs,
+    doc: 'test only: <point>[.<action>]:<service>:<n>,... kills the service at the n-th pass of a point (fault-point.ts)',
+  },
+  faultState: { env: 'ESI_FAULT_STATE', default: '', parse: parsers.string, doc: 'test only: file recording the faults that fired (each fires once)' },
 };
 
 export interface ServiceDeps<C> {
@@ -59,7 +69,8 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const log = createLogger(def.name, config.logLevel);
   const tracing = initTracing({ serviceName: def.name, otlpEndpoint: config.otlpEndpoint });
   initMetrics(def.name);
-  const { metricsAddr } = config as unknown as RuntimeConfig;
+  const { metricsAddr, faults, faultState } = config as unknown as RuntimeConfig;
+  armFaults(faults, def.name, faultState);
   // Served before connecting, so a health check sees "not ready" rather than nothing.
   const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr) : undefined;
   const store = new OwnedStore(config.etcdEndpoints, def.name);

@@ -115,6 +115,7 @@ export class StackEngine {
         params: structuredClone({ ...request.params }),
         timeoutMins,
         tags: [...(request.tags ?? [])],
+        operations: counted(existing, 'CREATE'),
         resources: existing?.resources ?? [],
         outputs: [],
         createdAt: existing?.createdAt ?? now,
@@ -160,6 +161,7 @@ export class StackEngine {
         params: structuredClone({ ...request.params }),
         timeoutMins,
         tags: request.tags ? [...request.tags] : [...(existing.tags ?? [])],
+        operations: counted(existing, 'UPDATE'),
         outputs: [],
       });
       return op.run(async (stack) => {
@@ -194,6 +196,7 @@ export class StackEngine {
         ...rest,
         status: 'DELETE_IN_PROGRESS',
         reason: 'Stack DELETE started',
+        operations: counted(existing, 'DELETE'),
         outputs: [],
       });
       return op.run(async (stack) => {
@@ -268,6 +271,13 @@ export class StackEngine {
       if (this.locks.get(name) === tail) this.locks.delete(name);
     }
   }
+}
+
+/** The stack's operation counts with this one: a resumed operation (found in progress) is not a new one. */
+function counted(existing: StoredStack | undefined, action: StackAction): Partial<Record<StackAction, number>> {
+  const before = existing?.operations ?? {};
+  if (existing?.status === `${action}_IN_PROGRESS`) return { ...before };
+  return { ...before, [action]: (before[action] ?? 0) + 1 };
 }
 
 type Runner = (body: (stack: StackOperation) => Promise<StoredStack>) => Promise<StoredStack>;

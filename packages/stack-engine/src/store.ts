@@ -64,6 +64,12 @@ export interface StoredStack extends StackResult {
    * gives some. The heat-worker marks which job last acted on the stack with them.
    */
   readonly tags?: readonly string[];
+  /**
+   * The operations of each kind the engine started on this stack, written with the
+   * operation's first save; resuming an interrupted one does not count. Kept by the
+   * engine, not its caller, so tests can count stack operations at the backend.
+   */
+  readonly operations?: Partial<Record<StackAction, number>>;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

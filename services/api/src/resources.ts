@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { MSG_ID, configKey, configSubject, goJsonMarshal, stateKey, events, type ConfigValue } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
+import { faultPoint } from '@esi/service-runtime';
 import type { Expect, OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { CallContext } from './call-context.js';
@@ -203,6 +204,7 @@ export class Resources {
         if (p.kind === 'create') throw await this.createConflict(p);
         throw new VersionConflictError(`${p.rules.type} ${p.id} changed concurrently; retry with the new version`);
       }
+      faultPoint('after-etcd-write', p.kind);
       await this.announce(p.rules.type, p.id, p.value);
     }
     // A create's transaction found no /state, so its view has none: only /monitoring is read.

@@ -7,6 +7,7 @@ import { SpanKind, context, propagation, trace, type Tracer } from '@opentelemet
 import { MSG_ID, eventJobFromStored, workSubject, events } from '@esi/contracts';
 import type { SharedTypes } from '@esi/catalog';
 import type { Publisher } from '@esi/messaging';
+import { faultPoint } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
@@ -97,6 +98,8 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
         }).finish(),
         MSG_ID.work(p.job.id, attempt),
       );
+      // Dispatched; the config or result message that released it is acked later.
+      faultPoint('after-publish', p.job.action);
       p.meta.dispatched_attempt = attempt;
       p.meta.dispatched_at_ms = Date.now();
       deps.metaWrites.write(p.job.id, p.meta);

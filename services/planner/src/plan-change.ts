@@ -8,6 +8,7 @@ import { MSG_ID, type StoredJob, jobKey, plannerJobMetaKey, skippedSubject, stat
 import type { SharedTypes } from '@esi/catalog';
 import type { Relations } from '@esi/mapping';
 import type { Publisher } from '@esi/messaging';
+import { faultPoint } from '@esi/service-runtime';
 import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning';
 import type { OwnedStore, WriteOp } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -181,6 +182,8 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     ...(traceId ? { trace_id: traceId } : {}),
   };
   await writeRecord(deps, resource, wfKey, previous?.modRevision, record, ops);
+  // Jobs stored; the first ones are dispatched (published) after this returns.
+  faultPoint('after-etcd-write', result.action);
   result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));
   deps.log.info({ resource, version: result.version, action: result.action, jobs: record.jobs }, 'workflow planned');
   return 'planned';

@@ -12,6 +12,7 @@ import {
   type StateValue,
 } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
+import { faultPoint } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
 import { recordChangeSettled, type Logger } from '@esi/telemetry';
 import { RetryableError } from '@esi/messaging';
@@ -75,9 +76,22 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   // One commit (one fsync, one round trip) where a put and a delete took two.
   await deps.store.txn([], [{ put: sKey, value: JSON.stringify(value) }, { delete: jsKey }]);
   recordChangeSettled(job.resourceType, workerState);
+  faultPoint('after-etcd-write', changeKind(job));
 
   await announce(deps, job, workerState, value.error);
+  // Announced; the result message is acked when this handler returns.
+  faultPoint('after-publish', changeKind(job));
   deps.log.info({ resource: `${job.resourceType}:${job.resourceId}`, version: job.version, workerState }, 'state written');
+}
+
+/**
+ * The kind of change a workflow's last job ends, for aiming test faults: a modify
+ * workflow ends with a monitoring create, so a later version not ending in a delete
+ * is an update.
+ */
+function changeKind(job: events.Job): string {
+  if (job.action === 'delete' || job.action === 'logical_delete') return 'delete';
+  return Number(job.version) > 1 ? 'update' : job.action;
 }
 
 function isFinal(v: StateValue): boolean {
