@@ -161,6 +161,10 @@ describe('secrets stay secret', () => {
     // tenant's gateway interface waits for the router (its own, whose state quotes the
     // password: previous test) and for the other tenant's network, which waits for the other's second network.
     for (const id of ['other-net', 'other-net-2']) await createResource(admin, 'network', { id, name: id, tenant_id: 'other-tenant' });
+    // Let the pipeline settle them first, or its own /state write lands after the one below.
+    for (const id of ['other-net', 'other-net-2']) {
+      await waitFor(`${id} settled`, async () => ((await getResource(admin, 'network', id)).resource!.stateJson.includes('_COMPLETED') ? true : undefined));
+    }
     const job = (type: string, id: string, suffix: string, dependency: string[]) => {
       const jobId = `create:heat_worker:${type}:${id}:99:${suffix}`;
       const body = { id: jobId, resource_type: type, resource_id: id, handler: 'heat_worker', action: 'create', version: 99, dependency, params: [], resource_input: {}, is_first: true, is_last: true, on_failure: 'fail', job_name: 'x' };
