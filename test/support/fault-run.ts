@@ -1,12 +1,14 @@
 /**
  * Runs a fault scenario: submits a build through gRPC (retrying while the api is down),
  * lets a disruptor kill things meanwhile, waits for every resource to settle, and counts
- * what matters at the backends: lost changes, stacks created twice, changes planned twice.
+ * what matters at the backends: lost changes, stacks created twice (the embedded engine's
+ * own operation count), changes planned twice.
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { createResource, resourceClient, type Stack } from '@esi/local-stack';
 import { EtcdRecorder } from './etcd-recorder.js';
+import { engineOperations } from './fault-aim.js';
 import type { FaultResource } from './fault-build.js';
 
 export interface FaultFigures {
@@ -76,14 +78,9 @@ export async function runFaultScenario(stack: Stack, build: FaultResource[], dis
   await recorder.stop();
   etcd.close();
 
-  // A stack created twice would carry two physical ids over its life.
-  const stackIds = new Map<string, Set<string>>();
-  for (const e of recorder.puts((k) => k.startsWith('/esi-worker/heat_stacks/'))) {
-    const v = JSON.parse(e.value) as { stack_status: string; output: { output_key: string; output_value: unknown }[] };
-    if (v.stack_status !== 'CREATE_COMPLETE') continue;
-    const id = v.output.find((o) => o.output_key === 'id')?.output_value;
-    stackIds.set(e.key, (stackIds.get(e.key) ?? new Set()).add(String(id)));
-  }
+  // Counted at the backend, not from the heat-worker's reports: the embedded engine's own
+  // count of the operations it started on each stack, over every write of its records.
+  const engineStacks = engineOperations(recorder.events.filter((e) => e.key.startsWith('/esi-heat-engine/stacks/')));
   // A change planned twice would store two workflows' jobs for one version.
   const planned = new Map<string, number>();
   for (const e of recorder.puts((k) => k.startsWith('/jobs/all/'))) {
@@ -99,9 +96,9 @@ export async function runFaultScenario(stack: Stack, build: FaultResource[], dis
   return {
     resources: build.length,
     finalStates,
-    duplicateStacks: [...stackIds.values()].filter((ids) => ids.size > 1).length,
+    duplicateStacks: [...engineStacks.values()].filter((ops) => ops.CREATE > 1).length,
     plannedTwice: [...planned.values()].filter((n) => n > 1).length,
-    stacks: stackIds.size,
+    stacks: [...engineStacks.values()].filter((ops) => ops.CREATE > 0).length,
     lost: unsettled.map((r) => `${r.type}:${r.id}`),
     secondsTotal: (converged - started) / 1000,
     secondsToConvergeAfterLastDisruption: (converged - lastBlow) / 1000,
