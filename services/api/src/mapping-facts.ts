@@ -12,6 +12,7 @@ import type { OwnedStore } from '@esi/store';
 import { isSecretParamName } from './redaction.js';
 import { parseObject } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
+import { CachedRead } from './cached-read.js';
 
 export const FACTS_TTL_MS = 2_000;
 
@@ -23,25 +24,18 @@ export interface MappingFactsSnapshot {
 }
 
 export class MappingFacts {
-  private cached: { at: number; snapshot: Promise<MappingFactsSnapshot> } | undefined;
+  private readonly cache: CachedRead<MappingFactsSnapshot>;
 
   constructor(
     private readonly store: OwnedStore,
     private readonly types: TypeRegistry,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.cache = new CachedRead(() => this.read(), FACTS_TTL_MS, now);
+  }
 
   current(): Promise<MappingFactsSnapshot> {
-    const t = this.now();
-    if (!this.cached || t - this.cached.at > FACTS_TTL_MS) {
-      const snapshot = this.read();
-      this.cached = { at: t, snapshot };
-      // A failed read is not kept: the next call tries again.
-      snapshot.catch(() => {
-        if (this.cached?.snapshot === snapshot) this.cached = undefined;
-      });
-    }
-    return this.cached.snapshot;
+    return this.cache.current();
   }
 
   private async read(): Promise<MappingFactsSnapshot> {

@@ -13,28 +13,23 @@ import type { OwnedStore } from '@esi/store';
 import { MASK, isSecretParamName, redactBody, scrubText } from './redaction.js';
 import { parseObject } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
+import { CachedRead } from './cached-read.js';
 
 export const SECRETS_TTL_MS = 2_000;
 
 export class SecretValues {
-  private cached: { at: number; values: Promise<ReadonlySet<string>> } | undefined;
+  private readonly cache: CachedRead<ReadonlySet<string>>;
 
   constructor(
     private readonly store: OwnedStore,
     private readonly types: TypeRegistry,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.cache = new CachedRead(() => this.read(), SECRETS_TTL_MS, now);
+  }
 
   current(): Promise<ReadonlySet<string>> {
-    const t = this.now();
-    if (!this.cached || t - this.cached.at > SECRETS_TTL_MS) {
-      const values = this.read();
-      this.cached = { at: t, values };
-      values.catch(() => {
-        if (this.cached?.values === values) this.cached = undefined;
-      });
-    }
-    return this.cached.values;
+    return this.cache.current();
   }
 
   private async read(): Promise<ReadonlySet<string>> {
