@@ -1,9 +1,11 @@
 /**
  * Helpers for the aimed fault tests: gRPC calls retried while the api is down (and
  * judged idempotently when the api died after storing the change), and the count of
- * stack operations as the embedded engine itself recorded them in its etcd records.
+ * stack operations at the backend: as the embedded engine itself recorded them in its
+ * etcd records, or as the fake Heat received them.
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
+import type { RecordedRequest } from '@esi/heat-client';
 import { createResource, deleteResource, resourceClient, updateResource } from '@esi/local-stack';
 import type { RecordedEvent } from './etcd-recorder.js';
 
@@ -64,6 +66,35 @@ export function engineOperations(events: readonly RecordedEvent[]): Map<string, 
     for (const action of ['CREATE', 'UPDATE', 'DELETE'] as const) total[action] += Math.max(0, (seen[action] ?? 0) - (before[action] ?? 0));
     totals.set(e.key, total);
     last.set(e.key, seen);
+  }
+  return totals;
+}
+
+/**
+ * Stack operations per stack name, from the fake Heat's own request log (not the
+ * heat-worker's): POST /stacks creates, PUT /stacks/<name>/<id> updates, DELETE deletes.
+ * Every request is counted whatever its answer, so a repeat shows even when Heat
+ * refused it (a second POST answered 409 is still a second create attempt).
+ */
+export function heatOperations(requests: readonly RecordedRequest[]): Map<string, OperationCounts> {
+  const totals = new Map<string, OperationCounts>();
+  for (const r of requests) {
+    // /v1/<project>/stacks[/<name>/<id>]
+    const segments = r.path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (segments[0] !== 'v1' || segments[2] !== 'stacks') continue;
+    let name: string | undefined;
+    let action: keyof OperationCounts | undefined;
+    if (r.method === 'POST' && segments.length === 3) {
+      name = String((r.body as { stack_name?: unknown } | undefined)?.stack_name);
+      action = 'CREATE';
+    } else if ((r.method === 'PUT' || r.method === 'DELETE') && segments.length === 5) {
+      name = segments[3];
+      action = r.method === 'PUT' ? 'UPDATE' : 'DELETE';
+    }
+    if (name === undefined || action === undefined) continue;
+    const total = totals.get(name) ?? { CREATE: 0, UPDATE: 0, DELETE: 0 };
+    total[action] += 1;
+    totals.set(name, total);
   }
   return totals;
 }
