@@ -252,5 +252,5 @@ describe('aimed faults, openstack driver', () => {
     for (const f of fired) expectedDeaths.set(f.split(':')[1]!, (expectedDeaths.get(f.split(':')[1]!) ?? 0) + 1);
     expectedDeaths.set('heat-worker', (expectedDeaths.get('heat-worker') ?? 0) + killedInProgress.length);
     expect(Object.fromEntries([...deaths].sort()), 'deaths per service').toEqual(Object.fromEntries([...expectedDeaths].sort()));
-  }, 120_000);
+  }, 300_000);
 });
