@@ -251,6 +251,9 @@ describe('aimed faults, openstack driver', () => {
     const expectedDeaths = new Map<string, number>();
     for (const f of fired) expectedDeaths.set(f.split(':')[1]!, (expectedDeaths.get(f.split(':')[1]!) ?? 0) + 1);
     expectedDeaths.set('heat-worker', (expectedDeaths.get('heat-worker') ?? 0) + killedInProgress.length);
+    // A death is seen when its process exit is: give the last one a moment to arrive.
+    const deathsAsKilled = (): boolean => JSON.stringify([...deaths].sort()) === JSON.stringify([...expectedDeaths].sort());
+    await waitFor('every kill seen as a death', async () => (deathsAsKilled() ? true : undefined), 30_000).catch(() => undefined);
     expect(Object.fromEntries([...deaths].sort()), 'deaths per service').toEqual(Object.fromEntries([...expectedDeaths].sort()));
   }, 300_000);
 });

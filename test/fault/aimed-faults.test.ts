@@ -145,6 +145,7 @@ describe('aimed faults', () => {
       ].sort(),
     );
     for (const phase of ['create', 'update', 'delete']) expect(firedBy[phase]!.length, `kills during ${phase}s`).toBeGreaterThan(0);
-    expect(s.supervisorRestarts()).toBeGreaterThanOrEqual(fired.length);
+    // The last kill's restart may still be in its backoff when the deletes settle.
+    await waitFor('every killed service restarted', async () => (s.supervisorRestarts() >= fired.length ? true : undefined), 60_000);
   }, 240_000);
 });
