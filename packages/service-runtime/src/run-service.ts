@@ -4,7 +4,7 @@
  * SIGTERM/SIGINT stop consumers, drain NATS, close etcd and flush spans before exiting.
  * Each main.ts stays a composition root.
  */
-import { commonChecks, commonSpec, parseConfig, parsers, type Check, type CommonConfig, type Env, type Spec } from '@esi/config';
+import { commonChecks, commonSpec, mergeSpecs, parseConfig, parsers, type Check, type CommonConfig, type Env, type Spec } from '@esi/config';
 import type { ServiceName } from '@esi/contracts';
 import { connectMessaging, ensureStreams, Publisher, type Messaging, type NatsAuth } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
@@ -59,7 +59,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const bootLog = createLogger(def.name);
   let config: Readonly<CommonConfig & C>;
   try {
-    config = parseConfig({ ...commonSpec, ...runtimeSpec, ...def.spec } as Spec<CommonConfig & C>, env, [...commonChecks, ...(def.checks ?? [])]);
+    config = parseConfig(mergeSpecs(commonSpec, runtimeSpec, def.spec), env, [...commonChecks, ...(def.checks ?? [])]);
   } catch (err) {
     // The message only: the problems were written not to show secret values, and the
     // error object has nothing more a reader needs.

@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, commonSpec, parseConfig, type Env } from '@esi/config';
+import { ConfigError, commonSpec, mergeSpecs, parseConfig, type Env } from '@esi/config';
 import { heatWorkerSpec, keystoneCredentials } from './heat-config.js';
 
-const parse = (env: Env) => parseConfig({ ...commonSpec, ...heatWorkerSpec(env) }, env);
+// Merged as runService merges it, so a setting that shadows a shared one fails here too.
+const parse = (env: Env) => parseConfig(mergeSpecs(commonSpec, heatWorkerSpec(env)), env);
 
 function problems(env: Env): string[] {
   try {
