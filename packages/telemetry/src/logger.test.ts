@@ -3,6 +3,7 @@
  * wherever they sit in a logged object — top level, nested, inside arrays — and leaves
  * everything else as it was.
  */
+import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
@@ -63,5 +64,11 @@ describe('createLogger redacts secrets', () => {
     const sink = capture();
     createLogger('test', 'info', sink.stream).info({ resource: 'port:p1', jobs: ['a'], version: 3 }, 'workflow planned');
     expect(sink.lines()[0]).toMatchObject({ resource: 'port:p1', jobs: ['a'], version: 3, msg: 'workflow planned' });
+  });
+
+  it('keeps pino\'s pid and hostname beside the service, so replicas and containers are told apart', () => {
+    const sink = capture();
+    createLogger('planner', 'info', sink.stream).info('ready');
+    expect(sink.lines()[0]).toMatchObject({ service: 'planner', pid: process.pid, hostname: hostname(), msg: 'ready' });
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * The resource every span carries comes from the standard detectors and variables: a
+ * service.instance.id per process (two replicas differ), the process and host, and
+ * OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES over the code's own service name.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { serviceResource } from './tracing.js';
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const k of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES']) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+});
+
+async function attributesOf(name: string): Promise<Record<string, unknown>> {
+  const r = serviceResource(name);
+  await r.waitForAsyncAttributes?.();
+  return r.attributes;
+}
+
+describe('tracing resource', () => {
+  it('names the service, a fresh instance id, the process and the host', async () => {
+    delete process.env.OTEL_SERVICE_NAME;
+    delete process.env.OTEL_RESOURCE_ATTRIBUTES;
+    const a = await attributesOf('planner');
+    const b = await attributesOf('planner');
+    expect(a['service.name']).toBe('planner');
+    expect(a['service.instance.id']).toMatch(/^[0-9a-f-]{36}$/);
+    // One id per process: a replica is another process, hence another id.
+    expect(b['service.instance.id']).toBe(a['service.instance.id']);
+    expect(a['process.pid']).toBe(process.pid);
+    expect(typeof a['host.name']).toBe('string');
+    expect(a['telemetry.sdk.language']).toBe('nodejs');
+  });
+
+  it('lets OTEL_RESOURCE_ATTRIBUTES add and override attributes, and OTEL_SERVICE_NAME win for the name', async () => {
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'deployment.environment.name=staging,service.instance.id=planner-b,service.name=from-attributes';
+    delete process.env.OTEL_SERVICE_NAME;
+    const a = await attributesOf('planner');
+    expect(a).toMatchObject({ 'deployment.environment.name': 'staging', 'service.instance.id': 'planner-b', 'service.name': 'from-attributes' });
+    process.env.OTEL_SERVICE_NAME = 'planner-eu';
+    expect((await attributesOf('planner'))['service.name']).toBe('planner-eu');
+  });
+});
