@@ -4,7 +4,7 @@
  */
 import { Etcd3, type IKeyValue } from 'etcd3';
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
-import { recordEtcdRequest } from '@esi/telemetry';
+import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
 import { scanPrefix } from './scan-prefix.js';
 
@@ -36,8 +36,7 @@ export class OwnedStore {
   }
 
   async getString(key: string): Promise<Versioned<string> | undefined> {
-    recordEtcdRequest('get', key);
-    const res = await wrap(() => this.client.get(key).exec());
+    const res = await etcdCall('get', key, () => wrap(() => this.client.get(key).exec()));
     const kv = res.kvs[0];
     return kv ? { value: kv.value.toString(), modRevision: kv.mod_revision } : undefined;
   }
@@ -56,8 +55,7 @@ export class OwnedStore {
 
   async put(key: string, value: string): Promise<void> {
     this.check(key);
-    recordEtcdRequest('put', key);
-    await wrap(() => this.client.put(key).value(value).exec());
+    await etcdCall('put', key, () => wrap(() => this.client.put(key).value(value).exec()));
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
@@ -66,14 +64,13 @@ export class OwnedStore {
 
   async delete(key: string): Promise<void> {
     this.check(key);
-    recordEtcdRequest('delete', key);
-    await wrap(() => this.client.delete().key(key).exec());
+    await etcdCall('delete', key, () => wrap(() => this.client.delete().key(key).exec()));
   }
 
   /** Applies all ops atomically when every expectation holds; false when one does not. */
   async txn(expects: Expect[], ops: WriteOp[]): Promise<boolean> {
     for (const op of ops) this.check('put' in op ? op.put : op.delete);
-    recordEtcdRequest('txn', opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined)));
+    const named = opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined));
     const clauses = expects.map((x) =>
       'absent' in x
         ? { key: x.key, column: 'Create' as const, value: 0 }
@@ -86,7 +83,7 @@ export class OwnedStore {
       : this.client.if(opKey(ops[0]), 'Version', '>', -1);
     for (const c of clauses.slice(1)) builder = builder.and(c.key, c.column, '==', c.value);
     const writes = ops.map((op) => ('put' in op ? this.client.put(op.put).value(op.value) : this.client.delete().key(op.delete)));
-    const res = await wrap(() => builder.then(...writes).commit());
+    const res = await etcdCall('txn', named, () => wrap(() => builder.then(...writes).commit()));
     return res.succeeded;
   }
 

@@ -5,7 +5,7 @@
  * planner or the api could then not even start), and holds the whole prefix in memory at once.
  * Pages bound both; the pinned revision gives the same snapshot one read gave.
  */
-import { recordEtcdRequest } from '@esi/telemetry';
+import { etcdCall } from '@esi/telemetry';
 import { wrap } from './errors.js';
 import type { OwnedStore } from './owned-store.js';
 
@@ -27,9 +27,8 @@ export async function scanPrefix(
     // it read the whole rest of the range for every page before cutting it to the limit.
     let range = store.client.getAll().inRange({ start, end }).limit(pageSize);
     if (revision !== undefined) range = range.revision(revision);
-    recordEtcdRequest('range', `${prefix}*`);
     // Classified like every OwnedStore call, so an etcd outage during a scan is an outage.
-    const res = await wrap(() => range.exec());
+    const res = await etcdCall('range', `${prefix}*`, () => wrap(() => range.exec()));
     revision ??= res.header.revision;
     for (const kv of res.kvs) visit(kv.key.toString(), kv.value.toString());
     const last = res.kvs[res.kvs.length - 1];

@@ -1,4 +1,8 @@
-export { initTracing, type Tracing, type TracingOptions } from './tracing.js';
+export { initTracing, serviceResource, type Tracing, type TracingOptions } from './tracing.js';
+export { etcdCall } from './etcd-calls.js';
+export { traceExemplar } from './exemplars.js';
+export { acceptsOpenMetrics, renderMetrics, openMetricsToText, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition.js';
+export { recordGrpcCall, grpcCodeName, type GrpcCallLabels, type GrpcCallType } from './grpc-metrics.js';
 export { createLogger, type Logger } from './logger.js';
 export { SECRET_LOG_KEYS, LOG_CENSOR } from './secret-keys.js';
 export { formatLogLine, levelOf, levelValue, type LogFormatOptions } from './log-format.js';
@@ -12,6 +16,9 @@ export {
   recordJobOutcome,
   recordChangeSettled,
   recordEtcdRequest,
+  recordEtcdDuration,
+  recordDependencyUp,
+  type EtcdOp,
   watchConsumerBacklog,
   subjectFamily,
   type ConsumerLabels,

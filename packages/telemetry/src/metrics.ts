@@ -7,10 +7,18 @@
  * publisher (messages sent), publishJobResult (job outcomes) and the aggregator's final
  * state write (time from change to final state).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type OpenMetricsContentType } from 'prom-client';
 import { changeAgeMs } from './change-clock.js';
+import { traceExemplar } from './exemplars.js';
 
-export const metricsRegistry = new Registry();
+/**
+ * An OpenMetrics registry, since only OpenMetrics carries exemplars (the trace id beside
+ * a histogram bucket); exposition.ts also serves it as Prometheus text to clients that
+ * ask for that.
+ */
+export const metricsRegistry = new Registry<OpenMetricsContentType>();
+// Before any metric is made: prom-client refuses exemplars on a Prometheus-text registry.
+metricsRegistry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
 const registers = [metricsRegistry];
 
 /** From a few ms (a skipped change) to minutes (a slow Heat stack). */
@@ -40,6 +48,7 @@ const handleSeconds = new Histogram({
   labelNames: ['stream', 'consumer', 'outcome'] as const,
   buckets: SECONDS,
   registers,
+  enableExemplars: true,
 });
 
 const redeliveries = new Counter({
@@ -69,6 +78,7 @@ const jobSeconds = new Histogram({
   labelNames: ['handler', 'action', 'outcome'] as const,
   buckets: SECONDS,
   registers,
+  enableExemplars: true,
 });
 
 const changeSeconds = new Histogram({
@@ -77,6 +87,7 @@ const changeSeconds = new Histogram({
   labelNames: ['resource_type', 'worker_state'] as const,
   buckets: SECONDS,
   registers,
+  enableExemplars: true,
 });
 
 const etcdRequests = new Counter({
@@ -92,8 +103,40 @@ function keyFamily(key: string): string {
   return cut > 0 ? key.slice(0, cut) : key;
 }
 
-export function recordEtcdRequest(op: 'get' | 'range' | 'put' | 'delete' | 'txn', key: string): void {
+/** From a few hundred microseconds (a read) to the seconds a slow disk's fsync can take. */
+const ETCD_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+const etcdSeconds = new Histogram({
+  name: 'esi_etcd_request_duration_seconds',
+  help: 'Time of one request to etcd as this service saw it, by operation and result (ok or error).',
+  labelNames: ['op', 'result'] as const,
+  buckets: ETCD_SECONDS,
+  registers,
+  enableExemplars: true,
+});
+
+export type EtcdOp = 'get' | 'range' | 'put' | 'delete' | 'txn';
+
+export function recordEtcdRequest(op: EtcdOp, key: string): void {
   etcdRequests.inc({ op, family: keyFamily(key) });
+}
+
+export function recordEtcdDuration(op: EtcdOp, ok: boolean, seconds: number): void {
+  etcdSeconds.observe({ labels: { op, result: ok ? 'ok' : 'error' }, value: seconds, exemplarLabels: traceExemplar() });
+}
+
+/** The key without its last segment, for span attributes as for the counter's label. */
+export { keyFamily };
+
+const dependencyUp = new Gauge({
+  name: 'esi_dependency_up',
+  help: 'Whether this service reaches a server it needs right now (1) or not (0): nats (connection status) and etcd (a status probe). /healthz and gRPC health follow it.',
+  labelNames: ['dependency'] as const,
+  registers,
+});
+
+export function recordDependencyUp(dependency: 'nats' | 'etcd', up: boolean): void {
+  dependencyUp.set({ dependency }, up ? 1 : 0);
 }
 
 type BacklogProbe = () => Promise<{ waiting: number; inFlight: number }>;
@@ -133,7 +176,7 @@ export function initMetrics(service: string): void {
 
 export function recordHandled(labels: ConsumerLabels, outcome: HandleOutcome, seconds: number): void {
   handled.inc({ ...labels, outcome });
-  handleSeconds.observe({ ...labels, outcome }, seconds);
+  handleSeconds.observe({ labels: { ...labels, outcome }, value: seconds, exemplarLabels: traceExemplar() });
 }
 
 export function recordRedelivery(labels: ConsumerLabels): void {
@@ -146,7 +189,8 @@ export function recordPublished(subject: string, outcome: PublishOutcome): void 
 
 export function recordJobOutcome(job: { handler: string; action: string }, outcome: JobOutcome, seconds: number | undefined): void {
   jobs.inc({ handler: job.handler, action: job.action, outcome });
-  if (seconds !== undefined) jobSeconds.observe({ handler: job.handler, action: job.action, outcome }, seconds);
+  // Recorded inside the job's consumer span: the exemplar leads to the job's trace.
+  if (seconds !== undefined) jobSeconds.observe({ labels: { handler: job.handler, action: job.action, outcome }, value: seconds, exemplarLabels: traceExemplar() });
 }
 
 /**
@@ -155,7 +199,8 @@ export function recordJobOutcome(job: { handler: string; action: string }, outco
  * carries no start and is not observed.
  */
 export function recordChangeSettled(resourceType: string, workerState: string, ageMs: number | undefined = changeAgeMs()): void {
-  if (ageMs !== undefined) changeSeconds.observe({ resource_type: resourceType, worker_state: workerState }, ageMs / 1000);
+  if (ageMs === undefined) return;
+  changeSeconds.observe({ labels: { resource_type: resourceType, worker_state: workerState }, value: ageMs / 1000, exemplarLabels: traceExemplar() });
 }
 
 /** Reports a consumer's backlog at every scrape until the returned function is called. */

@@ -1,0 +1,52 @@
+/**
+ * One request to etcd, counted and timed (metrics.ts) and, inside a trace, a CLIENT span
+ * following the database conventions (db.system.name "etcd", the operation, the key
+ * family as the collection), so a job's trace shows the etcd requests it made, the main
+ * cost of a change. Outside any span (start-up, the resync pass, watches) no span is
+ * made: those requests would otherwise each open a trace of their own.
+ */
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { keyFamily, recordEtcdDuration, recordEtcdRequest, type EtcdOp } from './metrics.js';
+
+const tracer = trace.getTracer('esi.etcd');
+
+export async function etcdCall<T>(op: EtcdOp, key: string, fn: () => Promise<T>): Promise<T> {
+  recordEtcdRequest(op, key);
+  const parent = trace.getSpan(context.active());
+  const t0 = performance.now();
+  if (!parent?.isRecording()) {
+    try {
+      const res = await fn();
+      recordEtcdDuration(op, true, (performance.now() - t0) / 1000);
+      return res;
+    } catch (err) {
+      recordEtcdDuration(op, false, (performance.now() - t0) / 1000);
+      throw err;
+    }
+  }
+  const family = keyFamily(key);
+  const span = tracer.startSpan(`${op} ${family}`, {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'db.system.name': 'etcd',
+      // The name before semantic conventions 1.26, which many backends still read.
+      'db.system': 'etcd',
+      'db.operation.name': op,
+      'db.collection.name': family,
+      'esi.etcd.key': key,
+    },
+  });
+  try {
+    // The span is active while the request runs, so the exemplar names this trace.
+    const res = await context.with(trace.setSpan(context.active(), span), fn);
+    recordEtcdDuration(op, true, (performance.now() - t0) / 1000);
+    return res;
+  } catch (err) {
+    recordEtcdDuration(op, false, (performance.now() - t0) / 1000);
+    span.setAttribute('error.type', (err as Error)?.name ?? 'Error');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
