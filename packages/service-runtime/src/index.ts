@@ -2,3 +2,5 @@ export { runService, stopAll, type ServiceDeps, type ServiceDefinition, type Sto
 export { publishJobResult } from './publish-job-result.js';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';
 export { faultPoint, firedFaults, parseFaultSpecs, FAULT_POINTS, type FaultSpec, type FaultPointName } from './fault-point.js';
+export { ServiceHealth, type Dependency } from './service-health.js';
+export { probeEtcd, watchNats, type EtcdProbeOptions } from './dependency-watch.js';

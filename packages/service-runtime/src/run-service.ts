@@ -12,10 +12,13 @@ import { createLogger, initMetrics, initTracing, type Logger } from '@esi/teleme
 import type { Tracer } from '@opentelemetry/api';
 import { armFaults, parseFaultSpecs, type FaultSpec } from './fault-point.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { probeEtcd, watchNats } from './dependency-watch.js';
+import { ServiceHealth } from './service-health.js';
 
 /** Settings the runtime itself reads, beside the shared ones. */
 interface RuntimeConfig {
   metricsAddr: string;
+  healthProbeMs: number;
   faults: FaultSpec[];
   faultState: string;
 }
@@ -26,6 +29,12 @@ const runtimeSpec: Spec<RuntimeConfig> = {
     default: '',
     parse: parsers.hostPort,
     doc: 'host:port for GET /metrics and /healthz (port 0: any free port); unset: not served',
+  },
+  healthProbeMs: {
+    env: 'ESI_HEALTH_PROBE_MS',
+    default: 2_000,
+    parse: parsers.int(100, 60_000),
+    doc: 'how often etcd is probed for /healthz and gRPC health (NATS reports its own connection changes)',
   },
   faults: {
     env: 'ESI_FAULT',
@@ -43,6 +52,8 @@ export interface ServiceDeps<C> {
   store: OwnedStore;
   messaging: Messaging;
   publisher: Publisher;
+  /** Ready, and NATS and etcd reachable: the api's gRPC health service follows it. */
+  health: ServiceHealth;
 }
 
 export type Stop = () => Promise<void>;
@@ -69,20 +80,27 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const log = createLogger(def.name, config.logLevel);
   const tracing = initTracing({ serviceName: def.name, otlpEndpoint: config.otlpEndpoint });
   initMetrics(def.name);
-  const { metricsAddr, faults, faultState } = config as unknown as RuntimeConfig;
+  const { metricsAddr, healthProbeMs, faults, faultState } = config as unknown as RuntimeConfig;
   armFaults(faults, def.name, faultState);
+  const health = new ServiceHealth();
+  health.onChange((serving) => {
+    if (serving) log.info('health: SERVING');
+    else log.warn({ reason: health.describe() }, 'health: NOT_SERVING');
+  });
   // Served before connecting, so a health check sees "not ready" rather than nothing.
-  const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr) : undefined;
+  const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr, health) : undefined;
   const store = new OwnedStore(config.etcdEndpoints, def.name);
+  const stopEtcdProbe = probeEtcd(store.client, health, log, { intervalMs: healthProbeMs });
   const messaging = await connectMessaging(config.natsServers, def.name, natsAuthOf(config));
+  watchNats(messaging.nc, health, log);
   await ensureStreams(messaging.jsm, config.streamPrefix, config.streamReplicas, {
     maxAgeHours: config.streamMaxAgeHours,
     maxMessages: config.streamMaxMessages,
     maxMegabytes: config.streamMaxMegabytes,
   });
   const publisher = new Publisher(messaging.js, def.name, tracing.tracer, config.streamPrefix);
-  const stop = await def.start({ config, log, tracer: tracing.tracer, store, messaging, publisher });
-  metrics?.setReady(true);
+  const stop = await def.start({ config, log, tracer: tracing.tracer, store, messaging, publisher, health });
+  health.setReady(true);
   log.info({ nats: config.natsServers, etcd: config.etcdEndpoints, ...(metrics ? { metrics: metrics.url } : {}) }, 'ready');
   // A supervising parent (the local stack) learns readiness over IPC, whatever LOG_LEVEL hides.
   process.send?.({ esi: 'ready', service: def.name, metrics: metrics?.url });
@@ -92,11 +110,12 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    metrics?.setReady(false);
+    health.setReady(false);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
       await stop();
+      stopEtcdProbe();
       await messaging.nc.drain();
       store.close();
       await tracing.shutdown();

@@ -1,7 +1,9 @@
 /**
- * The gRPC edge of every call: a SERVER span (continuing a client's traceparent), the
- * caller from its bearer token, a deadline (the client's, capped for unary calls), and
- * errors mapped through grpc-status.ts. Domain code only sees a CallContext.
+ * The gRPC edge of every call: a SERVER span (continuing a client's traceparent) that
+ * ends with `rpc.grpc.status_code`, the request/error/duration series
+ * (grpc_server_*; @esi/telemetry grpc-metrics.ts), the caller from its bearer token, a
+ * deadline (the client's, capped for unary calls), and errors mapped through
+ * grpc-status.ts. Domain code only sees a CallContext.
  */
 import {
   Metadata,
@@ -13,7 +15,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Span, type Tracer } from '@opentelemetry/api';
-import type { Logger } from '@esi/telemetry';
+import { recordGrpcCall, type GrpcCallType, type Logger } from '@esi/telemetry';
 import { callContext, runInCall, type CallContext } from './call-context.js';
 import { SlowConsumerError, ValidationError } from './errors.js';
 import { toServiceError } from './grpc-status.js';
@@ -40,14 +42,32 @@ function metadataCarrier(md: Metadata): Record<string, string> {
   return out;
 }
 
-function startSpan(deps: EdgeDeps, name: string, md: Metadata): { span: Span; parent: ReturnType<typeof context.active> } {
+interface CallSpan {
+  span: Span;
+  parent: ReturnType<typeof context.active>;
+  /** Ends the span with its status code and counts the call (once). */
+  finish(code: number): void;
+}
+
+function startSpan(deps: EdgeDeps, name: string, md: Metadata, type: GrpcCallType): CallSpan {
   const parent = propagation.extract(context.active(), metadataCarrier(md));
   const span = deps.tracer.startSpan(
     `${SERVICE}/${name}`,
     { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': SERVICE, 'rpc.method': name } },
     parent,
   );
-  return { span, parent };
+  const counted = recordGrpcCall({ grpc_service: SERVICE, grpc_method: name, grpc_type: type });
+  let ended = false;
+  const finish = (code: number): void => {
+    if (ended) return;
+    ended = true;
+    // On every server span, OK (0) included, as the RPC conventions ask.
+    span.setAttribute('rpc.grpc.status_code', code);
+    // Recorded while the call's span is active, so the duration's exemplar names its trace.
+    context.with(trace.setSpan(parent, span), () => counted(code));
+    span.end();
+  };
+  return { span, parent, finish };
 }
 
 function deadlineOf(call: { getDeadline(): Date | number }, capMs: number): number {
@@ -87,7 +107,6 @@ function contextFor(
 function reject(deps: EdgeDeps, name: string, span: Span, err: unknown): ServiceError {
   const se = toServiceError(err);
   span.setStatus({ code: SpanStatusCode.ERROR, message: se.details });
-  span.setAttribute('rpc.grpc.status_code', se.code);
   if (se.code === 13) deps.log.error({ err, method: name }, 'request failed');
   else deps.log.info({ method: name, code: se.code, details: se.details }, 'request rejected');
   return se as ServiceError;
@@ -95,12 +114,12 @@ function reject(deps: EdgeDeps, name: string, span: Span, err: unknown): Service
 
 export function unary<Req, Res>(deps: EdgeDeps, name: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>) => {
-    const { span, parent } = startSpan(deps, name, call.metadata);
+    const { span, parent, finish } = startSpan(deps, name, call.metadata, 'unary');
     let answered = false;
     const answer = (err: ServiceError | null, res: Res | null): void => {
       if (answered) return;
       answered = true;
-      span.end();
+      finish(err?.code ?? 0);
       cb(err, res);
     };
     void context.with(trace.setSpan(parent, span), async () => {
@@ -133,7 +152,7 @@ export function serverStream<Req, Res>(
   fn: (req: Req, ctx: CallContext, send: (res: Res) => void, started: (headers: Record<string, string>) => void) => Promise<void>,
 ): handleServerStreamingCall<Req, Res> {
   return (call: ServerWritableStream<Req, Res>) => {
-    const { span, parent } = startSpan(deps, name, call.metadata);
+    const { span, parent, finish } = startSpan(deps, name, call.metadata, 'server_stream');
     void context.with(trace.setSpan(parent, span), async () => {
       let ctx: (CallContext & { dispose(): void }) | undefined;
       try {
@@ -156,11 +175,12 @@ export function serverStream<Req, Res>(
         });
         // A stream cut short by its deadline or by the client ends with that status, not OK.
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        span.end();
+        // A client that went away ends its stream as CANCELLED.
+        finish(call.cancelled ? 1 : 0);
         if (!call.cancelled && !call.writableEnded) call.end();
       } catch (err) {
         const se = reject(deps, name, span, err);
-        span.end();
+        finish(se.code);
         if (!call.cancelled && !call.writableEnded) call.emit('error', se);
       } finally {
         ctx?.dispose();

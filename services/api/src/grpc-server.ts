@@ -1,7 +1,8 @@
 /**
  * The gRPC server: ResourceService, the standard health service and server reflection,
  * over TLS when a certificate is configured (plaintext otherwise, as the local stack
- * runs it).
+ * runs it). The health service tells the truth: SERVING only while the api is ready and
+ * reaches NATS and etcd (service-runtime's ServiceHealth), NOT_SERVING otherwise.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { api } from '@esi/contracts';
+import type { ServiceHealth } from '@esi/service-runtime';
 import { tolerantService } from './tolerant-decode.js';
 
 export const RESOURCE_SERVICE = 'esi.api.v1.ResourceService';
@@ -40,11 +42,18 @@ export function credentials(tls: TlsFiles): ServerCredentials {
   return ServerCredentials.createSsl(ca, [{ cert_chain: readFileSync(tls.cert), private_key: readFileSync(tls.key) }], Boolean(ca));
 }
 
-export async function startGrpcServer(addr: string, impl: api.ResourceServiceServer, creds: ServerCredentials): Promise<RunningServer> {
+/** `follow`: the service's health; without it (tests of the server alone) always SERVING. */
+export async function startGrpcServer(addr: string, impl: api.ResourceServiceServer, creds: ServerCredentials, follow?: ServiceHealth): Promise<RunningServer> {
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
   server.addService(tolerantService(api.ResourceServiceService), impl);
 
-  const health = new HealthImplementation({ '': 'SERVING', [RESOURCE_SERVICE]: 'SERVING' });
+  const status = (serving: boolean) => (serving ? 'SERVING' : 'NOT_SERVING');
+  const initial = status(follow?.serving ?? true);
+  const health = new HealthImplementation({ '': initial, [RESOURCE_SERVICE]: initial });
+  follow?.onChange((serving) => {
+    health.setStatus('', status(serving));
+    health.setStatus(RESOURCE_SERVICE, status(serving));
+  });
   health.addToServer(server);
   const definitions = loadSync([join(PROTO_ROOT, 'esi/api/v1/resource_service.proto'), healthProtoPath], { includeDirs: [PROTO_ROOT] });
   new ReflectionService(definitions).addToServer(server);

@@ -55,7 +55,7 @@ await runService({
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: optionalFile, doc: 'foreign-key table to store at start; default: the catalog’s' },
   },
   checks: [(c) => apiSecurityProblems(c)],
-  async start({ store, publisher, messaging, log, tracer, config }) {
+  async start({ store, publisher, messaging, log, tracer, config, health: serviceHealth }) {
     const types = new TypeRegistry(loadResourceTypes(), loadSchemas());
     const catalog = await loadCatalogIntoEtcd(store, await loadTemplates(config.catalogDir));
     log.info({ dir: config.catalogDir, ...catalog }, 'template catalog loaded');
@@ -82,7 +82,7 @@ await runService({
       },
     );
     const tls = { cert: config.tlsCert, key: config.tlsKey, clientCa: config.tlsClientCa };
-    const { server, port, health } = await startGrpcServer(config.addr, impl, credentials(tls));
+    const { server, port, health } = await startGrpcServer(config.addr, impl, credentials(tls), serviceHealth);
     log.info({ addr: config.addr, port, tls: Boolean(tls.cert), auth: tokens.open ? 'open' : 'tokens' }, 'gRPC listening');
 
     const stopServer = (): Promise<void> =>
