@@ -132,7 +132,8 @@ export async function startConsumer<T>(
           'messaging.destination.name': msg.subject,
           'messaging.destination.subscription.name': durable,
           'messaging.consumer.group.name': durable,
-          'messaging.message.delivery_count': msg.info.deliveryCount,
+          // Not a messaging semantic convention (only some systems define one), so under esi.*.
+          'esi.messaging.delivery_count': msg.info.deliveryCount,
           'messaging.message.body.size': msg.data.byteLength,
           ...(msgId ? { 'messaging.message.id': msgId } : {}),
         },

@@ -22,7 +22,7 @@ export const CHANGE: TraceSpan[] = [
   span({ spanId: 'c', parentSpanId: 'b', name: 'process esi.config', service: 'planner', kind: 'consumer', startMs: 1_010, durationMs: 30 }),
   span({ spanId: 'd', parentSpanId: 'c', name: 'dispatch create:heat_worker', service: 'planner', startMs: 1_020, durationMs: 5, attributes: { 'esi.job.id': 'j1', 'esi.resource.id': 'n1', 'esi.resource.type': 'network' }, links: [{ traceId: 't0', spanId: 'x' }] }),
   span({ spanId: 'e', parentSpanId: 'd', name: 'send esi.work.heat_worker', service: 'planner', kind: 'producer', startMs: 1_022, durationMs: 2 }),
-  span({ spanId: 'f', parentSpanId: 'e', name: 'process esi.work.heat_worker', service: 'heat-worker', kind: 'consumer', startMs: 1_030, durationMs: 1_500, status: 'error', statusMessage: 'backend down', attributes: { 'messaging.message.delivery_count': 2, 'esi.messaging.outcome': 'retry' } }),
+  span({ spanId: 'f', parentSpanId: 'e', name: 'process esi.work.heat_worker', service: 'heat-worker', kind: 'consumer', startMs: 1_030, durationMs: 1_500, status: 'error', statusMessage: 'backend down', attributes: { 'esi.messaging.delivery_count': 2, 'esi.messaging.outcome': 'retry' } }),
   span({ spanId: 'g', parentSpanId: 'missing', name: 'process esi.result', service: 'state-aggregator', kind: 'consumer', startMs: 2_600, durationMs: 12 }),
 ];
 

@@ -74,7 +74,8 @@ function detailsOf(s: TraceSpan, find: (spanId: string) => TraceSpan | undefined
   if (s.status === 'error') out.push(`ERROR${s.statusMessage ? `: ${s.statusMessage}` : ''}`);
   const outcome = s.attributes['esi.messaging.outcome'];
   if (outcome !== undefined && outcome !== 'ack') out.push(String(outcome));
-  const delivery = Number(s.attributes['messaging.message.delivery_count'] ?? 1);
+  // The second name is what span files written before the rename carry.
+  const delivery = Number(s.attributes['esi.messaging.delivery_count'] ?? s.attributes['messaging.message.delivery_count'] ?? 1);
   if (delivery > 1) out.push(`delivery ${delivery}`);
   if (s.attributes['esi.job.id'] !== undefined) out.push(`job ${String(s.attributes['esi.job.id'])}`);
   if (s.attributes['esi.messaging.duplicate'] === true) out.push('duplicate dropped');
