@@ -12,7 +12,9 @@ export const KEY_PREFIX = Object.freeze({
   monitoring: '/monitoring/v2.0/',
   // Slices this project adds (not in the original layout).
   plannerJobMeta: '/esi-planner/jobs/',
-  plannerDispatched: '/esi-planner/dispatched/',
+  plannerWorkflows: '/esi-planner/workflows/',
+  /** The planner's leader election (etcd3's election under this namespace). */
+  plannerElection: '/esi-planner/',
   heatEngineStacks: '/esi-heat-engine/stacks/',
   monitoringTargets: '/esi-monitoring/targets/',
 });
@@ -43,6 +45,7 @@ export const jobKey = (jobId: string): string => `${KEY_PREFIX.jobs}${jobId}`;
 export const heatStackKey = (plural: string, id: string): string => `${KEY_PREFIX.heatStacks}${plural}/${id}`;
 export const jobStateKey = (plural: string, id: string): string => `${KEY_PREFIX.jobState}${plural}/${id}`;
 export const stateKey = (plural: string, id: string): string => `/state/${collectionOf(plural)}/${id}`;
+export const stateCollectionPrefix = (plural: string): string => `/state/${collectionOf(plural)}/`;
 export const monitoringKey = (plural: string, id: string): string => `${KEY_PREFIX.monitoring}${plural}/${id}`;
 export const plannerJobMetaKey = (jobId: string): string => `${KEY_PREFIX.plannerJobMeta}${jobId}`;
 export const heatEngineStackKey = (stackName: string): string => `${KEY_PREFIX.heatEngineStacks}${stackName}`;

@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Etcd3 } from 'etcd3';
-import { parseCollectionKey, type ConfigValue } from '@esi/contracts';
+import { KEY_PREFIX, SLICES, type ConfigValue } from '@esi/contracts';
 import { call, createResource, updateResource, type ResourceClient } from '@esi/local-stack';
 import { jobDifferences, stateDifferences, stateView } from './compare.js';
 import { extraJobs, extraWrites } from './extras.js';
@@ -82,14 +82,14 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
   const watcher = await opts.etcd.watch().prefix('/').create();
   watcher.on('put', (kv) => {
     const key = kv.key.toString();
-    if (key.startsWith('/jobs/all/')) {
+    if (key.startsWith(KEY_PREFIX.jobs)) {
       const [, job] = JSON.parse(kv.value.toString()) as [string, Record<string, unknown>, number];
       observed.jobs.set(String(job.id), job);
-    } else if (key.startsWith('/state/')) {
+    } else if (key.startsWith(SLICES.state.prefix)) {
       observed.states.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
-    } else if (key.startsWith('/monitoring/')) {
+    } else if (key.startsWith(KEY_PREFIX.monitoring)) {
       observed.monitoring.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
-    } else if (key.startsWith('/esi-worker/heat_stacks/')) {
+    } else if (key.startsWith(KEY_PREFIX.heatStacks)) {
       observed.stacks.push({ key, value: JSON.parse(kv.value.toString()) as unknown });
     }
   });
@@ -111,16 +111,16 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
 
   // Config writes and job ends, in recorded order.
   const timeline = [
-    ...rec.config.filter((e) => !e.key.startsWith('/config/v2.0/heat_templates/')),
+    ...rec.config.filter((e) => !e.key.startsWith(KEY_PREFIX.templates)),
     ...rec.jobs.filter((j) => j.action === 'delete'),
   ].sort((a, b) => a.seq - b.seq);
   try {
     for (const e of timeline) {
-      if (e.key.startsWith('/jobs/all/')) {
+      if (e.key.startsWith(KEY_PREFIX.jobs)) {
         // Ours must have planned what the recording planned before this job ended, so
         // those plans saw it pending, as the recorded ones did.
         await waitForJobsPlanned(observed, rec.jobs.filter((j) => j.seq < e.seq && isPut(j)), timeoutMs);
-        const masked = String(mask(e.key.slice('/jobs/all/'.length)));
+        const masked = String(mask(e.key.slice(KEY_PREFIX.jobs.length)));
         for (const id of observed.jobs.keys()) if (String(mask(id)) === masked) await gate.release(id);
         await waitForJobsGone(opts.etcd, [e], timeoutMs);
         continue;
@@ -132,7 +132,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayReport> {
       // recorded as finished before it: a job still pending here would become a
       // dependency the recording does not have (a planner lagging behind the aggregator).
       await waitForJobsGone(opts.etcd, rec.jobs.filter((j) => j.seq < e.seq && j.action === 'delete'), timeoutMs);
-      const parsed = parseCollectionKey('/config/', e.key);
+      const parsed = SLICES.config.resourceOf(e.key);
       const type = parsed ? opts.typeOfPlural(parsed.plural) : undefined;
       if (!parsed || !type) {
         report.differences.push(`${e.key}: no resource type for this key`);
@@ -279,12 +279,12 @@ async function waitForMonitoring(observed: Observed, recorded: RecordedEvent[], 
 }
 
 async function waitForJobsGone(etcd: Etcd3, deletes: RecordedEvent[], timeoutMs: number): Promise<void> {
-  const gone = new Set(deletes.map((d) => String(mask(d.key.slice('/jobs/all/'.length)))));
+  const gone = new Set(deletes.map((d) => String(mask(d.key.slice(KEY_PREFIX.jobs.length)))));
   if (gone.size === 0) return;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ours = await etcd.getAll().prefix('/jobs/all/').keys();
-    if (!ours.some((k) => gone.has(String(mask(k.slice('/jobs/all/'.length)))))) return;
+    const ours = await etcd.getAll().prefix(KEY_PREFIX.jobs).keys();
+    if (!ours.some((k) => gone.has(String(mask(k.slice(KEY_PREFIX.jobs.length)))))) return;
     if (Date.now() > deadline) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -10,7 +10,7 @@
  * Both paths confirm against etcd before acting; a second announcement of a removal is
  * dropped by JetStream through the deterministic message id.
  */
-import { configKey, configSubject, parseCollectionKey, stateKey, events, type ConfigValue, type StateValue } from '@esi/contracts';
+import { SLICES, configKey, configSubject, stateKey, events, type ConfigValue, type StateValue } from '@esi/contracts';
 import { RetryableError, type Publisher } from '@esi/messaging';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -73,8 +73,8 @@ export async function sweepDeletions(deps: FinisherDeps): Promise<{ revision: nu
   // Paged: one read of every /config fails past the etcd client's 4 MiB response limit
   // (some 7,000 resources), and the api then retried it every 2 s without ever serving.
   const marked: { type: string; id: string; version: number }[] = [];
-  const revision = await scanPrefix(deps.store, '/config/', (key, raw) => {
-    const parsed = parseCollectionKey('/config/', key);
+  const revision = await scanPrefix(deps.store, SLICES.config.prefix, (key, raw) => {
+    const parsed = SLICES.config.resourceOf(key);
     const type = parsed && parsed.plural !== 'heat_templates' ? deps.types.typeOfPlural(parsed.plural) : undefined;
     if (!parsed || !type) return;
     let value: ConfigValue;
@@ -110,13 +110,13 @@ export function runDeletionFinisher(deps: FinisherDeps, retryMs = 2_000): { stop
       const { revision, removed } = await sweepDeletions(deps);
       if (removed > 0) deps.log.info({ removed }, 'deletions finished by the sweep');
       if (stopped) return;
-      const watcher = await deps.store.client.watch().prefix('/state/').startRevision(String(revision + 1)).create();
+      const watcher = await deps.store.client.watch().prefix(SLICES.state.prefix).startRevision(String(revision + 1)).create();
       cancel = () => watcher.cancel();
       let chain = Promise.resolve();
       watcher.on('error', restart);
       watcher.on('put', (kv) => {
         chain = chain.then(async () => {
-          const parsed = parseCollectionKey('/state/', kv.key.toString());
+          const parsed = SLICES.state.resourceOf(kv.key.toString());
           const type = parsed ? deps.types.typeOfPlural(parsed.plural) : undefined;
           if (!parsed || !type) return;
           let value: StateValue;

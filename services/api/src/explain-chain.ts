@@ -5,7 +5,7 @@
  * dispatched once the planner sent it.
  */
 import type { StoredJob } from '@esi/contracts';
-import type { JobMeta } from './planner-records.js';
+import type { JobMeta } from '@esi/contracts';
 
 export type Status = 'waiting' | 'ready' | 'dispatched' | 'finished';
 

@@ -5,7 +5,7 @@
  * across the three slices and "the revision of the last event + 1" is a complete resume
  * point; keys of other slices inside that range are dropped here.
  */
-import { KEY_PREFIX, api, collectionOf, configCollectionPrefix, configKey, monitoringKey, stateKey } from '@esi/contracts';
+import { KEY_PREFIX, api, configCollectionPrefix, configKey, monitoringKey, stateCollectionPrefix, stateKey } from '@esi/contracts';
 import { StoreUnavailableError, scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { CallContext } from './call-context.js';
@@ -69,7 +69,7 @@ export async function watchResources(
       ]
     : [
         { kind: Kind.WATCH_EVENT_KIND_CONFIG, key: configCollectionPrefix(plural), exact: false },
-        { kind: Kind.WATCH_EVENT_KIND_STATE, key: `/state/${collectionOf(plural)}/`, exact: false },
+        { kind: Kind.WATCH_EVENT_KIND_STATE, key: stateCollectionPrefix(plural), exact: false },
         { kind: Kind.WATCH_EVENT_KIND_MONITORING, key: `${KEY_PREFIX.monitoring}${plural}/`, exact: false },
       ];
 

@@ -3,7 +3,7 @@
  * A delete waits until they are gone: dependents are deleted first (new behaviour; the
  * original never deleted in G1).
  */
-import { parseCollectionKey, type ConfigValue } from '@esi/contracts';
+import { SLICES, type ConfigValue } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 
@@ -16,8 +16,8 @@ export async function liveDependents(
 ): Promise<string[]> {
   const out: string[] = [];
   // Paged (scanPrefix in @esi/store): one read of every config fails past the client's message limit.
-  await scanPrefix(store, '/config/', (key, raw) => {
-    const parsed = parseCollectionKey('/config/', key);
+  await scanPrefix(store, SLICES.config.prefix, (key, raw) => {
+    const parsed = SLICES.config.resourceOf(key);
     if (!parsed || parsed.plural === 'heat_templates') return;
     const otherType = typeOfPlural(parsed.plural);
     if (!otherType || (otherType === type && parsed.id === id)) return;

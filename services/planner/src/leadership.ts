@@ -5,6 +5,7 @@
  * together (planning also checks the workflow record with compare-and-swap).
  */
 import { randomUUID } from 'node:crypto';
+import { KEY_PREFIX } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 
 type Etcd3 = OwnedStore['client'];
@@ -19,7 +20,7 @@ export function campaignForLeadership(
   lead: () => Promise<Stop>,
 ): Stop {
   const id = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const campaign = client.namespace('/esi-planner/').election('leader', ttlSeconds).campaign(id);
+  const campaign = client.namespace(KEY_PREFIX.plannerElection).election('leader', ttlSeconds).campaign(id);
   let stopLeading: Stop | undefined;
   let stopping = false;
   log.info({ candidate: id, ttlSeconds }, 'campaigning for planner leadership');

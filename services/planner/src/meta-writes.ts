@@ -7,10 +7,9 @@
  * every result a round trip. Writes of one job stay in order, and whatever removes the
  * job's keys first waits for them (`settled`), so a late write never revives a key.
  */
-import { plannerJobMetaKey } from '@esi/contracts';
+import { plannerJobMetaKey, type JobMeta } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import type { JobMeta } from './pending-jobs.js';
 
 export class MetaWrites {
   private readonly inFlight = new Map<string, Promise<void>>();

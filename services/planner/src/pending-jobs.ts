@@ -3,21 +3,10 @@
  * keeps beside each job under /esi-planner/jobs/<id>. The planner is the only writer of
  * both, so the in-memory copy is loaded once at start and kept in step with its writes.
  */
-import { KEY_PREFIX, type StoredJob, type StoredJobValue } from '@esi/contracts';
+import { KEY_PREFIX, SLICES, type JobMeta, type StoredJob } from '@esi/contracts';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 
-export interface JobMeta {
-  template_id: string;
-  /** W3C trace context of the change that planned the job. */
-  trace: Record<string, string>;
-  /** The trace id inside `trace`, spelled out for people and tools. */
-  trace_id?: string;
-  planned_at_ms: number;
-  /** 0 until dispatched. */
-  dispatched_attempt: number;
-  /** When the latest attempt was dispatched (Unix ms). */
-  dispatched_at_ms?: number;
-}
+export type { JobMeta };
 
 export interface PendingJob {
   job: StoredJob;
@@ -51,13 +40,16 @@ export class PendingJobs {
     await scanPrefix(store, KEY_PREFIX.plannerJobMeta, (key, raw) => metas.set(key, raw));
     this.clear();
     for (const [key, raw] of all) {
-      const id = key.slice(KEY_PREFIX.jobs.length);
-      const [, job] = JSON.parse(raw) as StoredJobValue;
-      const metaRaw = metas.get(`${KEY_PREFIX.plannerJobMeta}${id}`);
-      const meta: JobMeta = metaRaw
-        ? (JSON.parse(metaRaw) as JobMeta)
-        : { template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 };
-      this.set({ job, meta });
+      const id = SLICES.jobs.jobOf(key);
+      const stored = SLICES.jobs.parse(raw);
+      // The planner is the only writer of both slices: a value it cannot read is damage,
+      // and starting without that job would lose it silently.
+      if (id === undefined || stored === undefined) throw new Error(`unreadable pending job at ${key}`);
+      const job = stored[1];
+      const metaRaw = metas.get(SLICES.plannerJobMeta.key(id));
+      const meta = metaRaw === undefined ? undefined : SLICES.plannerJobMeta.parse(metaRaw);
+      if (metaRaw !== undefined && meta === undefined) throw new Error(`unreadable job bookkeeping at ${SLICES.plannerJobMeta.key(id)}`);
+      this.set({ job, meta: meta ?? { template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 } });
     }
   }
 

@@ -4,7 +4,7 @@
  * record in one transaction. Changes that run no job are announced as skipped.
  */
 import { context, isSpanContextValid, propagation, trace as otelTrace } from '@opentelemetry/api';
-import { MSG_ID, type StoredJob, jobKey, plannerJobMetaKey, skippedSubject, stateKey, storedJobValue, events, type StateValue } from '@esi/contracts';
+import { MSG_ID, type JobMeta, type StoredJob, jobKey, plannerJobMetaKey, skippedSubject, stateKey, storedJobValue, events, type StateValue } from '@esi/contracts';
 import type { SharedTypes } from '@esi/catalog';
 import type { Relations } from '@esi/mapping';
 import type { Publisher } from '@esi/messaging';
@@ -13,11 +13,11 @@ import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning'
 import type { OwnedStore, WriteOp } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
-import type { JobMeta, PendingJobs } from './pending-jobs.js';
+import type { PendingJobs } from './pending-jobs.js';
 import { liveDependents } from './dependents.js';
 import { supersedeOlderWork } from './supersede.js';
 import { jobMayReference, lookupFor, pendingFor } from './tenant-view.js';
-import { workflowKey, type WorkflowRecord } from './workflow-record.js';
+import { SLICES, type WorkflowRecord } from '@esi/contracts';
 
 export interface PlanDeps {
   store: OwnedStore;
@@ -51,7 +51,7 @@ export interface PlanOptions {
 
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
   const info = deps.typeInfo(type);
-  const wfKey = info ? workflowKey(info.plural, id) : '';
+  const wfKey = info ? SLICES.plannerWorkflows.key(info.plural, id) : '';
   // The three reads are independent, so they go out together: one round trip instead
   // of three on the planner's single line of work (each change, and each referenced
   // resource checked below). When the config is gone the other two are simply unused.

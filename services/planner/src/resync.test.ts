@@ -7,11 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configKey, stateKey } from '@esi/contracts';
+import { SLICES, configKey, stateKey } from '@esi/contracts';
 import { startEtcd, type RunningServer } from '@esi/local-stack';
 import { OwnedStore } from '@esi/store';
 import { findUnplanned, findUnplannedSince } from './resync.js';
-import { workflowKey } from './workflow-record.js';
+
+const workflowKey = SLICES.plannerWorkflows.key;
 
 let etcd: RunningServer;
 let store: OwnedStore;

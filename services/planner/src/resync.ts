@@ -3,10 +3,9 @@
  * workflow records, plans what was never planned, and re-dispatches what is ready.
  * Events are the fast path; this is the path that never gives up.
  */
-import { configKey, parseCollectionKey, stateKey, type ConfigValue, type StateValue } from '@esi/contracts';
+import { SLICES, configKey, stateKey, type ConfigValue, type StateValue, type WorkflowRecord } from '@esi/contracts';
 import { recordEtcdRequest } from '@esi/telemetry';
 import { scanPrefix, type OwnedStore } from '@esi/store';
-import { WORKFLOW_PREFIX, workflowKey, type WorkflowRecord } from './workflow-record.js';
 
 export interface Unplanned {
   plural: string;
@@ -29,20 +28,20 @@ export async function findUnplanned(store: OwnedStore): Promise<{ unplanned: Unp
   // The three scans run side by side (etcd reads a page while this process parses the
   // last); they were never one snapshot, and a change between them is caught next pass.
   const [revision] = await Promise.all([
-    scanPrefix(store, '/config/', (key, raw) => {
-      const parsed = parseCollectionKey('/config/', key);
+    scanPrefix(store, SLICES.config.prefix, (key, raw) => {
+      const parsed = SLICES.config.resourceOf(key);
       if (!parsed || parsed.plural === 'heat_templates') return;
       configs.push({ ...parsed, version: (JSON.parse(raw) as ConfigValue).version });
     }),
-    scanPrefix(store, '/state/', (key, raw) => states.set(key, tolerant(raw, (v: StateValue) => v.version))),
-    scanPrefix(store, WORKFLOW_PREFIX, (key, raw) => records.set(key, tolerant(raw, lite))),
+    scanPrefix(store, SLICES.state.prefix, (key, raw) => states.set(key, tolerant(raw, (v: StateValue) => v.version))),
+    scanPrefix(store, SLICES.plannerWorkflows.prefix, (key, raw) => records.set(key, tolerant(raw, lite))),
   ]);
   const out: Unplanned[] = [];
   for (const { plural, id, version } of configs) {
     // An empty value counts as absent, as it did when the raw strings were tested.
     const state = states.get(stateKey(plural, id));
     const stateVersion = state === undefined || state === '' ? undefined : typeof state === 'string' ? (JSON.parse(state) as StateValue).version : state;
-    const record = records.get(`${WORKFLOW_PREFIX}${plural}/${id}`);
+    const record = records.get(SLICES.plannerWorkflows.key(plural, id));
     const planned = typeof record === 'string' ? (record === '' ? undefined : lite(JSON.parse(record) as WorkflowRecord)) : record;
     if (isUnplanned(version, stateVersion, planned)) out.push({ plural, id, version });
   }
@@ -89,17 +88,17 @@ export async function findUnplannedSince(
   recheck: Iterable<{ plural: string; id: string }>,
   knownPlanned: (plural: string, id: string, version: number) => boolean = () => false,
 ): Promise<{ unplanned: Unplanned[]; revision: string } | undefined> {
-  recordEtcdRequest('range', '/config/*');
+  recordEtcdRequest('range', `${SLICES.config.prefix}*`);
   let res;
   try {
-    res = await store.client.getAll().prefix('/config/').minModRevision(String(BigInt(sinceRevision) + 1n)).exec();
+    res = await store.client.getAll().prefix(SLICES.config.prefix).minModRevision(String(BigInt(sinceRevision) + 1n)).exec();
   } catch (err) {
     if (/larger than max|RESOURCE_EXHAUSTED|ResourceExhausted/i.test(String((err as Error)?.message))) return undefined;
     throw err;
   }
   const candidates = new Map<string, { plural: string; id: string }>();
   for (const kv of res.kvs) {
-    const parsed = parseCollectionKey('/config/', kv.key.toString());
+    const parsed = SLICES.config.resourceOf(kv.key.toString());
     if (!parsed || parsed.plural === 'heat_templates') continue;
     // Under load thousands of configs change between passes, nearly all of them planned
     // by their events in this very process: those need no read at all.
@@ -122,7 +121,7 @@ async function checkOne(store: OwnedStore, plural: string, id: string): Promise<
   const [config, state, record] = await Promise.all([
     store.getJson<ConfigValue>(configKey(plural, id)),
     store.getJson<StateValue>(stateKey(plural, id)),
-    store.getJson<WorkflowRecord>(workflowKey(plural, id)),
+    store.getJson<WorkflowRecord>(SLICES.plannerWorkflows.key(plural, id)),
   ]);
   if (!config) return undefined;
   const version = config.value.version;

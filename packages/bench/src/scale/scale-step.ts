@@ -13,7 +13,7 @@
  * api would stop the phase. RSS and CPU of every process are sampled throughout.
  */
 import type { Etcd3 } from 'etcd3';
-import { SERVICE_NAMES } from '@esi/contracts';
+import { KEY_PREFIX, SERVICE_NAMES } from '@esi/contracts';
 import type { BenchStack } from '../bench-stack.js';
 import type { ChainDeps } from '../chain/levels.js';
 import { ProcSampler, readProc, type ProcUsage } from '../proc-stats.js';
@@ -45,7 +45,7 @@ export interface ScaleStep {
 }
 
 const POLL_INTERVAL_MS = 5_000;
-const isMonitoringSlice = (key: string): boolean => key.startsWith('/esi-monitoring/') || key.startsWith('/monitoring/');
+const isMonitoringSlice = (key: string): boolean => key.startsWith(KEY_PREFIX.monitoringTargets) || key.startsWith(KEY_PREFIX.monitoring);
 
 export async function runScaleStep(
   b: BenchStack,
