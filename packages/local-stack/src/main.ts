@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { startConsole } from './console.js';
 import { loadExampleBuild } from '@esi/catalog';
 import { killAllNow } from './child-process.js';
 import { ensureBinaries } from './ensure-binaries.js';
@@ -32,7 +33,10 @@ Environment:
                       always kept in <data dir>/traces for pnpm esictl trace)
   ESI_METRICS_PORT_BASE  serve metrics on this port and the four after it (default:
                       free ports, printed at start)
-  ESI_LOG_ECHO        service log lines shown here: a level (default info) or off`);
+  ESI_LOG_ECHO        service log lines shown here: a level (default info) or off
+  ESI_CONSOLE_ADDR    the web console's host:port (default 127.0.0.1:50080)
+  ESI_JAEGER_URL      the console reads traces from this Jaeger (and links to it)
+                      instead of the span file`);
   process.exit(0);
 }
 
@@ -66,6 +70,7 @@ if (stack.deviceSimulator) {
   );
 }
 for (const line of describeObservability(stack, traces, otlpForward)) say(line);
+const consoleEdge = await startConsole(stack.apiAddr, traces.file, say);
 
 let stopping = 0;
 const shutdown = async (): Promise<void> => {
@@ -79,6 +84,7 @@ const shutdown = async (): Promise<void> => {
   }
   stopping = Date.now();
   say('stopping … (Ctrl-C again to stop at once)');
+  await consoleEdge?.close();
   await stack.stop();
   await traces.close();
   say('stopped');

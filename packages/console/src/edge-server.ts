@@ -1,0 +1,119 @@
+/**
+ * The console's HTTP edge: the built page, and /api/* translated to the api's gRPC calls
+ * with the caller's bearer token passed on (api-calls.ts). It listens on loopback unless
+ * told otherwise (ESI_CONSOLE_ADDR), like every other port of the stack.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { credentials } from '@grpc/grpc-js';
+import { api } from '@esi/contracts';
+import { CallerApi, type ResourceClient } from './api-calls.js';
+import { errorBody, httpStatusOf, isServiceError } from './grpc-errors.js';
+import { BadRequest, findRoute } from './routes.js';
+import { SECURITY_HEADERS, serveStatic } from './static-files.js';
+import { TraceSource, type TraceSourceOptions } from './trace-source.js';
+import { WEB_DIST } from './web-build.js';
+
+export interface ConsoleEdgeOptions extends TraceSourceOptions {
+  /** The api's gRPC address. */
+  apiAddr: string;
+  /** host:port to listen on (port 0: a free one). Default 127.0.0.1:0. */
+  listen?: string;
+  /** The built front end (default: the package's dist/web). */
+  webRoot?: string;
+  /** Called with each request that failed inside the edge itself (not api refusals). */
+  onProblem?: (message: string) => void;
+}
+
+export interface ConsoleEdge {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Request bodies (a resource body for a plan or an update) are small; the api caps them at 256 KiB. */
+const MAX_BODY = 1024 * 1024;
+
+export function parseListen(addr: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(addr);
+  if (!m || Number(m[2]) > 65535) throw new Error(`console address must be host:port, got "${addr}"`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+export async function startConsoleEdge(opts: ConsoleEdgeOptions): Promise<ConsoleEdge> {
+  const client = new api.ResourceServiceClient(opts.apiAddr, credentials.createInsecure());
+  const traces = new TraceSource(opts);
+  const webRoot = opts.webRoot ?? WEB_DIST;
+  const server = createServer((req, res) => {
+    handle(req, res, client, traces, webRoot).catch((err: unknown) => {
+      opts.onProblem?.(`${req.method} ${req.url}: ${String(err)}`);
+      if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'the console edge failed; see its log', field: null } });
+      else res.end();
+    });
+  });
+  const { host, port } = parseListen(opts.listen ?? '127.0.0.1:0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const a = server.address() as AddressInfo;
+  const shownHost = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+  return {
+    url: `http://${shownHost}:${a.port}/`,
+    close: () => closeServer(server, client),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, client: ResourceClient, traces: TraceSource, webRoot: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://console.invalid');
+  if (!url.pathname.startsWith('/api/')) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: req.method ?? '', field: null } });
+    return serveStatic(webRoot, url.pathname, res);
+  }
+  const route = findRoute(req.method ?? 'GET', url.pathname);
+  if (route === undefined) return json(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}`, field: null } });
+  if (route === 'wrong method') return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} ${url.pathname}`, field: null } });
+  const calls = new CallerApi(client, bearerOf(req));
+  try {
+    const answer = await route.handle({ calls, url, req, res, traces, body: () => readJsonBody(req) }, route.params);
+    if (answer !== undefined) json(res, 200, answer);
+  } catch (err) {
+    if (isServiceError(err)) return json(res, httpStatusOf(err), errorBody(err));
+    if (err instanceof BadRequest) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: err.message, field: null } });
+    throw err;
+  }
+}
+
+/** Only a bearer token is passed on; anything else in the header is not ours to forward. */
+function bearerOf(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  return h && /^Bearer \S+$/.test(h) ? h : undefined;
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+  res.end(JSON.stringify(value));
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new BadRequest(`request body over ${MAX_BODY} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BadRequest('the request body is not JSON');
+  }
+}
+
+async function closeServer(server: Server, client: ResourceClient): Promise<void> {
+  // Open watch streams would hold close() forever; they end with their connections.
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  client.close();
+}
