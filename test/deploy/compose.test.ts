@@ -132,10 +132,14 @@ describe('docker-compose.yml', () => {
 
   it('Prometheus scrapes every service’s metrics port and Grafana gets the dashboard', () => {
     const prom = parse(readFileSync(join(REPO_ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
-      scrape_configs: { static_configs: { targets: string[] }[] }[];
+      rule_files: string[];
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
     };
-    const targets = prom.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
-    expect(targets.sort()).toEqual(SERVICE_NAMES.map((n) => `${n}:9464`).sort());
+    const targets = (job: string) => prom.scrape_configs.filter((c) => c.job_name === job).flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    expect(targets('esi').sort()).toEqual(SERVICE_NAMES.map((n) => `${n}:9464`).sort());
+    // etcd serves its own metrics on its client port.
+    expect(targets('etcd')).toEqual(['etcd:2379']);
+    expect(prom.rule_files).toEqual(['alerts.yml']);
     for (const dep of SERVICE_NAMES) expect(compose.services.prometheus!.depends_on![dep]).toEqual({ condition: 'service_healthy' });
     const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy/grafana/dashboards/esi-job-flow.json'), 'utf8')) as { uid: string; panels: { datasource?: { uid: string } }[] };
     expect(dashboard.uid).toBe('esi-job-flow');
