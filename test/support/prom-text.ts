@@ -47,7 +47,8 @@ const PROMQL_WORDS = new Set([
   'rate', 'irate', 'increase', 'delta', 'idelta', 'histogram_quantile', 'abs', 'ceil', 'floor', 'round', 'clamp_min',
   'clamp_max', 'label_replace', 'label_join', 'sort', 'sort_desc', 'time', 'vector', 'scalar', 'absent', 'avg_over_time',
   'max_over_time', 'min_over_time', 'sum_over_time', 'count_over_time', 'by', 'without', 'on', 'ignoring', 'group_left',
-  'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'inf', 'nan',
+  'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'inf', 'nan', 'deriv', 'predict_linear', 'changes', 'resets',
+  'last_over_time', 'present_over_time', 'absent_over_time',
 ]);
 
 export interface QueryUse {
