@@ -19,10 +19,12 @@ export function streamWatch(calls: CallerApi, req: api.WatchResourcesRequest, ht
     connection: 'keep-alive',
   });
   const send = (event: string, data: unknown): void => {
+    // The browser may have gone while the api still had something to say.
+    if (closed || res.writableEnded || res.destroyed) return;
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  const stream = calls.watch(req);
   let closed = false;
+  const stream = calls.watch(req);
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
   const finish = (): void => {
     if (closed) return;

@@ -137,6 +137,11 @@ export function ResourcePage({ type, id, tab }: { type: string; id: string; tab:
           </a>
         ))}
       </nav>
+      {tab === 'graph' && explain?.planningError && (
+        <p class="error-text" data-testid="planning-error">
+          Version {explain.plannedVersion} could not be planned, so no job ran: {explain.planningError}
+        </p>
+      )}
       {tab === 'graph' && graph && <JobGraphView graph={graph} />}
       {tab === 'why' && explain && <WaitChain explain={explain} />}
       {tab === 'trace' && <TraceWaterfall type={type} id={id} refreshKey={`${settled}:${explain?.traceId ?? ''}`} />}
