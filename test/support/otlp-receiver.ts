@@ -12,6 +12,8 @@ export interface ReceivedSpan {
   kind: number;
   startNs: bigint;
   attributes: Record<string, unknown>;
+  /** The resource of the process that sent it (service.instance.id, process.pid, …). */
+  resource: Record<string, unknown>;
 }
 
 interface OtlpAttr {
@@ -31,6 +33,7 @@ export async function startOtlpReceiver(): Promise<{ url: string; spans: Receive
         };
         for (const rs of body.resourceSpans ?? []) {
           const service = String(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '');
+          const resource = Object.fromEntries((rs.resource?.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]]));
           for (const ss of rs.scopeSpans ?? []) {
             for (const s of ss.spans ?? []) {
               spans.push({
@@ -42,6 +45,7 @@ export async function startOtlpReceiver(): Promise<{ url: string; spans: Receive
                 kind: Number(s.kind),
                 startNs: BigInt(String(s.startTimeUnixNano ?? '0')),
                 attributes: Object.fromEntries(((s.attributes as OtlpAttr[]) ?? []).map((a) => [a.key, Object.values(a.value)[0]])),
+                resource,
               });
             }
           }
