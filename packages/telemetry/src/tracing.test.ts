@@ -3,12 +3,14 @@
  * service.instance.id per process (two replicas differ), the process and host, and
  * OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES over the code's own service name.
  */
+import { context, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serviceResource } from './tracing.js';
+import { traceExemplar } from './exemplars.js';
+import { initTracing, serviceResource } from './tracing.js';
 
 const saved = { ...process.env };
 afterEach(() => {
-  for (const k of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES']) {
+  for (const k of ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
@@ -42,5 +44,20 @@ describe('tracing resource', () => {
     expect(a).toMatchObject({ 'deployment.environment.name': 'staging', 'service.instance.id': 'planner-b', 'service.name': 'from-attributes' });
     process.env.OTEL_SERVICE_NAME = 'planner-eu';
     expect((await attributesOf('planner'))['service.name']).toBe('planner-eu');
+  });
+
+  it('takes the sampler from OTEL_TRACES_SAMPLER and the endpoint from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; an unsampled span gives no exemplar', async () => {
+    process.env.OTEL_TRACES_SAMPLER = 'traceidratio';
+    process.env.OTEL_TRACES_SAMPLER_ARG = '0';
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = 'http://127.0.0.1:9/v1/traces';
+    const tracing = initTracing({ serviceName: 'planner', otlpEndpoint: '' });
+    expect(tracing.exporting).toBe(true);
+    const span = tracing.tracer.startSpan('job');
+    expect(span.isRecording()).toBe(false);
+    // The trace id still exists (it travels in headers and logs), but leads nowhere.
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(context.with(trace.setSpan(context.active(), span), () => traceExemplar())).toEqual({});
+    span.end();
+    await tracing.shutdown();
   });
 });
