@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '@esi/contracts';
-import { call, createResource, freePort, getResource, resourceClient, REPO_ROOT, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
+import { call, createResource, freePort, getResource, hasBinary, resourceClient, REPO_ROOT, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { waitFor } from '../support/wait.js';
 
@@ -33,6 +33,7 @@ let promUrl: string;
 let networkId: string;
 
 async function startPrometheus(dir: string): Promise<void> {
+  if (!hasBinary('prometheus')) throw new Error('prometheus not found: install Debian’s prometheus package (apt-get install prometheus)');
   const hostPort = (url: string) => new URL(url).host;
   const config = {
     // A service's scrape reads the consumers' backlog from JetStream (up to 2 s on a busy
