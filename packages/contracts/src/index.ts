@@ -8,3 +8,5 @@ export * from './job-codec.js';
 export * as events from './gen/esi/events/v1/events.js';
 export * as api from './gen/esi/api/v1/resource_service.js';
 export * from './python-json.js';
+export * as rpcStatus from './gen/google/rpc/status.js';
+export * as rpcDetails from './gen/google/rpc/error_details.js';

@@ -20,6 +20,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Struct, Value } from "../../../google/protobuf/struct.js";
 
 export const protobufPackage = "esi.api.v1";
 
@@ -68,6 +69,164 @@ export function watchEventKindToJSON(object: WatchEventKind): string {
     case WatchEventKind.WATCH_EVENT_KIND_MONITORING:
       return "WATCH_EVENT_KIND_MONITORING";
     case WatchEventKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** How a job parameter gets its value. */
+export enum ParamType {
+  PARAM_TYPE_UNSPECIFIED = 0,
+  /** PARAM_TYPE_VALUE - A literal value ("value"). */
+  PARAM_TYPE_VALUE = 1,
+  /** PARAM_TYPE_OUTPUT_KEY - A stack output of a referenced resource ("output_key"). */
+  PARAM_TYPE_OUTPUT_KEY = 2,
+  /** PARAM_TYPE_LIST - A list built from referenced resources ("list"). */
+  PARAM_TYPE_LIST = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function paramTypeFromJSON(object: any): ParamType {
+  switch (object) {
+    case 0:
+    case "PARAM_TYPE_UNSPECIFIED":
+      return ParamType.PARAM_TYPE_UNSPECIFIED;
+    case 1:
+    case "PARAM_TYPE_VALUE":
+      return ParamType.PARAM_TYPE_VALUE;
+    case 2:
+    case "PARAM_TYPE_OUTPUT_KEY":
+      return ParamType.PARAM_TYPE_OUTPUT_KEY;
+    case 3:
+    case "PARAM_TYPE_LIST":
+      return ParamType.PARAM_TYPE_LIST;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ParamType.UNRECOGNIZED;
+  }
+}
+
+export function paramTypeToJSON(object: ParamType): string {
+  switch (object) {
+    case ParamType.PARAM_TYPE_UNSPECIFIED:
+      return "PARAM_TYPE_UNSPECIFIED";
+    case ParamType.PARAM_TYPE_VALUE:
+      return "PARAM_TYPE_VALUE";
+    case ParamType.PARAM_TYPE_OUTPUT_KEY:
+      return "PARAM_TYPE_OUTPUT_KEY";
+    case ParamType.PARAM_TYPE_LIST:
+      return "PARAM_TYPE_LIST";
+    case ParamType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a change does to its resource. */
+export enum ChangeAction {
+  CHANGE_ACTION_UNSPECIFIED = 0,
+  CHANGE_ACTION_CREATE = 1,
+  CHANGE_ACTION_MODIFY = 2,
+  CHANGE_ACTION_DELETE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function changeActionFromJSON(object: any): ChangeAction {
+  switch (object) {
+    case 0:
+    case "CHANGE_ACTION_UNSPECIFIED":
+      return ChangeAction.CHANGE_ACTION_UNSPECIFIED;
+    case 1:
+    case "CHANGE_ACTION_CREATE":
+      return ChangeAction.CHANGE_ACTION_CREATE;
+    case 2:
+    case "CHANGE_ACTION_MODIFY":
+      return ChangeAction.CHANGE_ACTION_MODIFY;
+    case 3:
+    case "CHANGE_ACTION_DELETE":
+      return ChangeAction.CHANGE_ACTION_DELETE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ChangeAction.UNRECOGNIZED;
+  }
+}
+
+export function changeActionToJSON(object: ChangeAction): string {
+  switch (object) {
+    case ChangeAction.CHANGE_ACTION_UNSPECIFIED:
+      return "CHANGE_ACTION_UNSPECIFIED";
+    case ChangeAction.CHANGE_ACTION_CREATE:
+      return "CHANGE_ACTION_CREATE";
+    case ChangeAction.CHANGE_ACTION_MODIFY:
+      return "CHANGE_ACTION_MODIFY";
+    case ChangeAction.CHANGE_ACTION_DELETE:
+      return "CHANGE_ACTION_DELETE";
+    case ChangeAction.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a Plan found. */
+export enum PlanOutcome {
+  PLAN_OUTCOME_UNSPECIFIED = 0,
+  /** PLAN_OUTCOME_PLANNED - The change plans jobs ("planned"). */
+  PLAN_OUTCOME_PLANNED = 1,
+  /** PLAN_OUTCOME_SKIPPED - No template applies: the resource goes straight to READ_COMPLETE ("skipped"). */
+  PLAN_OUTCOME_SKIPPED = 2,
+  /** PLAN_OUTCOME_FAILED - The change cannot be planned; error says why ("failed"). */
+  PLAN_OUTCOME_FAILED = 3,
+  /** PLAN_OUTCOME_UP_TO_DATE - Nothing to do ("up-to-date"). */
+  PLAN_OUTCOME_UP_TO_DATE = 4,
+  /** PLAN_OUTCOME_TEMPLATE - A template change was previewed ("template"). */
+  PLAN_OUTCOME_TEMPLATE = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function planOutcomeFromJSON(object: any): PlanOutcome {
+  switch (object) {
+    case 0:
+    case "PLAN_OUTCOME_UNSPECIFIED":
+      return PlanOutcome.PLAN_OUTCOME_UNSPECIFIED;
+    case 1:
+    case "PLAN_OUTCOME_PLANNED":
+      return PlanOutcome.PLAN_OUTCOME_PLANNED;
+    case 2:
+    case "PLAN_OUTCOME_SKIPPED":
+      return PlanOutcome.PLAN_OUTCOME_SKIPPED;
+    case 3:
+    case "PLAN_OUTCOME_FAILED":
+      return PlanOutcome.PLAN_OUTCOME_FAILED;
+    case 4:
+    case "PLAN_OUTCOME_UP_TO_DATE":
+      return PlanOutcome.PLAN_OUTCOME_UP_TO_DATE;
+    case 5:
+    case "PLAN_OUTCOME_TEMPLATE":
+      return PlanOutcome.PLAN_OUTCOME_TEMPLATE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return PlanOutcome.UNRECOGNIZED;
+  }
+}
+
+export function planOutcomeToJSON(object: PlanOutcome): string {
+  switch (object) {
+    case PlanOutcome.PLAN_OUTCOME_UNSPECIFIED:
+      return "PLAN_OUTCOME_UNSPECIFIED";
+    case PlanOutcome.PLAN_OUTCOME_PLANNED:
+      return "PLAN_OUTCOME_PLANNED";
+    case PlanOutcome.PLAN_OUTCOME_SKIPPED:
+      return "PLAN_OUTCOME_SKIPPED";
+    case PlanOutcome.PLAN_OUTCOME_FAILED:
+      return "PLAN_OUTCOME_FAILED";
+    case PlanOutcome.PLAN_OUTCOME_UP_TO_DATE:
+      return "PLAN_OUTCOME_UP_TO_DATE";
+    case PlanOutcome.PLAN_OUTCOME_TEMPLATE:
+      return "PLAN_OUTCOME_TEMPLATE";
+    case PlanOutcome.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -128,6 +287,64 @@ export function jobStatusToJSON(object: JobStatus): string {
   }
 }
 
+/** Which stream and subject an event of History came from. */
+export enum HistoryEventKind {
+  HISTORY_EVENT_KIND_UNSPECIFIED = 0,
+  HISTORY_EVENT_KIND_CONFIG = 1,
+  HISTORY_EVENT_KIND_JOB_RESULT = 2,
+  HISTORY_EVENT_KIND_SKIPPED = 3,
+  HISTORY_EVENT_KIND_STATE = 4,
+  HISTORY_EVENT_KIND_MONITORING = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function historyEventKindFromJSON(object: any): HistoryEventKind {
+  switch (object) {
+    case 0:
+    case "HISTORY_EVENT_KIND_UNSPECIFIED":
+      return HistoryEventKind.HISTORY_EVENT_KIND_UNSPECIFIED;
+    case 1:
+    case "HISTORY_EVENT_KIND_CONFIG":
+      return HistoryEventKind.HISTORY_EVENT_KIND_CONFIG;
+    case 2:
+    case "HISTORY_EVENT_KIND_JOB_RESULT":
+      return HistoryEventKind.HISTORY_EVENT_KIND_JOB_RESULT;
+    case 3:
+    case "HISTORY_EVENT_KIND_SKIPPED":
+      return HistoryEventKind.HISTORY_EVENT_KIND_SKIPPED;
+    case 4:
+    case "HISTORY_EVENT_KIND_STATE":
+      return HistoryEventKind.HISTORY_EVENT_KIND_STATE;
+    case 5:
+    case "HISTORY_EVENT_KIND_MONITORING":
+      return HistoryEventKind.HISTORY_EVENT_KIND_MONITORING;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return HistoryEventKind.UNRECOGNIZED;
+  }
+}
+
+export function historyEventKindToJSON(object: HistoryEventKind): string {
+  switch (object) {
+    case HistoryEventKind.HISTORY_EVENT_KIND_UNSPECIFIED:
+      return "HISTORY_EVENT_KIND_UNSPECIFIED";
+    case HistoryEventKind.HISTORY_EVENT_KIND_CONFIG:
+      return "HISTORY_EVENT_KIND_CONFIG";
+    case HistoryEventKind.HISTORY_EVENT_KIND_JOB_RESULT:
+      return "HISTORY_EVENT_KIND_JOB_RESULT";
+    case HistoryEventKind.HISTORY_EVENT_KIND_SKIPPED:
+      return "HISTORY_EVENT_KIND_SKIPPED";
+    case HistoryEventKind.HISTORY_EVENT_KIND_STATE:
+      return "HISTORY_EVENT_KIND_STATE";
+    case HistoryEventKind.HISTORY_EVENT_KIND_MONITORING:
+      return "HISTORY_EVENT_KIND_MONITORING";
+    case HistoryEventKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** A resource as the api sees it: the desired body plus the pipeline's view of it. */
 export interface Resource {
   resourceType: string;
@@ -140,32 +357,46 @@ export interface Resource {
   stateJson: string;
   /** /monitoring value, JSON-encoded (empty when none). */
   monitoringJson: string;
+  /** body_json as a message. */
+  body?:
+    | { [key: string]: any }
+    | undefined;
+  /** state_json as a message (unset when no state yet). */
+  state?:
+    | { [key: string]: any }
+    | undefined;
+  /** monitoring_json as a message (unset when none). */
+  monitoring?: { [key: string]: any } | undefined;
 }
 
 export interface CreateResourceRequest {
   resourceType: string;
-  /** JSON object; "id" is generated when absent. */
+  /** JSON object; "id" is generated when absent. Give this or body, not both. */
   bodyJson: string;
+  /** The body as a message (instead of body_json). */
+  body?: { [key: string]: any } | undefined;
 }
 
 export interface CreateResourceResponse {
-  resource: Resource | undefined;
+  resource?: Resource | undefined;
 }
 
 export interface UpdateResourceRequest {
   resourceType: string;
   id: string;
-  /** JSON object merged over the current body. */
+  /** JSON object merged over the current body. Give this or body, not both. */
   bodyJson: string;
   /**
    * When non-zero, the update applies only if the stored version equals it
    * (FAILED_PRECONDITION otherwise).
    */
   expectedVersion: number;
+  /** The patch as a message (instead of body_json). */
+  body?: { [key: string]: any } | undefined;
 }
 
 export interface UpdateResourceResponse {
-  resource: Resource | undefined;
+  resource?: Resource | undefined;
 }
 
 export interface GetResourceRequest {
@@ -174,7 +405,7 @@ export interface GetResourceRequest {
 }
 
 export interface GetResourceResponse {
-  resource: Resource | undefined;
+  resource?: Resource | undefined;
 }
 
 export interface ListResourcesRequest {
@@ -203,7 +434,7 @@ export interface DeleteResourceResponse {
    * The resource marked for deletion (a new version); the key goes once the pipeline
    * reports DELETE_COMPLETED for that version.
    */
-  resource: Resource | undefined;
+  resource?: Resource | undefined;
 }
 
 export interface RetryResourceRequest {
@@ -213,12 +444,14 @@ export interface RetryResourceRequest {
 
 export interface RetryResourceResponse {
   /** The resource whose failed (or parked) workflow is being run again. */
-  resource: Resource | undefined;
+  resource?: Resource | undefined;
 }
 
 export interface PutRelationsRequest {
   /** {"<type>": {"<foreign key field>": "<target type>", ...}, ...} */
   relationsJson: string;
+  /** The same table as a message (instead of relations_json). */
+  relations?: { [key: string]: any } | undefined;
 }
 
 export interface PutRelationsResponse {
@@ -253,6 +486,8 @@ export interface WatchResourcesResponse {
   deleted: boolean;
   /** Part of the initial snapshot (include_current). */
   snapshot: boolean;
+  /** value_json as a message (unset when deleted). */
+  value?: { [key: string]: any } | undefined;
 }
 
 export interface ResourceRef {
@@ -273,6 +508,8 @@ export interface ResourceChange {
   delete: boolean;
   /** Preview an update of an existing resource (otherwise a create). */
   update: boolean;
+  /** The body as a message (instead of body_json). */
+  body?: { [key: string]: any } | undefined;
 }
 
 /** A template to preview: which resources choose it, and whether it would be accepted. */
@@ -282,6 +519,12 @@ export interface TemplateChange {
   bodyJson: string;
   /** JSON object of parameter values to render it with (defaults: empty values). */
   sampleInputJson: string;
+  /** The template body as a message (instead of body_json). */
+  body?:
+    | { [key: string]: any }
+    | undefined;
+  /** The sample input as a message (instead of sample_input_json). */
+  sampleInput?: { [key: string]: any } | undefined;
 }
 
 export interface PlanRequest {
@@ -291,7 +534,7 @@ export interface PlanRequest {
 
 export interface PlannedParam {
   param: string;
-  /** "value", "output_key" or "list". */
+  /** "value", "output_key" or "list" (param_type is the same as an enum). */
   type: string;
   /** The value as the job would store it (JSON). */
   valueJson: string;
@@ -303,10 +546,18 @@ export interface PlannedParam {
   /** Why an output_key or list param cannot be resolved yet. */
   resolutionError: string;
   resources: ResourceRef[];
+  paramType: ParamType;
+  /** value_json as a message. */
+  value?:
+    | any
+    | undefined;
+  /** resolved_json as a message (unset when it cannot be resolved yet). */
+  resolved?: any | undefined;
 }
 
 export interface PlannedJob {
   id: string;
+  /** "create", "modify" or "delete" (change_action is the same as an enum). */
   action: string;
   handler: string;
   templateId: string;
@@ -315,6 +566,7 @@ export interface PlannedJob {
   isLast: boolean;
   onFailure: string;
   params: PlannedParam[];
+  changeAction: ChangeAction;
 }
 
 export interface AffectedResource {
@@ -327,10 +579,10 @@ export interface AffectedResource {
 export interface PlanResponse {
   /**
    * "planned", "skipped" (no template: READ_COMPLETE), "failed" (cannot be planned),
-   * "up-to-date", or "template" for a template change.
+   * "up-to-date", or "template" for a template change (plan_outcome is the same as an enum).
    */
   outcome: string;
-  /** "create", "modify" or "delete". */
+  /** "create", "modify" or "delete" (change_action is the same as an enum). */
   action: string;
   /** The config version the jobs would implement. */
   version: number;
@@ -343,6 +595,8 @@ export interface PlanResponse {
   problems: string[];
   /** The resource id planned (generated for a create without one). */
   id: string;
+  planOutcome: PlanOutcome;
+  changeAction: ChangeAction;
 }
 
 export interface ExplainRequest {
@@ -371,6 +625,7 @@ export interface WaitLink {
 
 export interface ExplainedJob {
   id: string;
+  /** "create", "modify" or "delete" (change_action is the same as an enum). */
   action: string;
   handler: string;
   status: JobStatus;
@@ -381,14 +636,16 @@ export interface ExplainedJob {
   /** For a waiting job: what it waits for, depth-first down to jobs that wait for nothing. */
   waitsFor: WaitLink[];
   version: number;
+  changeAction: ChangeAction;
 }
 
 export interface ExplainResponse {
-  resource:
+  resource?:
     | Resource
     | undefined;
   /** The latest workflow the planner recorded for the resource. */
   plannedVersion: number;
+  /** "create", "modify" or "delete" (planned_change_action is the same as an enum). */
   plannedAction: string;
   planningError: string;
   jobs: ExplainedJob[];
@@ -396,6 +653,7 @@ export interface ExplainResponse {
   summary: string;
   /** Trace of the latest planned change. */
   traceId: string;
+  plannedChangeAction: ChangeAction;
 }
 
 export interface HistoryRequest {
@@ -411,10 +669,16 @@ export interface HistoryEvent {
   sequence: number;
   subject: string;
   timeMs: number;
-  /** "config", "job_result", "skipped", "state" or "monitoring". */
+  /**
+   * "config", "job_result", "skipped", "state" or "monitoring" (event_kind is the same
+   * as an enum).
+   */
   kind: string;
   /** The event, decoded from protobuf, as JSON. */
   eventJson: string;
+  eventKind: HistoryEventKind;
+  /** event_json as a message. */
+  event?: { [key: string]: any } | undefined;
 }
 
 export interface HistoryResponse {
@@ -429,6 +693,8 @@ export interface Template {
   version: number;
   /** The template body as a JSON object (empty in lists). */
   bodyJson: string;
+  /** body_json as a message (unset in lists). */
+  body?: { [key: string]: any } | undefined;
 }
 
 export interface PutTemplateRequest {
@@ -438,10 +704,16 @@ export interface PutTemplateRequest {
   sampleInputJson: string;
   /** When non-zero, the put applies only if the stored version equals it. */
   expectedVersion: number;
+  /** The template body as a message (instead of body_json). */
+  body?:
+    | { [key: string]: any }
+    | undefined;
+  /** The sample input as a message (instead of sample_input_json). */
+  sampleInput?: { [key: string]: any } | undefined;
 }
 
 export interface PutTemplateResponse {
-  template:
+  template?:
     | Template
     | undefined;
   /** False when the stored body was already equal (nothing written). */
@@ -453,7 +725,7 @@ export interface GetTemplateRequest {
 }
 
 export interface GetTemplateResponse {
-  template: Template | undefined;
+  template?: Template | undefined;
 }
 
 export interface ListTemplatesRequest {
@@ -474,6 +746,9 @@ function createBaseResource(): Resource {
     bodyJson: "",
     stateJson: "",
     monitoringJson: "",
+    body: undefined,
+    state: undefined,
+    monitoring: undefined,
   };
 }
 
@@ -499,6 +774,15 @@ export const Resource: MessageFns<Resource> = {
     }
     if (message.monitoringJson !== "") {
       writer.uint32(58).string(message.monitoringJson);
+    }
+    if (message.body !== undefined) {
+      Struct.encode(Struct.wrap(message.body), writer.uint32(66).fork()).join();
+    }
+    if (message.state !== undefined) {
+      Struct.encode(Struct.wrap(message.state), writer.uint32(74).fork()).join();
+    }
+    if (message.monitoring !== undefined) {
+      Struct.encode(Struct.wrap(message.monitoring), writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -572,6 +856,30 @@ export const Resource: MessageFns<Resource> = {
             message.monitoringJson = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.body = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.state = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.monitoring = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -613,6 +921,9 @@ export const Resource: MessageFns<Resource> = {
         : isSet(object.monitoring_json)
         ? globalThis.String(object.monitoring_json)
         : "",
+      body: isObject(object.body) ? object.body : undefined,
+      state: isObject(object.state) ? object.state : undefined,
+      monitoring: isObject(object.monitoring) ? object.monitoring : undefined,
     };
   },
 
@@ -639,6 +950,15 @@ export const Resource: MessageFns<Resource> = {
     if (message.monitoringJson !== "") {
       obj.monitoringJson = message.monitoringJson;
     }
+    if (message.body !== undefined) {
+      obj.body = message.body;
+    }
+    if (message.state !== undefined) {
+      obj.state = message.state;
+    }
+    if (message.monitoring !== undefined) {
+      obj.monitoring = message.monitoring;
+    }
     return obj;
   },
 
@@ -654,12 +974,15 @@ export const Resource: MessageFns<Resource> = {
     message.bodyJson = object.bodyJson ?? "";
     message.stateJson = object.stateJson ?? "";
     message.monitoringJson = object.monitoringJson ?? "";
+    message.body = object.body ?? undefined;
+    message.state = object.state ?? undefined;
+    message.monitoring = object.monitoring ?? undefined;
     return message;
   },
 };
 
 function createBaseCreateResourceRequest(): CreateResourceRequest {
-  return { resourceType: "", bodyJson: "" };
+  return { resourceType: "", bodyJson: "", body: undefined };
 }
 
 export const CreateResourceRequest: MessageFns<CreateResourceRequest> = {
@@ -669,6 +992,9 @@ export const CreateResourceRequest: MessageFns<CreateResourceRequest> = {
     }
     if (message.bodyJson !== "") {
       writer.uint32(18).string(message.bodyJson);
+    }
+    if (message.body !== undefined) {
+      Struct.encode(Struct.wrap(message.body), writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -702,6 +1028,14 @@ export const CreateResourceRequest: MessageFns<CreateResourceRequest> = {
             message.bodyJson = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -726,6 +1060,7 @@ export const CreateResourceRequest: MessageFns<CreateResourceRequest> = {
         : isSet(object.body_json)
         ? globalThis.String(object.body_json)
         : "",
+      body: isObject(object.body) ? object.body : undefined,
     };
   },
 
@@ -737,6 +1072,9 @@ export const CreateResourceRequest: MessageFns<CreateResourceRequest> = {
     if (message.bodyJson !== "") {
       obj.bodyJson = message.bodyJson;
     }
+    if (message.body !== undefined) {
+      obj.body = message.body;
+    }
     return obj;
   },
 
@@ -747,6 +1085,7 @@ export const CreateResourceRequest: MessageFns<CreateResourceRequest> = {
     const message = createBaseCreateResourceRequest();
     message.resourceType = object.resourceType ?? "";
     message.bodyJson = object.bodyJson ?? "";
+    message.body = object.body ?? undefined;
     return message;
   },
 };
@@ -821,7 +1160,7 @@ export const CreateResourceResponse: MessageFns<CreateResourceResponse> = {
 };
 
 function createBaseUpdateResourceRequest(): UpdateResourceRequest {
-  return { resourceType: "", id: "", bodyJson: "", expectedVersion: 0 };
+  return { resourceType: "", id: "", bodyJson: "", expectedVersion: 0, body: undefined };
 }
 
 export const UpdateResourceRequest: MessageFns<UpdateResourceRequest> = {
@@ -837,6 +1176,9 @@ export const UpdateResourceRequest: MessageFns<UpdateResourceRequest> = {
     }
     if (message.expectedVersion !== 0) {
       writer.uint32(32).int64(message.expectedVersion);
+    }
+    if (message.body !== undefined) {
+      Struct.encode(Struct.wrap(message.body), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -886,6 +1228,14 @@ export const UpdateResourceRequest: MessageFns<UpdateResourceRequest> = {
             message.expectedVersion = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -916,6 +1266,7 @@ export const UpdateResourceRequest: MessageFns<UpdateResourceRequest> = {
         : isSet(object.expected_version)
         ? globalThis.Number(object.expected_version)
         : 0,
+      body: isObject(object.body) ? object.body : undefined,
     };
   },
 
@@ -933,6 +1284,9 @@ export const UpdateResourceRequest: MessageFns<UpdateResourceRequest> = {
     if (message.expectedVersion !== 0) {
       obj.expectedVersion = Math.round(message.expectedVersion);
     }
+    if (message.body !== undefined) {
+      obj.body = message.body;
+    }
     return obj;
   },
 
@@ -945,6 +1299,7 @@ export const UpdateResourceRequest: MessageFns<UpdateResourceRequest> = {
     message.id = object.id ?? "";
     message.bodyJson = object.bodyJson ?? "";
     message.expectedVersion = object.expectedVersion ?? 0;
+    message.body = object.body ?? undefined;
     return message;
   },
 };
@@ -1717,13 +2072,16 @@ export const RetryResourceResponse: MessageFns<RetryResourceResponse> = {
 };
 
 function createBasePutRelationsRequest(): PutRelationsRequest {
-  return { relationsJson: "" };
+  return { relationsJson: "", relations: undefined };
 }
 
 export const PutRelationsRequest: MessageFns<PutRelationsRequest> = {
   encode(message: PutRelationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.relationsJson !== "") {
       writer.uint32(10).string(message.relationsJson);
+    }
+    if (message.relations !== undefined) {
+      Struct.encode(Struct.wrap(message.relations), writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -1749,6 +2107,14 @@ export const PutRelationsRequest: MessageFns<PutRelationsRequest> = {
             message.relationsJson = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.relations = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1768,6 +2134,7 @@ export const PutRelationsRequest: MessageFns<PutRelationsRequest> = {
         : isSet(object.relations_json)
         ? globalThis.String(object.relations_json)
         : "",
+      relations: isObject(object.relations) ? object.relations : undefined,
     };
   },
 
@@ -1775,6 +2142,9 @@ export const PutRelationsRequest: MessageFns<PutRelationsRequest> = {
     const obj: any = {};
     if (message.relationsJson !== "") {
       obj.relationsJson = message.relationsJson;
+    }
+    if (message.relations !== undefined) {
+      obj.relations = message.relations;
     }
     return obj;
   },
@@ -1785,6 +2155,7 @@ export const PutRelationsRequest: MessageFns<PutRelationsRequest> = {
   fromPartial<I extends Exact<DeepPartial<PutRelationsRequest>, I>>(object: I): PutRelationsRequest {
     const message = createBasePutRelationsRequest();
     message.relationsJson = object.relationsJson ?? "";
+    message.relations = object.relations ?? undefined;
     return message;
   },
 };
@@ -2004,7 +2375,16 @@ export const WatchResourcesRequest: MessageFns<WatchResourcesRequest> = {
 };
 
 function createBaseWatchResourcesResponse(): WatchResourcesResponse {
-  return { revision: 0, kind: 0, resourceType: "", id: "", valueJson: "", deleted: false, snapshot: false };
+  return {
+    revision: 0,
+    kind: 0,
+    resourceType: "",
+    id: "",
+    valueJson: "",
+    deleted: false,
+    snapshot: false,
+    value: undefined,
+  };
 }
 
 export const WatchResourcesResponse: MessageFns<WatchResourcesResponse> = {
@@ -2029,6 +2409,9 @@ export const WatchResourcesResponse: MessageFns<WatchResourcesResponse> = {
     }
     if (message.snapshot !== false) {
       writer.uint32(56).bool(message.snapshot);
+    }
+    if (message.value !== undefined) {
+      Struct.encode(Struct.wrap(message.value), writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -2102,6 +2485,14 @@ export const WatchResourcesResponse: MessageFns<WatchResourcesResponse> = {
             message.snapshot = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.value = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2131,6 +2522,7 @@ export const WatchResourcesResponse: MessageFns<WatchResourcesResponse> = {
         : "",
       deleted: isSet(object.deleted) ? globalThis.Boolean(object.deleted) : false,
       snapshot: isSet(object.snapshot) ? globalThis.Boolean(object.snapshot) : false,
+      value: isObject(object.value) ? object.value : undefined,
     };
   },
 
@@ -2157,6 +2549,9 @@ export const WatchResourcesResponse: MessageFns<WatchResourcesResponse> = {
     if (message.snapshot !== false) {
       obj.snapshot = message.snapshot;
     }
+    if (message.value !== undefined) {
+      obj.value = message.value;
+    }
     return obj;
   },
 
@@ -2172,6 +2567,7 @@ export const WatchResourcesResponse: MessageFns<WatchResourcesResponse> = {
     message.valueJson = object.valueJson ?? "";
     message.deleted = object.deleted ?? false;
     message.snapshot = object.snapshot ?? false;
+    message.value = object.value ?? undefined;
     return message;
   },
 };
@@ -2266,7 +2662,7 @@ export const ResourceRef: MessageFns<ResourceRef> = {
 };
 
 function createBaseResourceChange(): ResourceChange {
-  return { resourceType: "", id: "", bodyJson: "", delete: false, update: false };
+  return { resourceType: "", id: "", bodyJson: "", delete: false, update: false, body: undefined };
 }
 
 export const ResourceChange: MessageFns<ResourceChange> = {
@@ -2285,6 +2681,9 @@ export const ResourceChange: MessageFns<ResourceChange> = {
     }
     if (message.update !== false) {
       writer.uint32(40).bool(message.update);
+    }
+    if (message.body !== undefined) {
+      Struct.encode(Struct.wrap(message.body), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -2342,6 +2741,14 @@ export const ResourceChange: MessageFns<ResourceChange> = {
             message.update = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.body = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2369,6 +2776,7 @@ export const ResourceChange: MessageFns<ResourceChange> = {
         : "",
       delete: isSet(object.delete) ? globalThis.Boolean(object.delete) : false,
       update: isSet(object.update) ? globalThis.Boolean(object.update) : false,
+      body: isObject(object.body) ? object.body : undefined,
     };
   },
 
@@ -2389,6 +2797,9 @@ export const ResourceChange: MessageFns<ResourceChange> = {
     if (message.update !== false) {
       obj.update = message.update;
     }
+    if (message.body !== undefined) {
+      obj.body = message.body;
+    }
     return obj;
   },
 
@@ -2402,12 +2813,13 @@ export const ResourceChange: MessageFns<ResourceChange> = {
     message.bodyJson = object.bodyJson ?? "";
     message.delete = object.delete ?? false;
     message.update = object.update ?? false;
+    message.body = object.body ?? undefined;
     return message;
   },
 };
 
 function createBaseTemplateChange(): TemplateChange {
-  return { templateId: "", bodyJson: "", sampleInputJson: "" };
+  return { templateId: "", bodyJson: "", sampleInputJson: "", body: undefined, sampleInput: undefined };
 }
 
 export const TemplateChange: MessageFns<TemplateChange> = {
@@ -2420,6 +2832,12 @@ export const TemplateChange: MessageFns<TemplateChange> = {
     }
     if (message.sampleInputJson !== "") {
       writer.uint32(26).string(message.sampleInputJson);
+    }
+    if (message.body !== undefined) {
+      Struct.encode(Struct.wrap(message.body), writer.uint32(34).fork()).join();
+    }
+    if (message.sampleInput !== undefined) {
+      Struct.encode(Struct.wrap(message.sampleInput), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -2461,6 +2879,22 @@ export const TemplateChange: MessageFns<TemplateChange> = {
             message.sampleInputJson = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sampleInput = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2490,6 +2924,12 @@ export const TemplateChange: MessageFns<TemplateChange> = {
         : isSet(object.sample_input_json)
         ? globalThis.String(object.sample_input_json)
         : "",
+      body: isObject(object.body) ? object.body : undefined,
+      sampleInput: isObject(object.sampleInput)
+        ? object.sampleInput
+        : isObject(object.sample_input)
+        ? object.sample_input
+        : undefined,
     };
   },
 
@@ -2504,6 +2944,12 @@ export const TemplateChange: MessageFns<TemplateChange> = {
     if (message.sampleInputJson !== "") {
       obj.sampleInputJson = message.sampleInputJson;
     }
+    if (message.body !== undefined) {
+      obj.body = message.body;
+    }
+    if (message.sampleInput !== undefined) {
+      obj.sampleInput = message.sampleInput;
+    }
     return obj;
   },
 
@@ -2515,6 +2961,8 @@ export const TemplateChange: MessageFns<TemplateChange> = {
     message.templateId = object.templateId ?? "";
     message.bodyJson = object.bodyJson ?? "";
     message.sampleInputJson = object.sampleInputJson ?? "";
+    message.body = object.body ?? undefined;
+    message.sampleInput = object.sampleInput ?? undefined;
     return message;
   },
 };
@@ -2609,7 +3057,17 @@ export const PlanRequest: MessageFns<PlanRequest> = {
 };
 
 function createBasePlannedParam(): PlannedParam {
-  return { param: "", type: "", valueJson: "", resolvedJson: "", resolutionError: "", resources: [] };
+  return {
+    param: "",
+    type: "",
+    valueJson: "",
+    resolvedJson: "",
+    resolutionError: "",
+    resources: [],
+    paramType: 0,
+    value: undefined,
+    resolved: undefined,
+  };
 }
 
 export const PlannedParam: MessageFns<PlannedParam> = {
@@ -2631,6 +3089,15 @@ export const PlannedParam: MessageFns<PlannedParam> = {
     }
     for (const v of message.resources) {
       ResourceRef.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.paramType !== 0) {
+      writer.uint32(56).int32(message.paramType);
+    }
+    if (message.value !== undefined) {
+      Value.encode(Value.wrap(message.value), writer.uint32(66).fork()).join();
+    }
+    if (message.resolved !== undefined) {
+      Value.encode(Value.wrap(message.resolved), writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -2696,6 +3163,30 @@ export const PlannedParam: MessageFns<PlannedParam> = {
             message.resources.push(ResourceRef.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.paramType = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.value = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.resolved = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2730,6 +3221,13 @@ export const PlannedParam: MessageFns<PlannedParam> = {
       resources: globalThis.Array.isArray(object?.resources)
         ? object.resources.map((e: any) => ResourceRef.fromJSON(e))
         : [],
+      paramType: isSet(object.paramType)
+        ? paramTypeFromJSON(object.paramType)
+        : isSet(object.param_type)
+        ? paramTypeFromJSON(object.param_type)
+        : 0,
+      value: isSet(object?.value) ? object.value : undefined,
+      resolved: isSet(object?.resolved) ? object.resolved : undefined,
     };
   },
 
@@ -2753,6 +3251,15 @@ export const PlannedParam: MessageFns<PlannedParam> = {
     if (message.resources?.length) {
       obj.resources = message.resources.map((e) => ResourceRef.toJSON(e));
     }
+    if (message.paramType !== 0) {
+      obj.paramType = paramTypeToJSON(message.paramType);
+    }
+    if (message.value !== undefined) {
+      obj.value = message.value;
+    }
+    if (message.resolved !== undefined) {
+      obj.resolved = message.resolved;
+    }
     return obj;
   },
 
@@ -2767,6 +3274,9 @@ export const PlannedParam: MessageFns<PlannedParam> = {
     message.resolvedJson = object.resolvedJson ?? "";
     message.resolutionError = object.resolutionError ?? "";
     message.resources = object.resources?.map((e) => ResourceRef.fromPartial(e)) || [];
+    message.paramType = object.paramType ?? 0;
+    message.value = object.value === undefined ? undefined : object.value;
+    message.resolved = object.resolved === undefined ? undefined : object.resolved;
     return message;
   },
 };
@@ -2782,6 +3292,7 @@ function createBasePlannedJob(): PlannedJob {
     isLast: false,
     onFailure: "",
     params: [],
+    changeAction: 0,
   };
 }
 
@@ -2813,6 +3324,9 @@ export const PlannedJob: MessageFns<PlannedJob> = {
     }
     for (const v of message.params) {
       PlannedParam.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.changeAction !== 0) {
+      writer.uint32(80).int32(message.changeAction);
     }
     return writer;
   },
@@ -2902,6 +3416,14 @@ export const PlannedJob: MessageFns<PlannedJob> = {
             message.params.push(PlannedParam.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.changeAction = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2945,6 +3467,11 @@ export const PlannedJob: MessageFns<PlannedJob> = {
       params: globalThis.Array.isArray(object?.params)
         ? object.params.map((e: any) => PlannedParam.fromJSON(e))
         : [],
+      changeAction: isSet(object.changeAction)
+        ? changeActionFromJSON(object.changeAction)
+        : isSet(object.change_action)
+        ? changeActionFromJSON(object.change_action)
+        : 0,
     };
   },
 
@@ -2977,6 +3504,9 @@ export const PlannedJob: MessageFns<PlannedJob> = {
     if (message.params?.length) {
       obj.params = message.params.map((e) => PlannedParam.toJSON(e));
     }
+    if (message.changeAction !== 0) {
+      obj.changeAction = changeActionToJSON(message.changeAction);
+    }
     return obj;
   },
 
@@ -2994,6 +3524,7 @@ export const PlannedJob: MessageFns<PlannedJob> = {
     message.isLast = object.isLast ?? false;
     message.onFailure = object.onFailure ?? "";
     message.params = object.params?.map((e) => PlannedParam.fromPartial(e)) || [];
+    message.changeAction = object.changeAction ?? 0;
     return message;
   },
 };
@@ -3130,6 +3661,8 @@ function createBasePlanResponse(): PlanResponse {
     affected: [],
     problems: [],
     id: "",
+    planOutcome: 0,
+    changeAction: 0,
   };
 }
 
@@ -3161,6 +3694,12 @@ export const PlanResponse: MessageFns<PlanResponse> = {
     }
     if (message.id !== "") {
       writer.uint32(74).string(message.id);
+    }
+    if (message.planOutcome !== 0) {
+      writer.uint32(80).int32(message.planOutcome);
+    }
+    if (message.changeAction !== 0) {
+      writer.uint32(88).int32(message.changeAction);
     }
     return writer;
   },
@@ -3250,6 +3789,22 @@ export const PlanResponse: MessageFns<PlanResponse> = {
             message.id = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.planOutcome = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.changeAction = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3279,6 +3834,16 @@ export const PlanResponse: MessageFns<PlanResponse> = {
         : [],
       problems: globalThis.Array.isArray(object?.problems) ? object.problems.map((e: any) => globalThis.String(e)) : [],
       id: isSet(object.id) ? globalThis.String(object.id) : "",
+      planOutcome: isSet(object.planOutcome)
+        ? planOutcomeFromJSON(object.planOutcome)
+        : isSet(object.plan_outcome)
+        ? planOutcomeFromJSON(object.plan_outcome)
+        : 0,
+      changeAction: isSet(object.changeAction)
+        ? changeActionFromJSON(object.changeAction)
+        : isSet(object.change_action)
+        ? changeActionFromJSON(object.change_action)
+        : 0,
     };
   },
 
@@ -3311,6 +3876,12 @@ export const PlanResponse: MessageFns<PlanResponse> = {
     if (message.id !== "") {
       obj.id = message.id;
     }
+    if (message.planOutcome !== 0) {
+      obj.planOutcome = planOutcomeToJSON(message.planOutcome);
+    }
+    if (message.changeAction !== 0) {
+      obj.changeAction = changeActionToJSON(message.changeAction);
+    }
     return obj;
   },
 
@@ -3328,6 +3899,8 @@ export const PlanResponse: MessageFns<PlanResponse> = {
     message.affected = object.affected?.map((e) => AffectedResource.fromPartial(e)) || [];
     message.problems = object.problems?.map((e) => e) || [];
     message.id = object.id ?? "";
+    message.planOutcome = object.planOutcome ?? 0;
+    message.changeAction = object.changeAction ?? 0;
     return message;
   },
 };
@@ -3727,6 +4300,7 @@ function createBaseExplainedJob(): ExplainedJob {
     dependency: [],
     waitsFor: [],
     version: 0,
+    changeAction: 0,
   };
 }
 
@@ -3761,6 +4335,9 @@ export const ExplainedJob: MessageFns<ExplainedJob> = {
     }
     if (message.version !== 0) {
       writer.uint32(80).int64(message.version);
+    }
+    if (message.changeAction !== 0) {
+      writer.uint32(88).int32(message.changeAction);
     }
     return writer;
   },
@@ -3858,6 +4435,14 @@ export const ExplainedJob: MessageFns<ExplainedJob> = {
             message.version = longToNumber(reader.int64());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.changeAction = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3900,6 +4485,11 @@ export const ExplainedJob: MessageFns<ExplainedJob> = {
         ? object.waits_for.map((e: any) => WaitLink.fromJSON(e))
         : [],
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      changeAction: isSet(object.changeAction)
+        ? changeActionFromJSON(object.changeAction)
+        : isSet(object.change_action)
+        ? changeActionFromJSON(object.change_action)
+        : 0,
     };
   },
 
@@ -3935,6 +4525,9 @@ export const ExplainedJob: MessageFns<ExplainedJob> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.changeAction !== 0) {
+      obj.changeAction = changeActionToJSON(message.changeAction);
+    }
     return obj;
   },
 
@@ -3953,6 +4546,7 @@ export const ExplainedJob: MessageFns<ExplainedJob> = {
     message.dependency = object.dependency?.map((e) => e) || [];
     message.waitsFor = object.waitsFor?.map((e) => WaitLink.fromPartial(e)) || [];
     message.version = object.version ?? 0;
+    message.changeAction = object.changeAction ?? 0;
     return message;
   },
 };
@@ -3966,6 +4560,7 @@ function createBaseExplainResponse(): ExplainResponse {
     jobs: [],
     summary: "",
     traceId: "",
+    plannedChangeAction: 0,
   };
 }
 
@@ -3991,6 +4586,9 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
     }
     if (message.traceId !== "") {
       writer.uint32(58).string(message.traceId);
+    }
+    if (message.plannedChangeAction !== 0) {
+      writer.uint32(64).int32(message.plannedChangeAction);
     }
     return writer;
   },
@@ -4064,6 +4662,14 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
             message.traceId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.plannedChangeAction = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4101,6 +4707,11 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
         : isSet(object.trace_id)
         ? globalThis.String(object.trace_id)
         : "",
+      plannedChangeAction: isSet(object.plannedChangeAction)
+        ? changeActionFromJSON(object.plannedChangeAction)
+        : isSet(object.planned_change_action)
+        ? changeActionFromJSON(object.planned_change_action)
+        : 0,
     };
   },
 
@@ -4127,6 +4738,9 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
     if (message.traceId !== "") {
       obj.traceId = message.traceId;
     }
+    if (message.plannedChangeAction !== 0) {
+      obj.plannedChangeAction = changeActionToJSON(message.plannedChangeAction);
+    }
     return obj;
   },
 
@@ -4144,6 +4758,7 @@ export const ExplainResponse: MessageFns<ExplainResponse> = {
     message.jobs = object.jobs?.map((e) => ExplainedJob.fromPartial(e)) || [];
     message.summary = object.summary ?? "";
     message.traceId = object.traceId ?? "";
+    message.plannedChangeAction = object.plannedChangeAction ?? 0;
     return message;
   },
 };
@@ -4254,7 +4869,7 @@ export const HistoryRequest: MessageFns<HistoryRequest> = {
 };
 
 function createBaseHistoryEvent(): HistoryEvent {
-  return { stream: "", sequence: 0, subject: "", timeMs: 0, kind: "", eventJson: "" };
+  return { stream: "", sequence: 0, subject: "", timeMs: 0, kind: "", eventJson: "", eventKind: 0, event: undefined };
 }
 
 export const HistoryEvent: MessageFns<HistoryEvent> = {
@@ -4276,6 +4891,12 @@ export const HistoryEvent: MessageFns<HistoryEvent> = {
     }
     if (message.eventJson !== "") {
       writer.uint32(50).string(message.eventJson);
+    }
+    if (message.eventKind !== 0) {
+      writer.uint32(56).int32(message.eventKind);
+    }
+    if (message.event !== undefined) {
+      Struct.encode(Struct.wrap(message.event), writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -4341,6 +4962,22 @@ export const HistoryEvent: MessageFns<HistoryEvent> = {
             message.eventJson = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.eventKind = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.event = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4369,6 +5006,12 @@ export const HistoryEvent: MessageFns<HistoryEvent> = {
         : isSet(object.event_json)
         ? globalThis.String(object.event_json)
         : "",
+      eventKind: isSet(object.eventKind)
+        ? historyEventKindFromJSON(object.eventKind)
+        : isSet(object.event_kind)
+        ? historyEventKindFromJSON(object.event_kind)
+        : 0,
+      event: isObject(object.event) ? object.event : undefined,
     };
   },
 
@@ -4392,6 +5035,12 @@ export const HistoryEvent: MessageFns<HistoryEvent> = {
     if (message.eventJson !== "") {
       obj.eventJson = message.eventJson;
     }
+    if (message.eventKind !== 0) {
+      obj.eventKind = historyEventKindToJSON(message.eventKind);
+    }
+    if (message.event !== undefined) {
+      obj.event = message.event;
+    }
     return obj;
   },
 
@@ -4406,6 +5055,8 @@ export const HistoryEvent: MessageFns<HistoryEvent> = {
     message.timeMs = object.timeMs ?? 0;
     message.kind = object.kind ?? "";
     message.eventJson = object.eventJson ?? "";
+    message.eventKind = object.eventKind ?? 0;
+    message.event = object.event ?? undefined;
     return message;
   },
 };
@@ -4480,7 +5131,7 @@ export const HistoryResponse: MessageFns<HistoryResponse> = {
 };
 
 function createBaseTemplate(): Template {
-  return { id: "", handler: "", version: 0, bodyJson: "" };
+  return { id: "", handler: "", version: 0, bodyJson: "", body: undefined };
 }
 
 export const Template: MessageFns<Template> = {
@@ -4496,6 +5147,9 @@ export const Template: MessageFns<Template> = {
     }
     if (message.bodyJson !== "") {
       writer.uint32(34).string(message.bodyJson);
+    }
+    if (message.body !== undefined) {
+      Struct.encode(Struct.wrap(message.body), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -4545,6 +5199,14 @@ export const Template: MessageFns<Template> = {
             message.bodyJson = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4567,6 +5229,7 @@ export const Template: MessageFns<Template> = {
         : isSet(object.body_json)
         ? globalThis.String(object.body_json)
         : "",
+      body: isObject(object.body) ? object.body : undefined,
     };
   },
 
@@ -4584,6 +5247,9 @@ export const Template: MessageFns<Template> = {
     if (message.bodyJson !== "") {
       obj.bodyJson = message.bodyJson;
     }
+    if (message.body !== undefined) {
+      obj.body = message.body;
+    }
     return obj;
   },
 
@@ -4596,12 +5262,13 @@ export const Template: MessageFns<Template> = {
     message.handler = object.handler ?? "";
     message.version = object.version ?? 0;
     message.bodyJson = object.bodyJson ?? "";
+    message.body = object.body ?? undefined;
     return message;
   },
 };
 
 function createBasePutTemplateRequest(): PutTemplateRequest {
-  return { bodyJson: "", sampleInputJson: "", expectedVersion: 0 };
+  return { bodyJson: "", sampleInputJson: "", expectedVersion: 0, body: undefined, sampleInput: undefined };
 }
 
 export const PutTemplateRequest: MessageFns<PutTemplateRequest> = {
@@ -4614,6 +5281,12 @@ export const PutTemplateRequest: MessageFns<PutTemplateRequest> = {
     }
     if (message.expectedVersion !== 0) {
       writer.uint32(24).int64(message.expectedVersion);
+    }
+    if (message.body !== undefined) {
+      Struct.encode(Struct.wrap(message.body), writer.uint32(34).fork()).join();
+    }
+    if (message.sampleInput !== undefined) {
+      Struct.encode(Struct.wrap(message.sampleInput), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -4655,6 +5328,22 @@ export const PutTemplateRequest: MessageFns<PutTemplateRequest> = {
             message.expectedVersion = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sampleInput = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4684,6 +5373,12 @@ export const PutTemplateRequest: MessageFns<PutTemplateRequest> = {
         : isSet(object.expected_version)
         ? globalThis.Number(object.expected_version)
         : 0,
+      body: isObject(object.body) ? object.body : undefined,
+      sampleInput: isObject(object.sampleInput)
+        ? object.sampleInput
+        : isObject(object.sample_input)
+        ? object.sample_input
+        : undefined,
     };
   },
 
@@ -4698,6 +5393,12 @@ export const PutTemplateRequest: MessageFns<PutTemplateRequest> = {
     if (message.expectedVersion !== 0) {
       obj.expectedVersion = Math.round(message.expectedVersion);
     }
+    if (message.body !== undefined) {
+      obj.body = message.body;
+    }
+    if (message.sampleInput !== undefined) {
+      obj.sampleInput = message.sampleInput;
+    }
     return obj;
   },
 
@@ -4709,6 +5410,8 @@ export const PutTemplateRequest: MessageFns<PutTemplateRequest> = {
     message.bodyJson = object.bodyJson ?? "";
     message.sampleInputJson = object.sampleInputJson ?? "";
     message.expectedVersion = object.expectedVersion ?? 0;
+    message.body = object.body ?? undefined;
+    message.sampleInput = object.sampleInput ?? undefined;
     return message;
   },
 };
@@ -5485,6 +6188,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

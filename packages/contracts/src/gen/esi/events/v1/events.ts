@@ -82,7 +82,7 @@ export interface JobParam {
   param: string;
   /** "value", "output_key" or "list". */
   type: string;
-  value: any | undefined;
+  value?: any | undefined;
   resources: ResourceRef[];
 }
 
@@ -100,7 +100,7 @@ export interface Job {
   onFailure: string;
   dependency: string[];
   params: JobParam[];
-  resourceInput: { [key: string]: any } | undefined;
+  resourceInput?: { [key: string]: any } | undefined;
 }
 
 /**
@@ -108,13 +108,13 @@ export interface Job {
  * dependency of the job has finished.
  */
 export interface JobDispatched {
-  job:
+  job?:
     | Job
     | undefined;
   /** Template chosen for this handler when the job was planned. */
   templateId: string;
   /** output_key and list params resolved at dispatch time, by param name. */
-  resolvedParams: { [key: string]: any } | undefined;
+  resolvedParams?: { [key: string]: any } | undefined;
   attempt: number;
   dispatchedAtMs: number;
   /**
@@ -126,10 +126,10 @@ export interface JobDispatched {
 
 /** Published by a worker on esi.result.<handler>.<type>.<id> when a job ended. */
 export interface JobResult {
-  job: Job | undefined;
+  job?: Job | undefined;
   outcome: JobOutcome;
   /** What the job contributes to job_state, e.g. {"heat_outputs": [...]}. */
-  result: { [key: string]: any } | undefined;
+  result?: { [key: string]: any } | undefined;
   error: string;
   finishedAtMs: number;
 }
@@ -169,7 +169,7 @@ export interface MonitoringChanged {
   resourceType: string;
   resourceId: string;
   version: number;
-  status: { [key: string]: any } | undefined;
+  status?: { [key: string]: any } | undefined;
   changedAtMs: number;
 }
 
