@@ -19,6 +19,7 @@ import { MASK, collectSecretValues, redactBody, scrubText } from './redaction.js
 import { mayReference } from './shared-infrastructure.js';
 import { mayReference as referenceAllowed, referrerOf } from '@esi/catalog';
 import { parseBodyJson } from './validate-body.js';
+import { changeActionOf, paramTypeOf } from './typed-fields.js';
 
 export const DRY_RUN_SUFFIX = 'dryrn';
 
@@ -90,15 +91,15 @@ interface TenantMask {
 async function planResponse(deps: DryRunDeps, r: Resources, base: api.PlanResponse, result: PlanResult, mask: TenantMask | undefined): Promise<api.PlanResponse> {
   switch (result.kind) {
     case 'up-to-date':
-      return { ...base, outcome: 'up-to-date' };
+      return { ...base, outcome: 'up-to-date', planOutcome: api.PlanOutcome.PLAN_OUTCOME_UP_TO_DATE };
     case 'failed':
-      return { ...base, outcome: 'failed', action: result.action, error: result.error };
+      return { ...base, outcome: 'failed', planOutcome: api.PlanOutcome.PLAN_OUTCOME_FAILED, action: result.action, changeAction: changeActionOf(result.action), error: result.error };
     case 'skipped':
-      return { ...base, outcome: 'skipped', action: result.action, missingTemplates: result.missingTemplates };
+      return { ...base, outcome: 'skipped', planOutcome: api.PlanOutcome.PLAN_OUTCOME_SKIPPED, action: result.action, changeAction: changeActionOf(result.action), missingTemplates: result.missingTemplates };
     case 'planned': {
       const jobs: api.PlannedJob[] = [];
       for (const [i, job] of result.jobs.entries()) jobs.push(await plannedJob(deps.store, r, job, result.templateIds[i] ?? '', mask));
-      return { ...base, outcome: 'planned', action: result.action, jobs, missingTemplates: result.missingTemplates };
+      return { ...base, outcome: 'planned', planOutcome: api.PlanOutcome.PLAN_OUTCOME_PLANNED, action: result.action, changeAction: changeActionOf(result.action), jobs, missingTemplates: result.missingTemplates };
     }
   }
 }
@@ -178,6 +179,7 @@ async function plannedJob(store: OwnedStore, r: Resources, job: StoredJob, templ
     params.push({
       param: p.param,
       type: p.type,
+      paramType: paramTypeOf(p.type),
       valueJson: JSON.stringify(secret && p.value !== null && p.value !== '' ? MASK : (p.value ?? null)),
       resolvedJson: resolutionError ? '' : JSON.stringify(secret && resolved !== null && resolved !== '' ? MASK : (resolved ?? null)),
       resolutionError,
@@ -187,6 +189,7 @@ async function plannedJob(store: OwnedStore, r: Resources, job: StoredJob, templ
   return {
     id: job.id,
     action: job.action,
+    changeAction: changeActionOf(job.action),
     handler: job.handler,
     templateId,
     dependency: job.dependency,

@@ -1,20 +1,50 @@
-/** Domain errors of the api; they know nothing of gRPC (grpc-status.ts maps them). */
+/**
+ * Domain errors of the api; they know nothing of gRPC (grpc-status.ts maps them, and
+ * turns what they carry — the field, the resource — into standard error details).
+ */
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
   constructor(
+    /** A path into the request: "resource_type", "body_json.network_id", "body.name". */
     readonly field: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${field}: ${reason}`);
   }
+
+  /** The same complaint about the field under another name (a typed field beside a JSON string). */
+  renamed(from: string, to: string): ValidationError {
+    if (this.field !== from && !this.field.startsWith(`${from}.`)) return this;
+    const e = new ValidationError(to + this.field.slice(from.length), this.reason);
+    e.stack = this.stack;
+    return e;
+  }
+}
+
+/** Which resource an error is about: its type (or "template") and id. */
+export interface ResourceName {
+  type: string;
+  id: string;
 }
 
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
+  constructor(
+    message: string,
+    readonly resource?: ResourceName,
+  ) {
+    super(message);
+  }
 }
 
 export class AlreadyExistsError extends Error {
   override readonly name = 'AlreadyExistsError';
+  constructor(
+    message: string,
+    readonly resource?: ResourceName,
+  ) {
+    super(message);
+  }
 }
 
 /** The stored version is not the one the caller expected, or the resource is being deleted. */

@@ -18,6 +18,7 @@ import { parseObject, readConfig, viewOf } from './resource-reads.js';
 import type { Resources } from './resources.js';
 import { scrubText } from './redaction.js';
 import { checkId } from './validate-body.js';
+import { changeActionOf } from './typed-fields.js';
 
 const STATUS_NAME: Record<number, string> = {
   [api.JobStatus.JOB_STATUS_READY]: 'ready, dispatched next',
@@ -81,6 +82,7 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
     jobs.push({
       id: jobId,
       action: p?.job.action ?? parsed?.action ?? '',
+      changeAction: changeActionOf(p?.job.action ?? parsed?.action ?? ''),
       handler: p?.job.handler ?? parsed?.handler ?? '',
       status: STATUS[status],
       templateId: p?.meta?.template_id ?? '',
@@ -98,6 +100,7 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
     resource: await resources.shown(ctx, view),
     plannedVersion: record?.version ?? 0,
     plannedAction: record?.action ?? '',
+    plannedChangeAction: changeActionOf(record?.action ?? ''),
     planningError: scrubText(record?.error ?? '', secrets),
     jobs,
     summary: scrubText(summarize(type, id, current.value.version, current.value.marked_for_deletion, state, record, jobs), secrets),

@@ -27,6 +27,7 @@ import { MASK, collectSecretValues, isSecretParamName, redactBody, scrubDeep } f
 import { parseObject, readConfig } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
 import { checkId } from './validate-body.js';
+import { historyEventKindOf } from './typed-fields.js';
 
 export const DEFAULT_HISTORY = 200;
 export const MAX_HISTORY = 5000;
@@ -56,7 +57,7 @@ export async function history(deps: HistoryDeps, ctx: CallContext, req: api.Hist
   if (ctx.caller.kind === 'tenant') {
     // A removed resource's history stays the admin's: its owner can no longer be read.
     const cfg = await readConfig(deps.store, configKey(rules.plural, id));
-    if (!cfg || !maySee(ctx.caller, ownerOf(rules.type, id, parseObject(cfg.value.body)))) throw new NotFoundError(`${rules.type} ${id} not found`);
+    if (!cfg || !maySee(ctx.caller, ownerOf(rules.type, id, parseObject(cfg.value.body)))) throw new NotFoundError(`${rules.type} ${id} not found`, { type: rules.type, id });
     redactBody(parseObject(cfg.value.body), rules.schema, secrets);
   }
   const type = rules.type;
@@ -146,6 +147,7 @@ async function readSubject(deps: HistoryDeps, s: Source, limit: number, ctx: Cal
           subject: m.subject,
           timeMs: Math.floor(Number(m.info.timestampNanos) / 1e6),
           kind: s.kind,
+          eventKind: historyEventKindOf(s.kind),
           eventJson: JSON.stringify(json),
         });
       }

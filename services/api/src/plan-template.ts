@@ -77,5 +77,5 @@ export async function planTemplateChange(deps: TemplatePlanDeps, ctx: CallContex
       }
     }
   }
-  return { ...api.PlanResponse.fromPartial({}), outcome: 'template', id: templateId, affected, problems };
+  return { ...api.PlanResponse.fromPartial({}), outcome: 'template', planOutcome: api.PlanOutcome.PLAN_OUTCOME_TEMPLATE, id: templateId, affected, problems };
 }

@@ -191,7 +191,7 @@ export class Resources {
     const current = await readConfig(this.store, configKey(rules.plural, id));
     if (!current || !maySee(ctx.caller, ownerOf(rules.type, id, parseObject(current.value.body)))) {
       // A resource of another tenant is reported exactly like a missing one.
-      throw new NotFoundError(`${rules.type} ${id} not found`);
+      throw new NotFoundError(`${rules.type} ${id} not found`, { type: rules.type, id });
     }
     return current;
   }
@@ -213,7 +213,7 @@ export class Resources {
 
   /** Why a create's transaction failed: the config exists, or a deleted one's state is still there. */
   private async createConflict(p: PreparedChange): Promise<Error> {
-    return (await this.createBlocker(p)) ?? new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`);
+    return (await this.createBlocker(p)) ?? new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`, { type: p.rules.type, id: p.id });
   }
 
   /** The create's conditions checked by reads, for the dry run (which writes nothing). */
@@ -224,7 +224,7 @@ export class Resources {
 
   private async createBlocker(p: PreparedChange): Promise<Error | undefined> {
     const [config, state] = await Promise.all([readConfig(this.store, p.key), this.store.getString(stateKey(p.rules.plural, p.id))]);
-    if (config) return new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`);
+    if (config) return new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`, { type: p.rules.type, id: p.id });
     if (state) return new VersionConflictError(`${p.rules.type} ${p.id} was deleted and its state is not cleared yet; retry later or use another id`);
     return undefined;
   }

@@ -58,7 +58,7 @@ export class Templates {
   async get(id: string): Promise<TemplateView> {
     checkId(id, 'id');
     const current = await readConfig(this.store, templateKey(id));
-    if (!current) throw new NotFoundError(`template ${id} not found`);
+    if (!current) throw new NotFoundError(`template ${id} not found`, { type: 'template', id });
     return viewOf(id, current.value, true);
   }
 

@@ -58,7 +58,7 @@ export async function watchResources(
 
   if (id && ctx.caller.kind === 'tenant') {
     const cfg = await readConfig(deps.store, configKey(plural, id));
-    if (!cfg || !maySee(ctx.caller, ownerOf(type, id, parseObject(cfg.value.body)))) throw new NotFoundError(`${type} ${id} not found`);
+    if (!cfg || !maySee(ctx.caller, ownerOf(type, id, parseObject(cfg.value.body)))) throw new NotFoundError(`${type} ${id} not found`, { type, id });
   }
 
   const targets: Target[] = id
