@@ -55,7 +55,10 @@ export async function startGrpcServer(addr: string, impl: api.ResourceServiceSer
     health.setStatus(RESOURCE_SERVICE, status(serving));
   });
   health.addToServer(server);
-  const definitions = loadSync([join(PROTO_ROOT, 'esi/api/v1/resource_service.proto'), healthProtoPath], { includeDirs: [PROTO_ROOT] });
+  // The google.rpc error details too, so a client that knows only reflection can decode
+  // the google.rpc.Status every error carries (grpc-status.ts).
+  const errorModel = ['google/rpc/status.proto', 'google/rpc/error_details.proto'].map((p) => join(PROTO_ROOT, p));
+  const definitions = loadSync([join(PROTO_ROOT, 'esi/api/v1/resource_service.proto'), ...errorModel, healthProtoPath], { includeDirs: [PROTO_ROOT] });
   new ReflectionService(definitions).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => server.bindAsync(addr, creds, (err, p) => (err ? reject(err) : resolve(p))));
