@@ -3,7 +3,8 @@
  *
  * NATS says itself: the connection's status events (disconnect, reconnect, close).
  * etcd has no such events (the client reconnects per call), so a cheap Maintenance
- * Status request probes it at an interval, with a deadline shorter than the interval.
+ * Status request probes it at an interval; two failures in a row (each with a deadline)
+ * mark it down, one answer marks it up again.
  */
 import type { Messaging } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
@@ -31,31 +32,37 @@ export function watchNats(nc: Messaging['nc'], health: ServiceHealth, log: Logge
 export interface EtcdProbeOptions {
   intervalMs?: number;
   timeoutMs?: number;
+  /** Failed probes in a row before etcd counts as down: one slow answer on a busy machine is not an outage. */
+  failuresBeforeDown?: number;
 }
 
-/** Probes until the returned function is called. */
+/** Probes until the returned function is called; a probe starts only after the last one ended. */
 export function probeEtcd(client: OwnedStore['client'], health: ServiceHealth, log: Logger, opts: EtcdProbeOptions = {}): () => void {
   const intervalMs = opts.intervalMs ?? 2_000;
-  const timeoutMs = opts.timeoutMs ?? Math.min(1_500, intervalMs);
-  let up: boolean | undefined;
+  const timeoutMs = opts.timeoutMs ?? 1_500;
+  const failuresBeforeDown = opts.failuresBeforeDown ?? 2;
+  let up = true;
+  let failures = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const probe = async (): Promise<void> => {
-    let ok = true;
     let reason = '';
     try {
       await client.maintenance.status({ deadline: new Date(Date.now() + timeoutMs) });
+      failures = 0;
     } catch (err) {
-      ok = false;
+      failures++;
       reason = (err as Error)?.message?.slice(0, 200) || 'unreachable';
     }
     if (stopped) return;
-    if (ok !== up) {
-      if (!ok) log.warn({ reason }, 'etcd unreachable');
-      else if (up === false) log.info('etcd reachable again');
-      up = ok;
+    if (failures === 0 && !up) {
+      up = true;
+      log.info('etcd reachable again');
+    } else if (failures >= failuresBeforeDown && up) {
+      up = false;
+      log.warn({ reason, failures }, 'etcd unreachable');
     }
-    health.setDependency('etcd', ok, ok ? undefined : 'unreachable');
+    health.setDependency('etcd', up, up ? undefined : 'unreachable');
     timer = setTimeout(() => void probe(), intervalMs);
     timer.unref();
   };
