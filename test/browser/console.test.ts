@@ -92,10 +92,18 @@ describe('the console', () => {
     // It appears without a reload, and its page shows its jobs moving.
     const row = page.locator(`tr[data-id="${lp.id}"]`);
     await row.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'resources');
     await row.locator('a').click();
     const heatJob = `g.node.own[data-job^="create:heat_worker:ese_logical_port:${lp.id}:"]`;
     await page.locator(heatJob).waitFor({ timeout: 20_000 });
     await screenshot(page, 'graph-running');
+    if (shots) {
+      // The wait chain while it still waits (only when screenshots are asked for).
+      await page.locator('a', { hasText: 'Why is it waiting' }).click();
+      await page.locator('[data-testid="explain-summary"]').waitFor();
+      await screenshot(page, 'why');
+      await page.locator('a', { hasText: 'Job graph' }).click();
+    }
     const seen = await statusesUntilSettled(page, heatJob, 90_000);
     expect(seen[0], `the heat job was seen before it finished (seen: ${seen.join(' → ')})`).not.toBe('succeeded');
     expect(seen[seen.length - 1]).toBe('succeeded');

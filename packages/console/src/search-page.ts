@@ -4,13 +4,19 @@
  * order and keeps the resources whose id, name or worker state contain the query, until
  * a page is full or SCAN_LIMIT resources were read. The answer then says how far it
  * got and carries the api's token to go on from there, so a search among 100,000
- * resources costs the same bounded work per request as browsing does.
+ * resources costs the same bounded work per request as browsing does. A query that is a
+ * whole id is also read with GetResource, so a pasted id is found wherever it lies.
  */
+import { status } from '@grpc/grpc-js';
 import type { api } from '@esi/contracts';
 import type { CallerApi } from './api-calls.js';
+import { isServiceError } from './grpc-errors.js';
 
-export const SCAN_LIMIT = 5_000;
+/** The api reads each listed resource's state and monitoring too, so a scan is kept short. */
+export const SCAN_LIMIT = 2_000;
 const SCAN_PAGE = 500;
+/** What an id may be (the api's rule); such a query is also looked up directly. */
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface PageRequest {
   resourceType: string;
@@ -46,6 +52,15 @@ function nameOf(bodyJson: string): string {
   }
 }
 
+function tenantOf(bodyJson: string): string {
+  try {
+    const v = (JSON.parse(bodyJson) as { tenant_id?: unknown }).tenant_id;
+    return typeof v === 'string' ? v : '';
+  } catch {
+    return '';
+  }
+}
+
 function workerStateOf(stateJson: string): string {
   if (!stateJson) return '';
   try {
@@ -62,6 +77,18 @@ export async function listPage(calls: CallerApi, req: PageRequest): Promise<Page
     return { resources: page.resources, nextPageToken: page.nextPageToken, scanned: page.resources.length, scanStopped: false };
   }
   const found: api.Resource[] = [];
+  if (!req.pageToken && ID.test(query)) {
+    const exact = await calls.get(req.resourceType, query).then(
+      (r) => r.resource,
+      (err: unknown) => {
+        // Not an id after all (or another tenant's, which the api reports the same way).
+        if (isServiceError(err) && err.code === status.NOT_FOUND) return undefined;
+        throw err;
+      },
+    );
+    // A whole id names one resource: no need to read further.
+    if (exact && (!req.tenantId || tenantOf(exact.bodyJson) === req.tenantId)) return { resources: [exact], nextPageToken: '', scanned: 1, scanStopped: false };
+  }
   let token = req.pageToken;
   let scanned = 0;
   // Whole api pages are consumed, so the token handed back never skips a match.

@@ -13,6 +13,8 @@ export interface TraceSourceOptions {
   spanFile?: string;
   /** Jaeger query base URL; spans then come from there and the page links to it. */
   jaegerUrl?: string;
+  /** Jaeger as the browser reaches it, when that differs (compose: jaeger:16686 inside, localhost:16686 outside). */
+  jaegerUiUrl?: string;
 }
 
 export interface TraceAnswer {
@@ -36,7 +38,8 @@ export class TraceSource {
   constructor(private readonly opts: TraceSourceOptions) {}
 
   get jaegerUrl(): string | null {
-    return this.opts.jaegerUrl ? this.opts.jaegerUrl.replace(/\/$/, '') : null;
+    const url = this.opts.jaegerUiUrl || this.opts.jaegerUrl;
+    return url ? url.replace(/\/$/, '') : null;
   }
 
   async forResource(explained: api.ExplainResponse, type: string, id: string, wanted: string | undefined): Promise<TraceAnswer> {

@@ -15,6 +15,7 @@ export async function startConsole(apiAddr: string, spanFile: string, say: (line
       listen: process.env.ESI_CONSOLE_ADDR || DEFAULT_CONSOLE_ADDR,
       spanFile,
       jaegerUrl: process.env.ESI_JAEGER_URL || undefined,
+      jaegerUiUrl: process.env.ESI_JAEGER_UI_URL || undefined,
       onProblem: (m) => say(`console: ${m}`),
     });
     say(`console: open ${edge.url} to follow every change (resources, job graphs, traces)`);

@@ -57,7 +57,7 @@ export function JobGraphView({ graph }: { graph: JobGraph }) {
 }
 
 function Node({ node, x, y }: { node: GraphNode; x: number; y: number }) {
-  const cls = `node ${node.kind} ${node.status === 'hidden' ? 'none' : stateClass(node.status)} status-${node.status}`;
+  const cls = `node ${node.kind} ${node.status === 'hidden' || node.status === 'dropped' ? 'none' : stateClass(node.status)} status-${node.status}`;
   const body = (
     <g transform={`translate(${x},${y})`} class={cls} data-job={node.id} data-status={node.status} data-kind={node.kind}>
       <title>{node.id}</title>
@@ -72,10 +72,10 @@ function Node({ node, x, y }: { node: GraphNode; x: number; y: number }) {
             {node.action}:{node.handler}
           </text>
           <text x="10" y="36">
-            {node.kind === 'other' ? `${node.resourceType} ${node.resourceId.slice(0, 8)}${node.workerState ? ` · ${node.workerState}` : ''}` : node.status}
+            {node.kind === 'other' ? `${node.resourceType} ${node.resourceId.slice(0, 8)}` : node.status === 'dropped' ? 'not run: its workflow failed' : node.status}
           </text>
           <text x="10" y="54">
-            {node.kind === 'other' ? node.status : formatDuration(node.durationMs) && `${node.status === 'succeeded' || node.status === 'failed' ? 'took' : 'for'} ${formatDuration(node.durationMs)}`}
+            {node.kind === 'other' ? `${node.status}${node.workerState ? ` · ${node.workerState}` : ''}` : formatDuration(node.durationMs) && `${node.status === 'succeeded' || node.status === 'failed' ? 'took' : 'for'} ${formatDuration(node.durationMs)}`}
           </text>
           {node.error && (
             <text x="10" y="68" class="error-text small">

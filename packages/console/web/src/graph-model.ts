@@ -7,7 +7,8 @@
  */
 import { JOB_STATUS, type Explain, type ExplainedJob, type HistoryEvent } from './api-types';
 
-export type NodeStatus = 'waiting' | 'ready' | 'dispatched' | 'succeeded' | 'failed' | 'finished' | 'hidden';
+/** 'dropped': gone from the planner's records without a result, because its workflow failed. */
+export type NodeStatus = 'waiting' | 'ready' | 'dispatched' | 'succeeded' | 'failed' | 'finished' | 'dropped' | 'hidden';
 
 export interface GraphNode {
   id: string;
@@ -157,6 +158,9 @@ export function buildJobGraph(explain: Explain, history: HistoryEvent[], now: nu
       if (w.depth === 1 && (ownIds.has(w.jobId) || nodes.has(w.jobId))) continue;
       if (w.depth === 1 || nodes.has(w.waitingJobId)) addOther(w.jobId, w.depth === 1 ? j.id : w.waitingJobId, w);
     }
+  }
+  if ([...nodes.values()].some((n) => n.kind === 'own' && n.status === 'failed')) {
+    for (const n of nodes.values()) if (n.kind === 'own' && n.status === 'finished') n.status = 'dropped';
   }
   return { version, nodes: [...nodes.values()], edges };
 }
