@@ -47,9 +47,11 @@ export class TraceSource {
     const none: TraceAnswer = { traceId: '', traceIds: allowed, source: 'none', jaegerUrl: this.jaegerUrl, spans: [] };
     if (wanted && !allowed.includes(wanted)) return none;
     if (this.opts.jaegerUrl) {
-      const traceId = wanted || allowed[0];
+      const jaeger = new JaegerSource(this.opts.jaegerUrl);
+      // A settled resource's workflow record no longer names its trace: find the change in Jaeger, as esictl trace does.
+      const traceId = wanted || allowed[0] || (await latestInJaeger(jaeger, type, id));
       if (!traceId) return none;
-      return { ...none, traceId, source: 'jaeger', spans: await new JaegerSource(this.opts.jaegerUrl).trace(traceId) };
+      return { ...none, traceId, traceIds: allowed.length > 0 ? allowed : [traceId], source: 'jaeger', spans: (await jaeger.trace(traceId)).sort((a, b) => a.startMs - b.startMs) };
     }
     if (!this.opts.spanFile) return none;
     const all = await this.fileSpans(this.opts.spanFile);
@@ -67,4 +69,10 @@ export class TraceSource {
     if (this.cached?.key !== key) this.cached = { key, spans: await readSpanFile(file) };
     return this.cached.spans;
   }
+}
+
+async function latestInJaeger(jaeger: JaegerSource, type: string, id: string): Promise<string | undefined> {
+  const changes = await jaeger.search('api', { 'messaging.destination.name': `esi.config.${type}.${id}` });
+  const resyncs = await jaeger.search('planner', { 'esi.resource.id': id });
+  return latestChangeTrace([...changes, ...resyncs].flat(), type, id);
 }

@@ -135,6 +135,9 @@ export function ResourceList({ type, params }: { type: string; params: URLSearch
           {live ? '● live' : '○ connecting'}
         </span>
       </form>
+      <p class="note">
+        Rows change as the pipeline works and new resources appear at the top. Open an id to see its change as a job graph, why it waits, its trace and its history.
+      </p>
       {error && <p class="error" role="alert">{error}</p>}
       {scan.stopped && (
         <p class="note">

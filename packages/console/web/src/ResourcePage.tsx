@@ -127,7 +127,11 @@ export function ResourcePage({ type, id, tab }: { type: string; id: string; tab:
             </button>
           )}
           {notice && <p class="note" role="status">{notice}</p>}
-          {explain && <p class="explain-summary">{explain.summary}</p>}
+          {explain && (
+            <p class="explain-summary" data-testid="explain-summary">
+              {explain.summary}
+            </p>
+          )}
         </header>
       )}
       <nav class="tabs">

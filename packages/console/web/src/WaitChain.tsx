@@ -1,4 +1,4 @@
-/** Explain's answer inline: for each open job, the chain of jobs it waits for with those resources' states. */
+/** Explain's chains inline (its one-line answer is in the page's header): for each open job, the jobs it waits for with those resources' states. */
 import { JOB_STATUS, type Explain } from './api-types';
 import { HIDDEN_JOB } from './graph-model';
 import { resourceHref } from './router';
@@ -8,9 +8,6 @@ export function WaitChain({ explain }: { explain: Explain }) {
   const open = explain.jobs.filter((j) => JOB_STATUS[j.status] !== 'finished');
   return (
     <div class="why">
-      <p class="explain-summary" data-testid="explain-summary">
-        {explain.summary}
-      </p>
       {explain.planningError && <p class="error-text">planning error: {explain.planningError}</p>}
       {open.length === 0 && <p class="note">Nothing of its latest change is open: no job waits.</p>}
       <ul class="chain">
