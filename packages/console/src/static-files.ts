@@ -24,7 +24,14 @@ export const SECURITY_HEADERS = {
 };
 
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const rel = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    decoded = '/'; // A malformed escape names no file: the page it is.
+  }
+  // normalize() of an absolute path cannot climb above "/", and the check below keeps it inside root.
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
   let file = join(root, rel);
   if (!file.startsWith(root + sep) || !(await stat(file).then((s) => s.isFile(), () => false))) file = join(root, 'index.html');
   const body = await readFile(file).catch(() => undefined);
