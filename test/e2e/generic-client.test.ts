@@ -7,6 +7,8 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Etcd3 } from 'etcd3';
+import { encodeStoredTemplate, loadTemplates } from '@esi/catalog';
 import { startStack, type Stack } from '@esi/local-stack';
 import { ReflectionClient, fromStruct, fromValue, toStruct } from '../support/reflection-client.js';
 import { rejection } from '../support/rejection.js';
@@ -152,5 +154,31 @@ describe('errors through the standard error model', () => {
     expect(stale.code).toBe(status.FAILED_PRECONDITION);
     const failure = detail(stale, 'google.rpc.PreconditionFailure') as { violations: { type: string; description: string }[] } | undefined;
     expect(failure?.violations[0]).toMatchObject({ type: 'VERSION', description: stale.details });
+  });
+});
+
+describe('templates: one Go-compatible encoding', () => {
+  it('a template sent through PutTemplate is stored in the very bytes the catalog load at start writes', async () => {
+    const etcd = new Etcd3({ hosts: stack.etcdEndpoints });
+    try {
+      // port's template text holds ">", which Go escapes and JSON.stringify does not.
+      const port = (await loadTemplates()).find((t) => t.id === 'port')!;
+      expect(port.value.body).toContain('\\u003e');
+      expect(await etcd.get('/config/v2.0/heat_templates/port').string()).toBe(encodeStoredTemplate(port.body, 1));
+
+      const copy = { ...port.body, id: 'port_copy' };
+      const put = await call('PutTemplate', { body: toStruct(copy as unknown as Record<string, unknown>) });
+      expect(put.changed).toBe(true);
+      expect(await etcd.get('/config/v2.0/heat_templates/port_copy').string()).toBe(encodeStoredTemplate(copy, 1));
+      const got = (await call('GetTemplate', { id: 'port_copy' })).template as { bodyJson: string; body: unknown };
+      expect(got.bodyJson).toBe((JSON.parse(encodeStoredTemplate(copy, 1)) as { body: string }).body);
+      expect(fromStruct(got.body)).toEqual(copy);
+
+      // The same body again is no change, whichever way it came.
+      const again = await call('PutTemplate', { bodyJson: JSON.stringify(port.body) });
+      expect(again.changed).toBe(false);
+    } finally {
+      etcd.close();
+    }
   });
 });

@@ -18,19 +18,5 @@ export function pythonJsonDumps(value: unknown): string {
   return 'null';
 }
 
-/** Gohan (Go) stored config bodies with sorted keys and no spaces. */
-export function goJsonMarshal(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value as object)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
+/** Gohan's form of stored bodies lives in go-json.ts; re-exported where it was first defined. */
+export { goJsonMarshal } from './go-json.js';
