@@ -191,7 +191,9 @@ describe('HeatClient against the Heat-compatible test server', () => {
   });
 
   it('polls without resolving outputs and resolves them once, at the end', async () => {
-    const { client, server } = await setup({ operationDelayMs: 80, run: () => ({ ok: true, outputs: [{ output_key: 'k', output_value: 1, description: 'd' }] }) });
+    // Long enough for several polls even when a busy machine makes each take 100 ms (at
+    // 80 ms, one poll and the final show were all a loaded core managed).
+    const { client, server } = await setup({ operationDelayMs: 500, run: () => ({ ok: true, outputs: [{ output_key: 'k', output_value: 1, description: 'd' }] }) });
     const { id } = await client.createStack(spec());
     const stack = await client.waitForStack('port_p1', id, 'CREATE', wait);
     expect(stack?.outputs).toEqual([{ output_key: 'k', output_value: 1, description: 'd' }]);

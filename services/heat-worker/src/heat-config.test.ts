@@ -21,7 +21,7 @@ function problems(env: Env): string[] {
 describe('heat-worker configuration', () => {
   it('defaults to the embedded driver, needing no OpenStack variables', () => {
     const config = parse({});
-    expect(config).toMatchObject({ driver: 'embedded', concurrency: 8, maxAttempts: 8, pollMs: 1000, ackWaitSeconds: 120 });
+    expect(config).toMatchObject({ driver: 'embedded', concurrency: 8, maxAttempts: 8, pollMs: 1000, jobAckWaitSeconds: 120, ackWaitSeconds: 30 });
   });
 
   it('with the openstack driver, names every missing or bad variable in one error', () => {

@@ -14,7 +14,8 @@ export interface HeatWorkerConfig {
   driver: DriverKind;
   maxAttempts: number;
   pollMs: number;
-  ackWaitSeconds: number;
+  /** Redelivery wait of heat_worker jobs (stacks run long); ESI_ACK_WAIT_SECONDS keeps applying to the rest. */
+  jobAckWaitSeconds: number;
   /** Embedded driver: how long each simulated resource takes, like a real backend. */
   simulatedLatencyMs: number;
   /** Embedded driver: an etcd prefix under which a replay releases each job's stack ('' = never held). */
@@ -82,7 +83,7 @@ export function heatWorkerSpec(env: Env): Spec<HeatWorkerConfig> {
     driver: { env: 'ESI_HEAT_DRIVER', default: 'embedded', parse: parsers.oneOf(...DRIVER_KINDS) },
     maxAttempts: { env: 'ESI_HEAT_MAX_ATTEMPTS', default: 8, parse: parsers.int(1, 100) },
     pollMs: { env: 'ESI_HEAT_POLL_MS', default: 1_000, parse: parsers.int(10, 60_000) },
-    ackWaitSeconds: { env: 'ESI_HEAT_ACK_WAIT_SECONDS', default: 120, parse: parsers.int(1, 43_200) },
+    jobAckWaitSeconds: { env: 'ESI_HEAT_ACK_WAIT_SECONDS', default: 120, parse: parsers.int(1, 43_200) },
     simulatedLatencyMs: { env: 'ESI_HEAT_SIMULATED_LATENCY_MS', default: 0, parse: parsers.int(0, 600_000) },
     simulatedReleasePrefix: { env: 'ESI_HEAT_SIMULATED_RELEASE_PREFIX', default: '', parse: parsers.string },
     authUrl: { env: 'OS_AUTH_URL', ...needed, parse: httpUrl, doc: 'Keystone v3, e.g. http://keystone:5000/v3' },

@@ -23,7 +23,7 @@ await runService({
       driver,
       concurrency: config.concurrency,
       maxAttempts: config.maxAttempts,
-      ackWaitSeconds: config.ackWaitSeconds,
+      ackWaitSeconds: config.jobAckWaitSeconds,
       pluralOf,
     });
     const cleanup = await startRemovalCleanup({

@@ -54,10 +54,15 @@ describe.each(ENGINE_MODES)('openstack driver against Heat’s %s engine', (engi
   });
 
   it('finds a stack in progress without resolving its outputs, and settles it', async () => {
-    const { heat, driver } = await start({ operationDelayMs: 150 });
+    // Found as soon as Heat has it, well inside the operation's 1.5 s (a fixed 40 ms wait
+    // inside 150 ms came too late on a busy core).
+    const { heat, driver } = await start({ operationDelayMs: 1_500 });
     const creating = openstackDriver(heat).create(call());
-    await new Promise((r) => setTimeout(r, 40));
-    const found = await driver.find(NAME);
+    let found = await driver.find(NAME);
+    while (found === undefined) {
+      await new Promise((r) => setTimeout(r, 10));
+      found = await driver.find(NAME);
+    }
     expect(found).toMatchObject({ status: 'CREATE_IN_PROGRESS', outputs: [] });
     expect(heat.outputResolutions()).toBe(0);
     expect(await driver.settle(found!)).toMatchObject({ status: 'CREATE_COMPLETE', outputs: [{ output_value: 'blue' }] });

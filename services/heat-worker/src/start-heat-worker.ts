@@ -26,7 +26,7 @@ export interface HeatWorkerDeps {
   maxAttempts: number;
   pluralOf: (type: string) => string;
   /** Seconds before an unacknowledged job is delivered again (default 120). */
-  ackWaitSeconds?: number;
+  ackWaitSeconds: number;
 }
 
 export function startHeatWorker(deps: HeatWorkerDeps): Promise<RunningConsumer> {
@@ -48,7 +48,7 @@ export function startHeatWorker(deps: HeatWorkerDeps): Promise<RunningConsumer> 
       decode: (d) => events.JobDispatched.decode(d),
       handle: (d, meta) => runHeatJob(d, meta, jobDeps),
       concurrency: deps.concurrency,
-      ackWaitSeconds: deps.ackWaitSeconds ?? 120,
+      ackWaitSeconds: deps.ackWaitSeconds,
       // The worker gives up on its own after maxAttempts (failing the job); parking is
       // for messages it cannot even read, or errors it does not expect.
       maxDeliveries: deps.maxAttempts + 1,

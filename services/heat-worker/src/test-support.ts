@@ -138,6 +138,8 @@ export async function openLane(infra: Infra): Promise<Lane> {
         driver,
         concurrency: options.concurrency ?? 4,
         maxAttempts: options.maxAttempts ?? 3,
+        // The service's default (ESI_HEAT_ACK_WAIT_SECONDS), so no test waits on a redelivery by accident.
+        ackWaitSeconds: 120,
         pluralOf,
       });
       workers.push(worker);
