@@ -5,6 +5,35 @@ import tseslint from 'typescript-eslint';
 /** A string that starts like a key of one of the stored slices. */
 const STORED_KEY_LITERAL = String.raw`/^\/(config|jobs|state|monitoring|esi-planner|esi-worker|esi-heat-engine|esi-monitoring)\//`;
 
+/**
+ * Errors are sorted by what they are (library classes, JetStream codes, a
+ * `retryable`/`outage` flag), under one retry rule in @esi/errors: reading an error's
+ * message with a regular expression, or writing a second isRetryable, is how the rules
+ * drifted apart.
+ */
+const ERRORS_BY_TYPE = [
+  {
+    selector: "CallExpression[callee.property.name='test'][callee.object.regex] MemberExpression[property.name='message']",
+    message: 'Sort errors by class or code (see @esi/errors), not by matching their message.',
+  },
+  {
+    selector: "FunctionDeclaration[id.name='isRetryable'], VariableDeclarator[id.name='isRetryable']",
+    message: 'The retry rule is @esi/errors isRetryable; re-export it instead of writing another.',
+  },
+];
+
+/**
+ * The etcd layout is said once, in @esi/contracts (keys.ts, slices.ts): code elsewhere
+ * builds and splits keys through it, so a slice cannot drift between its writer and its
+ * readers.
+ */
+const KEYS_IN_CONTRACTS = [
+  {
+    selector: `Literal[value=${STORED_KEY_LITERAL}], TemplateElement[value.raw=${STORED_KEY_LITERAL}]`,
+    message: 'An etcd key prefix belongs in @esi/contracts (KEY_PREFIX, SLICES).',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/src/gen/**', '.esi-data/**'] },
   js.configs.recommended,
@@ -16,20 +45,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/services/*', '@esi/svc-*'], message: 'No service imports another service.' }] }],
     },
   },
-  {
-    // The etcd layout is said once, in @esi/contracts (keys.ts, slices.ts): code elsewhere
-    // builds and splits keys through it, so a slice cannot drift between its writer and
-    // its readers. Tests may spell keys out, to check the layout itself.
-    files: ['**/*.ts'],
-    ignores: ['packages/contracts/**', '**/*.test.ts', '**/test-support/**', 'test/**'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: `Literal[value=${STORED_KEY_LITERAL}], TemplateElement[value.raw=${STORED_KEY_LITERAL}]`,
-          message: 'An etcd key prefix belongs in @esi/contracts (KEY_PREFIX, SLICES).',
-        },
-      ],
-    },
-  },
+  // One no-restricted-syntax list per kind of file: ESLint keeps only the last setting of
+  // a rule for a file, so the lists are composed rather than spread over several blocks.
+  { files: ['**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS] } },
+  { files: ['packages/contracts/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE] } },
+  { files: ['packages/errors/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...KEYS_IN_CONTRACTS] } },
+  // Tests may spell keys out and read messages, to check the layout and the words themselves.
+  { files: ['**/*.test.ts', 'test/**/*.ts', '**/test-support/**/*.ts'], rules: { 'no-restricted-syntax': 'off' } },
 );

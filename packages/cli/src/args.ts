@@ -122,8 +122,11 @@ function parseErrorText(err: Error & { code?: string }): string {
   }
   if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = /'(--?[\w-]+)/.exec(err.message)?.[1];
+    // The code above already said what failed; its wording is only shortened here.
+    /* eslint-disable no-restricted-syntax */
     if (name && /does not take an argument/.test(err.message)) return `${name} takes no value`;
     if (name && /argument missing|ambiguous/.test(err.message)) return `${name} needs a value (one starting with "-" as ${name}=VALUE)`;
+    /* eslint-enable no-restricted-syntax */
   }
   return err.message;
 }

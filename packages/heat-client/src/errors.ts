@@ -88,7 +88,5 @@ export class StackWaitTimeoutError extends OpenStackError {
   }
 }
 
-/** Whether a thrown value says repeating could help (unknown errors: no). */
-export function isRetryable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true;
-}
+/** The project's one retry rule (unknown errors: retried, within the retry policy's attempts). */
+export { isRetryable } from '@esi/errors';

@@ -7,7 +7,7 @@ import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import { recordHandled, recordRedelivery, watchConsumerBacklog, type HandleOutcome, type Logger } from '@esi/telemetry';
 import type { Messaging } from './connection.js';
 import { backoffMs } from './backoff.js';
-import { isOutage, isRetryable } from './errors.js';
+import { isConsumerNotFound, isOutage, isRetryable } from './errors.js';
 import { Publisher } from './publisher.js';
 import { prefixedSubject, streamName, whileJetStreamSettles } from './streams.js';
 import { extractTraceContext } from './trace-headers.js';
@@ -69,7 +69,7 @@ export async function startConsumer<T>(
       await m.jsm.consumers.info(stream, durable);
       await m.jsm.consumers.update(stream, durable, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait });
     } catch (err) {
-      if (!/not found/i.test(String((err as Error)?.message ?? err))) throw err;
+      if (!isConsumerNotFound(err)) throw err;
       await m.jsm.consumers.add(stream, config);
     }
   });

@@ -6,7 +6,7 @@ import { SpanKind, SpanStatusCode, context, trace, type Tracer } from '@opentele
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { mayPublish, type ServiceName } from '@esi/contracts';
 import { recordPublished, subjectFamily, withChangeStart } from '@esi/telemetry';
-import { PublishNotAllowedError, RetryableError } from './errors.js';
+import { MessagingUnavailableError, PublishNotAllowedError, RetryableError, isNatsOutage } from './errors.js';
 import { prefixedSubject } from './streams.js';
 import { injectTraceContext } from './trace-headers.js';
 
@@ -51,7 +51,10 @@ export class Publisher {
       recordPublished(subject, 'failed');
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-      throw new RetryableError(`publish to ${wire} failed: ${(err as Error).message}`, { cause: err });
+      const message = `publish to ${wire} failed: ${(err as Error).message}`;
+      // Any failed publish may be repeated (the message id makes a repeat harmless); one
+      // that met an outage is also retried past the consumer's delivery limit.
+      throw isNatsOutage(err) ? new MessagingUnavailableError(message, { cause: err }) : new RetryableError(message, { cause: err });
     } finally {
       span.end();
     }

@@ -4,6 +4,7 @@
  */
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { STREAMS, type StreamSpec } from '@esi/contracts';
+import { isJetStreamSettling, isStreamNameInUse, isStreamNotFound } from './errors.js';
 
 /** Window in which a republished Nats-Msg-Id is dropped. */
 export const DUPLICATE_WINDOW_NS = 5 * 60 * 1_000_000_000;
@@ -47,9 +48,7 @@ export async function whileJetStreamSettles<T>(fn: () => Promise<T>, timeoutMs =
     try {
       return await fn();
     } catch (err) {
-      const msg = String((err as Error)?.message ?? err);
-      const transient = /temporarily unavailable|no suitable peers|insufficient resources|timeout|not ready|leader/i.test(msg);
-      if (!transient || Date.now() > deadline) throw err;
+      if (!isJetStreamSettling(err) || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
     }
   }
@@ -78,16 +77,12 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, prefix: str
     await jsm.streams.info(config.name);
     await jsm.streams.update(config.name, config);
   } catch (err) {
-    if (!isNotFound(err)) throw err;
+    if (!isStreamNotFound(err)) throw err;
     try {
       await jsm.streams.add(config);
     } catch (addErr) {
       // Another service created it between our info and add.
-      if (!/already in use|exists/i.test(String(addErr))) throw addErr;
+      if (!isStreamNameInUse(addErr)) throw addErr;
     }
   }
-}
-
-function isNotFound(err: unknown): boolean {
-  return /not found/i.test(String((err as Error)?.message ?? err));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UNKNOWN_ERRORS_ARE_RETRYABLE } from '@esi/errors';
 import { StackEngine, STATUS_REASONS } from './engine.js';
 import {
   InvalidStackRequestError,
@@ -143,11 +144,13 @@ resources:
     expect((await store.get('net_1'))?.status).toBe('CREATE_FAILED');
   });
 
-  it('treats a plain Error from a provider as not retryable', async () => {
+  it('records a plain Error from a provider under the project-wide default (@esi/errors), and a declared one as declared', async () => {
     const { engine } = setup({ failOn: (op, r) => (r === 'net' ? new Error('boom') : undefined) });
     const stack = await engine.createStack(request());
     expect(stack.reason).toBe('Resource CREATE failed: Error: resources.net: boom');
-    expect(stack.failure?.retryable).toBe(false);
+    expect(stack.failure?.retryable).toBe(UNKNOWN_ERRORS_ARE_RETRYABLE);
+    const declared = setup({ failOn: (op, r) => (r === 'net' ? new ProviderError('quota', { retryable: false }) : undefined) });
+    expect((await declared.engine.createStack(request())).failure?.retryable).toBe(false);
   });
 
   it('starts a failed create over: leftovers are deleted, then everything is created again', async () => {

@@ -113,14 +113,8 @@ export class StackStoreError extends StackEngineError {
   readonly retryable = true;
 }
 
-/** Whether an arbitrary thrown value says retrying could help (unknown errors: no). */
-export function isRetryable(error: unknown): boolean {
-  if (error instanceof StackEngineError) return error.retryable;
-  if (typeof error === 'object' && error !== null && 'retryable' in error) {
-    return (error as { retryable: unknown }).retryable === true;
-  }
-  return false;
-}
+/** The project's one retry rule (unknown errors: retried, within the caller's attempts). */
+export { isRetryable } from '@esi/errors';
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

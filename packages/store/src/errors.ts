@@ -1,3 +1,13 @@
+/**
+ * Errors of the etcd edge. etcd3's own classes say what failed: the ones it marks
+ * recoverable (isRecoverableError: unavailable, deadline exceeded, aborted, cancelled,
+ * internal — what its own fault handling retries) and cockatiel's open circuit, while the
+ * client fails over from a dead member, are an outage; everything else is passed on as
+ * it is. The retry rule itself is @esi/errors'.
+ */
+import { isBrokenCircuitError } from 'cockatiel';
+import { GRPCResourceExhastedError, isRecoverableError } from 'etcd3';
+
 export class OwnershipViolationError extends Error {
   override readonly name = 'OwnershipViolationError';
   readonly retryable = false;
@@ -10,9 +20,22 @@ export class OwnershipViolationError extends Error {
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
   readonly retryable = true;
+  readonly outage = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/**
+ * etcd refused a request or an answer for its size (a range over the client's receive
+ * limit, a transaction over the server's request limit). etcd3 counts RESOURCE_EXHAUSTED
+ * as recoverable, but the same request will be just as large next time.
+ */
+export const isTooLarge = (err: unknown): boolean => err instanceof GRPCResourceExhastedError;
+
+export function isEtcdOutage(err: unknown): boolean {
+  if (!(err instanceof Error) || isTooLarge(err)) return false;
+  return isRecoverableError(err) || isBrokenCircuitError(err);
 }
 
 /** Classifies a failed etcd call: unavailability becomes StoreUnavailableError (an outage, retried). */
@@ -20,12 +43,7 @@ export async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    const name = (err as Error)?.name ?? '';
-    // The etcd client's circuit breaker ("Execution prevented …") is open while it fails
-    // over from a dead member: that is unavailability too.
-    if (/Unavailable|Timeout|Deadline|GRPC|Connect|BrokenCircuit|Execution prevented|lost connection/i.test(name + String((err as Error)?.message))) {
-      throw new StoreUnavailableError(`etcd: ${(err as Error).message}`, { cause: err });
-    }
+    if (isEtcdOutage(err)) throw new StoreUnavailableError(`etcd: ${(err as Error).message}`, { cause: err });
     throw err;
   }
 }

@@ -14,6 +14,7 @@ import {
   TemplateError,
 } from '@esi/stack-engine';
 import { TemplateRenderError } from '@esi/templating';
+import { isRetryable, messageOf } from '@esi/errors';
 import { BadJobInputError, StackRefusedError } from './errors.js';
 
 export type ErrorKind = 'input' | 'permanent' | 'transient';
@@ -48,11 +49,7 @@ export function classifyError(error: unknown): ErrorKind {
     return 'input';
   }
   if (error instanceof HeatApiError) return HEAT_DECISIONS[error.decision];
-  // Unknown errors (a dropped connection, etcd unavailable) get the benefit of the doubt.
-  const retryable = typeof error === 'object' && error !== null ? (error as { retryable?: unknown }).retryable : undefined;
-  return retryable === false ? 'permanent' : 'transient';
+  return isRetryable(error) ? 'transient' : 'permanent';
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { messageOf };

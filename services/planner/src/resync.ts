@@ -5,7 +5,7 @@
  */
 import { SLICES, configKey, stateKey, type ConfigValue, type StateValue, type WorkflowRecord } from '@esi/contracts';
 import { recordEtcdRequest } from '@esi/telemetry';
-import { scanPrefix, type OwnedStore } from '@esi/store';
+import { isTooLarge, scanPrefix, type OwnedStore } from '@esi/store';
 
 export interface Unplanned {
   plural: string;
@@ -93,7 +93,7 @@ export async function findUnplannedSince(
   try {
     res = await store.client.getAll().prefix(SLICES.config.prefix).minModRevision(String(BigInt(sinceRevision) + 1n)).exec();
   } catch (err) {
-    if (/larger than max|RESOURCE_EXHAUSTED|ResourceExhausted/i.test(String((err as Error)?.message))) return undefined;
+    if (isTooLarge(err)) return undefined;
     throw err;
   }
   const candidates = new Map<string, { plural: string; id: string }>();

@@ -1,0 +1,1 @@
+export { UNKNOWN_ERRORS_ARE_RETRYABLE, isOutage, isRetryable, messageOf } from './retryable.js';
