@@ -17,6 +17,8 @@ import { WEB_DIST } from './web-build.js';
 export interface ConsoleEdgeOptions extends TraceSourceOptions {
   /** The api's gRPC address. */
   apiAddr: string;
+  /** Reach the api over TLS; `ca` (PEM) when its certificate is not from a public CA. */
+  apiTls?: { ca?: Buffer };
   /** host:port to listen on (port 0: a free one). Default 127.0.0.1:0. */
   listen?: string;
   /** The built front end (default: the package's dist/web). */
@@ -40,7 +42,8 @@ export function parseListen(addr: string): { host: string; port: number } {
 }
 
 export async function startConsoleEdge(opts: ConsoleEdgeOptions): Promise<ConsoleEdge> {
-  const client = new api.ResourceServiceClient(opts.apiAddr, credentials.createInsecure());
+  const creds = opts.apiTls ? credentials.createSsl(opts.apiTls.ca ?? null) : credentials.createInsecure();
+  const client = new api.ResourceServiceClient(opts.apiAddr, creds);
   const traces = new TraceSource(opts);
   const webRoot = opts.webRoot ?? WEB_DIST;
   const server = createServer((req, res) => {
