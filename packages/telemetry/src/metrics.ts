@@ -97,8 +97,18 @@ const etcdRequests = new Counter({
   registers,
 });
 
-/** The key without its last segment: bounded by the number of collections, not of resources. */
+/** A key segment naming one resource, job or stack (it holds a UUID, or is a long hex id). */
+const ID_SEGMENT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[0-9a-f]{16,}$/i;
+
+/**
+ * The key up to its first id segment, else without its last segment: bounded by the
+ * number of collections, not of resources (a range read under one resource's prefix,
+ * /esi-monitoring/targets/networks/<id>/, is the family /esi-monitoring/targets/networks).
+ */
 function keyFamily(key: string): string {
+  const parts = key.split('/');
+  const firstId = parts.findIndex((p, i) => i > 0 && ID_SEGMENT.test(p));
+  if (firstId > 0) return parts.slice(0, firstId).join('/') || '/';
   const cut = key.lastIndexOf('/');
   return cut > 0 ? key.slice(0, cut) : key;
 }
