@@ -2,8 +2,9 @@
  * deploy/: the compose file validates with Debian's docker-compose (skipped only where
  * docker-compose is not on PATH), and its parts agree with the code: every service and
  * the device simulator run from the one image with an entry point that exists, health
- * checks and start order are declared, Prometheus scrapes the five metrics endpoints,
- * the image installs with the project's pnpm from the lockfile, and nats-server accepts
+ * checks and start order are declared, Prometheus scrapes the five metrics endpoints
+ * and starts on its own, the production image is compiled, non-root and health-checked,
+ * upstream images are pinned by version, and nats-server accepts
  * the JetStream config. Exposure: no port is published beyond the host's loopback (etcd
  * and NATS least of all), NATS requires a login the services have, and its password
  * has no default.
@@ -105,29 +106,40 @@ describe('docker-compose.yml', () => {
     expect(res.stderr).toMatch(/set ESI_NATS_PASSWORD/);
   });
 
-  it('runs the five services and the device simulator from one image, each with an entry point that exists', () => {
+  it('runs the five services and the device simulator from one locally built image, each with an entry point that is compiled from a source that exists', () => {
     const images = new Set<string>();
     for (const name of [...SERVICE_NAMES, 'device-simulator']) {
       const svc = compose.services[name]!;
-      expect(svc.build, name).toEqual({ context: '..', dockerfile: 'deploy/Dockerfile' });
+      // Built by deploy/docker/build-images.sh, never pulled and never built by compose.
+      expect(svc.build, name).toBeUndefined();
       images.add(svc.image!);
       const entry = svc.command![0]!;
-      expect(existsSync(join(REPO_ROOT, entry)), `${name}: ${entry}`).toBe(true);
+      expect(entry, name).toMatch(/\.js$/);
+      expect(existsSync(join(REPO_ROOT, entry.replace(/\.js$/, '.ts'))), `${name}: ${entry}`).toBe(true);
       expect(svc.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(0);
     }
-    expect(images.size).toBe(1);
+    expect([...images]).toEqual(['esi/orchestrator:local']);
     for (const name of SERVICE_NAMES) {
-      expect(compose.services[name]!.command).toEqual([`services/${name}/src/main.ts`]);
+      expect(compose.services[name]!.command).toEqual([`services/${name}/src/main.js`]);
       expect(compose.services[name]!.environment).toMatchObject({
         NATS_URL: 'nats://nats:4222',
         ETCD_ENDPOINTS: 'http://etcd:2379',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
         ESI_METRICS_ADDR: '0.0.0.0:9464',
       });
-      expect(compose.services[name]!.depends_on).toMatchObject({ nats: { condition: 'service_healthy' }, etcd: { condition: 'service_healthy' } });
+      expect(compose.services[name]!.depends_on).toEqual({ nats: { condition: 'service_healthy' }, etcd: { condition: 'service_healthy' } });
     }
-    expect(compose.services['device-simulator']!.command![0]).toBe('packages/device-simulator/src/main.ts');
+    expect(compose.services['device-simulator']!.command![0]).toBe('packages/device-simulator/src/main.js');
     expect(compose.services['device-simulator']!.network_mode).toBe('service:monitoring-worker');
+  });
+
+  it('pins every upstream image by version', () => {
+    for (const files of [[compose], [parse(readFileSync(CLUSTER, 'utf8'), { merge: true }) as typeof compose]]) {
+      for (const [name, svc] of Object.entries(files[0]!.services)) {
+        if (!svc.image || svc.image.startsWith('esi/')) continue;
+        expect(svc.image, name).toMatch(/:v?\d+\.\d+\.\d+(-[a-z]+)?$/);
+      }
+    }
   });
 
   it('Prometheus scrapes every service’s metrics port and Grafana gets the dashboard', () => {
@@ -140,7 +152,9 @@ describe('docker-compose.yml', () => {
     // etcd serves its own metrics on its client port.
     expect(targets('etcd')).toEqual(['etcd:2379']);
     expect(prom.rule_files).toEqual(['alerts.yml']);
-    for (const dep of SERVICE_NAMES) expect(compose.services.prometheus!.depends_on![dep]).toEqual({ condition: 'service_healthy' });
+    // Prometheus and Grafana start on their own: the dashboard matters most when a service is down.
+    expect(compose.services.prometheus!.depends_on).toBeUndefined();
+    expect(compose.services.grafana!.depends_on).toEqual({ prometheus: { condition: 'service_started' } });
     const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy/grafana/dashboards/esi-job-flow.json'), 'utf8')) as { uid: string; panels: { datasource?: { uid: string } }[] };
     expect(dashboard.uid).toBe('esi-job-flow');
     const sources = parse(readFileSync(join(REPO_ROOT, 'deploy/grafana/provisioning/datasources/datasources.yml'), 'utf8')) as { datasources: { uid: string }[] };
@@ -148,13 +162,17 @@ describe('docker-compose.yml', () => {
     for (const p of dashboard.panels) if (p.datasource) expect(uids.has(p.datasource.uid)).toBe(true);
   });
 
-  it('the image installs with the project’s pnpm from the lockfile and runs TypeScript through tsx', () => {
+  it('the production image is multi-stage, compiled JavaScript with production dependencies, non-root, with a health check', () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8');
-    const pnpm = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
-    expect(dockerfile).toContain(`npm install -g ${pnpm}`);
-    expect(dockerfile).toMatch(/pnpm install --offline --frozen-lockfile/);
-    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "--import", "tsx"\]/);
-    expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).toMatch(/^\*\*\/node_modules$/m);
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app \/app$/m);
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD \["node", "\/app\/deploy\/docker\/healthcheck\.mjs"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node"\]$/m);
+    expect(dockerfile).not.toMatch(/tsx/);
+    const prepare = readFileSync(join(REPO_ROOT, 'deploy/docker/prepare.sh'), 'utf8');
+    expect(prepare).toMatch(/pnpm install --prod --frozen-lockfile --offline/);
   });
 
   it.skipIf(!hasBinary('nats-server'))('nats-server accepts the JetStream configs (fsync on every write, a login required, its password from the environment)', () => {
