@@ -91,7 +91,11 @@ export class ReflectionClient {
       const missing = new Set([...this.files.values()].flatMap((f) => f.dependency ?? []).filter((d) => !this.files.has(d)));
       wanted = [...missing].map((name) => ({ fileByFilename: name }));
     }
-    this.root = protobuf.Root.fromDescriptor({ file: [...this.files.values()] } as descriptor.IFileDescriptorSet).resolveAll();
+    // ext/descriptor adds Root.fromDescriptor at run time; its typings do not declare it on Root.
+    const { fromDescriptor } = protobuf.Root as unknown as { fromDescriptor(set: descriptor.IFileDescriptorSet): protobuf.Root };
+    const root = fromDescriptor.call(protobuf.Root, { file: [...this.files.values()] });
+    root.resolveAll();
+    this.root = root;
   }
 
   /** A message type by its full name, from the loaded descriptors. */
