@@ -104,6 +104,22 @@ describe('strict options', () => {
     const none = await esictl();
     expect([none.code, none.out, none.err]).toEqual([2, '', USAGE]);
   });
+
+  it('prints one command\'s usage with <command> --help, the whole usage for an unknown one', async () => {
+    const plan = await esictl('plan', '--help');
+    expect(plan.code).toBe(0);
+    expect(plan.out).toContain(usageOf('plan').join('\n'));
+    expect(plan.out).toContain('--addr HOST:PORT');
+    expect(plan.out).not.toContain('template put');
+    const sub = await esictl('template', 'put', '--help');
+    expect(sub.out).toContain('template put --file F');
+    expect((await esictl('frobnicate', '--help')).out).toBe(USAGE);
+  });
+
+  it('prints its version with --version', async () => {
+    const v = await esictl('--version');
+    expect([v.code, v.out]).toEqual([0, 'esictl 0.1.0']);
+  });
 });
 
 describe('exit codes', () => {

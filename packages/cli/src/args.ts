@@ -39,6 +39,7 @@ export const GLOBAL_OPTIONS: OptionTypes = {
   timeout: 'string',
   json: 'boolean',
   help: 'boolean',
+  version: 'boolean',
 };
 
 /**

@@ -14,7 +14,9 @@ import { replay, replaySpec } from './commands/replay.js';
 import { template, templateSpec } from './commands/templates.js';
 import { watch, watchSpec } from './commands/watch.js';
 import { trace, traceSpec } from './commands/trace.js';
+import { errorField } from './error-field.js';
 import { EXIT } from './exit-codes.js';
+import { VERSION } from './version.js';
 
 export const USAGE = `usage: esictl [options] <command> …
 
@@ -61,6 +63,8 @@ options
                      --server-name N when it names another host than --addr
   --json             machine-readable output (live views: one JSON document per line)
   --timeout MS       deadline of each call (default 30000)
+  --help             this text; after a command, that command's usage only
+  --version          esictl's version
 
 exit codes
   0  done; every resource followed settled without failing
@@ -100,8 +104,13 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
   try {
     args = parseCommandLine(argv, SPECS);
     const name = args.positional[0];
+    if (args.flags.has('version')) {
+      io.out(`esictl ${VERSION}`);
+      return EXIT.ok;
+    }
     if (args.flags.has('help')) {
-      io.out(USAGE);
+      // `esictl plan --help`: that command's lines and the options every command takes.
+      io.out(name && name in COMMANDS ? commandHelp(name) : USAGE);
       return EXIT.ok;
     }
     if (!name) {
@@ -120,7 +129,7 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     }
     const se = err as Partial<ServiceError>;
     if (typeof se.code === 'number') {
-      const field = se.metadata?.get('esi-field')[0];
+      const field = errorField(se.metadata);
       if (ctx?.json) io.err(JSON.stringify({ error: { code: status[se.code], details: se.details, field: field ?? null } }));
       else io.err(`esictl: ${status[se.code] ?? se.code}: ${se.details}`);
       return se.code === status.UNAVAILABLE ? EXIT.unavailable : EXIT.failed;
@@ -130,6 +139,12 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
   } finally {
     ctx?.client.close();
   }
+}
+
+/** The help of one command: its usage lines, the options every command takes, the exit codes. */
+export function commandHelp(name: string): string {
+  const common = USAGE.slice(USAGE.indexOf('\noptions\n') + 1);
+  return `usage: esictl [options] …\n\n${usageOf(name).join('\n')}\n\n${common}`;
 }
 
 /** The lines of USAGE about one command (its continuation lines included). */

@@ -1,7 +1,8 @@
 /**
  * watch: the resource's (or type's) config, state and monitoring changes as they happen.
  * With --until STATE it ends at the first state event in STATE (exit 0), or at the first
- * one in a *_FAILED state instead (exit 1, naming the resource and its error).
+ * one in a *_FAILED state instead (exit 1, naming the resource and its error); either
+ * only for the newest config version seen.
  */
 import { watchResources } from '@esi/local-stack';
 import { api } from '@esi/contracts';
@@ -36,7 +37,10 @@ export async function watch(ctx: Ctx): Promise<number> {
         configVersions.set(e.id, Math.max(configVersions.get(e.id) ?? 0, v?.version ?? 0));
       }
       if (e.kind !== api.WatchEventKind.WATCH_EVENT_KIND_STATE) return;
-      if (stateOf(e.valueJson) === until) {
+      // A state of an older version than the newest config seen (a --current snapshot
+      // taken while an update runs) is not the end, whichever state it names.
+      const current = stateVersionOf(e.valueJson) >= (configVersions.get(e.id) ?? 0);
+      if (stateOf(e.valueJson) === until && current) {
         handle?.cancel();
         return;
       }
@@ -54,6 +58,11 @@ export async function watch(ctx: Ctx): Promise<number> {
   // Where to pick up next time, so nothing in between is missed.
   if (!ctx.json && last) ctx.io.err(`resume with --from-revision ${last + 1}`);
   return failure ? 1 : 0;
+}
+
+function stateVersionOf(valueJson: string): number {
+  const v = parseJson(valueJson) as { version?: number } | undefined;
+  return v?.version ?? 0;
 }
 
 function stateOf(valueJson: string): string {
