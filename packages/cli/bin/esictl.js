@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// `esictl` as a command (package.json "bin"; the image links it into PATH): the sources
-// are TypeScript and run through tsx, as every service does here, so there is no build step.
-import { register } from 'tsx/esm/api';
+// `esictl` as a command (package.json "bin"). In the production image the sources are
+// compiled in place (deploy/docker/compile.sh: src/main.js, no .ts left); in the
+// repository they are TypeScript and run through tsx, as every service does here.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const compiled = new URL('../src/main.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+}
