@@ -14,7 +14,7 @@ import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api } from '@esi/contracts';
+import { STREAMS, api, declaredConsumers } from '@esi/contracts';
 import { createResource, getResource, resourceClient, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
 
 const TARGET = 3_000;
@@ -222,3 +222,14 @@ it('every malformed or random request gets a proper status, the api stays up, an
   const ok = await createResource(client, 'network', { name: 'after the fuzz' });
   expect((await getResource(client, 'network', ok.resource!.id)).resource!.version).toBe(1);
 }, 180_000);
+
+// Here because this file has a whole stack running and a NATS connection already.
+it('the consumers on the server are exactly the ones the ownership registry declares', async () => {
+  const jsm = await jetstreamManager(nc);
+  const onServer: string[] = [];
+  for (const spec of Object.values(STREAMS)) {
+    for await (const c of jsm.consumers.list(spec.name)) onServer.push(`${spec.name} ${c.name} ${c.config.filter_subject ?? ''}`);
+  }
+  const declared = declaredConsumers().map(({ decl }) => `${decl.stream.name} ${decl.durable} ${decl.filter}`);
+  expect(onServer.sort()).toEqual(declared.sort());
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OWNERSHIP, SERVICE_NAMES, ownerOfKey, subjectMatches, subjectPatternsOverlap } from './ownership.js';
+import { OWNERSHIP, SERVICE_NAMES, declaredConsumers, ownerOfKey, subjectMatches, subjectPatternsOverlap } from './ownership.js';
 import { KEY_PREFIX } from './keys.js';
-import { STREAMS } from './subjects.js';
+import { HANDLERS, STREAMS, workSubject } from './subjects.js';
 
 describe('ownership registry', () => {
   it('no two services own overlapping etcd prefixes', () => {
@@ -42,6 +42,24 @@ describe('ownership registry', () => {
         const hits = streamSubjects.filter((x) => subjectPatternsOverlap(x.subj, p));
         expect(hits.length, `${s} ${p}`).toBe(1);
       }
+    }
+  });
+
+  it('declares each consumer once, inside its stream, reading what some service publishes', () => {
+    const consumers = declaredConsumers();
+    const durables = consumers.map((c) => c.decl.durable);
+    expect(new Set(durables).size, durables.join(' ')).toBe(durables.length);
+    for (const { service, name, decl } of consumers) {
+      const where = `${service} ${name}`;
+      expect(decl.stream.subjects.some((s) => subjectPatternsOverlap(s, decl.filter) && subjectMatches(s, decl.filter.replace(/>$/, 'x'))), where).toBe(true);
+      expect(SERVICE_NAMES.some((p) => OWNERSHIP[p].publishes.some((pub) => subjectPatternsOverlap(pub, decl.filter))), where).toBe(true);
+    }
+  });
+
+  it('gives every job handler exactly one consumer of its work subject', () => {
+    for (const handler of HANDLERS) {
+      const readers = declaredConsumers().filter((c) => c.decl.filter === workSubject(handler));
+      expect(readers.map((r) => r.service), handler).toHaveLength(1);
     }
   });
 

@@ -3,6 +3,8 @@
  * which subjects. It is the one place that says who owns what (DESIGN.md §2); the store
  * refuses writes outside a slice and a test fails when two owners overlap.
  */
+import { STREAMS, workSubject, type StreamSpec } from './subjects.js';
+
 export type ServiceName = 'api' | 'planner' | 'heat-worker' | 'monitoring-worker' | 'state-aggregator';
 
 export const SERVICE_NAMES: readonly ServiceName[] = [
@@ -13,36 +15,73 @@ export const SERVICE_NAMES: readonly ServiceName[] = [
   'state-aggregator',
 ];
 
+/** A durable JetStream consumer a service reads through: the one place its names are spelled. */
+export interface ConsumerDecl {
+  /** Durable name (the stream prefix of a test run goes before it). */
+  readonly durable: string;
+  readonly stream: StreamSpec;
+  /** Subject filter, without the stream prefix. */
+  readonly filter: string;
+}
+
 export interface Ownership {
   /** etcd key prefixes this service may write (put, delete, txn). */
   readonly etcdPrefixes: readonly string[];
   /** NATS subject patterns this service may publish on. */
   readonly publishes: readonly string[];
+  /** The consumers it reads through, by the name its code uses. */
+  readonly consumes: Readonly<Record<string, ConsumerDecl>>;
 }
 
-export const OWNERSHIP: Readonly<Record<ServiceName, Ownership>> = Object.freeze({
+const consumer = (durable: string, stream: StreamSpec, filter: string): ConsumerDecl => Object.freeze({ durable, stream, filter });
+
+export const OWNERSHIP = Object.freeze({
   api: {
     // /config/v2.0/<plural>/<id> and /config/v2.0/heat_templates/<tid>, plus tenants.
     etcdPrefixes: ['/config/'],
     publishes: ['esi.config.>', 'esi.dead.api.>'],
+    consumes: {},
   },
   planner: {
     etcdPrefixes: ['/jobs/', '/esi-planner/'],
     publishes: ['esi.work.>', 'esi.skipped.>', 'esi.dead.planner.>'],
+    consumes: {
+      changes: consumer('planner_config', STREAMS.config, 'esi.config.>'),
+      results: consumer('planner_results', STREAMS.results, 'esi.result.>'),
+    },
   },
   'heat-worker': {
     etcdPrefixes: ['/esi-worker/heat_stacks/', '/esi-heat-engine/'],
     publishes: ['esi.result.heat_worker.>', 'esi.dead.heat-worker.>'],
+    consumes: {
+      jobs: consumer('heat_worker', STREAMS.work, workSubject('heat_worker')),
+      removals: consumer('heat_worker_config', STREAMS.config, 'esi.config.>'),
+    },
   },
   'monitoring-worker': {
     etcdPrefixes: ['/monitoring/', '/esi-monitoring/'],
     publishes: ['esi.result.monitoring_worker.>', 'esi.monitoring.>', 'esi.dead.monitoring-worker.>'],
+    consumes: {
+      jobs: consumer('monitoring_worker', STREAMS.work, workSubject('monitoring_worker')),
+    },
   },
   'state-aggregator': {
     etcdPrefixes: ['/esi-worker/job_state/', '/state/'],
     publishes: ['esi.state.>', 'esi.dead.state-aggregator.>'],
+    consumes: {
+      results: consumer('state_aggregator_results', STREAMS.results, 'esi.result.>'),
+      skipped: consumer('state_aggregator_skipped', STREAMS.results, 'esi.skipped.>'),
+      removals: consumer('state_aggregator_config', STREAMS.config, 'esi.config.>'),
+    },
   },
-});
+} as const satisfies Record<ServiceName, Ownership>);
+
+/** Every declared consumer, with the service that reads through it. */
+export function declaredConsumers(): { service: ServiceName; name: string; decl: ConsumerDecl }[] {
+  return SERVICE_NAMES.flatMap((service) =>
+    Object.entries(OWNERSHIP[service].consumes as Record<string, ConsumerDecl>).map(([name, decl]) => ({ service, name, decl })),
+  );
+}
 
 /** The owner of an etcd key, or undefined when nobody may write it. */
 export function ownerOfKey(key: string): ServiceName | undefined {

@@ -11,7 +11,7 @@ import { isConsumerNotFound, isOutage, isRetryable } from './errors.js';
 import { Publisher } from './publisher.js';
 import { prefixedSubject, streamName, whileJetStreamSettles } from './streams.js';
 import { extractTraceContext } from './trace-headers.js';
-import { deadSubject, type StreamSpec } from '@esi/contracts';
+import { deadSubject, type ConsumerDecl } from '@esi/contracts';
 
 export interface MessageMeta {
   subject: string;
@@ -21,10 +21,8 @@ export interface MessageMeta {
 }
 
 export interface ConsumerSpec<T> {
-  stream: StreamSpec;
-  durable: string;
-  /** Subject filter without the stream prefix. */
-  filterSubject: string;
+  /** Which durable on which stream, as the ownership registry declares it (OWNERSHIP[service].consumes). */
+  consumer: ConsumerDecl;
   decode: (data: Uint8Array) => T;
   handle: (msg: T, meta: MessageMeta) => Promise<void>;
   /** Messages handled at once; 1 keeps stream order. */
@@ -52,15 +50,16 @@ export async function startConsumer<T>(
   spec: ConsumerSpec<T>,
   deps: { tracer: Tracer; log: Logger; prefix: string; ackWaitSeconds?: number },
 ): Promise<RunningConsumer> {
-  const stream = streamName(spec.stream, deps.prefix);
-  const durable = `${deps.prefix}${spec.durable}`;
+  const { stream: streamSpec, durable: durableName, filter } = spec.consumer;
+  const stream = streamName(streamSpec, deps.prefix);
+  const durable = `${deps.prefix}${durableName}`;
   const concurrency = spec.concurrency ?? 1;
   const ackWaitSeconds = spec.ackWaitSeconds ?? deps.ackWaitSeconds ?? 30;
   const config = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subject: prefixedSubject(spec.filterSubject, deps.prefix),
+    filter_subject: prefixedSubject(filter, deps.prefix),
     max_ack_pending: Math.max(concurrency * 4, 16),
     ack_wait: ackWaitSeconds * 1_000_000_000,
   };
@@ -77,7 +76,7 @@ export async function startConsumer<T>(
   // meet "JetStream system temporarily unavailable" (found by the cluster test).
   const consumer = await whileJetStreamSettles(() => m.js.consumers.get(stream, durable));
   // Metric labels leave the test prefix out, so dashboards see one name per consumer.
-  const labels = { stream: spec.stream.name, consumer: spec.durable };
+  const labels = { stream: streamSpec.name, consumer: durableName };
   const unwatch = watchConsumerBacklog(labels, async () => {
     const info = await m.jsm.consumers.info(stream, durable);
     return { waiting: info.num_pending, inFlight: info.num_ack_pending };
@@ -122,7 +121,7 @@ export async function startConsumer<T>(
     const started = performance.now();
     const msgId = msg.headers?.get('Nats-Msg-Id');
     const span = deps.tracer.startSpan(
-      spec.spanName ?? `process ${spec.filterSubject}`,
+      spec.spanName ?? `process ${filter}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {

@@ -78,9 +78,7 @@ describe('messaging against a real nats-server', () => {
     const consumer = await startConsumer(
       m,
       {
-        stream: STREAMS.config,
-        durable: 'edge_test',
-        filterSubject: 'esi.config.port.*',
+        consumer: { durable: 'edge_test', stream: STREAMS.config, filter: 'esi.config.port.*' },
         decode: (d) => events.ResourceChanged.decode(d),
         handle: async (msg, meta) => {
           seen.push({ id: msg.resourceId, delivery: meta.deliveryCount, traceId: trace.getActiveSpan()?.spanContext().traceId });
@@ -120,9 +118,7 @@ describe('messaging against a real nats-server', () => {
     const consumer = await startConsumer(
       m,
       {
-        stream: STREAMS.config,
-        durable: 'poison_test',
-        filterSubject: 'esi.config.ese_device.*',
+        consumer: { durable: 'poison_test', stream: STREAMS.config, filter: 'esi.config.ese_device.*' },
         decode: (d) => events.ResourceChanged.decode(d),
         handle: async (msg) => void handled.push(msg.resourceId),
       },
@@ -145,9 +141,7 @@ describe('dead letters', () => {
     const consumer = await startConsumer(
       svc,
       {
-        stream: STREAMS.config,
-        durable: 'dead_letter_test',
-        filterSubject: 'esi.config.subnet.*',
+        consumer: { durable: 'dead_letter_test', stream: STREAMS.config, filter: 'esi.config.subnet.*' },
         decode: (d) => events.ResourceChanged.decode(d),
         handle: async (msg) => {
           if (msg.resourceId === 'flaky') throw new RetryableError('backend down');

@@ -58,9 +58,7 @@ describe('messaging metrics and logs', () => {
     const consumer = await startConsumer(
       m,
       {
-        stream: STREAMS.config,
-        durable: 'obs_outcomes',
-        filterSubject: 'esi.config.network.*',
+        consumer: { durable: 'obs_outcomes', stream: STREAMS.config, filter: 'esi.config.network.*' },
         decode: (d) => events.ResourceChanged.decode(d),
         handle: async (msg, meta) => {
           seen.push({ id: msg.resourceId, delivery: meta.deliveryCount, ageMs: changeAgeMs() });
@@ -117,9 +115,7 @@ describe('messaging metrics and logs', () => {
     const consumer = await startConsumer(
       m,
       {
-        stream: STREAMS.config,
-        durable: 'obs_backlog',
-        filterSubject: 'esi.config.subnet.*',
+        consumer: { durable: 'obs_backlog', stream: STREAMS.config, filter: 'esi.config.subnet.*' },
         decode: (d) => events.ResourceChanged.decode(d),
         handle: async () => {
           started++;

@@ -2,7 +2,7 @@
  * After the api removed a deleted resource's /config key, the stack record goes too
  * (the original esi-worker deleted /esi-worker/heat_stacks after the config key).
  */
-import { STREAMS, heatStackKey, events } from '@esi/contracts';
+import { OWNERSHIP, heatStackKey, events } from '@esi/contracts';
 import { startConsumer, type Messaging, type RunningConsumer } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -20,9 +20,7 @@ export function startRemovalCleanup(deps: {
   return startConsumer(
     deps.messaging,
     {
-      stream: STREAMS.config,
-      durable: 'heat_worker_config',
-      filterSubject: 'esi.config.>',
+      consumer: OWNERSHIP['heat-worker'].consumes.removals,
       decode: (d) => events.ResourceChanged.decode(d),
       handle: async (m) => {
         if (!m.removed) return;

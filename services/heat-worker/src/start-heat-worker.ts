@@ -3,12 +3,11 @@
  * (every worker process pulls from the same durable, so more workers share the work),
  * up to `concurrency` at once, each on its own stack, so a slow stack holds only its slot.
  */
-import { STREAMS, events } from '@esi/contracts';
-import { startConsumer, type Messaging, type Publisher, type RunningConsumer } from '@esi/messaging';
+import type { Messaging, Publisher, RunningConsumer } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { Tracer } from '@opentelemetry/api';
-import { publishJobResult } from '@esi/service-runtime';
+import { startJobWorker } from '@esi/service-runtime';
 import { KeyedLock } from './keyed-lock.js';
 import { runHeatJob } from './run-heat-job.js';
 import type { StackDriver } from './stack-driver.js';
@@ -39,24 +38,13 @@ export function startHeatWorker(deps: HeatWorkerDeps): Promise<RunningConsumer> 
     pluralOf: deps.pluralOf,
     maxAttempts: deps.maxAttempts,
   };
-  return startConsumer(
-    deps.messaging,
-    {
-      stream: STREAMS.work,
-      durable: 'heat_worker',
-      filterSubject: 'esi.work.heat_worker',
-      decode: (d) => events.JobDispatched.decode(d),
-      handle: (d, meta) => runHeatJob(d, meta, jobDeps),
-      concurrency: deps.concurrency,
-      ackWaitSeconds: deps.ackWaitSeconds,
-      // The worker gives up on its own after maxAttempts (failing the job); parking is
-      // for messages it cannot even read, or errors it does not expect.
-      maxDeliveries: deps.maxAttempts + 1,
-      onParked: async (d, reason) => {
-        if (d?.job) await publishJobResult(deps.publisher, d, { error: `parked in the dead-letter stream: ${reason}` });
-      },
-      spanName: 'process esi.work.heat_worker',
-    },
-    { tracer: deps.tracer, log: deps.log, prefix: deps.prefix },
-  );
+  return startJobWorker(deps, {
+    service: 'heat-worker',
+    handle: (d, meta) => runHeatJob(d, meta, jobDeps),
+    concurrency: deps.concurrency,
+    ackWaitSeconds: deps.ackWaitSeconds,
+    // The worker gives up on its own after maxAttempts (failing the job); parking is
+    // for messages it cannot even read, or errors it does not expect.
+    maxDeliveries: deps.maxAttempts + 1,
+  });
 }

@@ -1,9 +1,7 @@
 /** monitoring-worker: registers monitoring targets for jobs and polls them. */
-import { STREAMS, events } from '@esi/contracts';
 import { parsers } from '@esi/config';
 import { loadResourceTypes, pluralOf } from '@esi/catalog';
-import { startConsumer } from '@esi/messaging';
-import { publishJobResult, runService, stopAll } from '@esi/service-runtime';
+import { runService, startJobWorker, stopAll } from '@esi/service-runtime';
 import { DEFAULT_DEVICE_ALLOW, DeviceAllowList } from './device-allow-list.js';
 import { describeDeviceMap, EMPTY_DEVICE_MAP, mapTargetsOutsideAllowList, parseDeviceAddressMap } from './device-address-map.js';
 import { Poller } from './poller.js';
@@ -38,22 +36,14 @@ await runService({
   checks: [(c) => mapTargetsOutsideAllowList(c.deviceAddressMap, c.deviceAllow)],
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
-    const consumer = await startConsumer(
-      messaging,
+    const consumer = await startJobWorker(
+      { messaging, publisher, tracer, log, prefix: config.streamPrefix },
       {
-        stream: STREAMS.work,
-        durable: 'monitoring_worker',
-        filterSubject: 'esi.work.monitoring_worker',
-        decode: (d) => events.JobDispatched.decode(d),
+        service: 'monitoring-worker',
         handle: (d) => runMonitoringJob(d, { store, publisher, log, pluralOf }),
         concurrency: config.concurrency,
-        spanName: 'process esi.work.monitoring_worker',
-        // A job that cannot be run after every retry fails visibly in the resource's state.
-        onParked: async (d, reason) => {
-          if (d?.job) await publishJobResult(publisher, d, { error: `parked in the dead-letter stream: ${reason}` });
-        },
+        ackWaitSeconds: config.ackWaitSeconds,
       },
-      { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds },
     );
     const snmp = new SnmpProbe({
       defaultPort: config.snmpPort,

@@ -2,7 +2,7 @@
  * What the active planner runs: load pending jobs, resync, then consume changes and
  * results, one handler at a time (serial-queue.ts).
  */
-import { STREAMS, events } from '@esi/contracts';
+import { OWNERSHIP, events } from '@esi/contracts';
 import { loadRelations, loadResourceTypes, loadSchemas, pluralOf, sharedTypesOf, typeOfPlural } from '@esi/catalog';
 import { startConsumer } from '@esi/messaging';
 import { stopAll, type ServiceDeps, type Stop } from '@esi/service-runtime';
@@ -114,9 +114,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   const changes = await startConsumer(
     messaging,
     {
-      stream: STREAMS.config,
-      durable: 'planner_config',
-      filterSubject: 'esi.config.>',
+      consumer: OWNERSHIP.planner.consumes.changes,
       decode: (d) => events.ResourceChanged.decode(d),
       handle: (m) =>
         work(async () => {
@@ -140,9 +138,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   const results = await startConsumer(
     messaging,
     {
-      stream: STREAMS.results,
-      durable: 'planner_results',
-      filterSubject: 'esi.result.>',
+      consumer: OWNERSHIP.planner.consumes.results,
       decode: (d) => events.JobResult.decode(d),
       handle: (r) =>
         work(async () => {

@@ -1,5 +1,5 @@
 /** state-aggregator: folds job results into job_state and /state. */
-import { STREAMS, events } from '@esi/contracts';
+import { OWNERSHIP, events } from '@esi/contracts';
 import { loadResourceTypes, pluralOf } from '@esi/catalog';
 import { startConsumer } from '@esi/messaging';
 import { runService, stopAll } from '@esi/service-runtime';
@@ -26,9 +26,7 @@ await runService({
     const results = await startConsumer(
       messaging,
       {
-        stream: STREAMS.results,
-        durable: 'state_aggregator_results',
-        filterSubject: 'esi.result.>',
+        consumer: OWNERSHIP['state-aggregator'].consumes.results,
         decode: (d) => events.JobResult.decode(d),
         handle: (r) => order.run(`${r.job?.resourceType}:${r.job?.resourceId}`, () => foldJobResult(r, deps)),
         concurrency: RESULTS_AT_ONCE,
@@ -39,9 +37,7 @@ await runService({
     const skipped = await startConsumer(
       messaging,
       {
-        stream: STREAMS.results,
-        durable: 'state_aggregator_skipped',
-        filterSubject: 'esi.skipped.>',
+        consumer: OWNERSHIP['state-aggregator'].consumes.skipped,
         decode: (d) => events.WorkflowSkipped.decode(d),
         handle: (m) => recordSkipped(m, deps),
         spanName: 'process esi.skipped',
@@ -51,9 +47,7 @@ await runService({
     const removed = await startConsumer(
       messaging,
       {
-        stream: STREAMS.config,
-        durable: 'state_aggregator_config',
-        filterSubject: 'esi.config.>',
+        consumer: OWNERSHIP['state-aggregator'].consumes.removals,
         decode: (d) => events.ResourceChanged.decode(d),
         handle: (m) => forgetRemoved(m, deps),
         spanName: 'process esi.config',
