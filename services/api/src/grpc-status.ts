@@ -72,6 +72,10 @@ export function statusOf(e: Error, code: status, message: string): rpcStatus.Sta
   if (e instanceof ValidationError) {
     const violation = { field: e.field, description: e.reason, reason: 'INVALID_FIELD' };
     details.push(packed('BadRequest', rpcDetails.BadRequest.encode({ fieldViolations: [violation] }).finish()));
+  } else if (e instanceof HistoryGoneError) {
+    // The watch's start revision is the argument out of range.
+    const violation = { field: 'from_revision', description: e.message, reason: 'REVISION_COMPACTED' };
+    details.push(packed('BadRequest', rpcDetails.BadRequest.encode({ fieldViolations: [violation] }).finish()));
   } else if ((e instanceof NotFoundError || e instanceof AlreadyExistsError) && e.resource) {
     const info = { resourceType: e.resource.type, resourceName: e.resource.id, owner: '', description: e.message };
     details.push(packed('ResourceInfo', rpcDetails.ResourceInfo.encode(info).finish()));
