@@ -79,9 +79,12 @@ describe('a client with nothing but reflection', () => {
       });
     });
     stream.cancel();
+    // A config event's body is an object in value, where value_json keeps the stored envelope (body as text).
     const config = seen.find((e) => e.kind === 'WATCH_EVENT_KIND_CONFIG');
-    expect(config?.value).toEqual(JSON.parse(config!.valueJson));
-    for (const e of seen) expect(e.value, e.kind).toEqual(e.valueJson ? JSON.parse(e.valueJson) : undefined);
+    const stored = JSON.parse(config!.valueJson) as { body: string };
+    expect(config?.value).toEqual({ ...stored, body: JSON.parse(stored.body) });
+    expect(config?.value?.body).toMatchObject({ id: 'generic-watched', name: 'watched' });
+    for (const e of seen.filter((x) => x.kind !== 'WATCH_EVENT_KIND_CONFIG')) expect(e.value, e.kind).toEqual(e.valueJson ? JSON.parse(e.valueJson) : undefined);
   }, 90_000);
 
   it('plans a create given as a Struct: outcome, action and param types as enums, param values as Values', async () => {

@@ -61,7 +61,7 @@ export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceSer
       resource: typedResource(await resources.markForDeletion(ctx, req.resourceType, req.id)),
     })),
     watchResources: serverStream(edge, 'WatchResources', (req: api.WatchResourcesRequest, ctx, send, started) => {
-      const sendTyped = (res: api.WatchResourcesResponse): void => send({ ...res, value: structOf(res.valueJson) });
+      const sendTyped = (res: api.WatchResourcesResponse): void => send({ ...res, value: typedWatchValue(res) });
       return d.watches.hold(ctx.callerKey, () => watchResources({ store, types, log: edge.log, secrets: resources.secrets }, ctx, req, sendTyped, started));
     }),
     plan: unary(edge, 'Plan', async (req: api.PlanRequest, ctx) => typedPlan(await plan(req, ctx))),
@@ -104,6 +104,17 @@ export function resourceService(edge: EdgeDeps, d: ServiceDeps): api.ResourceSer
     }
     throw new ValidationError('change', 'is required: a resource change or a template change');
   }
+}
+
+/**
+ * A watch event's value as a Struct. A config value is the stored envelope, whose body is
+ * JSON text (Gohan's layout); here the body is the object itself, so a client reads no
+ * JSON inside a string (value_json keeps the stored text).
+ */
+function typedWatchValue(res: api.WatchResourcesResponse): { [key: string]: unknown } | undefined {
+  const value = structOf(res.valueJson);
+  if (!value || res.kind !== api.WatchEventKind.WATCH_EVENT_KIND_CONFIG || typeof value.body !== 'string') return value;
+  return { ...value, body: structOf(value.body) ?? value.body };
 }
 
 /** A plan with each param's value and resolved value also as google.protobuf.Value. */

@@ -486,7 +486,10 @@ export interface WatchResourcesResponse {
   deleted: boolean;
   /** Part of the initial snapshot (include_current). */
   snapshot: boolean;
-  /** value_json as a message (unset when deleted). */
+  /**
+   * value_json as a message (unset when deleted). For a config event the envelope's body
+   * member is the body object here, where value_json holds it as stored: JSON text.
+   */
   value?: { [key: string]: any } | undefined;
 }
 
