@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { KeyedLock } from '@esi/keyed-lock';
 import { Deadline } from './deadline.js';
 import { reverseGraph, subgraph, type DependencyGraph } from './dependencies.js';
 import { errorMessage, InvalidStackRequestError, StackConflictError, StackNotFoundError, StackStoreError, TemplateError } from './errors.js';
@@ -73,7 +74,7 @@ export class StackEngine {
   private readonly providers: ProviderRegistry;
   private readonly rejectUnknownTypes: boolean;
   private readonly now: () => Date;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
 
   constructor(options: StackEngineOptions) {
     this.store = options.store;
@@ -260,16 +261,8 @@ export class StackEngine {
   }
 
   // One operation per stack name at a time; later callers queue behind earlier ones.
-  private async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(name, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(name) === tail) this.locks.delete(name);
-    }
+  private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(name, fn);
   }
 }
 

@@ -8,7 +8,7 @@ import { ENGINE_MODES, startHeatTestServer, type EngineMode, type HeatTestServer
 import { pluralOf } from '@esi/catalog';
 import { StackEngine, type ResourceProvider } from '@esi/stack-engine';
 import { EtcdStackStore } from './etcd-stack-store.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedLock } from '@esi/keyed-lock';
 import { runHeatJob } from './run-heat-job.js';
 import {
   embeddedDriver,

@@ -12,7 +12,7 @@ import type { Logger } from '@esi/telemetry';
 import { classifyError, messageOf } from './classify-error.js';
 import { TransientStackFailure } from './errors.js';
 import { jobTag, jobTags } from './job-tags.js';
-import type { KeyedLock } from './keyed-lock.js';
+import type { KeyedLock } from '@esi/keyed-lock';
 import { planStackStep, type JobKind } from './plan-stack-step.js';
 import { prepareCall } from './prepare-call.js';
 import { reportFailure, reportStack } from './report-outcome.js';

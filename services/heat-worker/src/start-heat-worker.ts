@@ -8,7 +8,7 @@ import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import { startJobWorker } from '@esi/service-runtime';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedLock } from '@esi/keyed-lock';
 import { runHeatJob } from './run-heat-job.js';
 import type { StackDriver } from './stack-driver.js';
 

@@ -1,6 +1,6 @@
 /**
  * What the active planner runs: load pending jobs, resync, then consume changes and
- * results, one handler at a time (serial-queue.ts).
+ * results, one handler at a time.
  */
 import { OWNERSHIP, events } from '@esi/contracts';
 import { loadRelations, loadResourceTypes, loadSchemas, pluralOf, sharedTypesOf, typeOfPlural } from '@esi/catalog';
@@ -18,7 +18,7 @@ import { findUnplanned, findUnplannedSince, type Unplanned } from './resync.js';
 /** Every how many resyncs one reads everything (the others read what changed since). */
 const FULL_PASS_EVERY = 10;
 import { RelationsSource } from './relations-source.js';
-import { SerialQueue } from './serial-queue.js';
+import { KeyedLock } from '@esi/keyed-lock';
 
 export interface PlannerConfig {
   redispatchAfterMs: number;
@@ -35,14 +35,16 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   await pending.load(store);
   const reader = new ConfigReader(store, pluralOf);
   const metaWrites = new MetaWrites(store, log);
-  const queue = new SerialQueue();
+  // One handler at a time: planning reads the pending jobs and writes new ones, and two
+  // handlers interleaving could each miss the other's jobs when computing dependencies.
+  const queue = new KeyedLock();
   // A handler that failed part-way may have left etcd and the pending jobs in memory
   // apart: a transaction whose answer was lost (an etcd member died after committing it)
   // may have stored jobs this process never added. The next handler first reloads the
   // pending jobs from etcd, the source of truth, so none is stranded there.
   let pendingStale = false;
   const work = <T>(fn: () => Promise<T>): Promise<T> =>
-    queue.run(async () => {
+    queue.run('planner', async () => {
       if (pendingStale) {
         await metaWrites.all();
         await pending.load(store);

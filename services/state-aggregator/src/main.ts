@@ -5,7 +5,7 @@ import { startConsumer } from '@esi/messaging';
 import { runService, stopAll } from '@esi/service-runtime';
 import { foldJobResult } from './fold-job-result.js';
 import { forgetRemoved } from './forget-removed.js';
-import { PerResourceOrder } from './per-resource-order.js';
+import { KeyedLock } from '@esi/keyed-lock';
 import { recordSkipped } from './record-skipped.js';
 
 /** Results folded at once (of different resources). */
@@ -18,11 +18,11 @@ await runService({
     loadResourceTypes();
     const deps = { store, publisher, log, pluralOf };
     const consumerDeps = { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds };
-    // Each resource's results are folded one at a time in stream order (PerResourceOrder;
+    // Each resource's results are folded one at a time in stream order (KeyedLock;
     // the consumer hands messages over in delivery order), while results of different
     // resources are folded side by side: one at a time overall made every result wait
     // for the etcd round trips of all results before it.
-    const order = new PerResourceOrder();
+    const order = new KeyedLock();
     const results = await startConsumer(
       messaging,
       {

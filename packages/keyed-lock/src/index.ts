@@ -1,0 +1,1 @@
+export { KeyedLock } from './keyed-lock.js';
