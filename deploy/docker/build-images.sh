@@ -12,6 +12,8 @@ repo=$PWD
 cache=${ESI_DOCKER_CACHE:-/var/cache/esi-docker}
 ctx="$cache/contexts"
 mkdir -p "$ctx"
+# Written again at the end: a failed build leaves no list of images for tests to trust.
+rm -f "$cache/images.env"
 
 # hash FILES...: one hash over the contents of files and folders (sorted, names included).
 hash() {

@@ -4,9 +4,17 @@
 # loopback, where the tests are, and containers have no way out). Its socket, state and
 # pid file are its own, so it never meets a dockerd the machine may run; images persist
 # in /var/lib/esi-docker between runs, so a warm rerun builds nothing.
-# Usage (as root): deploy/docker/with-dockerd.sh COMMAND [ARGS...]
-# The command sees DOCKER_HOST; the daemon stops when it ends.
+# Usage (as root): deploy/docker/with-dockerd.sh [--build-images] COMMAND [ARGS...]
+# The command sees DOCKER_HOST; the daemon stops when it ends. --build-images runs
+# build-images.sh first. When the daemon or a build fails, the command still runs (its
+# Docker tests then skip, and CI fails on any skip) after the reason is printed.
 set -euo pipefail
+build_images=false
+if [ "${1:-}" = --build-images ]; then
+  build_images=true
+  shift
+fi
+here=$(cd "$(dirname "$0")" && pwd)
 run=/run/esi-docker
 mkdir -p "$run"
 # A daemon left behind by a killed run would hold the data root: stop it first.
@@ -24,10 +32,26 @@ stop() {
   kill -9 "$daemon" 2>/dev/null || true
 }
 trap stop EXIT
+up=false
 for _ in $(seq 60); do
-  docker version >/dev/null 2>&1 && break
-  kill -0 "$daemon" 2>/dev/null || { tail -20 "$run/dockerd.log" >&2; exit 1; }
+  if docker version >/dev/null 2>&1; then
+    up=true
+    break
+  fi
+  kill -0 "$daemon" 2>/dev/null || break
   sleep 1
 done
-docker version --format 'dockerd {{.Server.Version}} on '"$DOCKER_HOST" || { tail -20 "$run/dockerd.log" >&2; exit 1; }
-"$@"
+if $up; then
+  docker version --format 'dockerd {{.Server.Version}} on '"$DOCKER_HOST"
+  if $build_images; then
+    t0=$SECONDS
+    bash "$here/build-images.sh" || echo "with-dockerd: building the images failed; the Docker tests will not run" >&2
+    echo "images ready in $((SECONDS - t0))s"
+  fi
+else
+  echo "with-dockerd: dockerd did not start; the Docker tests will not run. Its log:" >&2
+  tail -20 "$run/dockerd.log" >&2
+fi
+status=0
+"$@" || status=$?
+exit $status
