@@ -8,7 +8,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Etcd3 } from 'etcd3';
-import { encodeStoredTemplate, loadTemplates } from '@esi/catalog';
+import { encodeStoredTemplate, loadRelations, loadTemplates } from '@esi/catalog';
 import { startStack, type Stack } from '@esi/local-stack';
 import { ReflectionClient, fromStruct, fromValue, toStruct } from '../support/reflection-client.js';
 import { rejection } from '../support/rejection.js';
@@ -111,6 +111,16 @@ describe('a client with nothing but reflection', () => {
       expect(e.eventKind).toBe(`HISTORY_EVENT_KIND_${e.kind.toUpperCase()}`);
       expect(fromStruct(e.event)).toEqual(JSON.parse(e.eventJson));
     }
+  });
+});
+
+describe('the relations table as a Struct', () => {
+  it('the table the api loaded, sent again as a Struct, is no change; both forms at once are refused naming relations', async () => {
+    const table = loadRelations() as unknown as Record<string, unknown>;
+    const put = await call('PutRelations', { relations: toStruct(table) });
+    expect(put.changed).toBe(false);
+    const both = await rejection(call('PutRelations', { relations: toStruct(table), relationsJson: JSON.stringify(table) }));
+    expect([both.code, both.metadata.get('esi-field')]).toEqual([status.INVALID_ARGUMENT, ['relations']]);
   });
 });
 
