@@ -13,7 +13,7 @@ import type { CallerApi } from './api-calls.js';
 import { isServiceError } from './grpc-errors.js';
 
 /** The api reads each listed resource's state and monitoring too, so a scan is kept short. */
-export const SCAN_LIMIT = 2_000;
+export const SCAN_LIMIT = 1_000;
 const SCAN_PAGE = 500;
 /** What an id may be (the api's rule); such a query is also looked up directly. */
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
