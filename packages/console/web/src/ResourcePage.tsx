@@ -65,10 +65,11 @@ export function ResourcePage({ type, id, tab }: { type: string; id: string; tab:
 
   const settled = resource ? isSettled(resource) : false;
   useEffect(() => {
-    if (settled) return;
+    // Nothing to follow until it loaded (a resource it may not see never does), or once it settled.
+    if (!resource || settled) return;
     const t = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(t);
-  }, [settled, load]);
+  }, [Boolean(resource), settled, load]);
 
   const retry = async (): Promise<void> => {
     setNotice('');

@@ -13,7 +13,8 @@ export interface WatchCallbacks {
   onError?: (message: string) => void;
 }
 
-const RETRY_MS = 1_000;
+const RETRY_MS = 500;
+const MAX_RETRY_MS = 15_000;
 
 export function liveWatch(type: string, id: string | undefined, includeCurrent: boolean, cb: WatchCallbacks): () => void {
   const abort = new AbortController();
@@ -51,7 +52,9 @@ export function liveWatch(type: string, id: string | undefined, includeCurrent: 
   };
 
   void (async () => {
+    let wait = RETRY_MS;
     while (!abort.signal.aborted) {
+      const started = Date.now();
       try {
         await once();
       } catch (err) {
@@ -59,7 +62,9 @@ export function liveWatch(type: string, id: string | undefined, includeCurrent: 
         cb.onError?.(String((err as Error).message ?? err));
       }
       cb.onLive?.(false);
-      await new Promise((r) => setTimeout(r, RETRY_MS));
+      // A watch that keeps failing at once (a refused token, an api away) is retried ever more slowly.
+      wait = Date.now() - started > MAX_RETRY_MS ? RETRY_MS : Math.min(wait * 2, MAX_RETRY_MS);
+      await new Promise((r) => setTimeout(r, wait));
     }
   })();
   return () => abort.abort();
