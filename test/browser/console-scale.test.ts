@@ -5,7 +5,7 @@
  * first page, later pages, a tenant's page and a search quickly, each page costing the
  * same bounded work whatever the total. Prints the figures it measured.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
@@ -64,8 +64,10 @@ async function seed(etcd: Etcd3): Promise<void> {
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
+let dir = '';
+
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'esi-console-scale-'));
+  dir = mkdtempSync(join(tmpdir(), 'esi-console-scale-'));
   await ensureWebBuild();
   [nats, etcdServer] = await Promise.all([startNats(dir), startEtcd(dir)]);
   const etcd = new Etcd3({ hosts: etcdServer.url });
@@ -87,6 +89,7 @@ afterAll(async () => {
   await apiService?.process.stop();
   await etcdServer?.stop();
   await nats?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the console with 100,000 resources', () => {

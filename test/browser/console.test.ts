@@ -7,7 +7,7 @@
  * page; a tenant's token sees only that tenant's resources.
  * ESI_CONSOLE_SCREENSHOTS=<dir> also saves the main views there (docs/images).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -34,8 +34,10 @@ const screenshot = async (page: Page, name: string): Promise<void> => {
   if (shots) await page.screenshot({ path: join(shots, `console-${name}.png`), fullPage: true });
 };
 
+let dir = '';
+
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'esi-console-'));
+  dir = mkdtempSync(join(tmpdir(), 'esi-console-'));
   // Built before the stack starts, so a broken front end fails fast.
   await ensureWebBuild();
   spans = await startSpanReceiver({ file: join(dir, 'spans.jsonl') });
@@ -60,6 +62,7 @@ afterAll(async () => {
   await edge?.close();
   await stack?.stop();
   await spans?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Statuses a job node showed, sampled in the page until it is final. */

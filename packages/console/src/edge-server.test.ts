@@ -4,7 +4,7 @@
  * security headers, and paths that try to leave the built folder.
  */
 import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,18 +12,23 @@ import { startConsoleEdge, type ConsoleEdge } from './edge-server.js';
 import { parseListen } from './edge-server.js';
 
 let edge: ConsoleEdge;
+let dir: string;
 
 beforeAll(async () => {
-  const web = mkdtempSync(join(tmpdir(), 'console-web-'));
-  mkdirSync(join(web, 'assets'));
+  dir = mkdtempSync(join(tmpdir(), 'console-edge-'));
+  const web = join(dir, 'web');
+  mkdirSync(join(web, 'assets'), { recursive: true });
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>page</title>');
   writeFileSync(join(web, 'assets', 'app-1.js'), 'console.log(1)');
-  writeFileSync(join(web, '..', 'secret.txt'), 'outside');
+  writeFileSync(join(dir, 'secret.txt'), 'outside');
   // Port 1 on loopback: nothing listens there, so every api call fails UNAVAILABLE.
   edge = await startConsoleEdge({ apiAddr: '127.0.0.1:1', webRoot: web });
 });
 
-afterAll(() => edge?.close());
+afterAll(async () => {
+  await edge?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function rawGet(path: string): Promise<string> {
   const { port } = new URL(edge.url);
