@@ -15,14 +15,17 @@ if [ "${1:-}" = --build-images ]; then
   shift
 fi
 here=$(cd "$(dirname "$0")" && pwd)
-run=/run/esi-docker
+# ESI_DOCKER_RUN and ESI_DOCKER_DATA_ROOT move the daemon's socket and its images (a
+# second daemon beside the first, or a cold build to time).
+run=${ESI_DOCKER_RUN:-/run/esi-docker}
+data_root=${ESI_DOCKER_DATA_ROOT:-/var/lib/esi-docker}
 mkdir -p "$run"
 # A daemon left behind by a killed run would hold the data root: stop it first.
 if [ -s "$run/dockerd.pid" ] && kill -0 "$(cat "$run/dockerd.pid")" 2>/dev/null; then
   kill "$(cat "$run/dockerd.pid")" && sleep 3
 fi
 export DOCKER_HOST="unix://$run/docker.sock"
-dockerd -H "$DOCKER_HOST" --data-root /var/lib/esi-docker --exec-root "$run/exec" \
+dockerd -H "$DOCKER_HOST" --data-root "$data_root" --exec-root "$run/exec" \
   --pidfile "$run/dockerd.pid" >"$run/dockerd.log" 2>&1 &
 daemon=$!
 stop() {
