@@ -91,11 +91,12 @@ beforeAll(async () => {
   const healthy = await waitFor('every container healthy', async () => {
     const all = containerHealth();
     return all.length >= 9 && all.every((c) => c.health === 'healthy') ? all : undefined;
-  }, 240_000, 1_000).catch((err: Error) => {
+  // Minutes, not seconds, when the rest of the suite shares the two cores.
+  }, 420_000, 1_000).catch((err: Error) => {
     throw new Error(`${err.message}: ${JSON.stringify(containerHealth())}\n${compose(['logs', '--tail=30']).stdout}`);
   });
   console.log(`compose stack: ${healthy.length} containers healthy after ${Math.round((Date.now() - started) / 1000)} s: ${healthy.map((c) => `${c.name} ${c.health}`).join(', ')}`);
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   if (!up) return;
