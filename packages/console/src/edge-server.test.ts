@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startConsoleEdge, type ConsoleEdge } from './edge-server.js';
-import { parseListen } from './edge-server.js';
+import { isLoopbackHost, parseListen } from './edge-server.js';
 
 let edge: ConsoleEdge;
 let dir: string;
@@ -55,12 +55,32 @@ it('answers unknown routes, wrong methods and bad bodies with the error shape th
   const missing = await get('/api/nothing');
   expect(missing.status).toBe(404);
   expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
-  expect((await get('/api/resources/network', { method: 'DELETE' })).status).toBe(405);
-  const bad = await get('/api/plan', { method: 'POST', body: '{not json' });
+  expect((await get('/api/resources/network', { method: 'DELETE', headers: { 'x-esi-console': '1' } })).status).toBe(405);
+  const bad = await get('/api/plan', { method: 'POST', body: '{not json', headers: { 'x-esi-console': '1' } });
   expect(bad.status).toBe(400);
   expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('not JSON');
   expect((await get('/api/resources/network?pageSize=-1')).status).toBe(400);
   expect((await get('/api/resources/bad%20type')).status).toBe(404);
+});
+
+it('refuses changes without its header (another site cannot post a form to it) and Host names other than loopback', async () => {
+  const forged = await get('/api/resources/network/n1/retry', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+  expect(forged.status).toBe(403);
+  expect(((await forged.json()) as { error: { message: string } }).error.message).toContain('x-esi-console');
+  // A name rebound to 127.0.0.1 reaches the port, but not the console.
+  const { port } = new URL(edge.url);
+  const rebound = await new Promise<number>((resolve, reject) =>
+    request({ host: '127.0.0.1', port, path: '/api/types', headers: { host: `attacker.example:${port}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end(),
+  );
+  expect(rebound).toBe(421);
+  expect(isLoopbackHost(`localhost:${port}`)).toBe(true);
+  expect(isLoopbackHost('[::1]:80')).toBe(true);
+  expect(isLoopbackHost('127.0.0.1.attacker.example')).toBe(false);
 });
 
 it("passes the api's refusal on: an unreachable api is UNAVAILABLE (503)", async () => {

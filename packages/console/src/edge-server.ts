@@ -32,6 +32,15 @@ export interface ConsoleEdge {
   close(): Promise<void>;
 }
 
+/**
+ * Every call but a GET must carry this header. A page of another site can make a browser
+ * send a plain POST here (a form) but not one with a custom header without asking first,
+ * and the edge never says yes (no CORS): so another site cannot retry or change
+ * resources with the browser's access, which matters most when the api is open.
+ */
+export const CSRF_HEADER = 'x-esi-console';
+const CSRF_VALUE = '1';
+
 /** Request bodies (a resource body for a plan or an update) are small; the api caps them at 256 KiB. */
 const MAX_BODY = 1024 * 1024;
 
@@ -46,14 +55,16 @@ export async function startConsoleEdge(opts: ConsoleEdgeOptions): Promise<Consol
   const client = new api.ResourceServiceClient(opts.apiAddr, creds);
   const traces = new TraceSource(opts);
   const webRoot = opts.webRoot ?? WEB_DIST;
+  const { host, port } = parseListen(opts.listen ?? '127.0.0.1:0');
+  const loopbackOnly = isLoopbackHost(host.includes(':') ? `[${host}]` : host);
   const server = createServer((req, res) => {
-    handle(req, res, client, traces, webRoot).catch((err: unknown) => {
+    handle(req, res, client, traces, webRoot, loopbackOnly).catch((err: unknown) => {
       opts.onProblem?.(`${req.method} ${req.url}: ${String(err)}`);
       if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'the console edge failed; see its log', field: null } });
       else res.end();
     });
   });
-  const { host, port } = parseListen(opts.listen ?? '127.0.0.1:0');
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -66,11 +77,19 @@ export async function startConsoleEdge(opts: ConsoleEdgeOptions): Promise<Consol
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, client: ResourceClient, traces: TraceSource, webRoot: string): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, client: ResourceClient, traces: TraceSource, webRoot: string, loopbackOnly: boolean): Promise<void> {
+  // Listening on loopback, the edge answers only to loopback names: a site whose name was
+  // made to point at 127.0.0.1 (DNS rebinding) gets nothing from it.
+  if (loopbackOnly && !isLoopbackHost(req.headers.host)) {
+    return json(res, 421, { error: { code: 'PERMISSION_DENIED', message: 'this console answers to 127.0.0.1, localhost or [::1] only', field: null } });
+  }
   const url = new URL(req.url ?? '/', 'http://console.invalid');
   if (!url.pathname.startsWith('/api/')) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: req.method ?? '', field: null } });
     return serveStatic(webRoot, url.pathname, res);
+  }
+  if (req.method !== 'GET' && req.headers[CSRF_HEADER] !== CSRF_VALUE) {
+    return json(res, 403, { error: { code: 'PERMISSION_DENIED', message: `a change needs the ${CSRF_HEADER} header the console's page sends`, field: null } });
   }
   const route = findRoute(req.method ?? 'GET', url.pathname);
   if (route === undefined) return json(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}`, field: null } });
@@ -84,6 +103,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, client: Resourc
     if (err instanceof BadRequest) return json(res, 400, { error: { code: 'INVALID_ARGUMENT', message: err.message, field: null } });
     throw err;
   }
+}
+
+export function isLoopbackHost(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  const name = hostHeader.replace(/:\d+$/, '').toLowerCase();
+  return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
 /** Only a bearer token is passed on; anything else in the header is not ours to forward. */

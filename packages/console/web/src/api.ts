@@ -15,7 +15,8 @@ export class ApiError extends Error {
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    // x-esi-console: the edge takes changes only with it (edge-server.ts, CSRF_HEADER).
+    headers: { ...authHeaders(), 'x-esi-console': '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; field: string | null } };
