@@ -37,7 +37,7 @@ export interface EtcdProbeOptions {
 }
 
 /** Probes until the returned function is called; a probe starts only after the last one ended. */
-export function probeEtcd(client: OwnedStore['client'], health: ServiceHealth, log: Logger, opts: EtcdProbeOptions = {}): () => void {
+export function probeEtcd(store: OwnedStore, health: ServiceHealth, log: Logger, opts: EtcdProbeOptions = {}): () => void {
   const intervalMs = opts.intervalMs ?? 2_000;
   const timeoutMs = opts.timeoutMs ?? 1_500;
   const failuresBeforeDown = opts.failuresBeforeDown ?? 2;
@@ -48,7 +48,7 @@ export function probeEtcd(client: OwnedStore['client'], health: ServiceHealth, l
   const probe = async (): Promise<void> => {
     let reason = '';
     try {
-      await client.maintenance.status({ deadline: new Date(Date.now() + timeoutMs) });
+      await store.status(timeoutMs);
       failures = 0;
     } catch (err) {
       failures++;

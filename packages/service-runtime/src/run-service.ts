@@ -90,7 +90,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   // Served before connecting, so a health check sees "not ready" rather than nothing.
   const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr, health) : undefined;
   const store = new OwnedStore(config.etcdEndpoints, def.name);
-  const stopEtcdProbe = probeEtcd(store.client, health, log, { intervalMs: healthProbeMs });
+  const stopEtcdProbe = probeEtcd(store, health, log, { intervalMs: healthProbeMs });
   const messaging = await connectMessaging(config.natsServers, def.name, natsAuthOf(config));
   watchNats(messaging.nc, health, log);
   await ensureStreams(messaging.jsm, config.streamPrefix, config.streamReplicas, {

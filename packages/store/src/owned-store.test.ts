@@ -56,3 +56,35 @@ describe('OwnedStore against a real etcd', () => {
     ]);
   });
 });
+
+describe('reads, watches and elections go through the owner', () => {
+  it('reads a range in pages at one revision, with min mod revision', async () => {
+    for (let i = 0; i < 5; i++) await planner.put(`/jobs/all/${run}-range-${i}`, String(i));
+    const first = await planner.range({ prefix: `/jobs/all/${run}-range-` }, { limit: 2 });
+    expect(first.kvs.map((kv) => kv.value.toString())).toEqual(['0', '1']);
+    expect(first.more).toBe(true);
+    await planner.put(`/jobs/all/${run}-range-4`, 'changed');
+    const pinned = await planner.range({ prefix: `/jobs/all/${run}-range-` }, { revision: first.revision });
+    expect(pinned.kvs.at(-1)?.value.toString()).toBe('4');
+    const since = await planner.range({ prefix: `/jobs/all/${run}-range-` }, { minModRevision: String(BigInt(first.revision) + 1n) });
+    expect(since.kvs.map((kv) => kv.value.toString())).toEqual(['changed']);
+    expect((await api.range({ key: `/jobs/all/${run}-range-0` })).kvs).toHaveLength(1);
+  });
+
+  it('watches a key from a revision', async () => {
+    const key = `/jobs/all/${run}-watched`;
+    await planner.put(key, 'before');
+    const readAt = (await planner.range({ key })).revision;
+    await planner.put(key, 'after');
+    // From the revision after the read: the change made since is delivered, the one read is not.
+    const watcher = await api.watch({ key }, { startRevision: String(BigInt(readAt) + 1n) }).create();
+    const seen = await new Promise<string>((resolve) => watcher.on('put', (kv) => resolve(kv.value.toString())));
+    await watcher.cancel();
+    expect(seen).toBe('after');
+  });
+
+  it('campaigns only inside its own slice: an election writes keys there', () => {
+    expect(() => api.election('/esi-planner/', 'leader', 5)).toThrow(OwnershipViolationError);
+    expect(planner.election('/esi-planner/', 'leader', 5)).toBeDefined();
+  });
+});

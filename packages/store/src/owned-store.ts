@@ -2,7 +2,7 @@
  * An etcd client for one owner: reads anywhere, writes only inside the owner's slice
  * (ownership registry in @esi/contracts). Every write path checks the key first.
  */
-import { Etcd3, type IKeyValue } from 'etcd3';
+import { Etcd3, type Election, type IKeyValue, type IStatusResponse, type WatchBuilder } from 'etcd3';
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
@@ -19,8 +19,33 @@ export type Expect = { key: string; modRevision: string } | { key: string; absen
 
 export type WriteOp = { put: string; value: string } | { delete: string };
 
+/** Keys a range read or a watch covers: one key, every key under a prefix, or [start, end). */
+export type KeyRange = { key: string } | { prefix: string } | { start: string | Buffer; end: string | Buffer };
+
+export interface RangeOptions {
+  /** At most this many keys; `more` says whether the range went on. */
+  limit?: number;
+  /** Read as of this revision (pages of one snapshot). */
+  revision?: string;
+  /** Only keys last changed after this revision minus one (etcd's min_mod_revision). */
+  minModRevision?: string;
+  /** Ask etcd to sort by key. A plain range comes in key order already; sorting makes etcd read past the limit. */
+  sortByKey?: boolean;
+}
+
+export interface RangeRead {
+  kvs: IKeyValue[];
+  /** The revision the range was read at. */
+  revision: string;
+  more: boolean;
+}
+
 export class OwnedStore {
-  readonly client: Etcd3;
+  /**
+   * Private, so every call goes through a method here: the ownership check before each
+   * write (elections included), the outage classification and the request metrics.
+   */
+  private readonly client: Etcd3;
 
   constructor(
     endpoints: string[],
@@ -87,9 +112,53 @@ export class OwnedStore {
     return res.succeeded;
   }
 
+  /** A range read with the same outage handling and metrics as every other call. */
+  async range(range: KeyRange, options: RangeOptions = {}): Promise<RangeRead> {
+    let builder = 'key' in range ? this.client.getAll().inRange({ start: range.key, end: `${range.key}\u0000` }) : 'prefix' in range ? this.client.getAll().prefix(range.prefix) : this.client.getAll().inRange(range);
+    if (options.limit !== undefined) builder = builder.limit(options.limit);
+    if (options.revision !== undefined) builder = builder.revision(options.revision);
+    if (options.minModRevision !== undefined) builder = builder.minModRevision(options.minModRevision);
+    if (options.sortByKey) builder = builder.sort('Key', 'Ascend');
+    const res = await etcdCall('range', describeRange(range), () => wrap(() => builder.exec()));
+    return { kvs: res.kvs, revision: res.header.revision, more: res.more };
+  }
+
+  /**
+   * A watch of a range, from `startRevision` when given. The builder is returned unstarted:
+   * the caller either awaits `create()` or takes `watcher()` to attach its handlers before
+   * the first event. An etcd that cannot be reached surfaces as the watcher's error.
+   */
+  watch(range: KeyRange, options: { startRevision?: string } = {}): WatchBuilder {
+    const builder = 'key' in range ? this.client.watch().key(range.key) : 'prefix' in range ? this.client.watch().prefix(range.prefix) : this.client.watch().inRange(range);
+    return options.startRevision === undefined ? builder : builder.startRevision(options.startRevision);
+  }
+
+  /**
+   * An election under `namespace`, which must lie in this owner's slice: campaigning
+   * writes keys there (the candidate's lease-bound key), so it is checked like a write.
+   */
+  election(namespace: string, name: string, ttlSeconds: number): Election {
+    this.check(namespace);
+    return this.client.namespace(namespace).election(name, ttlSeconds);
+  }
+
+  /**
+   * etcd's Maintenance Status of the member answering: a cheap "is etcd there?" for
+   * health probes, which are not counted among the requests the work makes.
+   */
+  status(deadlineMs: number): Promise<IStatusResponse> {
+    return wrap(() => this.client.maintenance.status({ deadline: new Date(Date.now() + deadlineMs) }));
+  }
+
   close(): void {
     this.client.close();
   }
+}
+
+function describeRange(range: KeyRange): string {
+  if ('key' in range) return range.key;
+  if ('prefix' in range) return `${range.prefix}*`;
+  return `${range.start.toString()}..`;
 }
 
 function opKey(op: WriteOp | undefined): string {

@@ -5,8 +5,6 @@
  * planner or the api could then not even start), and holds the whole prefix in memory at once.
  * Pages bound both; the pinned revision gives the same snapshot one read gave.
  */
-import { etcdCall } from '@esi/telemetry';
-import { wrap } from './errors.js';
 import type { OwnedStore } from './owned-store.js';
 
 export const SCAN_PAGE_SIZE = 1_000;
@@ -25,11 +23,8 @@ export async function scanPrefix(
   for (;;) {
     // No sort option: etcd returns a range in key order anyway, and asking for a sort makes
     // it read the whole rest of the range for every page before cutting it to the limit.
-    let range = store.client.getAll().inRange({ start, end }).limit(pageSize);
-    if (revision !== undefined) range = range.revision(revision);
-    // Classified like every OwnedStore call, so an etcd outage during a scan is an outage.
-    const res = await etcdCall('range', `${prefix}*`, () => wrap(() => range.exec()));
-    revision ??= res.header.revision;
+    const res = await store.range({ start, end }, { limit: pageSize, ...(revision === undefined ? {} : { revision }) });
+    revision ??= res.revision;
     for (const kv of res.kvs) visit(kv.key.toString(), kv.value.toString());
     const last = res.kvs[res.kvs.length - 1];
     if (!res.more || !last) return revision;

@@ -110,7 +110,7 @@ export function runDeletionFinisher(deps: FinisherDeps, retryMs = 2_000): { stop
       const { revision, removed } = await sweepDeletions(deps);
       if (removed > 0) deps.log.info({ removed }, 'deletions finished by the sweep');
       if (stopped) return;
-      const watcher = await deps.store.client.watch().prefix(SLICES.state.prefix).startRevision(String(revision + 1)).create();
+      const watcher = await deps.store.watch({ prefix: SLICES.state.prefix }, { startRevision: String(revision + 1) }).create();
       cancel = () => watcher.cancel();
       let chain = Promise.resolve();
       watcher.on('error', restart);

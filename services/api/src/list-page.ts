@@ -7,7 +7,7 @@
  * last key read (a page may hold fewer than page_size; only an empty token means done).
  */
 import { configCollectionPrefix, type ConfigValue } from '@esi/contracts';
-import { StoreUnavailableError, type OwnedStore } from '@esi/store';
+import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
 import { PermissionDeniedError, ReadBudgetExceededError, ValidationError } from './errors.js';
@@ -77,11 +77,7 @@ export async function listPage(store: OwnedStore, ctx: CallContext, rules: TypeR
 }
 
 async function rangeRead(store: OwnedStore, start: string, end: string, limit: number) {
-  try {
-    return await store.client.getAll().inRange({ start, end }).sort('Key', 'Ascend').limit(limit).exec();
-  } catch (err) {
-    throw new StoreUnavailableError(`etcd: ${(err as Error).message}`, { cause: err });
-  }
+  return store.range({ start, end }, { sortByKey: true, limit });
 }
 
 function parseEnvelope(raw: string): ConfigValue | undefined {

@@ -121,8 +121,7 @@ export async function watchResources(
   const range = id
     ? { start: targets[0]!.key, end: `${targets[1]!.key}\u0000` }
     : { start: targets[0]!.key, end: `${targets[1]!.key.slice(0, -1)}0` };
-  let builder = deps.store.client.watch().inRange(range);
-  if (startRevision > 0) builder = builder.startRevision(String(startRevision));
+  const builder = deps.store.watch(range, startRevision > 0 ? { startRevision: String(startRevision) } : {});
   const watcher = await builder.create().catch((err: unknown) => {
     throw new StoreUnavailableError(`etcd watch: ${(err as Error).message}`, { cause: err });
   });
@@ -169,9 +168,8 @@ async function readSnapshot(store: OwnedStore, targets: Target[]): Promise<{ rev
       // Every read after the first is pinned to the first one's revision: one snapshot.
       // A collection is read in pages: past 4 MiB one read fails (the client's limit).
       if (t.exact) {
-        const b = store.client.getAll().inRange({ start: t.key, end: `${t.key}\u0000` });
-        const res = await (revision ? b.revision(revision) : b).exec();
-        if (!revision) revision = Number(res.header.revision);
+        const res = await store.range({ key: t.key }, revision ? { revision: String(revision) } : {});
+        if (!revision) revision = Number(res.revision);
         for (const kv of res.kvs) visit(kv.key.toString(), kv.value.toString());
       } else {
         revision = Number(await scanPrefix(store, t.key, visit, undefined, revision ? String(revision) : undefined));

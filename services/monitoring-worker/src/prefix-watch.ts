@@ -29,11 +29,7 @@ export interface PrefixWatch {
 /** Resolves once etcd has accepted the watch; rejects when it could not be set up. */
 export function watchPrefixFrom(store: OwnedStore, prefix: string, afterRevision: string, on: PrefixEvents): Promise<PrefixWatch> {
   // watcher() attaches at once, so every handler is in place before the first event.
-  const watcher = store.client
-    .watch()
-    .prefix(prefix)
-    .startRevision(String(BigInt(afterRevision) + 1n))
-    .watcher();
+  const watcher = store.watch({ prefix }, { startRevision: String(BigInt(afterRevision) + 1n) }).watcher();
   let connected = false;
   let over = false;
   return new Promise<PrefixWatch>((resolve, reject) => {

@@ -7,20 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { KEY_PREFIX } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
-
-type Etcd3 = OwnedStore['client'];
 import type { Logger } from '@esi/telemetry';
 
 export type Stop = () => Promise<void>;
 
 export function campaignForLeadership(
-  client: Etcd3,
+  store: OwnedStore,
   ttlSeconds: number,
   log: Logger,
   lead: () => Promise<Stop>,
 ): Stop {
   const id = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const campaign = client.namespace(KEY_PREFIX.plannerElection).election('leader', ttlSeconds).campaign(id);
+  const campaign = store.election(KEY_PREFIX.plannerElection, 'leader', ttlSeconds).campaign(id);
   let stopLeading: Stop | undefined;
   let stopping = false;
   log.info({ candidate: id, ttlSeconds }, 'campaigning for planner leadership');

@@ -23,6 +23,6 @@ await runService<PlannerConfig>({
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: parsers.string, doc: 'foreign-key table; default: the catalog’s' },
   },
   async start(deps) {
-    return campaignForLeadership(deps.store.client, deps.config.leaseTtlSeconds, deps.log, () => runActivePlanner(deps));
+    return campaignForLeadership(deps.store, deps.config.leaseTtlSeconds, deps.log, () => runActivePlanner(deps));
   },
 });

@@ -18,7 +18,7 @@ export class RelationsSource {
   }
 
   static async start(store: OwnedStore, fallback: Relations, log: Logger): Promise<RelationsSource> {
-    const watcher = await store.client.watch().key(RELATIONS_KEY).create();
+    const watcher = await store.watch({ key: RELATIONS_KEY }).create();
     const source = new RelationsSource(fallback, () => watcher.cancel());
     const apply = (raw: string, how: string): void => {
       try {

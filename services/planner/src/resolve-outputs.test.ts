@@ -12,18 +12,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSchemas, pluralOf, sharedTypesOf } from '@esi/catalog';
 import { configKey, heatStackKey, type StoredJob } from '@esi/contracts';
 import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { Etcd3 } from 'etcd3';
 import { OwnedStore } from '@esi/store';
 import { OutputMissingError, resolveOutputs } from './resolve-outputs.js';
 
 let etcd: RunningServer;
 let store: OwnedStore;
+/** Other owners' keys (/config, the stack records) are written past the ownership check. */
+let raw: Etcd3;
 const isShared = sharedTypesOf(loadSchemas());
 
-// Other owners' keys (/config, the stack records) go through the raw client.
 async function putResource(type: string, id: string, body: Record<string, unknown>, stackId: string): Promise<void> {
-  await store.client.put(configKey(pluralOf(type), id)).value(JSON.stringify({ body: JSON.stringify({ id, ...body }), marked_for_deletion: false, version: 1 }));
+  await raw.put(configKey(pluralOf(type), id)).value(JSON.stringify({ body: JSON.stringify({ id, ...body }), marked_for_deletion: false, version: 1 }));
   const stack = { stack_id: stackId, tenant_id: '', stack_status: 'CREATE_COMPLETE', output: [{ output_key: 'id', output_value: stackId }], status_reason: '', id };
-  await store.client.put(heatStackKey(pluralOf(type), id)).value(JSON.stringify(stack));
+  await raw.put(heatStackKey(pluralOf(type), id)).value(JSON.stringify(stack));
 }
 
 function portJob(tenant: string, refs: { type: string; id: string }[]): StoredJob {
@@ -54,6 +56,7 @@ function portJob(tenant: string, refs: { type: string; id: string }[]): StoredJo
 beforeAll(async () => {
   etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-resolve-')));
   store = new OwnedStore([etcd.url], 'planner');
+  raw = new Etcd3({ hosts: etcd.url });
   await putResource('subnet', 'own-sub', { tenant_id: 'ta' }, 'stack-own');
   await putResource('subnet', 'changed-hands', { tenant_id: 'tb' }, 'stack-of-b');
   await putResource('subnet', 'no-tenant', {}, 'stack-provider');
@@ -62,6 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   store?.close();
+  raw?.close();
   await etcd?.stop();
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLICES, configKey, stateKey } from '@esi/contracts';
 import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { Etcd3 } from 'etcd3';
 import { OwnedStore } from '@esi/store';
 import { findUnplanned, findUnplannedSince } from './resync.js';
 
@@ -16,9 +17,10 @@ const workflowKey = SLICES.plannerWorkflows.key;
 
 let etcd: RunningServer;
 let store: OwnedStore;
+let rawClient: Etcd3;
 
 // Writes of other owners' keys go through the raw client, past the ownership check.
-const raw = () => store.client;
+const raw = () => rawClient;
 const config = (version: number): string => JSON.stringify({ body: '{}', marked_for_deletion: false, version });
 const putConfig = (id: string, version: number) => raw().put(configKey('networks', id)).value(config(version));
 const ids = (list: { id: string }[]): string[] => list.map((u) => u.id).sort();
@@ -26,10 +28,12 @@ const ids = (list: { id: string }[]): string[] => list.map((u) => u.id).sort();
 beforeAll(async () => {
   etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-resync-')));
   store = new OwnedStore([etcd.url], 'planner');
+  rawClient = new Etcd3({ hosts: etcd.url });
 });
 
 afterAll(async () => {
   store?.close();
+  rawClient?.close();
   await etcd?.stop();
 });
 

@@ -4,7 +4,6 @@
  * Events are the fast path; this is the path that never gives up.
  */
 import { SLICES, configKey, stateKey, type ConfigValue, type StateValue, type WorkflowRecord } from '@esi/contracts';
-import { recordEtcdRequest } from '@esi/telemetry';
 import { isTooLarge, scanPrefix, type OwnedStore } from '@esi/store';
 
 export interface Unplanned {
@@ -88,10 +87,9 @@ export async function findUnplannedSince(
   recheck: Iterable<{ plural: string; id: string }>,
   knownPlanned: (plural: string, id: string, version: number) => boolean = () => false,
 ): Promise<{ unplanned: Unplanned[]; revision: string } | undefined> {
-  recordEtcdRequest('range', `${SLICES.config.prefix}*`);
   let res;
   try {
-    res = await store.client.getAll().prefix(SLICES.config.prefix).minModRevision(String(BigInt(sinceRevision) + 1n)).exec();
+    res = await store.range({ prefix: SLICES.config.prefix }, { minModRevision: String(BigInt(sinceRevision) + 1n) });
   } catch (err) {
     if (isTooLarge(err)) return undefined;
     throw err;
@@ -113,7 +111,7 @@ export async function findUnplannedSince(
     const checked = await Promise.all(list.slice(i, i + CHECKS_AT_ONCE).map((c) => checkOne(store, c.plural, c.id)));
     for (const u of checked) if (u) out.push(u);
   }
-  return { unplanned: out, revision: res.header.revision };
+  return { unplanned: out, revision: res.revision };
 }
 
 /** The same rule as the full pass, for one resource read with point reads. */
