@@ -75,6 +75,9 @@ build "$node_tag" deploy/docker/node.Dockerfile "$ctx/node" --build-arg "BASE=$b
 app_tag="esi/orchestrator:local"
 build "$app_tag" deploy/Dockerfile "$cache/app" --build-arg "NODE_IMAGE=$node_tag"
 
+# The images a rebuild replaced (untagged now) would pile up in the data root run after run.
+docker image prune -f >/dev/null
+
 cat >"$cache/images.env" <<ENV
 ESI_BASE_IMAGE=$base
 ESI_NATS_IMAGE=$nats_tag
