@@ -19,8 +19,13 @@ import { createResource, getResource, resourceClient, startStack, type ResourceC
 
 const TARGET = 3_000;
 // A safety stop, not a rate the test expects: every request is sent, however busy the machine.
-const TIME_BOUND_MS = 120_000;
+const TIME_BOUND_MS = 300_000;
 const IN_FLIGHT = 16;
+/**
+ * What each call is given: the test is about statuses, not latency, and on a loaded core
+ * 3000 calls took 105 s with 28 of them past a 10 s deadline.
+ */
+const CALL_DEADLINE_MS = 60_000;
 
 let stack: Stack;
 let client: ResourceClient;
@@ -113,7 +118,7 @@ function unary<Req>(path: string, encode: (r: Req) => Uint8Array, req: Req, writ
 
 function raw(path: string, payload: Buffer): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, payload, new Metadata(), { deadline: Date.now() + 10_000 }, (err, res) => (err ? reject(err) : resolve(res))),
+    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, payload, new Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => (err ? reject(err) : resolve(res))),
   );
 }
 
@@ -221,7 +226,7 @@ it('every malformed or random request gets a proper status, the api stays up, an
   expect(stack.services.get('api')!.process.proc.exitCode).toBeNull();
   const ok = await createResource(client, 'network', { name: 'after the fuzz' });
   expect((await getResource(client, 'network', ok.resource!.id)).resource!.version).toBe(1);
-}, 180_000);
+}, 400_000);
 
 // Here because this file has a whole stack running and a NATS connection already.
 it('the consumers on the server are exactly the ones the ownership registry declares', async () => {

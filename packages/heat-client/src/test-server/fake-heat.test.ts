@@ -52,7 +52,9 @@ async function open(options: HeatTestServerOptions = {}) {
 
 describe.each(ENGINE_MODES)('fake Heat, %s engine', (engine: EngineMode) => {
   it('reports Heat’s status reasons for create, update and delete', async () => {
-    const h = await open({ engine, operationDelayMs: 150 });
+    // Long enough that the show right after the create still finds it running on a busy
+    // core (at 150 ms, once, it had already finished).
+    const h = await open({ engine, operationDelayMs: 800 });
     const id = (await h.create()).body.stack.id as string;
     expect(await h.show('port_1', id)).toMatchObject({ stack_status: 'CREATE_IN_PROGRESS', stack_status_reason: 'Stack CREATE started' });
     expect(await h.settle('port_1', id)).toMatchObject({ stack_status: 'CREATE_COMPLETE', stack_status_reason: 'Stack CREATE completed successfully' });
@@ -87,7 +89,7 @@ describe.each(ENGINE_MODES)('fake Heat, %s engine', (engine: EngineMode) => {
 
 describe('fake Heat: an update while an operation is in progress', () => {
   it('legacy engine: 409 ActionInProgress, the running create goes on', async () => {
-    const h = await open({ engine: 'legacy', operationDelayMs: 150 });
+    const h = await open({ engine: 'legacy', operationDelayMs: 800 });
     const id = (await h.create()).body.stack.id as string;
     const answer = await h.send('PUT', `/port_1/${id}`, { template: TEMPLATE, parameters: { x: 1 }, tags: 'esi_job_b' });
     expect(answer.status).toBe(409);
