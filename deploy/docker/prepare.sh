@@ -35,14 +35,15 @@ app="$cache/app"
 rm -rf "$app.new"
 mkdir -p "$app.new/app"
 git ls-files -co --exclude-standard -- package.json pnpm-lock.yaml pnpm-workspace.yaml '*/package.json' packages services proto deploy/docker \
-  | grep -v -E '(^|/)node_modules/|\.test\.ts$|^packages/(bench|cli|console|replay)/|^test/' \
+  | grep -v -E '(^|/)node_modules/|\.test\.ts$|^packages/(bench|console)/|^test/' \
   | while read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
   | xargs -0 cp --parents -t "$app.new/app"
 # pnpm wants every importer of the lockfile present; test/ and the dev-only packages keep
 # just their package.json (nothing of theirs is installed: see the filters below).
 git ls-files -- 'test/package.json' 'packages/*/package.json' | xargs cp --parents -t "$app.new/app"
 filters=()
-for f in services/*/package.json packages/device-simulator/package.json; do
+# esictl (packages/cli, with replay for `esictl replay`) runs inside the image too.
+for f in services/*/package.json packages/device-simulator/package.json packages/cli/package.json; do
   filters+=(--filter "$(node -p "require('./$f').name")...")
 done
 # Production dependencies only, from the lockfile and the store the main install filled.

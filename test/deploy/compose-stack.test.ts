@@ -110,6 +110,14 @@ describe.skipIf(!ready)('compose stack on local images', () => {
     expect(names).toEqual([...SERVICE_NAMES, 'nats', 'etcd', 'prometheus', 'device-simulator'].sort());
   });
 
+  it('esictl runs inside the image as a command, against the api on the compose network', () => {
+    const version = compose(['exec', '-T', 'api', 'esictl', '--version']);
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout).toMatch(/\d+\.\d+\.\d+/);
+    const listed = compose(['exec', '-T', 'api', 'esictl', '--addr', 'api:50051', 'list', 'network']);
+    expect(listed.status, listed.stderr).toBe(0);
+  });
+
   it('esictl build --wait from the host settles the example build’s 24 resources (CREATE_COMPLETED, or READ_COMPLETE for those it only reads) and /monitoring is UP', async () => {
     const started = Date.now();
     const build = await runEsictl(['build', 'packages/catalog/examples/internet-gateway.json', '--wait'], 240_000);
