@@ -35,7 +35,7 @@ app="$cache/app"
 rm -rf "$app.new"
 mkdir -p "$app.new/app"
 git ls-files -co --exclude-standard -- package.json pnpm-lock.yaml pnpm-workspace.yaml '*/package.json' packages services proto deploy/docker \
-  | grep -v -E '(^|/)node_modules/|\.test\.ts$|^packages/(bench|console)/|^test/' \
+  | grep -v -E '(^|/)node_modules/|\.test\.ts$|^packages/bench/|^packages/console/web/|^test/' \
   | while read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
   | xargs -0 cp --parents -t "$app.new/app"
 # pnpm wants every importer of the lockfile present; test/ and the dev-only packages keep
@@ -43,9 +43,14 @@ git ls-files -co --exclude-standard -- package.json pnpm-lock.yaml pnpm-workspac
 git ls-files -- 'test/package.json' 'packages/*/package.json' | xargs cp --parents -t "$app.new/app"
 filters=()
 # esictl (packages/cli, with replay for `esictl replay`) runs inside the image too.
-for f in services/*/package.json packages/device-simulator/package.json packages/cli/package.json; do
+for f in services/*/package.json packages/device-simulator/package.json packages/cli/package.json packages/console/package.json; do
   filters+=(--filter "$(node -p "require('./$f').name")...")
 done
+# The console's page, built here with the dev dependencies the image leaves out (Vite),
+# and served from the image as it is (ESI_CONSOLE_WEB_ROOT).
+pnpm --filter @esi/console build >/dev/null
+mkdir -p "$app.new/app/packages/console/dist"
+cp -r packages/console/dist/web "$app.new/app/packages/console/dist/web"
 # Production dependencies only, from the lockfile and the store the main install filled.
 (cd "$app.new/app" && CI=true pnpm install --prod --frozen-lockfile --offline --ignore-scripts "${filters[@]}" >/dev/null)
 # esbuild compiles TypeScript inside the image's build stage; its binary is static.

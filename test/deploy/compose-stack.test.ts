@@ -90,7 +90,7 @@ beforeAll(async () => {
   expect(res.status, `docker-compose up: ${res.stderr}`).toBe(0);
   const healthy = await waitFor('every container healthy', async () => {
     const all = containerHealth();
-    return all.length >= 9 && all.every((c) => c.health === 'healthy') ? all : undefined;
+    return all.length >= 10 && all.every((c) => c.health === 'healthy') ? all : undefined;
   // Minutes, not seconds, when the rest of the suite shares the two cores.
   }, 420_000, 1_000).catch((err: Error) => {
     throw new Error(`${err.message}: ${JSON.stringify(containerHealth())}\n${compose(['logs', '--tail=30']).stdout}`);
@@ -107,7 +107,7 @@ afterAll(async () => {
 describe.skipIf(!ready)('compose stack on local images', () => {
   it('runs nats, etcd, Prometheus, the five services and the device simulator, each healthy, Jaeger and Grafana left out', () => {
     const names = containerHealth().map((c) => c.name.replace(`${PROJECT}_`, '').replace(/_\d+$/, '')).sort();
-    expect(names).toEqual([...SERVICE_NAMES, 'nats', 'etcd', 'prometheus', 'device-simulator'].sort());
+    expect(names).toEqual([...SERVICE_NAMES, 'nats', 'etcd', 'prometheus', 'device-simulator', 'console'].sort());
   });
 
   it('esictl runs inside the image as a command, against the api on the compose network', () => {
@@ -159,6 +159,16 @@ describe.skipIf(!ready)('compose stack on local images', () => {
     expect(instances).toEqual([...SERVICE_NAMES.map((n) => `esi/${n}:9464`), 'etcd/etcd:2379'].sort());
     console.log(`compose stack: Prometheus targets up: ${instances.join(', ')}`);
   }, 90_000);
+
+  it('publishes the console: its page, and the example build through its edge', async () => {
+    const page = await fetch('http://127.0.0.1:50080/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="app"|ESI console/i);
+    const listed = await fetch('http://127.0.0.1:50080/api/resources/ese_logical_port');
+    expect(listed.status).toBe(200);
+    const body = (await listed.json()) as { resources?: unknown[] };
+    expect(body.resources?.length).toBe(2);
+  });
 
   it('every Prometheus query of the Grafana dashboard runs, and each one a healthy run feeds returns data', async () => {
     const queries = dashboardQueries(readFileSync(join(REPO_ROOT, 'deploy/grafana/dashboards/esi-job-flow.json'), 'utf8'));

@@ -58,7 +58,7 @@ describe('docker-compose.yml', () => {
     expect(res.status).toBe(0);
     const services = execFileSync('docker-compose', ['-f', COMPOSE, 'config', '--services'], { cwd: REPO_ROOT, encoding: 'utf8', env: withPassword });
     expect(services.trim().split('\n').sort()).toEqual(
-      [...SERVICE_NAMES, 'nats', 'etcd', 'jaeger', 'prometheus', 'grafana', 'device-simulator'].sort(),
+      [...SERVICE_NAMES, 'nats', 'etcd', 'jaeger', 'prometheus', 'grafana', 'device-simulator', 'console'].sort(),
     );
   });
 
@@ -106,9 +106,9 @@ describe('docker-compose.yml', () => {
     expect(res.stderr).toMatch(/set ESI_NATS_PASSWORD/);
   });
 
-  it('runs the five services and the device simulator from one locally built image, each with an entry point that is compiled from a source that exists', () => {
+  it('runs the five services, the device simulator and the console from one locally built image, each with an entry point that is compiled from a source that exists', () => {
     const images = new Set<string>();
-    for (const name of [...SERVICE_NAMES, 'device-simulator']) {
+    for (const name of [...SERVICE_NAMES, 'device-simulator', 'console']) {
       const svc = compose.services[name]!;
       // Built by deploy/docker/build-images.sh, never pulled and never built by compose.
       expect(svc.build, name).toBeUndefined();

@@ -9,6 +9,8 @@
  *   ESI_JAEGER_URL        a Jaeger query service to read traces from instead
  *   ESI_JAEGER_UI_URL     Jaeger as browsers reach it, for links (default ESI_JAEGER_URL)
  *   ESI_CONSOLE_API_TLS   "true": reach the api over TLS (ESI_API_CA: its CA's PEM file)
+ *   ESI_CONSOLE_WEB_ROOT  a front end built beforehand (the image's): served as it is,
+ *                         nothing is built at start
  */
 import { readFileSync } from 'node:fs';
 import { startConsoleEdge } from './edge-server.js';
@@ -17,8 +19,10 @@ import { ensureWebBuild } from './web-build.js';
 const say = (line: string): void => console.log(`[console] ${line}`);
 const env = process.env;
 
-await ensureWebBuild(say);
+const webRoot = env.ESI_CONSOLE_WEB_ROOT || undefined;
+if (webRoot === undefined) await ensureWebBuild(say);
 const edge = await startConsoleEdge({
+  webRoot,
   apiAddr: env.ESI_API_ADDR || '127.0.0.1:50051',
   apiTls: env.ESI_CONSOLE_API_TLS === 'true' || env.ESI_API_CA ? { ca: env.ESI_API_CA ? readFileSync(env.ESI_API_CA) : undefined } : undefined,
   listen: env.ESI_CONSOLE_ADDR || '127.0.0.1:50080',
