@@ -5,7 +5,7 @@
  * cost of a change. Outside any span (start-up, the resync pass, watches) no span is
  * made: those requests would otherwise each open a trace of their own.
  */
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { keyFamily, recordEtcdDuration, recordEtcdRequest, type EtcdOp } from './metrics.js';
 
 const tracer = trace.getTracer('esi.etcd');
@@ -13,19 +13,27 @@ const tracer = trace.getTracer('esi.etcd');
 export async function etcdCall<T>(op: EtcdOp, key: string, fn: () => Promise<T>): Promise<T> {
   recordEtcdRequest(op, key);
   const parent = trace.getSpan(context.active());
+  const span = parent?.isRecording() ? startEtcdSpan(op, key) : undefined;
   const t0 = performance.now();
-  if (!parent?.isRecording()) {
-    try {
-      const res = await fn();
-      recordEtcdDuration(op, true, (performance.now() - t0) / 1000);
-      return res;
-    } catch (err) {
-      recordEtcdDuration(op, false, (performance.now() - t0) / 1000);
-      throw err;
-    }
+  try {
+    // Not made the active span: nothing runs under an etcd request, and entering a
+    // context costs CPU on every call (the exemplar names the job's trace all the same).
+    const res = await fn();
+    recordEtcdDuration(op, true, (performance.now() - t0) / 1000);
+    return res;
+  } catch (err) {
+    recordEtcdDuration(op, false, (performance.now() - t0) / 1000);
+    span?.setAttribute('error.type', (err as Error)?.name ?? 'Error');
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+    throw err;
+  } finally {
+    span?.end();
   }
+}
+
+function startEtcdSpan(op: EtcdOp, key: string): Span {
   const family = keyFamily(key);
-  const span = tracer.startSpan(`${op} ${family}`, {
+  return tracer.startSpan(`${op} ${family}`, {
     kind: SpanKind.CLIENT,
     attributes: {
       'db.system.name': 'etcd',
@@ -36,18 +44,4 @@ export async function etcdCall<T>(op: EtcdOp, key: string, fn: () => Promise<T>)
       'esi.etcd.key': key,
     },
   });
-  try {
-    // Not made the active span: nothing runs under an etcd request, and entering a
-    // context costs CPU on every call (the exemplar names the job's trace all the same).
-    const res = await fn();
-    recordEtcdDuration(op, true, (performance.now() - t0) / 1000);
-    return res;
-  } catch (err) {
-    recordEtcdDuration(op, false, (performance.now() - t0) / 1000);
-    span.setAttribute('error.type', (err as Error)?.name ?? 'Error');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
-    throw err;
-  } finally {
-    span.end();
-  }
 }
