@@ -1,0 +1,94 @@
+/**
+ * How a plan is stored: the jobs, their bookkeeping and the workflow record in one
+ * transaction guarded by the record's revision; a plan without jobs as a record and a
+ * WorkflowSkipped event.
+ */
+import { context, propagation } from '@opentelemetry/api';
+import { MSG_ID, events, jobKey, plannerJobMetaKey, skippedSubject, storedJobValue, type JobMeta, type StoredJob, type WorkflowRecord } from '@esi/contracts';
+import { faultPoint } from '@esi/service-runtime';
+import type { WriteOp } from '@esi/store';
+import type { PlanDeps } from './plan-change.js';
+import type { Current } from './plan-guards.js';
+import { dropForeignReferences } from './plan-references.js';
+
+/** What commitJobs stores of a plan. */
+export interface PlannedJobs {
+  version: number;
+  action: string;
+  jobs: StoredJob[];
+  templateIds: string[];
+}
+
+export async function commitJobs(current: Current, result: PlannedJobs, traceId: string | undefined, deps: PlanDeps): Promise<void> {
+  await dropForeignReferences(result.jobs, deps);
+  const trace: Record<string, string> = {};
+  propagation.inject(context.active(), trace);
+  const now = Date.now();
+  const metas = result.jobs.map((_, i): JobMeta => ({ template_id: result.templateIds[i]!, trace, trace_id: traceId, planned_at_ms: now, dispatched_attempt: 0 }));
+  const ops: WriteOp[] = result.jobs.flatMap((j, i) => [
+    { put: jobKey(j.id), value: JSON.stringify(storedJobValue(j)) },
+    { put: plannerJobMetaKey(j.id), value: JSON.stringify(metas[i]) },
+  ]);
+  const record: WorkflowRecord = {
+    version: result.version,
+    action: result.action,
+    jobs: result.jobs.map((j) => j.id),
+    body: JSON.parse(current.config.body) as Record<string, unknown>,
+    ...(traceId ? { trace_id: traceId } : {}),
+  };
+  await writeRecord(deps, current, record, ops);
+  // Jobs stored; the first ones are dispatched (published) after this returns.
+  faultPoint('after-etcd-write', result.action);
+  result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));
+  deps.log.info({ resource: current.resource, version: result.version, action: result.action, jobs: record.jobs }, 'workflow planned');
+}
+
+/** A change that runs no job (skipped, or failed to plan): its record, then its WorkflowSkipped event. */
+export async function commitWithoutJobs(
+  current: Current,
+  result: { version: number; action: string; error: string },
+  traceId: string | undefined,
+  deps: PlanDeps,
+): Promise<void> {
+  const { version, action, error } = result;
+  if (error) deps.log.warn({ resource: current.resource, version, error }, 'change cannot be planned');
+  const record: WorkflowRecord = { version, action, jobs: [], body: JSON.parse(current.config.body) as Record<string, unknown> };
+  if (error) record.error = error;
+  if (traceId) record.trace_id = traceId;
+  await writeRecord(deps, current, record, []);
+  await announceSkipped(deps, current.type, current.id, version, action, error);
+}
+
+export async function announceSkipped(deps: PlanDeps, type: string, id: string, version: number, action: string, error: string): Promise<void> {
+  await deps.publisher.publish(
+    skippedSubject(type, id),
+    events.WorkflowSkipped.encode({ resourceType: type, resourceId: id, version, reason: error ? 'planning failed' : 'non-workable', error, action }).finish(),
+    MSG_ID.skipped(type, id, version),
+  );
+}
+
+/** Stores the record (with `ops`) if it is still the one planning read. */
+export async function writeRecord(deps: PlanDeps, current: Current, record: WorkflowRecord, ops: WriteOp[]): Promise<void> {
+  const key = current.wfKey;
+  const modRevision = current.previous?.modRevision;
+  const value = JSON.stringify(record);
+  const ok = await deps.store.txn([modRevision ? { key, modRevision } : { key, absent: true }], [...ops, { put: key, value }]);
+  // A failed comparison can also mean this very transaction was applied: when an etcd
+  // member dies after committing it but before answering, the client retries it on
+  // another member, where the key has moved on (found by the cluster test). The record
+  // names the new jobs (random suffixes), so finding it stored is proof it landed, with
+  // the jobs of the same transaction; treated as failed, they would stay in etcd but
+  // never reach this planner's pending jobs, and never run.
+  const stored = ok ? undefined : await deps.store.getString(key);
+  if (!ok && stored?.value !== value) {
+    // Only the planner writes these keys and it runs one handler at a time; a conflict
+    // means a second planner instance is active.
+    throw new Error(`workflow record ${key} changed under the planner; is a second planner running?`);
+  }
+  notePlanned(deps, current.resource, record);
+}
+
+export function notePlanned(deps: PlanDeps, resource: string, record: WorkflowRecord): void {
+  if (record.waiting) deps.plannedVersions.delete(resource);
+  else deps.plannedVersions.set(resource, Math.max(record.version, deps.plannedVersions.get(resource) ?? 0));
+}

@@ -1,0 +1,66 @@
+/**
+ * The resources a workflow's jobs name in their params: which of them its resource may
+ * not reference (another tenant's), and planning first those never planned.
+ */
+import type { StoredJob } from '@esi/contracts';
+import type { PlanDeps, PlanOptions, PlanOutcome } from './plan-change.js';
+import { jobMayReference } from './tenant-view.js';
+
+type PlanFn = (type: string, id: string, deps: PlanDeps, opts: PlanOptions) => Promise<PlanOutcome>;
+
+/**
+ * A referenced resource whose own change was never planned (its event was lost, or is
+ * still queued behind this one) has no pending job to wait for, so this workflow would
+ * run before its input exists. Plans those first (through `planChange`, passed in to
+ * keep the recursion visible); returns how many were planned, so the caller plans its
+ * own workflow again and the forward rule finds their jobs.
+ */
+export async function planReferencedFirst(resource: string, jobs: StoredJob[], deps: PlanDeps, planning: Set<string> = new Set(), planChange: PlanFn): Promise<number> {
+  planning.add(resource);
+  let plannedFirst = 0;
+  const foreign = await foreignReferences(jobs, deps);
+  for (const ref of referencedResources(jobs)) {
+    if (planning.has(ref.key) || foreign.has(ref.key)) continue;
+    if (deps.pending.ofResource(ref.type, ref.id).length > 0) continue;
+    const known = deps.plannedVersions.get(ref.key);
+    if (known !== undefined && known >= ((await deps.reader.getConfig(ref.type, ref.id))?.version ?? Infinity)) continue;
+    if ((await planChange(ref.type, ref.id, deps, { planning })) === 'planned') plannedFirst++;
+  }
+  if (plannedFirst > 0) deps.log.info({ resource, plannedFirst }, 'referenced resources planned first');
+  return plannedFirst;
+}
+
+/**
+ * A foreign key the mappings read without following it still names a resource; when
+ * that resource is one this may not reference, it is dropped from the job's params, so
+ * that resource's later jobs do not wait for this one either.
+ */
+export async function dropForeignReferences(jobs: StoredJob[], deps: PlanDeps): Promise<void> {
+  const foreign = await foreignReferences(jobs, deps);
+  for (const job of jobs) for (const p of job.params) p.resources = p.resources.filter((r) => !foreign.has(`${r.resource_type}:${r.resource_id}`));
+}
+
+function referencedResources(jobs: StoredJob[]) {
+  const refs = new Map<string, { key: string; type: string; id: string }>();
+  for (const job of jobs) {
+    for (const p of job.params) {
+      for (const r of p.resources) {
+        const key = `${r.resource_type}:${r.resource_id}`;
+        refs.set(key, { key, type: r.resource_type, id: r.resource_id });
+      }
+    }
+  }
+  return refs.values();
+}
+
+/** The resources the jobs' params name that their resource may not reference (type:id). */
+async function foreignReferences(jobs: StoredJob[], deps: PlanDeps): Promise<Set<string>> {
+  const foreign = new Set<string>();
+  const first = jobs[0];
+  if (!first) return foreign;
+  for (const ref of referencedResources(jobs)) {
+    const cfg = await deps.reader.getConfig(ref.type, ref.id);
+    if (cfg && !jobMayReference(first, deps.isShared, ref.type, ref.id, JSON.parse(cfg.body) as Record<string, unknown>)) foreign.add(ref.key);
+  }
+  return foreign;
+}
