@@ -34,16 +34,16 @@ ln -sfn "$(basename "$rootfs_tar")" "$cache/rootfs.tar"
 app="$cache/app"
 rm -rf "$app.new"
 mkdir -p "$app.new/app"
-git ls-files -co --exclude-standard -- package.json pnpm-lock.yaml pnpm-workspace.yaml '*/package.json' packages services proto deploy/docker \
-  | grep -v -E '(^|/)node_modules/|\.test\.ts$|^packages/bench/|^packages/console/web/|^test/' \
+git ls-files -co --exclude-standard -- package.json pnpm-lock.yaml pnpm-workspace.yaml '*/package.json' packages services tools proto deploy/docker \
+  | grep -v -E '(^|/)node_modules/|\.test\.ts$|^tools/bench/|^packages/console/web/|^test/' \
   | while read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
   | xargs -0 cp --parents -t "$app.new/app"
 # pnpm wants every importer of the lockfile present; test/ and the dev-only packages keep
 # just their package.json (nothing of theirs is installed: see the filters below).
-git ls-files -- 'test/package.json' 'packages/*/package.json' | xargs cp --parents -t "$app.new/app"
+git ls-files -- 'test/package.json' 'packages/*/package.json' 'tools/*/package.json' | xargs cp --parents -t "$app.new/app"
 filters=()
 # esictl (packages/cli, with replay for `esictl replay`) runs inside the image too.
-for f in services/*/package.json packages/device-simulator/package.json packages/cli/package.json packages/console/package.json; do
+for f in services/*/package.json tools/device-simulator/package.json packages/cli/package.json packages/console/package.json; do
   filters+=(--filter "$(node -p "require('./$f').name")...")
 done
 # The console's page, built here with the dev dependencies the image leaves out (Vite),

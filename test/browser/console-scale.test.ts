@@ -13,7 +13,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configKey } from '@esi/contracts';
 import { ensureWebBuild, SCAN_LIMIT, startConsoleEdge, type ConsoleEdge } from '@esi/console';
-import { freePort, startEtcd, startNats, startService, type RunningServer, type ServiceProcess } from '@esi/local-stack';
+import { freePort, startEtcd, startNats, type RunningServer } from '@esi/test-servers';
+import { startService, type ServiceProcess } from '@esi/local-stack';
 import { consolePage, launchChromium } from './chromium.js';
 
 const TOTAL = 100_000;

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVICE_NAMES } from '@esi/contracts';
-import { REPO_ROOT, hasBinary } from '@esi/local-stack';
+import { REPO_ROOT } from '@esi/local-stack';
+import { hasBinary } from '@esi/test-servers';
 
 const COMPOSE = join(REPO_ROOT, 'deploy', 'docker-compose.yml');
 
@@ -129,7 +130,7 @@ describe('docker-compose.yml', () => {
       });
       expect(compose.services[name]!.depends_on).toEqual({ nats: { condition: 'service_healthy' }, etcd: { condition: 'service_healthy' } });
     }
-    expect(compose.services['device-simulator']!.command![0]).toBe('packages/device-simulator/src/main.js');
+    expect(compose.services['device-simulator']!.command![0]).toBe('tools/device-simulator/src/main.js');
     expect(compose.services['device-simulator']!.network_mode).toBe('service:monitoring-worker');
   });
 

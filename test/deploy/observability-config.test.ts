@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, hasBinary } from '@esi/local-stack';
+import { REPO_ROOT } from '@esi/local-stack';
+import { hasBinary } from '@esi/test-servers';
 // The registry of @esi/telemetry (metrics.ts, grpc-metrics.ts) by path: what every service exports.
 import { metricsRegistry } from '../../packages/telemetry/src/index.js';
 import { seriesUsedBy } from '../support/prom-text.js';

@@ -15,7 +15,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { STREAMS, api, declaredConsumers } from '@esi/contracts';
-import { createResource, getResource, resourceClient, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
+import { createResource, getResource, resourceClient, type ResourceClient } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 
 const TARGET = 3_000;
 // A safety stop, not a rate the test expects: every request is sent, however busy the machine.

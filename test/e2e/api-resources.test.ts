@@ -10,25 +10,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '@esi/contracts';
-import {
-  createResource,
-  deleteResource,
-  explainResource,
-  getResource,
-  getTemplate,
-  listResources,
-  listTemplates,
-  planChange,
-  putTemplate,
-  resourceClient,
-  resourceHistory,
-  startStack,
-  updateResource,
-  watchResources,
-  type ResourceClient,
-  type Stack,
-  type WatchHandle,
-} from '@esi/local-stack';
+import { createResource, deleteResource, explainResource, getResource, getTemplate, listResources, listTemplates, planChange, putTemplate, resourceClient, resourceHistory, updateResource, watchResources, type ResourceClient, type WatchHandle } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
 import { rejection } from '../support/rejection.js';
 

@@ -11,7 +11,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { freePort, REPO_ROOT } from '@esi/local-stack';
+import { freePort } from '@esi/test-servers';
+import { REPO_ROOT } from '@esi/local-stack';
 
 /** Processes whose environment names this data dir: everything the launcher started. */
 function processesOf(dataDir: string): string[] {

@@ -18,7 +18,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '@esi/contracts';
-import { call, createResource, freePort, getResource, hasBinary, resourceClient, REPO_ROOT, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
+import { call, createResource, getResource, resourceClient, type ResourceClient } from '@esi/client';
+import { freePort, hasBinary } from '@esi/test-servers';
+import { REPO_ROOT, startStack, type Stack } from '@esi/local-stack';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { waitFor } from '../support/wait.js';
 

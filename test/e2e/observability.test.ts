@@ -15,7 +15,8 @@ import { jetstreamManager, jetstream, type JetStreamManager } from '@nats-io/jet
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, STREAMS, events } from '@esi/contracts';
 import { run as esictl } from '@esi/cli';
-import { createResource, getResource, call, resourceClient, startStack, REPO_ROOT, type ResourceClient, type Stack } from '@esi/local-stack';
+import { createResource, getResource, call, resourceClient, type ResourceClient } from '@esi/client';
+import { startStack, REPO_ROOT, type Stack } from '@esi/local-stack';
 import { latestChangeTrace, printResourceTrace, readSpanFile, startSpanReceiver, type SpanReceiver, type TraceSpan } from '@esi/trace-view';
 import { EtcdRecorder } from '../support/etcd-recorder.js';
 import { parsePromText, seriesNames, seriesUsedBy, type Sample, type Scrape } from '../support/prom-text.js';

@@ -5,7 +5,8 @@
  */
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createResource, getResource, resourceClient, retryResource, startStack, updateResource, type ResourceClient, type Stack } from '@esi/local-stack';
+import { call, createResource, getResource, resourceClient, retryResource, updateResource, type ResourceClient } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { EtcdRecorder } from '../support/etcd-recorder.js';
 import { waitFor } from '../support/wait.js';
 

@@ -7,7 +7,8 @@
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleBuild } from '@esi/catalog';
-import { resourceClient, startStack, submitBuild, type Stack, type SubmittedResource } from '@esi/local-stack';
+import { resourceClient, submitBuild, type SubmittedResource } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { EtcdRecorder, type RecordedEvent } from '../support/etcd-recorder.js';
 import { mask, parseStateMembers, sortParams, substitute, type Substitutions } from '@esi/replay';
 import { readSeedCheckpoints, type SeedEntry } from '../support/seed-document.js';

@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEtcdCluster, startNatsCluster, startStack, type Cluster, type Stack } from '@esi/local-stack';
+import { startEtcdCluster, startNatsCluster, type Cluster } from '@esi/test-servers';
+import { startStack, type Stack } from '@esi/local-stack';
 import { faultBuild } from '../support/fault-build.js';
 import { FAST_RECOVERY_ENV, runFaultScenario } from '../support/fault-run.js';
 

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startEtcd, startNats, startService, type RunningServer, type ServiceProcess } from '@esi/local-stack';
+import { freePort, startEtcd, startNats, type RunningServer } from '@esi/test-servers';
+import { startService, type ServiceProcess } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
 
 /**

@@ -6,7 +6,8 @@
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAMS, goJsonMarshal } from '@esi/contracts';
-import { call, createResource, getResource, resourceClient, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
+import { call, createResource, getResource, resourceClient, type ResourceClient } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { connectMessaging, type Messaging } from '@esi/messaging';
 import { waitFor } from '../support/wait.js';
 

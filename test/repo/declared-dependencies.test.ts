@@ -29,7 +29,7 @@ function filesOf(dir: string, skipNested: boolean): string[] {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
       // The root package's own files only: each workspace package is checked by itself.
-      if (skipNested && ['packages', 'services', 'test', 'docs', 'proto'].includes(name)) {
+      if (skipNested && ['packages', 'services', 'tools', 'test', 'docs', 'proto'].includes(name)) {
         if (name === 'proto') out.push(...filesOf(path, false));
         continue;
       }
@@ -41,7 +41,7 @@ function filesOf(dir: string, skipNested: boolean): string[] {
 
 function workspacePackages(): string[] {
   const dirs = [REPO_ROOT, join(REPO_ROOT, 'test')];
-  for (const group of ['packages', 'services']) {
+  for (const group of ['packages', 'services', 'tools']) {
     for (const name of readdirSync(join(REPO_ROOT, group))) {
       const dir = join(REPO_ROOT, group, name);
       try {

@@ -17,7 +17,7 @@ interface Manifest {
 }
 
 function manifests(): { dir: string; json: Manifest }[] {
-  const dirs = ['.', 'test', ...['packages', 'services'].flatMap((d) => readdirSync(join(REPO_ROOT, d)).map((x) => `${d}/${x}`))];
+  const dirs = ['.', 'test', ...['packages', 'services', 'tools'].flatMap((d) => readdirSync(join(REPO_ROOT, d)).map((x) => `${d}/${x}`))];
   return dirs
     .filter((d) => existsSync(join(REPO_ROOT, d, 'package.json')))
     .map((dir) => ({ dir, json: JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as Manifest }));

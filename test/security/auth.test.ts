@@ -18,23 +18,9 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, STREAMS } from '@esi/contracts';
 import { connectMessaging, type Messaging } from '@esi/messaging';
-import {
-  REPO_ROOT,
-  createResource,
-  freePort,
-  getResource,
-  listResources,
-  listTemplates,
-  planChange,
-  resourceClient,
-  startEtcd,
-  startService,
-  startStack,
-  watchResources,
-  type ResourceClient,
-  type RunningServer,
-  type Stack,
-} from '@esi/local-stack';
+import { REPO_ROOT, startService, startStack, type Stack } from '@esi/local-stack';
+import { createResource, getResource, listResources, listTemplates, planChange, resourceClient, watchResources, type ResourceClient } from '@esi/client';
+import { freePort, startEtcd, type RunningServer } from '@esi/test-servers';
 import { waitFor } from '../support/wait.js';
 import { rejection } from '../support/rejection.js';
 

@@ -11,23 +11,9 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAMS } from '@esi/contracts';
 import { connectMessaging, DEFAULT_STREAM_LIMITS, type Messaging } from '@esi/messaging';
-import {
-  createResource,
-  explainResource,
-  freePort,
-  listResources,
-  listTemplates,
-  planChange,
-  resourceClient,
-  startService,
-  startStack,
-  updateResource,
-  watchResources,
-  type ResourceClient,
-  type ServiceProcess,
-  type Stack,
-  type WatchHandle,
-} from '@esi/local-stack';
+import { createResource, explainResource, listResources, listTemplates, planChange, resourceClient, updateResource, watchResources, type ResourceClient, type WatchHandle } from '@esi/client';
+import { freePort } from '@esi/test-servers';
+import { startService, startStack, type ServiceProcess, type Stack } from '@esi/local-stack';
 import { rejection } from '../support/rejection.js';
 
 const TOKENS = { admin: 'cost-admin-token-1', a: 'cost-tenant-a-token', b: 'cost-tenant-b-token' };

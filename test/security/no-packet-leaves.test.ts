@@ -21,18 +21,9 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleBuild, loadTemplates } from '@esi/catalog';
-import {
-  createResource,
-  putTemplate,
-  REPO_ROOT,
-  resourceClient,
-  startDeviceSimulator,
-  startService,
-  startStack,
-  type ResourceClient,
-  type RunningServer,
-  type Stack,
-} from '@esi/local-stack';
+import { createResource, putTemplate, resourceClient, type ResourceClient } from '@esi/client';
+import { REPO_ROOT, startDeviceSimulator, startService, startStack, type Stack } from '@esi/local-stack';
+import { type RunningServer } from '@esi/test-servers';
 import { waitFor } from '../support/wait.js';
 
 const POLL_MS = 300;

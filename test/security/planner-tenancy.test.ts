@@ -9,7 +9,8 @@
  */
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResource, deleteResource, getResource, resourceClient, startStack, updateResource, type ResourceClient, type Stack } from '@esi/local-stack';
+import { createResource, deleteResource, getResource, resourceClient, updateResource, type ResourceClient } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
 
 const ADMIN_TOKEN = 'admin-token-planner-tenancy';

@@ -12,21 +12,8 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleBuild } from '@esi/catalog';
-import {
-  createResource,
-  explainResource,
-  getResource,
-  listAll,
-  planChange,
-  resourceClient,
-  resourceHistory,
-  startStack,
-  submitBuild,
-  watchResources,
-  type ResourceClient,
-  type Stack,
-  type SubmittedResource,
-} from '@esi/local-stack';
+import { createResource, explainResource, getResource, listAll, planChange, resourceClient, resourceHistory, submitBuild, watchResources, type ResourceClient, type SubmittedResource } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
 
 const ADMIN_TOKEN = 'admin-token-secrets';

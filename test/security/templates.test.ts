@@ -15,7 +15,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResource, getResource, getTemplate, planChange, putTemplate, resourceClient, startStack, type ResourceClient, type Stack } from '@esi/local-stack';
+import { createResource, getResource, getTemplate, planChange, putTemplate, resourceClient, type ResourceClient } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
 import { rejection } from '../support/rejection.js';
 

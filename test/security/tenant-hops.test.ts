@@ -13,7 +13,8 @@ import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResource, getResource, planChange, resourceClient, startStack, updateResource, type ResourceClient, type Stack } from '@esi/local-stack';
+import { createResource, getResource, planChange, resourceClient, updateResource, type ResourceClient } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
 import { rejection } from '../support/rejection.js';
 

@@ -6,7 +6,7 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { RecordedRequest } from '@esi/heat-client';
-import { createResource, deleteResource, resourceClient, updateResource } from '@esi/local-stack';
+import { createResource, deleteResource, resourceClient, updateResource } from '@esi/client';
 import type { RecordedEvent } from './etcd-recorder.js';
 
 const RETRYABLE = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.INTERNAL, status.CANCELLED, status.UNKNOWN]);

@@ -6,7 +6,8 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
-import { createResource, resourceClient, type Stack } from '@esi/local-stack';
+import { createResource, resourceClient } from '@esi/client';
+import { type Stack } from '@esi/local-stack';
 import { EtcdRecorder } from './etcd-recorder.js';
 import { engineOperations } from './fault-aim.js';
 import type { FaultResource } from './fault-build.js';

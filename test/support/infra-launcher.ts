@@ -3,7 +3,7 @@
  * when a Docker Engine and the local images are there (CI), else the local binaries
  * from PATH (@esi/local-stack), so a machine without Docker still runs the suite.
  */
-import { startEtcd, startNats } from '@esi/local-stack';
+import { startEtcd, startNats } from '@esi/test-servers';
 import { dockerReady } from './docker-env.js';
 
 export interface Infra {

@@ -1,6 +1,6 @@
 /** The client the command talks through: address, TLS and token from flags or env. */
 import { readFileSync } from 'node:fs';
-import { resourceClient, type ResourceClient } from '@esi/local-stack';
+import { resourceClient, type ResourceClient } from '@esi/client';
 import type { Args } from './args.js';
 import { UsageError } from './args.js';
 

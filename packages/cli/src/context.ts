@@ -1,5 +1,5 @@
 /** What every command gets. */
-import type { ResourceClient } from '@esi/local-stack';
+import type { ResourceClient } from '@esi/client';
 import type { Args } from './args.js';
 import type { Io } from './io.js';
 

@@ -1,5 +1,5 @@
 /**
- * The SNMP device simulator (packages/device-simulator) as a child process of the local
+ * The SNMP device simulator (tools/device-simulator) as a child process of the local
  * stack. It serves one device on a free loopback UDP port with every interface the
  * example build names, all up; the stack maps every device address to it
  * (ESI_DEVICE_ADDRESS_MAP `*=127.0.0.1:<port>`), so no build, example or replayed, sends
@@ -10,8 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadExampleBuild, type BuildRequest } from '@esi/catalog';
-import { startProcess } from './child-process.js';
-import type { RunningServer } from './infra.js';
+import { startProcess, type RunningServer } from '@esi/test-servers';
 import { REPO_ROOT } from './repo-root.js';
 
 /** Resource types whose monitoring polls an interface by its `name` (physical_port/logical_port items). */
@@ -39,7 +38,7 @@ export async function startDeviceSimulator(dataDir: string, interfaces: string[]
   const proc = startProcess(
     'device-simulator',
     process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'packages', 'device-simulator', 'src', 'main.ts'), '--config', configFile],
+    ['--import', 'tsx', join(REPO_ROOT, 'tools', 'device-simulator', 'src', 'main.ts'), '--config', configFile],
     { cwd: REPO_ROOT, logFile: join(dataDir, 'logs', 'device-simulator.log'), onLine: (line) => onReady(line) },
   );
   const failed = new Promise<never>((_, reject) => {

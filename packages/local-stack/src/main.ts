@@ -5,15 +5,11 @@
  * resource's progress, and serves until Ctrl-C.
  */
 import { resolve } from 'node:path';
-import { Etcd3 } from 'etcd3';
+import { runExampleBuild } from '@esi/demo';
+import { ensureBinaries, killAllNow } from '@esi/test-servers';
+import type { ConsoleEdge } from '@esi/console';
 import { startConsole } from './console.js';
-import { loadExampleBuild } from '@esi/catalog';
-import { killAllNow } from './child-process.js';
-import { ensureBinaries } from './ensure-binaries.js';
 import { describeObservability, keepTraces, logEcho } from './observability.js';
-import { resourceClient } from './grpc-client.js';
-import { submitBuild } from './example-build.js';
-import { watchProgress } from './progress.js';
 import { REPO_ROOT } from './repo-root.js';
 import { startStack } from './stack.js';
 
@@ -70,8 +66,8 @@ if (stack.deviceSimulator) {
   );
 }
 for (const line of describeObservability(stack, traces, otlpForward)) say(line);
-const consoleEdge = await startConsole(stack.apiAddr, traces.file, say);
 
+let consoleEdge: ConsoleEdge | undefined;
 let stopping = 0;
 const shutdown = async (): Promise<void> => {
   if (stopping) {
@@ -92,38 +88,12 @@ const shutdown = async (): Promise<void> => {
 };
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
+// After the handlers: the first start builds the console's page, which takes a while,
+// and a Ctrl-C meanwhile must still stop everything cleanly.
+consoleEdge = await startConsole(stack.apiAddr, traces.file, say);
+if (stopping) await new Promise(() => {}); // shutdown() exits the process
 
 if (!args.has('--no-demo')) {
-  const etcd = new Etcd3({ hosts: stack.etcdEndpoints.split(',') });
-  const started = Date.now();
-  const names = new Map<string, string>();
-  const settled = new Set<string>();
-  const unwatch = await watchProgress(etcd, (e) => {
-    const label = names.get(e.id) ?? `${e.plural}/${e.id}`;
-    const t = ((Date.now() - started) / 1000).toFixed(1);
-    if (e.kind === 'state') {
-      const ws = (e.value.state as Record<string, string> | undefined)?.worker_state;
-      const err = e.value.error ? ` error: ${String(e.value.error)}` : '';
-      say(`+${t}s ${label}: ${ws} (version ${String(e.value.version)})${err}`);
-      settled.add(e.id);
-    } else {
-      const { version, ...status } = e.value;
-      say(`+${t}s ${label}: monitoring ${JSON.stringify(status)} (version ${String(version)})`);
-    }
-  });
-  const build = loadExampleBuild('internet-gateway');
-  say(`example build: ${build.length} resources (internet gateway → gw_interface, its ports and logical ports)`);
-  const submitted = await submitBuild(resourceClient(stack.apiAddr), build, (r) => {
-    names.set(r.id, `${r.type} ${r.ref} (${r.id.slice(0, 8)})`);
-    say(`submitted ${r.type} ${r.ref} ${r.id}`);
-  });
-  const deadline = Date.now() + 120_000;
-  while (submitted.some((r) => !settled.has(r.id)) && Date.now() < deadline && !stopping) {
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const missing = submitted.filter((r) => !settled.has(r.id));
-  if (missing.length === 0) say(`example build complete: ${submitted.length} resources settled in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  else say(`example build: ${missing.length} resources not settled yet: ${missing.map((m) => m.ref).join(', ')}`);
+  await runExampleBuild({ apiAddr: stack.apiAddr, etcdEndpoints: stack.etcdEndpoints, say, stopping: () => stopping > 0 });
   say('serving; monitoring keeps polling. Ctrl-C stops everything.');
-  void unwatch;
 }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { SERVICE_NAMES, type ServiceName } from '@esi/contracts';
-import { startProcess, type Managed } from './child-process.js';
+import { startProcess, type Managed } from '@esi/test-servers';
 import { REPO_ROOT } from './repo-root.js';
 
 export interface ServiceProcess {

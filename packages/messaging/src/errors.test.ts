@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { isOutage, isRetryable } from '@esi/errors';
-import { startNats, type RunningServer } from '@esi/local-stack';
+import { startNats, type RunningServer } from '@esi/test-servers';
 import { MessagingUnavailableError, Publisher, connectMessaging, type Messaging } from './index.js';
 import { isConsumerNotFound, isJetStreamSettling, isNatsOutage, isStreamNameInUse, isStreamNotFound } from './errors.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { STREAMS, events } from '@esi/contracts';
-import { startNats, type RunningServer } from '@esi/local-stack';
+import { startNats, type RunningServer } from '@esi/test-servers';
 import { createLogger, initTracing } from '@esi/telemetry';
 import {
   PermanentError,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { STREAMS, events } from '@esi/contracts';
-import { startNats, type RunningServer } from '@esi/local-stack';
+import { startNats, type RunningServer } from '@esi/test-servers';
 import { changeAgeMs, createLogger, initTracing, metricsRegistry } from '@esi/telemetry';
 import { PermanentError, Publisher, RetryableError, connectMessaging, ensureStreams, startConsumer, type Messaging } from './index.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOutage, isRetryable } from '@esi/errors';
-import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { OwnedStore, StoreUnavailableError, isTooLarge, scanPrefix } from './index.js';
 
 let etcd: RunningServer | undefined;

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { OwnedStore, OwnershipViolationError } from './index.js';
 
 let etcd: RunningServer;

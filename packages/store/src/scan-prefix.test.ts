@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { OwnedStore } from './owned-store.js';
 import { scanPrefix } from './scan-prefix.js';
 

@@ -17,26 +17,9 @@ import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configKey } from '@esi/contracts';
 import { loadResourceTypes, loadSchemas } from '@esi/catalog';
-import {
-  createResource,
-  deleteResource,
-  explainResource,
-  freePort,
-  getResource,
-  listResources,
-  listTemplates,
-  putTemplate,
-  resourceClient,
-  resourceHistory,
-  startEtcd,
-  startNats,
-  startService,
-  updateResource,
-  watchResources,
-  type ResourceClient,
-  type RunningServer,
-  type ServiceProcess,
-} from '@esi/local-stack';
+import { createResource, deleteResource, explainResource, getResource, listResources, listTemplates, putTemplate, resourceClient, resourceHistory, updateResource, watchResources, type ResourceClient } from '@esi/client';
+import { freePort, startEtcd, startNats, type RunningServer } from '@esi/test-servers';
+import { startService, type ServiceProcess } from '@esi/local-stack';
 import { connectMessaging, ensureStreams, Publisher } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
 import { createLogger } from '@esi/telemetry';

@@ -8,7 +8,7 @@ import { trace } from '@opentelemetry/api';
 import { events, heatEngineStackKey, heatStackKey, templateKey, type HeatStackValue } from '@esi/contracts';
 import { pluralOf, loadResourceTypes } from '@esi/catalog';
 import { HeatClient, KeystoneSession, type HeatTestServer, type HeatTestServerOptions, type OperationResult, type StackOperationInfo } from '@esi/heat-client';
-import { startEtcd, startNats, type RunningServer } from '@esi/local-stack';
+import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
 import { connectMessaging, ensureStreams, prefixedSubject, Publisher, type Messaging, type RunningConsumer } from '@esi/messaging';
 import { InMemoryStackStore, parseTemplate, resolveParameters, StackEngine, type StoredStack } from '@esi/stack-engine';
 import { OwnedStore } from '@esi/store';

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExampleBuild } from '@esi/catalog';
 import { setInterfaceStatus } from '@esi/device-simulator';
-import { resourceClient, startStack, submitBuild, type Stack, type SubmittedResource } from '@esi/local-stack';
+import { resourceClient, submitBuild, type SubmittedResource } from '@esi/client';
+import { startStack, type Stack } from '@esi/local-stack';
 import { OwnedStore } from '@esi/store';
 import { waitFor } from './test-harness.js';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasBinary } from '@esi/local-stack';
+import { hasBinary } from '@esi/test-servers';
 import { createLogger } from '@esi/telemetry';
 import type { MonitoringItem } from './item-types.js';
 import { SnmpProbe } from './snmp-probe.js';

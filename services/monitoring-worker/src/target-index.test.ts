@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitoringKey, monitoringTargetKey } from '@esi/contracts';
-import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { OwnedStore } from '@esi/store';
 import type { MonitoringItem } from './item-types.js';
 import { MonitoringValues } from './monitoring-values.js';

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { events, monitoringKey, templateKey } from '@esi/contracts';
-import { startEtcd, startNats, type RunningServer } from '@esi/local-stack';
+import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
 import { connectMessaging, ensureStreams, Publisher, type Messaging } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
 import { createLogger, initTracing } from '@esi/telemetry';

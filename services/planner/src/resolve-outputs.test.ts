@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSchemas, pluralOf, sharedTypesOf } from '@esi/catalog';
 import { configKey, heatStackKey, type StoredJob } from '@esi/contracts';
-import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { Etcd3 } from 'etcd3';
 import { OwnedStore } from '@esi/store';
 import { OutputMissingError, resolveOutputs } from './resolve-outputs.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLICES, configKey, stateKey } from '@esi/contracts';
-import { startEtcd, type RunningServer } from '@esi/local-stack';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { Etcd3 } from 'etcd3';
 import { OwnedStore } from '@esi/store';
 import { findUnplanned, findUnplannedSince } from './resync.js';

@@ -8,7 +8,7 @@
  */
 import './env.js';
 import { GenericContainer, getContainerRuntimeClient, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { freePort } from '@esi/local-stack';
+import { freePort } from '@esi/test-servers';
 import { localImages } from '../docker-env.js';
 import { nodeControls, type NodeControls } from './node-controls.js';
 

@@ -4,7 +4,7 @@
  * created until each has settled.
  */
 import { resolveRefs, type BuildRequest, type CreatedResource } from '@esi/catalog';
-import { createResource, watchResources, type WatchHandle } from '@esi/local-stack';
+import { createResource, watchResources, type WatchHandle } from '@esi/client';
 import { api } from '@esi/contracts';
 import { intOption, need, UsageError, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';

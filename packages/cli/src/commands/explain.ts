@@ -1,5 +1,5 @@
 /** explain: the resource's jobs and, for each waiting one, what it waits for. */
-import { explainResource } from '@esi/local-stack';
+import { explainResource } from '@esi/client';
 import { need, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { explainJson, explainText } from '../format.js';

@@ -1,5 +1,5 @@
 /** history: the resource's events from the streams, oldest first. */
-import { resourceHistory } from '@esi/local-stack';
+import { resourceHistory } from '@esi/client';
 import { intOption, need, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { parseJson } from '../format.js';

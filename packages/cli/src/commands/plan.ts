@@ -2,7 +2,7 @@
  * plan: what a change would do, without doing it. It exits 1 when the preview says the
  * change would fail (a planning error, or a template that would be refused).
  */
-import { planChange } from '@esi/local-stack';
+import { planChange } from '@esi/client';
 import { api } from '@esi/contracts';
 import { need, UsageError, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';

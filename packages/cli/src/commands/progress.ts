@@ -4,7 +4,7 @@
  * resource settled in a *_FAILED state, naming it and its error.
  */
 import type { ServiceError } from '@grpc/grpc-js';
-import { explainResource, watchResources } from '@esi/local-stack';
+import { explainResource, watchResources } from '@esi/client';
 import { intOption, need, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';
 import { DagTracker, settled } from '../dag-view.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Etcd3 } from 'etcd3';
 import { loadTemplates, typeOfPlural } from '@esi/catalog';
-import { putRelations, putTemplate } from '@esi/local-stack';
+import { putRelations, putTemplate } from '@esi/client';
 import { formatReport, replay as runReplay } from '@esi/replay';
 import { intOption, UsageError, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';

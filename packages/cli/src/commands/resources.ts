@@ -1,5 +1,5 @@
 /** create, update, delete, get, list. */
-import { createResource, deleteResource, getResource, listResources, retryResource, updateResource } from '@esi/local-stack';
+import { createResource, deleteResource, getResource, listResources, retryResource, updateResource } from '@esi/client';
 import { intOption, need, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { resourceJson, resourceLine, resourceText } from '../format.js';

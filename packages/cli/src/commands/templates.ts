@@ -1,5 +1,5 @@
 /** template put | get | list: the template catalog. */
-import { getTemplate, listTemplates, putTemplate } from '@esi/local-stack';
+import { getTemplate, listTemplates, putTemplate } from '@esi/client';
 import { intOption, need, UsageError, type CommandSpec } from '../args.js';
 import { printJson, type Ctx } from '../context.js';
 import { parseJson } from '../format.js';

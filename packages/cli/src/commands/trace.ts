@@ -1,5 +1,5 @@
 /** trace: the trace of the resource's latest change as a tree with timings (@esi/trace-view). */
-import { explainResource } from '@esi/local-stack';
+import { explainResource } from '@esi/client';
 import { printResourceTrace } from '@esi/trace-view';
 import { need, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';

@@ -4,7 +4,7 @@
  * one in a *_FAILED state instead (exit 1, naming the resource and its error); either
  * only for the newest config version seen.
  */
-import { watchResources } from '@esi/local-stack';
+import { watchResources } from '@esi/client';
 import { api } from '@esi/contracts';
 import { intOption, need, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';

@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { KEY_PREFIX, SLICES, type ConfigValue } from '@esi/contracts';
-import { call, createResource, updateResource, type ResourceClient } from '@esi/local-stack';
+import { call, createResource, updateResource, type ResourceClient } from '@esi/client';
 import { jobDifferences, stateDifferences, stateView } from './compare.js';
 import { extraJobs, extraWrites } from './extras.js';
 import { mask } from './masking.js';

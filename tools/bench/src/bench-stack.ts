@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '@esi/contracts';
-import { startEtcd, startNats, startStack, type RunningServer, type Stack } from '@esi/local-stack';
+import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
+import { startStack, type Stack } from '@esi/local-stack';
 
 export interface LogLine {
   service: ServiceName;

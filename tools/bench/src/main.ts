@@ -2,7 +2,7 @@
  * `pnpm bench [--quick] [--profile] [--label NAME] [--scale SIZES] [--compare FILE] [--notes FILE] [--render FILE] [--keep-data]`:
  * starts real nats-server and etcd and the five services, measures the raw limits and
  * the chain (unloaded, at rising load, at half its peak), then on a fresh stack the
- * scale steps, and writes packages/bench/results/<date>[-quick][-NAME].{md,json}.
+ * scale steps, and writes tools/bench/results/<date>[-quick][-NAME].{md,json}.
  * `--profile` also records CPU profiles of the services during the chain phase (the
  * figures then include the profiler's overhead). `--scale 1000,100000` replaces the
  * mode's sizes; `--scale none` skips the phase. `--compare results/X.json` adds a table

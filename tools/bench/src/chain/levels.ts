@@ -6,7 +6,7 @@
  * Each level reports throughput (resources reaching CREATE_COMPLETED per second),
  * latency, the stages, and CPU and peak RSS of every process.
  */
-import type { ResourceClient } from '@esi/local-stack';
+import type { ResourceClient } from '@esi/client';
 import { perItem, readEtcdCounts, type EtcdCounts } from '../etcd-metrics.js';
 import { ProcSampler, type ProcUsage } from '../proc-stats.js';
 import { readServiceRequests, requestsPerItem } from '../service-etcd-requests.js';

@@ -4,7 +4,7 @@
  * before its CreateResource call to the aggregator's CREATE_COMPLETED (the
  * StateChanged event's timestamp, taken as /state is written).
  */
-import { createResource, type ResourceClient } from '@esi/local-stack';
+import { createResource, type ResourceClient } from '@esi/client';
 import { contextRequests, logicalPortBody, portBody, type BuildContext } from './build-bodies.js';
 import type { EventTap, Timeline } from './event-tap.js';
 

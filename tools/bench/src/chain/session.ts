@@ -2,7 +2,7 @@
  * What a phase needs to submit builds to a stack: the event tap, a gRPC client, the
  * context resources (created and settled here) and the process ids to sample.
  */
-import { resourceClient } from '@esi/local-stack';
+import { resourceClient } from '@esi/client';
 import type { BenchStack } from '../bench-stack.js';
 import { EventTap } from './event-tap.js';
 import type { ChainDeps } from './levels.js';
