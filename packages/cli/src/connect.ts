@@ -1,15 +1,14 @@
-/** The client the command talks through: address, TLS and token from flags or env. */
+/** The client the command talks through: address, TLS and token from flags, else the environment (cli-env.ts). */
 import { readFileSync } from 'node:fs';
 import { resourceClient, type ResourceClient } from '@esi/client';
 import type { Args } from './args.js';
 import { UsageError } from './args.js';
+import type { CliEnv } from './cli-env.js';
 
-export const DEFAULT_ADDR = '127.0.0.1:50051';
-
-export function connect(args: Args, env: NodeJS.ProcessEnv): ResourceClient {
-  const addr = args.options.get('addr') ?? env.ESI_API_ADDR ?? DEFAULT_ADDR;
-  const token = args.options.get('token') ?? env.ESI_TOKEN ?? '';
-  const caFile = args.options.get('ca') ?? env.ESI_API_CA ?? '';
+export function connect(args: Args, env: CliEnv): ResourceClient {
+  const addr = args.options.get('addr') ?? env.apiAddr;
+  const token = args.options.get('token') ?? env.token;
+  const caFile = args.options.get('ca') ?? env.caFile;
   const tls = args.flags.has('tls') || caFile !== '';
   let ca: Buffer | undefined;
   if (caFile) {

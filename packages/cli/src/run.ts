@@ -1,6 +1,8 @@
 /** esictl: parses the command line, runs one command, maps failures to exit codes. */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { intOption, parseCommandLine, UsageError, type Args, type CommandSpec } from './args.js';
+import { ConfigError, describeSpec, parseConfig } from '@esi/config';
+import { cliSpec } from './cli-env.js';
 import { connect } from './connect.js';
 import type { Ctx } from './context.js';
 import type { Io } from './io.js';
@@ -57,20 +59,24 @@ templates
   template list [--handler heat_worker|monitoring_worker]
 
 options
-  --addr HOST:PORT   api address (ESI_API_ADDR, default 127.0.0.1:50051)
-  --token T          bearer token (ESI_TOKEN)
-  --tls              use TLS; --ca FILE (ESI_API_CA) to verify the server's certificate,
+  --addr HOST:PORT   api address
+  --token T          bearer token
+  --tls              use TLS; --ca FILE to verify the server's certificate,
                      --server-name N when it names another host than --addr
   --json             machine-readable output (live views: one JSON document per line)
   --timeout MS       deadline of each call (default 30000)
   --help             this text; after a command, that command's usage only
   --version          esictl's version
 
+environment (a flag wins over its variable)
+${describeSpec(cliSpec).join('\n')}
+
 exit codes
   0  done; every resource followed settled without failing
   1  the api refused or failed the call, a resource ended *_FAILED (build --wait, progress,
      watch --until: each named on stderr with its error), a wait ran out, a plan would fail
-  2  the command line was wrong: unknown command, unknown option, or one the command does not take
+  2  the command line was wrong (unknown command, unknown option, or one the command does not
+     take), or an environment variable did not parse
   3  the api could not be reached, or could not reach etcd or NATS (UNAVAILABLE): worth retrying
 `;
 
@@ -92,7 +98,7 @@ const COMMANDS: Record<string, { run: Command; spec: CommandSpec }> = {
   plan: { run: plan, spec: planSpec },
   template: { run: template, spec: templateSpec },
   trace: { run: trace, spec: traceSpec },
-  replay: { run: (ctx) => replay(ctx), spec: replaySpec },
+  replay: { run: replay, spec: replaySpec },
 };
 
 export const SPECS = Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, c.spec]));
@@ -119,9 +125,14 @@ export async function run(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}"`);
-    ctx = { args, io, client: connect(args, env), json: args.flags.has('json'), timeoutMs: intOption(args, 'timeout', 30_000) };
+    const cliEnv = parseConfig(cliSpec, env);
+    ctx = { args, io, env: cliEnv, client: connect(args, cliEnv), json: args.flags.has('json'), timeoutMs: intOption(args, 'timeout', 30_000) };
     return await command.run(ctx);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`esictl: ${err.message}`);
+      return EXIT.usage;
+    }
     if (err instanceof UsageError) {
       const lines = err.command ? usageOf(err.command) : [];
       io.err(`esictl: ${err.message}\n${lines.length ? `usage:\n${lines.join('\n')}\n` : ''}(esictl --help lists the commands and options)`);

@@ -3,3 +3,4 @@ export { parseConfig, parsers, type Check, type Env, type FieldSpec, type Spec }
 export { mergeSpecs } from './merge-specs.js';
 export { commonChecks, commonSpec, type CommonConfig } from './common.js';
 export { hideCredentials } from './redact.js';
+export { describeSpec } from './describe-spec.js';

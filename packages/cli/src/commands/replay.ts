@@ -14,10 +14,10 @@ import { printJson, type Ctx } from '../context.js';
 /** Its options (esictl refuses any other); any number of scenario files. */
 export const replaySpec: CommandSpec = { options: { catalog: 'string', relations: 'string', etcd: 'string', 'state-timeout': 'string' } };
 
-export async function replay(ctx: Ctx, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function replay(ctx: Ctx): Promise<number> {
   const files = ctx.args.positional.slice(1);
   if (files.length === 0) throw new UsageError('replay needs at least one recorded scenario file');
-  const etcdUrl = ctx.args.options.get('etcd') ?? env.ETCD_ENDPOINTS;
+  const etcdUrl = ctx.args.options.get('etcd') || ctx.env.etcdEndpoints;
   if (!etcdUrl) throw new UsageError('replay watches etcd for the jobs and states it compares: give --etcd URL or ETCD_ENDPOINTS');
   const say = (line: string): void => {
     if (!ctx.json) ctx.io.out(line);

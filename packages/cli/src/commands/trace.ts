@@ -16,7 +16,7 @@ export async function trace(ctx: Ctx): Promise<number> {
     type,
     id,
     traceId: ctx.args.options.get('trace-id') || explained?.traceId || undefined,
-    jaegerUrl: ctx.args.options.get('jaeger') || process.env.ESI_JAEGER_URL || undefined,
+    jaegerUrl: ctx.args.options.get('jaeger') || ctx.env.jaegerUrl || undefined,
     spanFile: ctx.args.options.get('spans'),
     json: ctx.json,
     color: ctx.io.tty,
