@@ -34,6 +34,23 @@ const KEYS_IN_CONTRACTS = [
   },
 ];
 
+/**
+ * Settings are read once, through @esi/config's parser, from a spec that holds each
+ * variable's default and doc (parseConfig): reading a variable by name anywhere else is
+ * how two defaults for one setting, or a setting nobody documents, come about. Applies to
+ * the running system (packages/, services/); tools under tools/ read their own few.
+ */
+const ENV_THROUGH_CONFIG = [
+  {
+    selector: "MemberExpression[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']",
+    message: 'Read settings through a @esi/config spec (parseConfig(spec, process.env)), not process.env.NAME.',
+  },
+  {
+    selector: "MemberExpression[object.name='env'][property.name=/^[A-Z][A-Z0-9_]*$/]",
+    message: 'Read settings through a @esi/config spec (parseConfig), not env.NAME.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/src/gen/**', '.esi-data/**'] },
   js.configs.recommended,
@@ -48,8 +65,11 @@ export default tseslint.config(
   // One no-restricted-syntax list per kind of file: ESLint keeps only the last setting of
   // a rule for a file, so the lists are composed rather than spread over several blocks.
   { files: ['**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS] } },
-  { files: ['packages/contracts/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE] } },
-  { files: ['packages/errors/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...KEYS_IN_CONTRACTS] } },
-  // Tests may spell keys out and read messages, to check the layout and the words themselves.
-  { files: ['**/*.test.ts', 'test/**/*.ts', '**/test-support/**/*.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  { files: ['packages/**/*.ts', 'services/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS, ...ENV_THROUGH_CONFIG] } },
+  { files: ['packages/contracts/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...ENV_THROUGH_CONFIG] } },
+  { files: ['packages/errors/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...KEYS_IN_CONTRACTS, ...ENV_THROUGH_CONFIG] } },
+  { files: ['packages/config/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS] } },
+  // Tests may spell keys out, read messages and set variables, to check the layout, the
+  // words and the settings themselves.
+  { files: ['**/*.test.ts', 'test/**/*.ts', '**/test-support/**/*.ts', '**/test-support.ts'], rules: { 'no-restricted-syntax': 'off' } },
 );

@@ -1,37 +1,37 @@
 /**
  * The console on its own, for deployments where `pnpm start` does not run it (the
  * compose stack): `node --import tsx packages/console/src/main.ts`. Reads its settings
- * once, builds the front end if it is missing or stale, and serves until SIGTERM.
- *
- *   ESI_API_ADDR          the api's gRPC address (default 127.0.0.1:50051)
- *   ESI_CONSOLE_ADDR      where the console listens (default 127.0.0.1:50080)
- *   ESI_CONSOLE_SPAN_FILE a span file to read traces from (as `pnpm start` keeps them)
- *   ESI_JAEGER_URL        a Jaeger query service to read traces from instead
- *   ESI_JAEGER_UI_URL     Jaeger as browsers reach it, for links (default ESI_JAEGER_URL)
- *   ESI_CONSOLE_API_TLS   "true": reach the api over TLS (ESI_API_CA: its CA's PEM file)
- *   ESI_CONSOLE_WEB_ROOT  a front end built beforehand (the image's): served as it is,
- *                         nothing is built at start
+ * once (console-env.ts), builds the front end if it is missing or stale (unless given a
+ * built one), and serves until SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { ConfigError, parseConfig } from '@esi/config';
+import { consoleSpec, type ConsoleEnv } from './console-env.js';
 import { startConsoleEdge } from './edge-server.js';
 import { ensureWebBuild } from './web-build.js';
 
 const say = (line: string): void => console.log(`[console] ${line}`);
-const env = process.env;
 
-const webRoot = env.ESI_CONSOLE_WEB_ROOT || undefined;
-if (webRoot === undefined) await ensureWebBuild(say);
+let env: ConsoleEnv;
+try {
+  env = parseConfig(consoleSpec, process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`[console] ${err.message}`);
+  process.exit(2);
+}
+if (!env.webRoot) await ensureWebBuild(say);
 const edge = await startConsoleEdge({
-  webRoot,
-  apiAddr: env.ESI_API_ADDR || '127.0.0.1:50051',
-  apiTls: env.ESI_CONSOLE_API_TLS === 'true' || env.ESI_API_CA ? { ca: env.ESI_API_CA ? readFileSync(env.ESI_API_CA) : undefined } : undefined,
-  listen: env.ESI_CONSOLE_ADDR || '127.0.0.1:50080',
-  spanFile: env.ESI_CONSOLE_SPAN_FILE || undefined,
-  jaegerUrl: env.ESI_JAEGER_URL || undefined,
-  jaegerUiUrl: env.ESI_JAEGER_UI_URL || undefined,
+  webRoot: env.webRoot || undefined,
+  apiAddr: env.apiAddr,
+  apiTls: env.apiTls || env.apiCaFile ? { ca: env.apiCaFile ? readFileSync(env.apiCaFile) : undefined } : undefined,
+  listen: env.listen,
+  spanFile: env.spanFile || undefined,
+  jaegerUrl: env.jaegerUrl || undefined,
+  jaegerUiUrl: env.jaegerUiUrl || undefined,
   onProblem: (m) => say(m),
 });
-say(`ready: ${edge.url} (api ${env.ESI_API_ADDR || '127.0.0.1:50051'})`);
+say(`ready: ${edge.url} (api ${env.apiAddr})`);
 const stop = async (): Promise<void> => {
   await edge.close();
   process.exit(0);

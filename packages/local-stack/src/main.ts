@@ -4,56 +4,48 @@
  * catalog (the api does at start), runs the example build unless --no-demo, prints each
  * resource's progress, and serves until Ctrl-C.
  */
-import { resolve } from 'node:path';
+import { ConfigError, describeSpec, parseConfig } from '@esi/config';
 import { runExampleBuild } from '@esi/demo';
 import { ensureBinaries, killAllNow } from '@esi/test-servers';
 import type { ConsoleEdge } from '@esi/console';
 import { startConsole } from './console.js';
 import { describeObservability, keepTraces, logEcho } from './observability.js';
-import { REPO_ROOT } from './repo-root.js';
+import { startSpec, type StartEnv } from './start-env.js';
 import { startStack } from './stack.js';
 
 const args = new Set(process.argv.slice(2));
 const say = (line: string): void => console.log(`[esi] ${line}`);
 
 if (args.has('--help') || args.has('-h')) {
-  console.log(`usage: pnpm start [--no-demo]
-
-Environment:
-  ESI_DATA_DIR        data and logs (default ./.esi-data)
-  ESI_API_ADDR        gRPC listen address (default 127.0.0.1:50051)
-  NATS_URL            use this NATS server instead of starting one
-  ETCD_ENDPOINTS      use this etcd instead of starting one
-  ESI_CATALOG_DIR     template catalog folder (default packages/catalog/templates)
-  OTEL_EXPORTER_OTLP_ENDPOINT  also send traces to this OTLP/HTTP endpoint (they are
-                      always kept in <data dir>/traces for pnpm esictl trace)
-  ESI_METRICS_PORT_BASE  serve metrics on this port and the four after it (default:
-                      free ports, printed at start)
-  ESI_LOG_ECHO        service log lines shown here: a level (default info) or off
-  ESI_CONSOLE_ADDR    the web console's host:port (default 127.0.0.1:50080)
-  ESI_JAEGER_URL      the console reads traces from this Jaeger (and links to it)
-                      instead of the span file`);
+  console.log(`usage: pnpm start [--no-demo]\n\nEnvironment:\n${describeSpec(startSpec).join("\n")}\n\nThe services it starts read their own settings from the same environment (README: Configuration).`);
   process.exit(0);
 }
 
-const dataDir = resolve(process.env.ESI_DATA_DIR ?? `${REPO_ROOT}/.esi-data`);
-ensureBinaries({ nats: !process.env.NATS_URL, etcd: !process.env.ETCD_ENDPOINTS }, say);
+let env: StartEnv;
+try {
+  env = parseConfig(startSpec, process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`[esi] ${err.message}`);
+  process.exit(2);
+}
+const dataDir = env.dataDir;
+ensureBinaries({ nats: !env.natsUrl, etcd: !env.etcdEndpoints }, say);
 say(`starting (data and logs in ${dataDir})`);
-const otlpForward = process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+const otlpForward = env.otlpForward || undefined;
 const traces = await keepTraces(dataDir, otlpForward, say);
 const stack = await startStack({
   dataDir,
-  natsUrl: process.env.NATS_URL || undefined,
-  etcdEndpoints: process.env.ETCD_ENDPOINTS || undefined,
-  apiAddr: process.env.ESI_API_ADDR || '127.0.0.1:50051',
+  natsUrl: env.natsUrl || undefined,
+  etcdEndpoints: env.etcdEndpoints || undefined,
+  apiAddr: env.apiAddr,
   env: {
-    ESI_POLL_INTERVAL_MS: process.env.ESI_POLL_INTERVAL_MS ?? '2000',
-    // Stacks take a moment, as real ones do, so progress can be followed as it happens.
-    ESI_HEAT_SIMULATED_LATENCY_MS: process.env.ESI_HEAT_SIMULATED_LATENCY_MS ?? '200',
+    ESI_POLL_INTERVAL_MS: env.pollIntervalMs,
+    ESI_HEAT_SIMULATED_LATENCY_MS: env.heatLatencyMs,
     OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
   },
-  metricsPortBase: process.env.ESI_METRICS_PORT_BASE ? Number(process.env.ESI_METRICS_PORT_BASE) : undefined,
-  onLine: logEcho(process.env.ESI_LOG_ECHO || 'info', (line) => console.log(line)),
+  metricsPortBase: env.metricsPortBase,
+  onLine: logEcho(env.logEcho, (line) => console.log(line)),
   supervise: true,
   onRestart: (name, attempt, delayMs, exit) => say(`${name} exited (${exit}); restarting in ${delayMs} ms (attempt ${attempt})`),
 });
@@ -67,7 +59,8 @@ if (stack.deviceSimulator) {
 }
 for (const line of describeObservability(stack, traces, otlpForward)) say(line);
 
-let consoleEdge: ConsoleEdge | undefined;
+// Set once the console has started (it may not have when a stop comes).
+const consoleEdge: { current?: ConsoleEdge } = {};
 let stopping = 0;
 const shutdown = async (): Promise<void> => {
   if (stopping) {
@@ -80,7 +73,7 @@ const shutdown = async (): Promise<void> => {
   }
   stopping = Date.now();
   say('stopping … (Ctrl-C again to stop at once)');
-  await consoleEdge?.close();
+  await consoleEdge.current?.close();
   await stack.stop();
   await traces.close();
   say('stopped');
@@ -90,7 +83,7 @@ process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 // After the handlers: the first start builds the console's page, which takes a while,
 // and a Ctrl-C meanwhile must still stop everything cleanly.
-consoleEdge = await startConsole(stack.apiAddr, traces.file, say);
+consoleEdge.current = await startConsole({ apiAddr: stack.apiAddr, spanFile: traces.file, listen: env.consoleAddr, jaegerUrl: env.jaegerUrl, jaegerUiUrl: env.jaegerUiUrl }, say);
 if (stopping) await new Promise(() => {}); // shutdown() exits the process
 
 if (!args.has('--no-demo')) {

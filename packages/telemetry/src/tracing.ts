@@ -52,6 +52,9 @@ export function serviceResource(serviceName: string): Resource {
   return defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })).merge(detected);
 }
 
+// The OTEL_* variables are OpenTelemetry's, read as its specification says (the SDK's
+// own detectors read them the same way), not settings of ours with a spec of our own.
+/* eslint-disable no-restricted-syntax */
 function tracesUrl(opts: TracingOptions, env = process.env): string | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
   if (env.OTEL_TRACES_EXPORTER?.split(',').map((s) => s.trim()).includes('none')) return undefined;
@@ -66,6 +69,7 @@ export function initTracing(opts: TracingOptions): Tracing {
   if (url) {
     // Short default delay: a job chain is short-lived and people look at it right away.
     const scheduledDelayMillis = process.env.OTEL_BSP_SCHEDULE_DELAY ? undefined : 500;
+    /* eslint-enable no-restricted-syntax */
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis }));
   }
   const resource = serviceResource(opts.serviceName);
