@@ -34,6 +34,25 @@ const KEYS_IN_CONTRACTS = [
   },
 ];
 
+/** The stored shapes that have a parser in SLICES (@esi/contracts). */
+const SLICE_VALUE = '/^(ConfigValue|StateValue|HeatStackValue|WorkflowRecord|JobMeta|StoredJobValue)$/';
+
+/**
+ * A stored value is read through its slice's parser (SLICES.<slice>.parse, or
+ * OwnedStore.read(key, parse)), which checks the shape every writer sets: a cast of
+ * JSON.parse trusts whatever the key holds, and each reader used to check it its own way.
+ */
+const VALUES_THROUGH_SLICES = [
+  {
+    selector: `TSAsExpression[typeAnnotation.typeName.name=${SLICE_VALUE}] > CallExpression[callee.object.name='JSON'][callee.property.name='parse']`,
+    message: 'Parse a stored value with its slice (SLICES.<slice>.parse in @esi/contracts), not a cast of JSON.parse.',
+  },
+  {
+    selector: `CallExpression[callee.property.name='getJson'] TSTypeReference[typeName.name=${SLICE_VALUE}]`,
+    message: 'Read a stored value with store.read(key, SLICES.<slice>.parse), not getJson<…>.',
+  },
+];
+
 /**
  * Settings are read once, through @esi/config's parser, from a spec that holds each
  * variable's default and doc (parseConfig): reading a variable by name anywhere else is
@@ -65,10 +84,10 @@ export default tseslint.config(
   // One no-restricted-syntax list per kind of file: ESLint keeps only the last setting of
   // a rule for a file, so the lists are composed rather than spread over several blocks.
   { files: ['**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS] } },
-  { files: ['packages/**/*.ts', 'services/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS, ...ENV_THROUGH_CONFIG] } },
+  { files: ['packages/**/*.ts', 'services/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS, ...ENV_THROUGH_CONFIG, ...VALUES_THROUGH_SLICES] } },
   { files: ['packages/contracts/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...ENV_THROUGH_CONFIG] } },
-  { files: ['packages/errors/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...KEYS_IN_CONTRACTS, ...ENV_THROUGH_CONFIG] } },
-  { files: ['packages/config/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS] } },
+  { files: ['packages/errors/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...KEYS_IN_CONTRACTS, ...ENV_THROUGH_CONFIG, ...VALUES_THROUGH_SLICES] } },
+  { files: ['packages/config/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...ERRORS_BY_TYPE, ...KEYS_IN_CONTRACTS, ...VALUES_THROUGH_SLICES] } },
   // Tests may spell keys out, read messages and set variables, to check the layout, the
   // words and the settings themselves.
   { files: ['**/*.test.ts', 'test/**/*.ts', '**/test-support/**/*.ts', '**/test-support.ts'], rules: { 'no-restricted-syntax': 'off' } },

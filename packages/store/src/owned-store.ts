@@ -66,6 +66,18 @@ export class OwnedStore {
     return kv ? { value: kv.value.toString(), modRevision: kv.mod_revision } : undefined;
   }
 
+  /**
+   * A value read through its slice's parser (SLICES in @esi/contracts): undefined when the
+   * key is absent or its value is not the slice's shape, which readers skip as they would
+   * a missing key rather than act on half of it.
+   */
+  async read<V>(key: string, parse: (raw: string) => V | undefined): Promise<Versioned<V> | undefined> {
+    const got = await this.getString(key);
+    const value = got ? parse(got.value) : undefined;
+    return got && value !== undefined ? { value, modRevision: got.modRevision } : undefined;
+  }
+
+  /** A JSON value of a key no slice describes (the stores' own records). */
   async getJson<T>(key: string): Promise<Versioned<T> | undefined> {
     const got = await this.getString(key);
     return got ? { value: JSON.parse(got.value) as T, modRevision: got.modRevision } : undefined;

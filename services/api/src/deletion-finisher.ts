@@ -10,7 +10,7 @@
  * Both paths confirm against etcd before acting; a second announcement of a removal is
  * dropped by JetStream through the deterministic message id.
  */
-import { SLICES, configKey, configSubject, stateKey, events, type ConfigValue, type StateValue } from '@esi/contracts';
+import { SLICES, configKey, configSubject, stateKey, events } from '@esi/contracts';
 import { RetryableError, type Publisher } from '@esi/messaging';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -34,7 +34,7 @@ export async function finishDeletion(deps: FinisherDeps, type: string, id: strin
   const plural = deps.types.pluralOf(type);
   if (!plural) return 'superseded';
   const key = configKey(plural, id);
-  const [cfg, state] = await Promise.all([readConfig(deps.store, key), deps.store.getJson<StateValue>(stateKey(plural, id))]);
+  const [cfg, state] = await Promise.all([readConfig(deps.store, key), deps.store.read(stateKey(plural, id), SLICES.state.parse)]);
   const done = state?.value.version === version && state.value.state?.worker_state === DELETE_COMPLETED;
   if (!done) return 'not-yet';
   let outcome: FinishOutcome = 'announced-again';
@@ -77,13 +77,8 @@ export async function sweepDeletions(deps: FinisherDeps): Promise<{ revision: nu
     const parsed = SLICES.config.resourceOf(key);
     const type = parsed && parsed.plural !== 'heat_templates' ? deps.types.typeOfPlural(parsed.plural) : undefined;
     if (!parsed || !type) return;
-    let value: ConfigValue;
-    try {
-      value = JSON.parse(raw) as ConfigValue;
-    } catch {
-      return;
-    }
-    if (value.marked_for_deletion) marked.push({ type, id: parsed.id, version: value.version });
+    const value = SLICES.config.parse(raw);
+    if (value?.marked_for_deletion) marked.push({ type, id: parsed.id, version: value.version });
   });
   let removed = 0;
   for (const m of marked) if ((await finishDeletion(deps, m.type, m.id, m.version)) === 'removed') removed++;
@@ -119,13 +114,8 @@ export function runDeletionFinisher(deps: FinisherDeps, retryMs = 2_000): { stop
           const parsed = SLICES.state.resourceOf(kv.key.toString());
           const type = parsed ? deps.types.typeOfPlural(parsed.plural) : undefined;
           if (!parsed || !type) return;
-          let value: StateValue;
-          try {
-            value = JSON.parse(kv.value.toString()) as StateValue;
-          } catch {
-            return;
-          }
-          if (value.state?.worker_state === DELETE_COMPLETED) await finishDeletion(deps, type, parsed.id, value.version);
+          const value = SLICES.state.parse(kv.value.toString());
+          if (value?.state?.worker_state === DELETE_COMPLETED) await finishDeletion(deps, type, parsed.id, value.version);
         }).catch(restart);
       });
     } catch (err) {

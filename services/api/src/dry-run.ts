@@ -4,7 +4,7 @@
  * in memory, /state, the planner's workflow record and the jobs pending in /jobs/all.
  * Nothing is written and nothing random leaks: job-id suffixes are fixed to "dryrn".
  */
-import { configKey, heatStackKey, stateKey, templateKey, type HeatStackValue, type JobParamValue, type StateValue, type StoredJob } from '@esi/contracts';
+import { SLICES, configKey, heatStackKey, stateKey, templateKey, type HeatStackValue, type JobParamValue, type StoredJob } from '@esi/contracts';
 import type { Relations, ResourceLookup } from '@esi/mapping';
 import { planWorkflow, type PendingView, type TemplateBody } from '@esi/planning';
 import type { OwnedStore } from '@esi/store';
@@ -41,7 +41,7 @@ export async function planResourceChange(deps: DryRunDeps, ctx: CallContext, cha
   const { rules, id } = prepared;
   const typeInfo = r.types.table[rules.type]!;
   const [state, record, pending] = await Promise.all([
-    deps.store.getJson<StateValue>(stateKey(rules.plural, id)),
+    deps.store.read(stateKey(rules.plural, id), SLICES.state.parse),
     readWorkflow(deps.store, rules.plural, id),
     readPendingJobs(deps.store),
   ]);
@@ -151,7 +151,7 @@ async function plannedJob(store: OwnedStore, r: Resources, job: StoredJob, templ
   const outputOf = async (ref: { output_key: string; resource_type: string; resource_id: string }): Promise<unknown> => {
     const plural = r.types.pluralOf(ref.resource_type) ?? ref.resource_type;
     const key = heatStackKey(plural, ref.resource_id);
-    if (!stacks.has(key)) stacks.set(key, (await store.getJson<HeatStackValue>(key))?.value);
+    if (!stacks.has(key)) stacks.set(key, (await store.read(key, SLICES.heatStacks.parse))?.value);
     const stack = stacks.get(key);
     if (!stack) throw new Error(`output ${ref.output_key} of ${ref.resource_type} ${ref.resource_id}: the resource has no stack yet`);
     const out = stack.output.find((o) => o.output_key === ref.output_key);

@@ -7,7 +7,7 @@
  * wait on something it cannot see (no id, type, handler, state or trace, and not what
  * that job waits for in turn), and every text is scrubbed of secret values.
  */
-import { configKey, stateKey, type StateValue } from '@esi/contracts';
+import { SLICES, configKey, stateKey, type StateValue } from '@esi/contracts';
 import { api } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
@@ -111,7 +111,7 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
 async function readFacts(store: OwnedStore, resources: Resources, ctx: CallContext, type: string, id: string): Promise<ResourceFacts> {
   const plural = resources.types.pluralOf(type);
   if (!plural) return { configVersion: 0, workerState: '', stateVersion: 0, stateError: '', visible: ctx.caller.kind === 'admin' };
-  const [cfg, state] = await Promise.all([readConfig(store, configKey(plural, id)), store.getJson<StateValue>(stateKey(plural, id))]);
+  const [cfg, state] = await Promise.all([readConfig(store, configKey(plural, id)), store.read(stateKey(plural, id), SLICES.state.parse)]);
   const owner = cfg ? ownerOf(type, id, parseObject(cfg.value.body)) : undefined;
   return {
     configVersion: cfg?.value.version ?? 0,

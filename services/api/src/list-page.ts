@@ -6,7 +6,7 @@
  * it up before the page is full, the page ends early with a token to go on from the
  * last key read (a page may hold fewer than page_size; only an empty token means done).
  */
-import { configCollectionPrefix, type ConfigValue } from '@esi/contracts';
+import { SLICES, configCollectionPrefix, type ConfigValue } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
@@ -80,14 +80,7 @@ async function rangeRead(store: OwnedStore, start: string, end: string, limit: n
   return store.range({ start, end }, { sortByKey: true, limit });
 }
 
-function parseEnvelope(raw: string): ConfigValue | undefined {
-  try {
-    const v = JSON.parse(raw) as ConfigValue;
-    return typeof v?.body === 'string' && typeof v.version === 'number' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const parseEnvelope = (raw: string): ConfigValue | undefined => SLICES.config.parse(raw);
 
 function encodeToken(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');

@@ -3,7 +3,7 @@
  * as Gohan imported its init files: version 1 when new, version +1 when the body changed,
  * untouched when equal.
  */
-import { templateKey, type ConfigValue } from '@esi/contracts';
+import { SLICES, templateKey, type ConfigValue } from '@esi/contracts';
 import type { StoredTemplate } from '@esi/catalog';
 import type { OwnedStore } from '@esi/store';
 
@@ -11,7 +11,7 @@ export async function loadCatalogIntoEtcd(store: OwnedStore, templates: StoredTe
   let written = 0;
   for (const t of templates) {
     const key = templateKey(t.id);
-    const current = await store.getJson<ConfigValue>(key);
+    const current = await store.read(key, SLICES.config.parse);
     if (current && sameBody(current.value.body, t.value.body)) continue;
     const value: ConfigValue = { ...t.value, version: current ? current.value.version + 1 : t.value.version };
     const ok = await store.txn(

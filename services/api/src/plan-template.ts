@@ -5,7 +5,7 @@
  * A template change re-plans nothing by itself; these resources get it on their next
  * change.
  */
-import { HANDLERS, configCollectionPrefix, configKey, type ConfigValue } from '@esi/contracts';
+import { HANDLERS, SLICES, configCollectionPrefix, configKey } from '@esi/contracts';
 import { MappingError, resolveTemplateId, type Relations } from '@esi/mapping';
 import type { OwnedStore } from '@esi/store';
 import { api } from '@esi/contracts';
@@ -60,8 +60,8 @@ export async function planTemplateChange(deps: TemplatePlanDeps, ctx: CallContex
       ctx.checkpoint();
       const id = key.slice(prefix.length);
       if (id.includes('/')) continue;
-      const cfg = parseObject(raw) as unknown as ConfigValue;
-      if (typeof cfg.body !== 'string') continue;
+      const cfg = SLICES.config.parse(raw);
+      if (!cfg) continue;
       const body = parseObject(cfg.body);
       if (!maySee(ctx.caller, ownerOf(type, id, body))) continue;
       for (const handler of handlers) {

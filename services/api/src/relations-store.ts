@@ -3,7 +3,7 @@
  * template: loaded from the catalog (or ESI_RELATIONS_FILE) when the api starts, and
  * replaceable by an admin at run time. The planner follows whatever is stored.
  */
-import { RELATIONS_KEY, type ConfigValue } from '@esi/contracts';
+import { SLICES, RELATIONS_KEY, type ConfigValue } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { PermissionDeniedError, ValidationError } from './errors.js';
@@ -23,7 +23,7 @@ export function checkRelations(value: unknown, field = 'relations_json'): Relati
 
 /** Stores the table unless it is already stored; returns its version and whether it changed. */
 export async function storeRelations(store: OwnedStore, table: RelationsTable): Promise<{ version: number; changed: boolean }> {
-  const current = await store.getJson<ConfigValue>(RELATIONS_KEY);
+  const current = await store.read(RELATIONS_KEY, SLICES.config.parse);
   const body = JSON.stringify(table);
   if (current && JSON.stringify(JSON.parse(current.value.body)) === body) return { version: current.value.version, changed: false };
   const version = (current?.value.version ?? 0) + 1;
@@ -35,7 +35,7 @@ export async function storeRelations(store: OwnedStore, table: RelationsTable): 
   if (!ok) {
     // Another writer got there first: if it stored this very table (api replicas starting
     // together all store the catalog's), that is no conflict.
-    const now = await store.getJson<ConfigValue>(RELATIONS_KEY);
+    const now = await store.read(RELATIONS_KEY, SLICES.config.parse);
     if (now && JSON.stringify(JSON.parse(now.value.body)) === body) return { version: now.value.version, changed: false };
     throw new ValidationError('relations_json', 'changed concurrently; try again');
   }

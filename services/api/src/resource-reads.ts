@@ -1,5 +1,5 @@
 /** Reads of one resource's keys, shared by the resource calls, Explain and the dry run. */
-import { monitoringKey, stateKey, type ConfigValue } from '@esi/contracts';
+import { SLICES, monitoringKey, stateKey, type ConfigValue } from '@esi/contracts';
 import type { OwnedStore, Versioned } from '@esi/store';
 
 export interface ResourceView {
@@ -14,14 +14,7 @@ export interface ResourceView {
 
 /** The /config envelope at a key; a value that is not an envelope counts as absent. */
 export async function readConfig(store: OwnedStore, key: string): Promise<Versioned<ConfigValue> | undefined> {
-  const raw = await store.getString(key);
-  if (!raw) return undefined;
-  try {
-    const value = JSON.parse(raw.value) as ConfigValue;
-    return typeof value?.body === 'string' && typeof value.version === 'number' ? { value, modRevision: raw.modRevision } : undefined;
-  } catch {
-    return undefined;
-  }
+  return store.read(key, SLICES.config.parse);
 }
 
 /** `known` supplies what the caller already knows (a create knows it has no state). */

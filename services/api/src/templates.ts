@@ -4,7 +4,7 @@
  * A template is checked (template-check.ts) before it is stored; only an admin may
  * store one, anyone may read them.
  */
-import { KEY_PREFIX, goJsonMarshal, templateKey, type ConfigValue } from '@esi/contracts';
+import { KEY_PREFIX, SLICES, goJsonMarshal, templateKey, type ConfigValue } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { NotFoundError, PermissionDeniedError, ValidationError, VersionConflictError } from './errors.js';
@@ -67,8 +67,8 @@ export class Templates {
     const all = await this.store.getPrefix(KEY_PREFIX.templates);
     const out: TemplateView[] = [];
     for (const [key, raw] of [...all].sort(([a], [b]) => a.localeCompare(b))) {
-      const value = parseObject(raw) as unknown as ConfigValue;
-      if (typeof value.body !== 'string') continue;
+      const value = SLICES.config.parse(raw);
+      if (!value) continue;
       const view = viewOf(key.slice(KEY_PREFIX.templates.length), value, false);
       if (!handler || view.handler === handler) out.push(view);
     }

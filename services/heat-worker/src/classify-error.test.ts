@@ -46,6 +46,11 @@ const tries = (server: HeatTestServer, method: string, path: RegExp) =>
   server.requests.filter((r) => r.method === method && path.test(r.path)).length;
 const POSTS = /\/stacks$/;
 
+/** Until the Heat test server has answered a request with this method (it records each with its answer). */
+async function untilRequest(method: string): Promise<void> {
+  while (!heat!.requests.some((r) => r.method === method)) await new Promise((r) => setTimeout(r, 5));
+}
+
 describe('Heat 400s on create that are the template’s: fail the job now', () => {
   const cases: [string, string][] = [
     ['StackValidationFailed', 'Property error: resources.port.properties.vlan: 5000 is out of range'],
@@ -91,11 +96,13 @@ describe('Heat 400s that pass: the job tries again later', () => {
   });
 
   it('NotSupported "Updating a stack when it is deleting" → transient', async () => {
-    const { driver } = await start({ operationDelayMs: 200 });
+    const { driver } = await start({ operationDelayMs: 1_500 });
     const view = await driver.create(call());
-    // A delete begins and runs for a while; the update meets it.
+    // A delete begins and runs for a while; the update meets it once Heat has answered the
+    // delete (a request is recorded with its answer), not after a fixed wait a busy core
+    // can outlast.
     const deleting = driver.delete(view);
-    await new Promise((r) => setTimeout(r, 30));
+    await untilRequest('DELETE');
     const { kind, error } = await decisionOf(() => driver.update(view, call({ tags: ['esi_job_b'] })));
     expect(kind).toBe('transient');
     expect(error).toMatchObject({ status: 400, type: 'NotSupported', decision: 'later', detail: 'Updating a stack when it is deleting is not supported.' });
@@ -176,11 +183,11 @@ describe('409: conflict handling', () => {
   });
 
   it('ActionInProgress (legacy engine, update while another operation runs) → transient (busy)', async () => {
-    const { driver } = await start({ engine: 'legacy', operationDelayMs: 300 });
+    const { driver } = await start({ engine: 'legacy', operationDelayMs: 1_500 });
     const other = openstackDriver(heat!);
     const view = await driver.create(call());
     const running = other.update(view, call({ tags: ['esi_job_other'] }));
-    await new Promise((r) => setTimeout(r, 50));
+    await untilRequest('PUT');
     const { kind, error } = await decisionOf(() => driver.update(view, call({ tags: ['esi_job_b'] })));
     expect(kind).toBe('transient');
     expect((error as Error).cause).toMatchObject({ status: 409, type: 'ActionInProgress', decision: 'conflict' });

@@ -76,11 +76,14 @@ describe.each(ENGINE_MODES)('openstack driver against Heat’s %s engine', (engi
   });
 
   it('two updates at once: one is applied, the other is tried again later', async () => {
-    const { heat, driver } = await start({ operationDelayMs: 150 });
+    const { heat, driver } = await start({ operationDelayMs: 1_500 });
     const view = await driver.create(call());
     // Its outcome is caught at once: it may fail while the second update is still being sent.
     const mine = driver.update(view, call({ parameters: { name: 'mine' }, tags: ['esi_job_b', 'esi_version_2'] })).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 40));
+    // The second update goes out once Heat has answered the first (a request is recorded
+    // with its answer), well inside that operation's 1.5 s: a fixed 40 ms wait inside
+    // 150 ms let the second arrive first on a busy core.
+    while (!heat.requests.some((r) => r.method === 'PUT')) await new Promise((r) => setTimeout(r, 5));
     const theirs = await openstackDriver(heat)
       .update(view, call({ parameters: { name: 'theirs' }, tags: ['esi_job_c', 'esi_version_3'] }))
       .catch((e: unknown) => e);

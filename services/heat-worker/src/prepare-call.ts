@@ -3,7 +3,7 @@
  * from /config/v2.0/heat_templates), rendered with the job's jinja_ params, and the
  * remaining params. Every problem here is the job's input and names the template.
  */
-import { effectiveParams, templateKey, type ConfigValue, type events } from '@esi/contracts';
+import { SLICES, effectiveParams, templateKey, type events } from '@esi/contracts';
 import { HEAT_YAML_OPTIONS } from '@esi/stack-engine';
 import { renderYamlTemplate } from '@esi/templating';
 import type { OwnedStore } from '@esi/store';
@@ -18,7 +18,7 @@ export async function prepareCall(
   store: OwnedStore,
 ): Promise<StackCall> {
   const job = d.job!;
-  const stored = await store.getJson<ConfigValue>(templateKey(d.templateId));
+  const stored = await store.read(templateKey(d.templateId), SLICES.config.parse);
   if (!stored) throw new BadJobInputError(`template ${d.templateId} not found`);
   let templateFile: unknown;
   try {

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
-import { events, heatEngineStackKey, heatStackKey, templateKey, type HeatStackValue } from '@esi/contracts';
+import { SLICES, events, heatEngineStackKey, heatStackKey, templateKey, type HeatStackValue } from '@esi/contracts';
 import { pluralOf, loadResourceTypes } from '@esi/catalog';
 import { HeatClient, KeystoneSession, type HeatTestServer, type HeatTestServerOptions, type OperationResult, type StackOperationInfo } from '@esi/heat-client';
 import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
@@ -219,7 +219,7 @@ export const goodParams = (over: Record<string, unknown> = {}) => ({
 export const stackName = (resourceId: string): string => `${RESOURCE_TYPE}_${resourceId}`;
 
 export async function heatStackRecord(infra: Infra, resourceId: string): Promise<HeatStackValue | undefined> {
-  return (await infra.store.getJson<HeatStackValue>(heatStackKey(pluralOf(RESOURCE_TYPE), resourceId)))?.value;
+  return (await infra.store.read(heatStackKey(pluralOf(RESOURCE_TYPE), resourceId), SLICES.heatStacks.parse))?.value;
 }
 
 export async function engineStack(infra: Infra, resourceId: string): Promise<StoredStack | undefined> {

@@ -4,7 +4,7 @@
  * original did. A delete job removes the resource's targets (the poller then deletes its
  * /monitoring key); a create job of a new version replaces them.
  */
-import { effectiveParams, templateKey, type ConfigValue, events } from '@esi/contracts';
+import { SLICES, effectiveParams, templateKey, events } from '@esi/contracts';
 import { PermanentError, type Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -35,7 +35,7 @@ export async function runMonitoringJob(d: events.JobDispatched, deps: Monitoring
     deps.log.info({ job: job.id }, 'monitoring targets removed');
     return;
   }
-  const template = await deps.store.getJson<ConfigValue>(templateKey(d.templateId));
+  const template = await deps.store.read(templateKey(d.templateId), SLICES.config.parse);
   if (!template) {
     await publishJobResult(deps.publisher, d, { error: `monitoring template ${d.templateId} not found` });
     return;

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { events, monitoringKey, templateKey } from '@esi/contracts';
+import { SLICES, events, monitoringKey, templateKey } from '@esi/contracts';
 import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
 import { connectMessaging, ensureStreams, Publisher, type Messaging } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
@@ -93,7 +93,7 @@ export async function startHarness(): Promise<Harness> {
       return waitFor(`result of ${jobId}`, async () => results.find((r) => r.job?.id === jobId), 5_000, 10);
     },
     async monitoring(plural, id) {
-      return (await store.getJson<Record<string, unknown>>(monitoringKey(plural, id)))?.value;
+      return (await store.read(monitoringKey(plural, id), SLICES.monitoring.parse))?.value;
     },
     async stop() {
       for (const s of subs) s.unsubscribe();

@@ -4,7 +4,7 @@
  * reads the configs of the resources it references for the mapping, then again to see
  * whether each was planned, and one event's view of them should not shift midway.
  */
-import { configKey, templateKey, type ConfigValue } from '@esi/contracts';
+import { SLICES, configKey, templateKey, type ConfigValue } from '@esi/contracts';
 import type { ResourceLookup } from '@esi/mapping';
 import type { OwnedStore } from '@esi/store';
 
@@ -32,7 +32,7 @@ export class ConfigReader implements ResourceLookup {
     const key = configKey(this.pluralOf(type), id);
     let read = this.seen.get(key);
     if (!read) {
-      read = this.store.getJson<ConfigValue>(key).then((v) => v?.value);
+      read = this.store.read(key, SLICES.config.parse).then((v) => v?.value);
       // A failed read is not kept: the event is retried and reads again.
       read.catch(() => this.seen.delete(key));
       this.seen.set(key, read);
@@ -46,7 +46,7 @@ export class ConfigReader implements ResourceLookup {
   }
 
   async getTemplate(templateId: string): Promise<TemplateBody | undefined> {
-    const cfg = (await this.store.getJson<ConfigValue>(templateKey(templateId)))?.value;
+    const cfg = (await this.store.read(templateKey(templateId), SLICES.config.parse))?.value;
     return cfg ? (JSON.parse(cfg.body) as TemplateBody) : undefined;
   }
 }

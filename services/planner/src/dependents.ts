@@ -3,7 +3,7 @@
  * A delete waits until they are gone: dependents are deleted first (new behaviour; the
  * original never deleted in G1).
  */
-import { SLICES, type ConfigValue } from '@esi/contracts';
+import { SLICES } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 
@@ -23,7 +23,9 @@ export async function liveDependents(
     if (!otherType || (otherType === type && parsed.id === id)) return;
     const fks = Object.entries(relations[otherType] ?? {}).filter(([, target]) => target === type);
     if (fks.length === 0) return;
-    const body = JSON.parse((JSON.parse(raw) as ConfigValue).body) as Record<string, unknown>;
+    const config = SLICES.config.parse(raw);
+    if (!config) return;
+    const body = JSON.parse(config.body) as Record<string, unknown>;
     if (fks.some(([fk]) => body[fk] === id || (Array.isArray(body[fk]) && (body[fk] as unknown[]).includes(id)))) {
       out.push(`${otherType}:${parsed.id}`);
     }

@@ -32,8 +32,8 @@ export async function readCurrent(type: string, id: string, deps: PlanDeps): Pro
   // resource checked). When the config is gone the other two are simply unused.
   const [config, stateRead, previous] = await Promise.all([
     deps.reader.getConfig(type, id),
-    deps.store.getJson<StateValue>(stateKey(info.plural, id)),
-    deps.store.getJson<WorkflowRecord>(wfKey),
+    deps.store.read(stateKey(info.plural, id), SLICES.state.parse),
+    deps.store.read(wfKey, SLICES.plannerWorkflows.parse),
   ]);
   if (!config) return undefined;
   const resource = `${type}:${id}`;

@@ -2,7 +2,7 @@
  * The relations table the planner follows: the one the api stored under RELATIONS_KEY
  * (kept current by an etcd watch), or the catalog's until one is stored.
  */
-import { RELATIONS_KEY, type ConfigValue } from '@esi/contracts';
+import { SLICES, RELATIONS_KEY } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -22,7 +22,9 @@ export class RelationsSource {
     const source = new RelationsSource(fallback, () => watcher.cancel());
     const apply = (raw: string, how: string): void => {
       try {
-        source.table = JSON.parse((JSON.parse(raw) as ConfigValue).body) as Relations;
+        const stored = SLICES.config.parse(raw);
+        if (!stored) throw new Error('not a /config envelope');
+        source.table = JSON.parse(stored.body) as Relations;
         log.info({ how, types: Object.keys(source.table).length }, 'relations table in use');
       } catch (err) {
         log.warn({ err }, 'stored relations table does not parse; keeping the previous one');

@@ -3,7 +3,7 @@
  * resource's latest stack outputs (its /esi-worker/heat_stacks record).
  */
 import type { SharedTypes } from '@esi/catalog';
-import { configKey, heatStackKey, type ConfigValue, type HeatStackValue, type JobParamValue, type StoredJob } from '@esi/contracts';
+import { SLICES, configKey, heatStackKey, type HeatStackValue, type JobParamValue, type StoredJob } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 import { jobMayReference } from './tenant-view.js';
 
@@ -59,8 +59,8 @@ async function stackFor(job: StoredJob, ref: OutputRef, store: OwnedStore, plura
   const plural = pluralOf(ref.resource_type);
   const own = ref.resource_type === job.resource_type && ref.resource_id === job.resource_id;
   const [config, stack] = await Promise.all([
-    own ? undefined : store.getJson<ConfigValue>(configKey(plural, ref.resource_id)),
-    store.getJson<HeatStackValue>(heatStackKey(plural, ref.resource_id)),
+    own ? undefined : store.read(configKey(plural, ref.resource_id), SLICES.config.parse),
+    store.read(heatStackKey(plural, ref.resource_id), SLICES.heatStacks.parse),
   ]);
   if (config && !jobMayReference(job, isShared, ref.resource_type, ref.resource_id, JSON.parse(config.value.body) as Record<string, unknown>)) return undefined;
   return stack?.value;

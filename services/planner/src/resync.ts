@@ -3,7 +3,7 @@
  * workflow records, plans what was never planned, and re-dispatches what is ready.
  * Events are the fast path; this is the path that never gives up.
  */
-import { SLICES, configKey, stateKey, type ConfigValue, type StateValue, type WorkflowRecord } from '@esi/contracts';
+import { SLICES, configKey, stateKey, type WorkflowRecord } from '@esi/contracts';
 import { isTooLarge, scanPrefix, type OwnedStore } from '@esi/store';
 
 export interface Unplanned {
@@ -17,45 +17,35 @@ export interface Unplanned {
  * Each prefix is read in pages (scanPrefix in @esi/store) and only the versions are kept, not the
  * values: at 100,000 resources the three prefixes are some 200 MB of JSON, which one
  * read could neither receive (etcd client's 4 MiB limit) nor hold under the planner's
- * memory budget. A value that does not parse is kept as it is and parsed again where
- * it is used, so it fails the resync exactly where reading whole prefixes failed it.
+ * memory budget. Values go through their slice's parser (SLICES): one that is not the
+ * slice's shape counts as absent, as it does for every other reader.
  */
 export async function findUnplanned(store: OwnedStore): Promise<{ unplanned: Unplanned[]; revision: string }> {
   const configs: Unplanned[] = [];
-  const states = new Map<string, number | string>();
-  const records = new Map<string, RecordLite | string>();
+  const states = new Map<string, number>();
+  const records = new Map<string, RecordLite>();
   // The three scans run side by side (etcd reads a page while this process parses the
   // last); they were never one snapshot, and a change between them is caught next pass.
   const [revision] = await Promise.all([
     scanPrefix(store, SLICES.config.prefix, (key, raw) => {
       const parsed = SLICES.config.resourceOf(key);
-      if (!parsed || parsed.plural === 'heat_templates') return;
-      configs.push({ ...parsed, version: (JSON.parse(raw) as ConfigValue).version });
+      const config = parsed && parsed.plural !== 'heat_templates' ? SLICES.config.parse(raw) : undefined;
+      if (parsed && config) configs.push({ ...parsed, version: config.version });
     }),
-    scanPrefix(store, SLICES.state.prefix, (key, raw) => states.set(key, tolerant(raw, (v: StateValue) => v.version))),
-    scanPrefix(store, SLICES.plannerWorkflows.prefix, (key, raw) => records.set(key, tolerant(raw, lite))),
+    scanPrefix(store, SLICES.state.prefix, (key, raw) => {
+      const state = SLICES.state.parse(raw);
+      if (state) states.set(key, state.version);
+    }),
+    scanPrefix(store, SLICES.plannerWorkflows.prefix, (key, raw) => {
+      const record = SLICES.plannerWorkflows.parse(raw);
+      if (record) records.set(key, lite(record));
+    }),
   ]);
   const out: Unplanned[] = [];
   for (const { plural, id, version } of configs) {
-    // An empty value counts as absent, as it did when the raw strings were tested.
-    const state = states.get(stateKey(plural, id));
-    const stateVersion = state === undefined || state === '' ? undefined : typeof state === 'string' ? (JSON.parse(state) as StateValue).version : state;
-    const record = records.get(SLICES.plannerWorkflows.key(plural, id));
-    const planned = typeof record === 'string' ? (record === '' ? undefined : lite(JSON.parse(record) as WorkflowRecord)) : record;
-    if (isUnplanned(version, stateVersion, planned)) out.push({ plural, id, version });
+    if (isUnplanned(version, states.get(stateKey(plural, id)), records.get(SLICES.plannerWorkflows.key(plural, id)))) out.push({ plural, id, version });
   }
   return { unplanned: out, revision };
-}
-
-/** The part of a value the resync needs, or the raw text when it does not parse. */
-function tolerant<T, R>(raw: string, pick: (value: T) => R): R | string {
-  let value: T;
-  try {
-    value = JSON.parse(raw) as T;
-  } catch {
-    return raw;
-  }
-  return pick(value);
 }
 
 function lite(r: WorkflowRecord): RecordLite {
@@ -100,8 +90,8 @@ export async function findUnplannedSince(
     if (!parsed || parsed.plural === 'heat_templates') continue;
     // Under load thousands of configs change between passes, nearly all of them planned
     // by their events in this very process: those need no read at all.
-    const version = tolerant(kv.value.toString(), (v: ConfigValue) => v.version);
-    if (typeof version === 'number' && knownPlanned(parsed.plural, parsed.id, version)) continue;
+    const version = SLICES.config.parse(kv.value.toString())?.version;
+    if (version !== undefined && knownPlanned(parsed.plural, parsed.id, version)) continue;
     candidates.set(`${parsed.plural}/${parsed.id}`, parsed);
   }
   for (const r of recheck) candidates.set(`${r.plural}/${r.id}`, r);
@@ -117,9 +107,9 @@ export async function findUnplannedSince(
 /** The same rule as the full pass, for one resource read with point reads. */
 async function checkOne(store: OwnedStore, plural: string, id: string): Promise<Unplanned | undefined> {
   const [config, state, record] = await Promise.all([
-    store.getJson<ConfigValue>(configKey(plural, id)),
-    store.getJson<StateValue>(stateKey(plural, id)),
-    store.getJson<WorkflowRecord>(SLICES.plannerWorkflows.key(plural, id)),
+    store.read(configKey(plural, id), SLICES.config.parse),
+    store.read(stateKey(plural, id), SLICES.state.parse),
+    store.read(SLICES.plannerWorkflows.key(plural, id), SLICES.plannerWorkflows.parse),
   ]);
   if (!config) return undefined;
   const version = config.value.version;

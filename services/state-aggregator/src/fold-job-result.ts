@@ -3,7 +3,7 @@
  * (or a failed one), writes /state and announces it. Idempotent: a redelivered result
  * merges the same members again, and a result older than /state is dropped.
  */
-import {
+import { SLICES,
   MSG_ID,
   jobStateKey,
   stateKey,
@@ -34,7 +34,7 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
 
   // Both reads go out together (one round trip): job_state is unused only on the rare
   // paths that drop the result.
-  const [current, existing] = await Promise.all([deps.store.getJson<StateValue>(sKey), deps.store.getJson<JobState>(jsKey)]);
+  const [current, existing] = await Promise.all([deps.store.read(sKey, SLICES.state.parse), deps.store.getJson<JobState>(jsKey)]);
   if (current && current.value.version > job.version) {
     deps.log.info({ job: job.id, stateVersion: current.value.version }, 'stale result dropped');
     return;

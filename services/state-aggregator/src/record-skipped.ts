@@ -3,14 +3,14 @@
  * (DELETE_COMPLETED when it is being deleted), <ACTION>_FAILED with the planner's error
  * when the change could not be planned.
  */
-import { MSG_ID, stateKey, stateSubject, events, type StateValue } from '@esi/contracts';
+import { SLICES, MSG_ID, stateKey, stateSubject, events } from '@esi/contracts';
 import { recordChangeSettled } from '@esi/telemetry';
 import type { FoldDeps } from './fold-job-result.js';
 import { READ_COMPLETE, stateValue, workerStateFor } from './state-value.js';
 
 export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps): Promise<void> {
   const key = stateKey(deps.pluralOf(msg.resourceType), msg.resourceId);
-  const current = await deps.store.getJson<StateValue>(key);
+  const current = await deps.store.read(key, SLICES.state.parse);
   if (current && current.value.version >= msg.version) return;
   const workerState = msg.error
     ? workerStateFor(msg.action || 'create', true)
