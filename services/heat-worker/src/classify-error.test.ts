@@ -3,34 +3,17 @@
 // OpenStack driver meets it over HTTP, and the job's decision is what classifyError
 // makes of what the driver threw. "tries" counts the requests Heat saw: the client
 // repeats only `retry` errors.
-import { afterEach, describe, expect, it } from 'vitest';
-import { HeatApiError, startHeatTestServer, type Fault, type HeatTestServer, type HeatTestServerOptions } from '@esi/heat-client';
+import { describe, expect, it } from 'vitest';
+import { HeatApiError, type Fault, type HeatTestServer } from '@esi/heat-client';
 import { classifyError } from './classify-error.js';
 import { StackBusyError, StackRefusedError } from './errors.js';
-import type { StackCall } from './stack-driver.js';
-import { openstackDriver } from './test-support.js';
 
-let heat: HeatTestServer | undefined;
-afterEach(async () => {
-  await heat?.close();
-  heat = undefined;
-});
+import { openstackDriver, stackCall, useHeatTestServer } from './test-support.js';
 
-const TEMPLATE = 'heat_template_version: 2015-04-30\nresources: {}\n';
 const NAME = 'ese_logical_port_p1';
-const call = (over: Partial<StackCall> = {}): StackCall => ({
-  name: NAME,
-  template: TEMPLATE,
-  parameters: {},
-  timeoutMins: 5,
-  tags: ['esi_job_a', 'esi_version_1'],
-  ...over,
-});
-
-async function start(options: HeatTestServerOptions = {}) {
-  heat = await startHeatTestServer({ operationDelayMs: 10, ...options });
-  return { heat, driver: openstackDriver(heat) };
-}
+const call = stackCall;
+const servers = useHeatTestServer({ operationDelayMs: 10 });
+const start = servers.start;
 
 /** What the job does about whatever `run` threw ('ok' when nothing). */
 async function decisionOf(run: () => Promise<unknown>): Promise<{ kind: string; error: unknown }> {
@@ -48,7 +31,7 @@ const POSTS = /\/stacks$/;
 
 /** Until the Heat test server has answered a request with this method (it records each with its answer). */
 async function untilRequest(method: string): Promise<void> {
-  while (!heat!.requests.some((r) => r.method === method)) await new Promise((r) => setTimeout(r, 5));
+  while (!servers.current!.requests.some((r) => r.method === method)) await new Promise((r) => setTimeout(r, 5));
 }
 
 describe('Heat 400s on create that are the template’s: fail the job now', () => {
@@ -184,7 +167,7 @@ describe('409: conflict handling', () => {
 
   it('ActionInProgress (legacy engine, update while another operation runs) → transient (busy)', async () => {
     const { driver } = await start({ engine: 'legacy', operationDelayMs: 1_500 });
-    const other = openstackDriver(heat!);
+    const other = openstackDriver(servers.current!);
     const view = await driver.create(call());
     const running = other.update(view, call({ tags: ['esi_job_other'] }));
     await untilRequest('PUT');

@@ -1,9 +1,9 @@
 // Jobs in flight per worker, several workers on one work queue, and a slow stack that
 // holds only its own slot — through real NATS and etcd and the Heat-compatible server.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events } from '@esi/contracts';
-import { startHeatTestServer, type HeatTestServer, type OperationResult } from '@esi/heat-client';
+import { startHeatTestServer, type OperationResult } from '@esi/heat-client';
 import { InMemoryStackStore, StackEngine, type ResourceProvider } from '@esi/stack-engine';
 import type { StackDriver } from './stack-driver.js';
 import {
@@ -14,28 +14,11 @@ import {
   openLane,
   openstackDriver,
   putTemplate,
-  startInfra,
+  useWorkerFixture,
   waitFor,
-  type Infra,
-  type Lane,
 } from './test-support.js';
 
-let infra: Infra;
-let lane: Lane | undefined;
-let heat: HeatTestServer | undefined;
-
-beforeAll(async () => {
-  infra = await startInfra();
-});
-afterAll(async () => {
-  await infra?.stop();
-});
-afterEach(async () => {
-  await lane?.stop();
-  await heat?.close();
-  lane = undefined;
-  heat = undefined;
-});
+const fx = useWorkerFixture();
 
 const SUCCEEDED = events.JobOutcome.JOB_OUTCOME_SUCCEEDED;
 
@@ -49,27 +32,27 @@ function gate() {
 describe('a slow stack does not hold up others', () => {
   it('openstack: three fast stacks finish while a slow one is still in progress', async () => {
     const slow = gate();
-    heat = await startHeatTestServer(
+    fx.heat = await startHeatTestServer(
       engineBackedHeat(async (op): Promise<OperationResult | undefined> => {
         if (op.parameters.name === 'slow') await slow.opened;
         return undefined;
       }),
     );
-    lane = await openLane(infra);
-    await lane.startWorker(openstackDriver(heat), { concurrency: 4 });
-    const templateId = await putTemplate(infra);
+    fx.lane = await openLane(fx.infra);
+    await fx.lane.startWorker(openstackDriver(fx.heat), { concurrency: 4 });
+    const templateId = await putTemplate(fx.infra);
     const slowJob = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams({ name: 'slow' }) });
     const fastJobs = [1, 2, 3].map((n) => jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams({ name: `fast${n}` }) }));
-    await lane.publish(slowJob);
-    await waitFor(() => heat!.stacks().length === 1, 5_000, 'the slow stack to start');
-    for (const job of fastJobs) await lane.publish(job);
+    await fx.lane.publish(slowJob);
+    await waitFor(() => fx.heat!.stacks().length === 1, 5_000, 'the slow stack to start');
+    for (const job of fastJobs) await fx.lane.publish(job);
 
-    for (const job of fastJobs) expect((await lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
-    expect(lane.results.filter((r) => r.job?.id === slowJob.job!.id)).toEqual([]);
-    expect(heat.stacks().find((s) => s.parameters.name === 'slow')?.status).toBe('CREATE_IN_PROGRESS');
+    for (const job of fastJobs) expect((await fx.lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
+    expect(fx.lane.results.filter((r) => r.job?.id === slowJob.job!.id)).toEqual([]);
+    expect(fx.heat.stacks().find((s) => s.parameters.name === 'slow')?.status).toBe('CREATE_IN_PROGRESS');
 
     slow.open();
-    expect((await lane.resultsFor(slowJob.job!.id))[0]!.outcome).toBe(SUCCEEDED);
+    expect((await fx.lane.resultsFor(slowJob.job!.id))[0]!.outcome).toBe(SUCCEEDED);
   });
 
   it('embedded: the same with a slow resource provider', async () => {
@@ -81,18 +64,18 @@ describe('a slow stack does not hold up others', () => {
         return { physicalId: randomUUID(), attributes: { ...properties } };
       },
     };
-    lane = await openLane(infra);
+    fx.lane = await openLane(fx.infra);
     const engine = new StackEngine({ store: new InMemoryStackStore(), providers: [provider] });
-    await lane.startWorker(embeddedDriver(infra, engine), { concurrency: 2 });
-    const templateId = await putTemplate(infra);
+    await fx.lane.startWorker(embeddedDriver(fx.infra, engine), { concurrency: 2 });
+    const templateId = await putTemplate(fx.infra);
     const slowJob = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams({ name: 'slow' }) });
     const fastJobs = [1, 2, 3].map((n) => jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams({ name: `fast${n}` }) }));
-    await lane.publish(slowJob);
-    for (const job of fastJobs) await lane.publish(job);
-    for (const job of fastJobs) expect((await lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
-    expect(lane.results.filter((r) => r.job?.id === slowJob.job!.id)).toEqual([]);
+    await fx.lane.publish(slowJob);
+    for (const job of fastJobs) await fx.lane.publish(job);
+    for (const job of fastJobs) expect((await fx.lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
+    expect(fx.lane.results.filter((r) => r.job?.id === slowJob.job!.id)).toEqual([]);
     slow.open();
-    expect((await lane.resultsFor(slowJob.job!.id))[0]!.outcome).toBe(SUCCEEDED);
+    expect((await fx.lane.resultsFor(slowJob.job!.id))[0]!.outcome).toBe(SUCCEEDED);
   });
 });
 
@@ -101,7 +84,7 @@ describe('jobs in flight', () => {
     const release = gate();
     let running = 0;
     let peak = 0;
-    heat = await startHeatTestServer(
+    fx.heat = await startHeatTestServer(
       engineBackedHeat(async () => {
         running += 1;
         peak = Math.max(peak, running);
@@ -110,24 +93,24 @@ describe('jobs in flight', () => {
         return undefined;
       }),
     );
-    lane = await openLane(infra);
-    await lane.startWorker(openstackDriver(heat), { concurrency: 2 });
-    const templateId = await putTemplate(infra);
+    fx.lane = await openLane(fx.infra);
+    await fx.lane.startWorker(openstackDriver(fx.heat), { concurrency: 2 });
+    const templateId = await putTemplate(fx.infra);
     const jobs = Array.from({ length: 5 }, () => jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() }));
-    for (const job of jobs) await lane.publish(job);
+    for (const job of jobs) await fx.lane.publish(job);
     await waitFor(() => running === 2, 5_000, 'two stacks in progress');
     await new Promise((r) => setTimeout(r, 200));
-    expect(heat.stacks()).toHaveLength(2);
+    expect(fx.heat.stacks()).toHaveLength(2);
     release.open();
-    for (const job of jobs) expect((await lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
+    for (const job of jobs) expect((await fx.lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
     expect(peak).toBe(2);
   });
 });
 
 describe('more workers share the work queue', () => {
   it('two workers on one durable split the jobs between them, each job once', async () => {
-    heat = await startHeatTestServer({ ...engineBackedHeat(), operationDelayMs: 40 });
-    lane = await openLane(infra);
+    fx.heat = await startHeatTestServer({ ...engineBackedHeat(), operationDelayMs: 40 });
+    fx.lane = await openLane(fx.infra);
     const handled = [0, 0];
     const counting = (driver: StackDriver, slot: number): StackDriver =>
       Object.assign(Object.create(driver) as StackDriver, {
@@ -136,15 +119,15 @@ describe('more workers share the work queue', () => {
           return driver.create(call);
         },
       });
-    await lane.startWorker(counting(openstackDriver(heat), 0), { concurrency: 2 });
-    await lane.startWorker(counting(openstackDriver(heat), 1), { concurrency: 2 });
-    const templateId = await putTemplate(infra);
+    await fx.lane.startWorker(counting(openstackDriver(fx.heat), 0), { concurrency: 2 });
+    await fx.lane.startWorker(counting(openstackDriver(fx.heat), 1), { concurrency: 2 });
+    const templateId = await putTemplate(fx.infra);
     const jobs = Array.from({ length: 12 }, () => jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() }));
-    for (const job of jobs) await lane.publish(job);
-    for (const job of jobs) expect((await lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
+    for (const job of jobs) await fx.lane.publish(job);
+    for (const job of jobs) expect((await fx.lane.resultsFor(job.job!.id))[0]!.outcome).toBe(SUCCEEDED);
     expect(handled[0]! + handled[1]!).toBe(12);
     expect(handled[0]).toBeGreaterThan(0);
     expect(handled[1]).toBeGreaterThan(0);
-    expect(heat.stacks()).toHaveLength(12);
+    expect(fx.heat.stacks()).toHaveLength(12);
   });
 });

@@ -2,7 +2,7 @@
 // JobDispatched is published twice to real NATS, with etcd and (for the OpenStack
 // driver) a Heat-compatible server over HTTP.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events } from '@esi/contracts';
 import { ENGINE_MODES, startHeatTestServer, type EngineMode, type HeatTestServer, type HeatTestServerOptions } from '@esi/heat-client';
 import { pluralOf } from '@esi/catalog';
@@ -22,27 +22,11 @@ import {
   openstackDriver,
   putTemplate,
   stackName,
-  startInfra,
-  type Infra,
+  useWorkerFixture,
   type Lane,
 } from './test-support.js';
 
-let infra: Infra;
-let lane: Lane | undefined;
-let heat: HeatTestServer | undefined;
-
-beforeAll(async () => {
-  infra = await startInfra();
-});
-afterAll(async () => {
-  await infra?.stop();
-});
-afterEach(async () => {
-  await lane?.stop();
-  await heat?.close();
-  lane = undefined;
-  heat = undefined;
-});
+const fx = useWorkerFixture();
 
 const SUCCEEDED = events.JobOutcome.JOB_OUTCOME_SUCCEEDED;
 
@@ -56,26 +40,26 @@ async function deliverTwice(l: Lane, d: events.JobDispatched): Promise<events.Jo
 
 describe('embedded driver: a repeated delivery', () => {
   it('creates once, updates once and deletes once', async () => {
-    lane = await openLane(infra);
-    await lane.startWorker(embeddedDriver(infra));
-    const templateId = await putTemplate(infra);
+    fx.lane = await openLane(fx.infra);
+    await fx.lane.startWorker(embeddedDriver(fx.infra));
+    const templateId = await putTemplate(fx.infra);
     const id = randomUUID();
 
     const create = jobDispatched({ action: 'create', resourceId: id, templateId, params: goodParams() });
-    await lane.publish(create);
-    const [first] = await lane.resultsFor(create.job!.id);
-    const afterCreate = await engineStack(infra, id);
-    await lane.publish(create);
-    const results = await lane.resultsFor(create.job!.id, 2);
+    await fx.lane.publish(create);
+    const [first] = await fx.lane.resultsFor(create.job!.id);
+    const afterCreate = await engineStack(fx.infra, id);
+    await fx.lane.publish(create);
+    const results = await fx.lane.resultsFor(create.job!.id, 2);
     expect(results.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
     expect(results[1]!.result).toEqual(first!.result);
     // Nothing was written again: the second delivery only reported.
-    expect(await engineStack(infra, id)).toEqual(afterCreate);
+    expect(await engineStack(fx.infra, id)).toEqual(afterCreate);
     expect(afterCreate).toMatchObject({ status: 'CREATE_COMPLETE', timeoutMins: 6 });
     expect(afterCreate!.resources.map((r) => r.name)).toEqual(['port', 'ip_0', 'ip_1']);
     const outputs = first!.result!.heat_outputs as { output_key: string; output_value: unknown }[];
     expect(outputs.map((o) => o.output_key)).toEqual(['id', 'name']);
-    expect(await heatStackRecord(infra, id)).toEqual({
+    expect(await heatStackRecord(fx.infra, id)).toEqual({
       stack_id: stackName(id),
       tenant_id: 'tenant-1',
       stack_status: 'CREATE_COMPLETE',
@@ -85,23 +69,23 @@ describe('embedded driver: a repeated delivery', () => {
     });
 
     const modify = jobDispatched({ action: 'modify', resourceId: id, templateId, version: 2, params: goodParams({ name: 'green', jinja_ips: ['10.0.0.1'] }) });
-    await lane.publish(modify);
-    await lane.resultsFor(modify.job!.id);
-    const afterUpdate = await engineStack(infra, id);
+    await fx.lane.publish(modify);
+    await fx.lane.resultsFor(modify.job!.id);
+    const afterUpdate = await engineStack(fx.infra, id);
     expect(afterUpdate).toMatchObject({ status: 'UPDATE_COMPLETE', params: { name: 'green' } });
     expect(afterUpdate!.resources.map((r) => r.name)).toEqual(['port', 'ip_0']);
-    await lane.publish(modify);
-    expect((await lane.resultsFor(modify.job!.id, 2)).map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
-    expect(await engineStack(infra, id)).toEqual(afterUpdate);
+    await fx.lane.publish(modify);
+    expect((await fx.lane.resultsFor(modify.job!.id, 2)).map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
+    expect(await engineStack(fx.infra, id)).toEqual(afterUpdate);
 
     const remove = jobDispatched({ action: 'delete', resourceId: id, templateId, version: 3 });
-    const deleted = await deliverTwice(lane, remove);
+    const deleted = await deliverTwice(fx.lane, remove);
     expect(deleted.map((r) => [r.outcome, r.result])).toEqual([
       [SUCCEEDED, { heat_outputs: [] }],
       [SUCCEEDED, { heat_outputs: [] }],
     ]);
-    expect(await engineStack(infra, id)).toBeUndefined();
-    expect(await heatStackRecord(infra, id)).toMatchObject({ stack_id: '', stack_status: 'DELETE_COMPLETE', output: [], status_reason: '' });
+    expect(await engineStack(fx.infra, id)).toBeUndefined();
+    expect(await heatStackRecord(fx.infra, id)).toMatchObject({ stack_id: '', stack_status: 'DELETE_COMPLETE', output: [], status_reason: '' });
   });
 });
 
@@ -116,13 +100,13 @@ describe('embedded driver: two copies of a job at once', () => {
         return { physicalId: randomUUID(), attributes: { ...properties } };
       },
     };
-    lane = await openLane(infra);
-    const engine = new StackEngine({ store: new EtcdStackStore(infra.store), providers: [counting] });
-    await lane.startWorker(embeddedDriver(infra, engine), { concurrency: 4 });
-    const templateId = await putTemplate(infra);
+    fx.lane = await openLane(fx.infra);
+    const engine = new StackEngine({ store: new EtcdStackStore(fx.infra.store), providers: [counting] });
+    await fx.lane.startWorker(embeddedDriver(fx.infra, engine), { concurrency: 4 });
+    const templateId = await putTemplate(fx.infra);
     const create = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() });
-    await Promise.all([lane.publish(create), lane.publish(create)]);
-    const results = await lane.resultsFor(create.job!.id, 2);
+    await Promise.all([fx.lane.publish(create), fx.lane.publish(create)]);
+    const results = await fx.lane.resultsFor(create.job!.id, 2);
     expect(results.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
     expect(creates).toBe(1);
   });
@@ -135,94 +119,94 @@ describe.each(ENGINE_MODES)('openstack driver: a repeated delivery, %s engine', 
     server.requests.filter((r) => r.method === method && r.path.includes('/stacks') && r.status < 300).length;
 
   it('posts one stack, puts one update and deletes once', async () => {
-    heat = await heatFor(engineBackedHeat());
-    lane = await openLane(infra);
-    await lane.startWorker(openstackDriver(heat));
-    const templateId = await putTemplate(infra);
+    fx.heat = await heatFor(engineBackedHeat());
+    fx.lane = await openLane(fx.infra);
+    await fx.lane.startWorker(openstackDriver(fx.heat));
+    const templateId = await putTemplate(fx.infra);
     const id = randomUUID();
 
     const create = jobDispatched({ action: 'create', resourceId: id, templateId, params: goodParams() });
-    const created = await deliverTwice(lane, create);
+    const created = await deliverTwice(fx.lane, create);
     expect(created.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
     expect(created[1]!.result).toEqual(created[0]!.result);
-    expect(heat.stacks()).toHaveLength(1);
-    expect(calls(heat, 'POST')).toBe(1);
+    expect(fx.heat.stacks()).toHaveLength(1);
+    expect(calls(fx.heat, 'POST')).toBe(1);
     const outputs = created[0]!.result!.heat_outputs as { output_key: string; output_value: unknown }[];
     expect(outputs.map((o) => [o.output_key, o.output_value])).toEqual([
       ['id', expect.any(String)],
       ['name', 'blue'],
     ]);
     // heat_timeout travelled as timeout_mins; jinja_ params were not sent to Heat.
-    const post = heat.requests.find((r) => r.method === 'POST' && r.path.endsWith('/stacks'))!;
+    const post = fx.heat.requests.find((r) => r.method === 'POST' && r.path.endsWith('/stacks'))!;
     expect(post.body).toMatchObject({ stack_name: stackName(id), timeout_mins: 6, parameters: { name: 'blue', vlan_id: 1025, tenant_id: 'tenant-1' } });
     expect(Object.keys((post.body as { parameters: object }).parameters)).not.toContain('jinja_ips');
 
     const modify = jobDispatched({ action: 'modify', resourceId: id, templateId, version: 2, params: goodParams({ name: 'green' }) });
-    const modified = await deliverTwice(lane, modify);
+    const modified = await deliverTwice(fx.lane, modify);
     expect(modified.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
-    expect(calls(heat, 'PUT')).toBe(1);
-    expect(heat.stacks()[0]).toMatchObject({ status: 'UPDATE_COMPLETE', parameters: { name: 'green' } });
-    expect(await heatStackRecord(infra, id)).toMatchObject({ stack_status: 'UPDATE_COMPLETE', status_reason: 'Stack UPDATE completed successfully' });
+    expect(calls(fx.heat, 'PUT')).toBe(1);
+    expect(fx.heat.stacks()[0]).toMatchObject({ status: 'UPDATE_COMPLETE', parameters: { name: 'green' } });
+    expect(await heatStackRecord(fx.infra, id)).toMatchObject({ stack_status: 'UPDATE_COMPLETE', status_reason: 'Stack UPDATE completed successfully' });
 
     const remove = jobDispatched({ action: 'delete', resourceId: id, templateId, version: 3 });
-    const deleted = await deliverTwice(lane, remove);
+    const deleted = await deliverTwice(fx.lane, remove);
     expect(deleted.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
-    expect(calls(heat, 'DELETE')).toBe(1);
-    expect(heat.stacks()[0]).toMatchObject({ status: 'DELETE_COMPLETE', deleted: true });
+    expect(calls(fx.heat, 'DELETE')).toBe(1);
+    expect(fx.heat.stacks()[0]).toMatchObject({ status: 'DELETE_COMPLETE', deleted: true });
   });
 
   it('makes one stack when two worker processes run the same job at the same moment', async () => {
-    heat = await heatFor({ ...engineBackedHeat(), operationDelayMs: 80 });
-    lane = await openLane(infra);
-    const templateId = await putTemplate(infra);
+    fx.heat = await heatFor({ ...engineBackedHeat(), operationDelayMs: 80 });
+    fx.lane = await openLane(fx.infra);
+    const templateId = await putTemplate(fx.infra);
     const create = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() });
     // Two processes: nothing shared but etcd, NATS and Heat (own locks, own sessions).
     const process = () => ({
-      store: infra.store,
-      publisher: lane!.publisher,
-      driver: openstackDriver(heat!),
+      store: fx.infra.store,
+      publisher: fx.lane!.publisher,
+      driver: openstackDriver(fx.heat!),
       locks: new KeyedLock(),
       log,
       pluralOf,
       maxAttempts: 3,
     });
     await Promise.all([runHeatJob(create, { deliveryCount: 1 }, process()), runHeatJob(create, { deliveryCount: 1 }, process())]);
-    const results = await lane.resultsFor(create.job!.id, 2);
+    const results = await fx.lane.resultsFor(create.job!.id, 2);
     expect(results.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
-    expect(heat.stacks()).toHaveLength(1);
+    expect(fx.heat.stacks()).toHaveLength(1);
     // Usually both look, find nothing and post: Heat keeps the name unique (409) and the
     // loser finds the winner's stack carrying the job's tag and waits for it. If the
     // loser looks a moment later, it finds that stack in progress and waits directly.
-    const posts = heat.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/stacks')).map((r) => r.status);
+    const posts = fx.heat.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/stacks')).map((r) => r.status);
     expect(posts.filter((status) => status === 201)).toHaveLength(1);
     expect(posts.every((status) => status === 201 || status === 409)).toBe(true);
   });
 
   it('makes one stack when one worker gets the same job twice at once', async () => {
-    heat = await heatFor({ ...engineBackedHeat(), operationDelayMs: 50 });
-    lane = await openLane(infra);
-    await lane.startWorker(openstackDriver(heat), { concurrency: 4 });
-    const templateId = await putTemplate(infra);
+    fx.heat = await heatFor({ ...engineBackedHeat(), operationDelayMs: 50 });
+    fx.lane = await openLane(fx.infra);
+    await fx.lane.startWorker(openstackDriver(fx.heat), { concurrency: 4 });
+    const templateId = await putTemplate(fx.infra);
     const create = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() });
-    await Promise.all([lane.publish(create), lane.publish(create)]);
-    const results = await lane.resultsFor(create.job!.id, 2);
+    await Promise.all([fx.lane.publish(create), fx.lane.publish(create)]);
+    const results = await fx.lane.resultsFor(create.job!.id, 2);
     expect(results.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
-    expect(heat.stacks()).toHaveLength(1);
-    expect(calls(heat, 'POST')).toBe(1);
+    expect(fx.heat.stacks()).toHaveLength(1);
+    expect(calls(fx.heat, 'POST')).toBe(1);
   });
 
   it('makes one stack when Heat created it but the answer was lost', async () => {
-    heat = await heatFor(engineBackedHeat());
-    heat.inject({ method: 'POST', path: /\/stacks$/, status: 502, afterHandling: true });
-    lane = await openLane(infra);
-    await lane.startWorker(openstackDriver(heat));
-    const templateId = await putTemplate(infra);
+    fx.heat = await heatFor(engineBackedHeat());
+    fx.heat.inject({ method: 'POST', path: /\/stacks$/, status: 502, afterHandling: true });
+    fx.lane = await openLane(fx.infra);
+    await fx.lane.startWorker(openstackDriver(fx.heat));
+    const templateId = await putTemplate(fx.infra);
     const create = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() });
-    await lane.publish(create);
-    const [result] = await lane.resultsFor(create.job!.id);
+    await fx.lane.publish(create);
+    const [result] = await fx.lane.resultsFor(create.job!.id);
     expect(result!.outcome).toBe(SUCCEEDED);
-    expect(heat.stacks()).toHaveLength(1);
+    expect(fx.heat.stacks()).toHaveLength(1);
     // The retried POST met the stack the first one made (409) and waited for it.
-    expect(heat.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/stacks')).map((r) => r.status)).toEqual([502, 409]);
+    expect(fx.heat.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/stacks')).map((r) => r.status)).toEqual([502, 409]);
   });
 });

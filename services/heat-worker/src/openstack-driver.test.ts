@@ -1,36 +1,19 @@
 // The OpenStack driver's contract against the fake Heat in both engine modes, over HTTP
 // (no NATS needed): what it sends, what it waits for, when it reads outputs, and what
 // it does when two updates meet.
-import { afterEach, describe, expect, it } from 'vitest';
-import { ENGINE_MODES, startHeatTestServer, type EngineMode, type HeatTestServer, type HeatTestServerOptions } from '@esi/heat-client';
+import { describe, expect, it } from 'vitest';
+import { ENGINE_MODES, type EngineMode, type HeatTestServerOptions } from '@esi/heat-client';
 import { classifyError } from './classify-error.js';
 import { StackBusyError } from './errors.js';
 import type { StackCall } from './stack-driver.js';
-import { openstackDriver } from './test-support.js';
+import { openstackDriver, stackCall, useHeatTestServer } from './test-support.js';
 
-let heat: HeatTestServer | undefined;
-afterEach(async () => {
-  await heat?.close();
-  heat = undefined;
-});
-
-const TEMPLATE = 'heat_template_version: 2015-04-30\nresources: {}\n';
 const NAME = 'ese_logical_port_p1';
-const call = (over: Partial<StackCall> = {}): StackCall => ({
-  name: NAME,
-  template: TEMPLATE,
-  parameters: { name: 'blue' },
-  timeoutMins: 5,
-  tags: ['esi_job_a', 'esi_version_1'],
-  ...over,
-});
+const call = (over: Partial<StackCall> = {}): StackCall => stackCall({ parameters: { name: 'blue' }, ...over });
 const echoName: HeatTestServerOptions['run'] = (op) => ({ ok: true, outputs: [{ output_key: 'name', output_value: op.parameters.name, description: 'd' }] });
 
 describe.each(ENGINE_MODES)('openstack driver against Heat’s %s engine', (engine: EngineMode) => {
-  async function start(options: HeatTestServerOptions = {}) {
-    heat = await startHeatTestServer({ engine, operationDelayMs: 40, run: echoName, ...options });
-    return { heat, driver: openstackDriver(heat) };
-  }
+  const { start } = useHeatTestServer({ engine, operationDelayMs: 40, run: echoName });
 
   it('creates, finds, updates and deletes; outputs are resolved once per operation, never while polling', async () => {
     const { heat, driver } = await start();

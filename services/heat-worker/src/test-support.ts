@@ -1,13 +1,14 @@
 // Helpers for this service's integration tests only (never imported by main.ts): real
 // nats-server and etcd from @esi/local-stack, a Heat-compatible server, job builders.
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import { SLICES, events, heatEngineStackKey, heatStackKey, templateKey, type HeatStackValue } from '@esi/contracts';
 import { pluralOf, loadResourceTypes } from '@esi/catalog';
-import { HeatClient, KeystoneSession, type HeatTestServer, type HeatTestServerOptions, type OperationResult, type StackOperationInfo } from '@esi/heat-client';
+import { HeatClient, KeystoneSession, startHeatTestServer, type HeatTestServer, type HeatTestServerOptions, type OperationResult, type StackOperationInfo } from '@esi/heat-client';
 import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
 import { connectMessaging, ensureStreams, prefixedSubject, Publisher, type Messaging, type RunningConsumer } from '@esi/messaging';
 import { InMemoryStackStore, parseTemplate, resolveParameters, StackEngine, type StoredStack } from '@esi/stack-engine';
@@ -16,7 +17,7 @@ import { createLogger } from '@esi/telemetry';
 import { EmbeddedDriver } from './embedded-driver.js';
 import { EtcdStackStore } from './etcd-stack-store.js';
 import { OpenStackDriver, type OpenStackDriverOptions } from './openstack-driver.js';
-import type { StackDriver } from './stack-driver.js';
+import type { StackCall, StackDriver } from './stack-driver.js';
 import { startHeatWorker } from './start-heat-worker.js';
 
 export const log = createLogger('heat-worker', 'silent');
@@ -260,6 +261,67 @@ export function engineBackedHeat(
             ? await engine.updateStack(request)
             : await engine.deleteStack(op.name);
       return stack.status.endsWith('_COMPLETE') ? { ok: true, outputs: stack.outputs } : { ok: false, reason: stack.reason };
+    },
+  };
+}
+
+/**
+ * What a heat-worker test file shares: one infrastructure for the file, and the lane and
+ * Heat test server a test opens (set them on the fixture), stopped after each test.
+ */
+export interface WorkerFixture {
+  infra: Infra;
+  lane?: Lane;
+  heat?: HeatTestServer;
+}
+
+export function useWorkerFixture(): WorkerFixture {
+  const fx = {} as WorkerFixture;
+  beforeAll(async () => {
+    fx.infra = await startInfra();
+  });
+  afterAll(async () => {
+    await fx.infra?.stop();
+  });
+  afterEach(async () => {
+    await fx.lane?.stop();
+    await fx.heat?.close();
+    fx.lane = undefined;
+    fx.heat = undefined;
+  });
+  return fx;
+}
+
+/** A stack call as the worker makes one (a template without resources), with `over` applied. */
+export const stackCall = (over: Partial<StackCall> = {}): StackCall => ({
+  name: 'ese_logical_port_p1',
+  template: 'heat_template_version: 2015-04-30\nresources: {}\n',
+  parameters: {},
+  timeoutMins: 5,
+  tags: ['esi_job_a', 'esi_version_1'],
+  ...over,
+});
+
+/**
+ * A Heat test server per test, closed after it: `start` opens one (with this file's
+ * defaults under the test's options) and an OpenStack driver on it; `current` is the open one.
+ */
+export function useHeatTestServer(defaults: HeatTestServerOptions = {}): {
+  readonly current: HeatTestServer | undefined;
+  start(options?: HeatTestServerOptions): Promise<{ heat: HeatTestServer; driver: StackDriver }>;
+} {
+  let current: HeatTestServer | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    get current() {
+      return current;
+    },
+    async start(options = {}) {
+      current = await startHeatTestServer({ ...defaults, ...options });
+      return { heat: current, driver: openstackDriver(current) };
     },
   };
 }
