@@ -1,1 +1,2 @@
 export { UNKNOWN_ERRORS_ARE_RETRYABLE, isOutage, isRetryable, messageOf } from './retryable.js';
+export { ClassifiedError } from './classified-error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UNKNOWN_ERRORS_ARE_RETRYABLE, isOutage, isRetryable } from './index.js';
+import { ClassifiedError, UNKNOWN_ERRORS_ARE_RETRYABLE, isOutage, isRetryable } from './index.js';
 
 class Permanent extends Error {
   readonly retryable = false;
@@ -38,5 +38,34 @@ describe('the retry rule', () => {
     a.cause = new Error('b', { cause: a });
     expect(isRetryable(a)).toBe(UNKNOWN_ERRORS_ARE_RETRYABLE);
     expect(isOutage(a)).toBe(false);
+  });
+});
+
+describe('ClassifiedError', () => {
+  class Busy extends ClassifiedError {
+    readonly retryable = true;
+  }
+  class Refused extends ClassifiedError {
+    readonly retryable = false;
+  }
+  class Down extends ClassifiedError {
+    readonly retryable = true;
+    readonly outage = true;
+  }
+
+  it('is named after its class and carries its cause', () => {
+    const cause = new Error('inner');
+    const e = new Refused('no', { cause });
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('Refused');
+    expect(e.cause).toBe(cause);
+    expect(String(e)).toBe('Refused: no');
+  });
+
+  it('answers the retry rule, and a wrapper does not hide an outage it wraps', () => {
+    expect(isRetryable(new Busy('later'))).toBe(true);
+    expect(isRetryable(new Refused('never'))).toBe(false);
+    expect(isOutage(new Busy('x', { cause: new Down('etcd') }))).toBe(true);
+    expect(isOutage(new Busy('x'))).toBe(false);
   });
 });

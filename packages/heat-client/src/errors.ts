@@ -4,10 +4,10 @@
  * errors also carry the decision of heat-error-policy.ts and the request id Heat logged
  * the request under (`x-openstack-request-id`), so an operator can find it in Heat's logs.
  */
+import { ClassifiedError } from '@esi/errors';
 import { heatErrorDecision, type HeatDecision } from './heat-error-policy.js';
 
-export abstract class OpenStackError extends Error {
-  abstract readonly retryable: boolean;
+export abstract class OpenStackError extends ClassifiedError {
   /** How long the server asked us to wait (Retry-After), if it said. */
   readonly retryAfterMs: number | undefined;
   /** `x-openstack-request-id` of the answer, when there was one. */
@@ -27,7 +27,6 @@ interface AnswerInfo {
 
 /** Keystone refused the password authentication, or failed while asked. */
 export class KeystoneAuthError extends OpenStackError {
-  override readonly name = 'KeystoneAuthError';
   readonly retryable: boolean;
   constructor(
     readonly status: number,
@@ -42,13 +41,11 @@ export class KeystoneAuthError extends OpenStackError {
 
 /** The token's service catalog offers no orchestration endpoint for the interface/region asked for. */
 export class EndpointNotFoundError extends OpenStackError {
-  override readonly name = 'EndpointNotFoundError';
   readonly retryable = false;
 }
 
 /** Heat answered with an error status. `type` is Heat's error type (e.g. `StackValidationFailed`). */
 export class HeatApiError extends OpenStackError {
-  override readonly name = 'HeatApiError';
   readonly retryable: boolean;
   readonly decision: HeatDecision;
   /**
@@ -71,13 +68,11 @@ export class HeatApiError extends OpenStackError {
 
 /** No answer at all: connection refused or reset, DNS, TLS, or the request timed out. */
 export class TransportError extends OpenStackError {
-  override readonly name = 'TransportError';
   readonly retryable = true;
 }
 
 /** A stack was still not settled when the caller's deadline passed. */
 export class StackWaitTimeoutError extends OpenStackError {
-  override readonly name = 'StackWaitTimeoutError';
   readonly retryable = false;
   constructor(
     readonly stackName: string,

@@ -6,32 +6,22 @@
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { ClosedConnectionError, ConnectionError, DrainingConnectionError, RequestError, TimeoutError } from '@nats-io/transport-node';
 
+import { ClassifiedError } from '@esi/errors';
+
 export { isOutage, isRetryable } from '@esi/errors';
 
-export class RetryableError extends Error {
-  override readonly name = 'RetryableError';
+export class RetryableError extends ClassifiedError {
   readonly retryable = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
-export class PermanentError extends Error {
-  override readonly name = 'PermanentError';
+export class PermanentError extends ClassifiedError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** NATS or JetStream could not be reached or could not answer: retried until it can. */
-export class MessagingUnavailableError extends Error {
-  override readonly name = 'MessagingUnavailableError';
+export class MessagingUnavailableError extends ClassifiedError {
   readonly retryable = true;
   readonly outage = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 export class PublishNotAllowedError extends PermanentError {

@@ -2,22 +2,17 @@
  * Errors of the stack engine. Each says whether retrying the same request could help
  * (`retryable`); only the heat-worker's messaging edge turns that into ack/nak/term.
  */
-export abstract class StackEngineError extends Error {
-  abstract readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+import { ClassifiedError } from '@esi/errors';
+
+export abstract class StackEngineError extends ClassifiedError {}
 
 /** The rendered text is not a valid HOT template (YAML, sections, resources, references). */
 export class TemplateError extends StackEngineError {
-  override readonly name = 'TemplateError';
   readonly retryable = false;
 }
 
 /** A parameter is missing, unknown, of the wrong type or violates a constraint. */
 export class ParameterError extends StackEngineError {
-  override readonly name = 'ParameterError';
   readonly retryable = false;
   constructor(
     readonly parameter: string,
@@ -30,7 +25,6 @@ export class ParameterError extends StackEngineError {
 
 /** An intrinsic function was used wrongly or could not be evaluated. */
 export class IntrinsicError extends StackEngineError {
-  override readonly name = 'IntrinsicError';
   readonly retryable = false;
 }
 
@@ -39,7 +33,6 @@ export class IntrinsicError extends StackEngineError {
  * provider's own text because the recorded stacks carry it verbatim as `output_error`.
  */
 export class AttributeUnavailableError extends StackEngineError {
-  override readonly name = 'AttributeUnavailableError';
   readonly retryable = false;
   constructor(
     readonly resource: string,
@@ -52,7 +45,6 @@ export class AttributeUnavailableError extends StackEngineError {
 
 /** Resources depend on each other in a circle; nothing could ever be created first. */
 export class DependencyCycleError extends StackEngineError {
-  override readonly name = 'DependencyCycleError';
   readonly retryable = false;
   constructor(readonly cycle: readonly string[]) {
     super(`Circular Dependency Found: ${cycle.join(' -> ')}`);
@@ -64,7 +56,6 @@ export class DependencyCycleError extends StackEngineError {
  * `retryable` because only they know whether the backend error is transient.
  */
 export class ProviderError extends StackEngineError {
-  override readonly name = 'ProviderError';
   readonly retryable: boolean;
   constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
     super(message, options);
@@ -77,18 +68,15 @@ export class ProviderError extends StackEngineError {
  * Heat's UpdateReplace): the engine then deletes the old resource and creates a new one.
  */
 export class ReplacementRequired extends StackEngineError {
-  override readonly name = 'ReplacementRequired';
   readonly retryable = false;
 }
 
 /** The stack operation ran past `timeoutMins`. A later attempt may well finish in time. */
 export class StackTimeoutError extends StackEngineError {
-  override readonly name = 'StackTimeoutError';
   readonly retryable = true;
 }
 
 export class StackNotFoundError extends StackEngineError {
-  override readonly name = 'StackNotFoundError';
   readonly retryable = false;
   constructor(readonly stackName: string) {
     super(`The Stack (${stackName}) could not be found.`);
@@ -97,19 +85,16 @@ export class StackNotFoundError extends StackEngineError {
 
 /** The stack exists in a state that does not allow the requested operation. */
 export class StackConflictError extends StackEngineError {
-  override readonly name = 'StackConflictError';
   readonly retryable = false;
 }
 
 /** The request itself is malformed (bad stack name, bad timeout). */
 export class InvalidStackRequestError extends StackEngineError {
-  override readonly name = 'InvalidStackRequestError';
   readonly retryable = false;
 }
 
 /** The injected StackStore failed; the operation can be repeated once it is reachable. */
 export class StackStoreError extends StackEngineError {
-  override readonly name = 'StackStoreError';
   readonly retryable = true;
 }
 

@@ -5,11 +5,11 @@
  * client fails over from a dead member, are an outage; everything else is passed on as
  * it is. The retry rule itself is @esi/errors'.
  */
+import { ClassifiedError } from '@esi/errors';
 import { isBrokenCircuitError } from 'cockatiel';
 import { GRPCResourceExhastedError, isRecoverableError } from 'etcd3';
 
-export class OwnershipViolationError extends Error {
-  override readonly name = 'OwnershipViolationError';
+export class OwnershipViolationError extends ClassifiedError {
   readonly retryable = false;
   constructor(owner: string, key: string) {
     super(`${owner} may not write ${key}: it lies outside its slice of the etcd keyspace`);
@@ -17,13 +17,9 @@ export class OwnershipViolationError extends Error {
 }
 
 /** etcd could not be reached or timed out; retrying later can help. */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
+export class StoreUnavailableError extends ClassifiedError {
   readonly retryable = true;
   readonly outage = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /**

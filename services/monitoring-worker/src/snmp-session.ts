@@ -3,24 +3,17 @@
  * poller reports: no answer (SnmpTimeoutError → UNREACHABLE) or an answer that is not
  * SNMP or not sensible (SnmpGarbledError → UNKNOWN).
  */
+import { ClassifiedError } from '@esi/errors';
 import snmp from 'net-snmp';
 import type { Session, Varbind } from 'net-snmp';
 import type { SnmpAddress } from './snmp-address.js';
 
-export class SnmpTimeoutError extends Error {
-  override readonly name = 'SnmpTimeoutError';
+export class SnmpTimeoutError extends ClassifiedError {
   readonly retryable = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
-export class SnmpGarbledError extends Error {
-  override readonly name = 'SnmpGarbledError';
+export class SnmpGarbledError extends ClassifiedError {
   readonly retryable = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 export interface SnmpSessionOptions {

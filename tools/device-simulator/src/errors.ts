@@ -1,25 +1,17 @@
 /** Errors the simulator raises; `retryable` says whether trying again can help. */
+import { ClassifiedError } from '@esi/errors';
 
 /** The simulator's configuration (file, JSON or HTTP body) is not what it accepts. */
-export class SimulatorConfigError extends Error {
-  override readonly name = 'SimulatorConfigError';
+export class SimulatorConfigError extends ClassifiedError {
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** A request names a device or interface the simulator does not serve. */
-export class NotServedError extends Error {
-  override readonly name = 'NotServedError';
+export class NotServedError extends ClassifiedError {
   readonly retryable = false;
 }
 
 /** The UDP socket of a simulated device could not be bound (port taken, bad address). */
-export class BindError extends Error {
-  override readonly name = 'BindError';
+export class BindError extends ClassifiedError {
   readonly retryable = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
