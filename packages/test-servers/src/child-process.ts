@@ -47,6 +47,9 @@ export function startProcess(
   };
   proc.stdout?.on('data', onData);
   proc.stderr?.on('data', onData);
+  // 'close' comes once the output pipes are drained too; 'exit' can come before their
+  // last chunks (found when a stop ended the log and a late chunk was written after it).
+  proc.on('close', () => log.end());
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     name,
@@ -58,7 +61,6 @@ export function startProcess(
       const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(timer);
-      log.end();
       return code;
     },
   };
