@@ -9,33 +9,25 @@
  */
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResource, deleteResource, getResource, resourceClient, updateResource, type ResourceClient } from '@esi/client';
-import { startStack, type Stack } from '@esi/local-stack';
+import { createResource, deleteResource, getResource, updateResource, type ResourceClient } from '@esi/client';
+import { startTwoTenantStack, type TwoTenantStack } from '../support/tenant-stack.js';
 import { waitFor } from '../support/wait.js';
 
-const ADMIN_TOKEN = 'admin-token-planner-tenancy';
-const A_TOKEN = 'tenant-a-token-planner-tenancy';
-const B_TOKEN = 'tenant-b-token-planner-tenancy';
 const S = 'reused-sub';
 
-let stack: Stack;
+let tenants: TwoTenantStack;
 let admin: ResourceClient;
 let a: ResourceClient;
 let b: ResourceClient;
 let etcd: Etcd3;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { ESI_API_TOKENS: `${ADMIN_TOKEN}=admin,${A_TOKEN}=tenant:ta,${B_TOKEN}=tenant:tb` } });
-  admin = resourceClient(stack.apiAddr, { token: ADMIN_TOKEN });
-  a = resourceClient(stack.apiAddr, { token: A_TOKEN });
-  b = resourceClient(stack.apiAddr, { token: B_TOKEN });
-  etcd = new Etcd3({ hosts: stack.etcdEndpoints });
+  tenants = await startTwoTenantStack('planner-tenancy');
+  ({ admin, a, b, etcd } = tenants);
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of [admin, a, b]) c?.close();
-  etcd?.close();
-  await stack?.stop();
+  await tenants?.stop();
 });
 
 interface State {

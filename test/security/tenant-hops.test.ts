@@ -13,15 +13,13 @@ import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResource, getResource, planChange, resourceClient, updateResource, type ResourceClient } from '@esi/client';
-import { startStack, type Stack } from '@esi/local-stack';
+import { createResource, getResource, planChange, updateResource, type ResourceClient } from '@esi/client';
+import type { Stack } from '@esi/local-stack';
+import { startTwoTenantStack, type TwoTenantStack } from '../support/tenant-stack.js';
 import { waitFor } from '../support/wait.js';
 import { rejection } from '../support/rejection.js';
 
-const ADMIN_TOKEN = 'admin-token-hops';
-const A_TOKEN = 'tenant-a-token-hops';
-const B_TOKEN = 'tenant-b-token-hops';
-
+let tenants: TwoTenantStack;
 let stack: Stack;
 let admin: ResourceClient;
 let a: ResourceClient;
@@ -31,11 +29,8 @@ let nc: NatsConnection;
 let bSubnetStackId = '';
 
 beforeAll(async () => {
-  stack = await startStack({ env: { ESI_API_TOKENS: `${ADMIN_TOKEN}=admin,${A_TOKEN}=tenant:ta,${B_TOKEN}=tenant:tb` } });
-  admin = resourceClient(stack.apiAddr, { token: ADMIN_TOKEN });
-  a = resourceClient(stack.apiAddr, { token: A_TOKEN });
-  b = resourceClient(stack.apiAddr, { token: B_TOKEN });
-  etcd = new Etcd3({ hosts: stack.etcdEndpoints });
+  tenants = await startTwoTenantStack('hops');
+  ({ stack, admin, a, b, etcd } = tenants);
   nc = await connect({ servers: stack.natsUrl });
   // Tenant B's network and subnet, settled so the subnet has a stack with outputs.
   await createResource(b, 'network', { id: 'b-net', name: 'b-net' });
@@ -52,10 +47,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of [admin, a, b]) c?.close();
-  etcd?.close();
   await nc?.close();
-  await stack?.stop();
+  await tenants?.stop();
 });
 
 /**

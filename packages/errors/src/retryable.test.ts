@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ClassifiedError, UNKNOWN_ERRORS_ARE_RETRYABLE, isOutage, isRetryable } from './index.js';
 
-class Permanent extends Error {
+class Permanent extends ClassifiedError {
   readonly retryable = false;
 }
-class Outage extends Error {
+class Outage extends ClassifiedError {
   readonly retryable = true;
   readonly outage = true;
 }
@@ -42,30 +42,20 @@ describe('the retry rule', () => {
 });
 
 describe('ClassifiedError', () => {
-  class Busy extends ClassifiedError {
-    readonly retryable = true;
-  }
-  class Refused extends ClassifiedError {
-    readonly retryable = false;
-  }
-  class Down extends ClassifiedError {
-    readonly retryable = true;
-    readonly outage = true;
-  }
-
   it('is named after its class and carries its cause', () => {
     const cause = new Error('inner');
-    const e = new Refused('no', { cause });
+    const e = new Permanent('no', { cause });
     expect(e).toBeInstanceOf(Error);
-    expect(e.name).toBe('Refused');
+    expect(e.name).toBe('Permanent');
     expect(e.cause).toBe(cause);
-    expect(String(e)).toBe('Refused: no');
+    expect(String(e)).toBe('Permanent: no');
   });
 
   it('answers the retry rule, and a wrapper does not hide an outage it wraps', () => {
-    expect(isRetryable(new Busy('later'))).toBe(true);
-    expect(isRetryable(new Refused('never'))).toBe(false);
-    expect(isOutage(new Busy('x', { cause: new Down('etcd') }))).toBe(true);
-    expect(isOutage(new Busy('x'))).toBe(false);
+    expect(isRetryable(new Outage('later'))).toBe(true);
+    expect(isRetryable(new Permanent('never'))).toBe(false);
+    // Permanent declares no outage of its own, so the one it wraps shows through.
+    expect(isOutage(new Permanent('x', { cause: new Outage('etcd') }))).toBe(true);
+    expect(isOutage(new Permanent('x'))).toBe(false);
   });
 });

@@ -3,3 +3,4 @@ export { startNatsCluster, startEtcdCluster, type Cluster } from './infra-cluste
 export { freePort } from './free-port.js';
 export { startProcess, waitForPort, killAllNow, type Managed } from './child-process.js';
 export { ensureBinaries } from './ensure-binaries.js';
+export { pollUntil } from './poll-until.js';

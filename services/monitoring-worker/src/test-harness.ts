@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SLICES, events, monitoringKey, templateKey } from '@esi/contracts';
-import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
+import { startEtcd, startNats, type RunningServer, pollUntil } from '@esi/test-servers';
 import { connectMessaging, ensureStreams, Publisher, type Messaging } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
 import { createLogger, initTracing } from '@esi/telemetry';
@@ -110,12 +110,5 @@ function collect(m: Messaging, subject: string, onData: (d: Uint8Array) => void)
   return m.nc.subscribe(subject, { callback: (err, msg) => (err ? undefined : onData(msg.data)) });
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** pollUntil with this worker's defaults: its tests wait on one process, not a stack. */
+export const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 20): Promise<T> => pollUntil(what, fn, timeoutMs, everyMs);
