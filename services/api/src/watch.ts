@@ -138,6 +138,9 @@ export async function watchResources(
     };
     ctx.signal.addEventListener('abort', () => finish(), { once: true });
     watcher.on('error', (err) => {
+      // A watch etcd cancels for compaction reaches etcd3 as a cancel reason, which it
+      // passes on only as the text of a generic error (no class, no compact revision):
+      // this is the one error sorted by its words, and only to choose the answer's code.
       const msg = String((err as Error)?.message ?? err);
       finish(/compact/i.test(msg) ? new HistoryGoneError(`revision ${startRevision} is no longer kept; read the current state and watch from now`) : new StoreUnavailableError(`etcd watch: ${msg}`));
     });
