@@ -73,4 +73,19 @@ describe('declared dependencies', () => {
     }
     expect(unused).toEqual([]);
   });
+
+  it('a workspace package its running code imports is a production dependency (the image installs only those)', () => {
+    const missing: string[] = [];
+    for (const dir of workspacePackages()) {
+      if (dir === REPO_ROOT || dir === join(REPO_ROOT, 'test')) continue;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+      const running = filesOf(join(dir), false).filter((f) => /\/src\/.*\.(ts|tsx)$/.test(f) && !/\.test\.tsx?$|test-support|test-harness|\/web\//.test(f));
+      for (const file of running) {
+        for (const m of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*? from '(@esi\/[a-z-]+)/gm)) {
+          if (m[1] !== pkg.name && !pkg.dependencies?.[m[1]!]) missing.push(`${relative(REPO_ROOT, file)}: ${m[1]}`);
+        }
+      }
+    }
+    expect([...new Set(missing)]).toEqual([]);
+  });
 });
