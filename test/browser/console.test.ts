@@ -132,8 +132,18 @@ describe('the console', () => {
     const { page, errors } = await consolePage(browser, ADMIN);
     await page.goto(`${edge.url}#/resource/ese_logical_port/${lp.id}/trace`);
     await page.locator('.span-row').first().waitFor({ timeout: 15_000 });
-    const services = new Set(await page.locator('.span-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service'))));
-    expect([...services].sort()).toEqual(['api', 'heat-worker', 'monitoring-worker', 'planner', 'state-aggregator']);
+    // Each service exports its spans in batches of its own, so the last service's may land
+    // after the first rows show: the page is read again until all five are in (or 30 s).
+    const servicesShown = async (): Promise<string[]> =>
+      [...new Set(await page.locator('.span-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service'))))].sort() as string[];
+    const all = ['api', 'heat-worker', 'monitoring-worker', 'planner', 'state-aggregator'];
+    await waitFor('every service in the trace', async () => {
+      if ((await servicesShown()).length === all.length) return true;
+      await page.reload();
+      await page.locator('.span-row').first().waitFor({ timeout: 15_000 });
+      return undefined;
+    }, 30_000, 500).catch(() => undefined);
+    expect(await servicesShown()).toEqual(all);
     await screenshot(page, 'trace');
 
     await page.locator('a', { hasText: 'Why is it waiting' }).click();
@@ -146,7 +156,9 @@ describe('the console', () => {
     await page.locator('a', { hasText: 'Edit & plan' }).click();
     const body = page.locator('textarea[name="body"]');
     await body.waitFor();
-    const edited = JSON.parse(await body.inputValue()) as Record<string, unknown>;
+    // The editor shows before the resource's body has arrived to fill it.
+    const text = await waitFor('the body in the editor', async () => (await body.inputValue()) || undefined, 15_000, 100);
+    const edited = JSON.parse(text) as Record<string, unknown>;
     await body.fill(JSON.stringify({ ...edited, description: 'edited in the console' }, null, 2));
     await page.locator('button', { hasText: 'Preview plan' }).click();
     const plan = page.locator('.plan-answer');

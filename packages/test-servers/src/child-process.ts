@@ -49,7 +49,8 @@ export function startProcess(
   proc.stderr?.on('data', onData);
   // 'close' comes once the output pipes are drained too; 'exit' can come before their
   // last chunks (found when a stop ended the log and a late chunk was written after it).
-  proc.on('close', () => log.end());
+  // The log is complete once its stream has flushed what 'close' ended it with.
+  const logComplete = new Promise<void>((resolve) => proc.on('close', () => log.end(resolve)));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return {
     name,
@@ -61,6 +62,11 @@ export function startProcess(
       const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(timer);
+      // What the process wrote last (its "stopped" line) is in the log file on return; a
+      // child of its own still holding the pipes open delays that by 2 s at most.
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([logComplete, new Promise((r) => (giveUp = setTimeout(r, 2_000)))]);
+      clearTimeout(giveUp);
       return code;
     },
   };
