@@ -41,8 +41,11 @@ export function prefixedSubject(subject: string, prefix: string): string {
 /**
  * Retries a JetStream admin call while the cluster is still electing its leaders (a fresh
  * or degraded cluster answers "no suitable peers", "temporarily unavailable", timeouts).
+ * Two minutes: a three-node cluster started beside its services on a busy machine was
+ * seen to take more than 30 s to place a stream, and a service that gives up at start
+ * only exits to be restarted into the same wait.
  */
-export async function whileJetStreamSettles<T>(fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+export async function whileJetStreamSettles<T>(fn: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
