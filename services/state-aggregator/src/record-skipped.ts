@@ -4,6 +4,7 @@
  * when the change could not be planned.
  */
 import { SLICES, MSG_ID, stateKey, stateSubject, events } from '@esi/contracts';
+import { RetryableError } from '@esi/messaging';
 import { recordChangeSettled } from '@esi/telemetry';
 import type { FoldDeps } from './fold-job-result.js';
 import { READ_COMPLETE, stateValue, workerStateFor } from './state-value.js';
@@ -18,7 +19,11 @@ export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps)
       ? workerStateFor('delete', false)
       : READ_COMPLETE;
   const value = stateValue({}, workerState, msg.version, msg.error);
-  await deps.store.putJson(key, value);
+  // Only if /state is still what was read: a result of a newer version folded meanwhile
+  // (on the results consumer) must not be overwritten by this older settlement. On a
+  // conflict the event comes back and is read again, and then finds the newer state.
+  const written = await deps.store.txn([current ? { key, modRevision: current.modRevision } : { key, absent: true }], [{ put: key, value: JSON.stringify(value) }]);
+  if (!written) throw new RetryableError(`/state of ${msg.resourceType} ${msg.resourceId} changed while settling version ${msg.version}`);
   recordChangeSettled(msg.resourceType, workerState);
   await deps.publisher.publish(
     stateSubject(msg.resourceType, msg.resourceId),
