@@ -44,7 +44,7 @@ export const commonSpec: Spec<CommonConfig> = {
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: '', parse: parsers.string },
   ackWaitSeconds: { env: 'ESI_ACK_WAIT_SECONDS', default: 30, parse: parsers.int(1, 3600) },
   streamReplicas: { env: 'ESI_STREAM_REPLICAS', default: 1, parse: parsers.int(1, 5) },
-  // Defaults agree with DEFAULT_STREAM_LIMITS in @esi/messaging (checked by its test).
+  // Defaults agree with DEFAULT_STREAM_LIMITS in @esi/messaging (test/repo/stream-limit-defaults.test.ts).
   streamMaxAgeHours: { env: 'ESI_STREAM_MAX_AGE_HOURS', default: 720, parse: parsers.int(1, 87_600), doc: 'hours a stream keeps a message' },
   streamMaxMessages: { env: 'ESI_STREAM_MAX_MSGS', default: 1_000_000, parse: parsers.int(1, 1_000_000_000), doc: 'messages each stream keeps' },
   streamMaxMegabytes: { env: 'ESI_STREAM_MAX_MB', default: 0, parse: parsers.int(0, 1_048_576), doc: 'MiB each stream keeps (0: no byte cap; a cap is reserved on disk per stream)' },

@@ -1,6 +1,6 @@
 /**
  * Key builders for the original ESI etcd layout (seed document, esi-reference §2).
- * Each builder names the slice it belongs to; values are described in value-types.ts.
+ * Each builder names the slice it belongs to; values are described in stored-values.ts and planner-records.ts, and parsed by SLICES (slices.ts).
  */
 export const KEY_PREFIX = Object.freeze({
   config: '/config/v2.0/',

@@ -1,6 +1,6 @@
 /**
  * NATS subjects and JetStream streams. Tokens are resource types and ids, which never
- * contain '.', '*' or '>' (ids are uuids or 32-hex tenant ids; checked at the api).
+ * contain '.', '*' or '>' (the api accepts ids of letters, digits, '_' and '-' only).
  */
 export const STREAMS = Object.freeze({
   config: { name: 'ESI_CONFIG', subjects: ['esi.config.>'], retention: 'limits' as const },

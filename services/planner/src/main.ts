@@ -7,7 +7,12 @@ import { campaignForLeadership } from './leadership.js';
 await runService<PlannerConfig>({
   name: 'planner',
   spec: {
-    resyncIntervalMs: { env: 'ESI_RESYNC_INTERVAL_MS', default: 30_000, parse: parsers.int(500, 86_400_000) },
+    resyncIntervalMs: {
+      env: 'ESI_RESYNC_INTERVAL_MS',
+      default: 30_000,
+      parse: parsers.int(500, 86_400_000),
+      doc: 'how often the safety net compares /config with /state and the workflow records',
+    },
     leaseTtlSeconds: {
       env: 'ESI_PLANNER_LEASE_TTL_S',
       default: 3,
