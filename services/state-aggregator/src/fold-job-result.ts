@@ -65,8 +65,9 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   }
 
   const workerState = workerStateFor(job.action, failed);
-  // The last job's merged job_state goes into /state first (seed checkpoint 5 → 6),
-  // then job_state is removed, in one transaction after the CAS.
+  // Two writes, as the seed shows them: the merged job_state first, compare-and-swapped
+  // on the revision read (checkpoint 5 holds it), then /state written and job_state
+  // removed together in a second transaction (checkpoint 6).
   const casOk = await deps.store.txn(
     [existing ? { key: jsKey, modRevision: existing.modRevision } : { key: jsKey, absent: true }],
     [{ put: jsKey, value: JSON.stringify(merged) }],
