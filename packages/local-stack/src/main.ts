@@ -49,16 +49,8 @@ const stack = await startStack({
   supervise: true,
   onRestart: (name, attempt, delayMs, exit) => say(`${name} exited (${exit}); restarting in ${delayMs} ms (attempt ${attempt})`),
 });
-say(`ready: gRPC API at ${stack.apiAddr} (nats ${stack.natsUrl}, etcd ${stack.etcdEndpoints}; service logs in ${dataDir}/logs)`);
-if (stack.deviceSimulator) {
-  const { snmpPort, controlUrl } = stack.deviceSimulator;
-  say(
-    `device simulator: SNMP at 127.0.0.1:${snmpPort}, where every device address is probed (ESI_DEVICE_ADDRESS_MAP); ` +
-      `set an interface down with: pnpm --filter @esi/device-simulator cli set xe-0/0/4.1025 down --url ${controlUrl}`,
-  );
-}
-for (const line of describeObservability(stack, traces, otlpForward)) say(line);
-
+// The handlers go in before "ready" is printed: a Ctrl-C right after it (a person, or the
+// clean-stop test) must find them, or the process dies by SIGINT with its children running.
 // Set once the console has started (it may not have when a stop comes).
 const consoleEdge: { current?: ConsoleEdge } = {};
 let stopping = 0;
@@ -81,6 +73,16 @@ const shutdown = async (): Promise<void> => {
 };
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
+say(`ready: gRPC API at ${stack.apiAddr} (nats ${stack.natsUrl}, etcd ${stack.etcdEndpoints}; service logs in ${dataDir}/logs)`);
+if (stack.deviceSimulator) {
+  const { snmpPort, controlUrl } = stack.deviceSimulator;
+  say(
+    `device simulator: SNMP at 127.0.0.1:${snmpPort}, where every device address is probed (ESI_DEVICE_ADDRESS_MAP); ` +
+      `set an interface down with: pnpm --filter @esi/device-simulator cli set xe-0/0/4.1025 down --url ${controlUrl}`,
+  );
+}
+for (const line of describeObservability(stack, traces, otlpForward)) say(line);
+
 // After the handlers: the first start builds the console's page, which takes a while,
 // and a Ctrl-C meanwhile must still stop everything cleanly.
 consoleEdge.current = await startConsole({ apiAddr: stack.apiAddr, spanFile: traces.file, listen: env.consoleAddr, jaegerUrl: env.jaegerUrl, jaegerUiUrl: env.jaegerUiUrl }, say);
