@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { hasBinary, MissingBinaryError, type RunningServer } from './infra.js';
+import { hasBinary, MissingBinaryError, restartable, type RunningServer } from './infra.js';
 import { startProcess, waitForPort, type Managed } from './child-process.js';
 
 export interface Cluster {
@@ -25,19 +25,6 @@ async function ports(n: number): Promise<number[]> {
   return out;
 }
 
-function node(url: string, port: number, launch: () => Promise<Managed>, first: Managed): RunningServer {
-  const server: RunningServer = {
-    url,
-    port,
-    process: first,
-    stop: async () => void (await server.process.stop()),
-    restart: async (signal = 'SIGKILL') => {
-      await server.process.stop(signal);
-      server.process = await launch();
-    },
-  };
-  return server;
-}
 
 export async function startNatsCluster(dataDir: string, size = 3): Promise<Cluster> {
   if (!hasBinary('nats-server')) throw new MissingBinaryError('nats-server', 'nats-server');
@@ -58,7 +45,7 @@ export async function startNatsCluster(dataDir: string, size = 3): Promise<Clust
         await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
         return proc;
       };
-      return node(`nats://127.0.0.1:${p}`, p, launch, await launch());
+      return restartable(`nats://127.0.0.1:${p}`, p, launch, await launch());
     }),
   );
   return { urls: nodes.map((n) => n.url).join(','), nodes, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
@@ -95,7 +82,7 @@ export async function startEtcdCluster(dataDir: string, size = 3): Promise<Clust
         await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
         return proc;
       };
-      return node(url, p, launch, await launch());
+      return restartable(url, p, launch, await launch());
     }),
   );
   return { urls: nodes.map((n) => n.url).join(','), nodes, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };

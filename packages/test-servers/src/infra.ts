@@ -45,17 +45,7 @@ export async function startNats(dataDir: string, port?: number): Promise<Running
     await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
     return proc;
   };
-  const server: RunningServer = {
-    url: `nats://127.0.0.1:${p}`,
-    port: p,
-    process: await launch(),
-    stop: async () => void (await server.process.stop()),
-    restart: async (signal = 'SIGKILL') => {
-      await server.process.stop(signal);
-      server.process = await launch();
-    },
-  };
-  return server;
+  return restartable(`nats://127.0.0.1:${p}`, p, launch, await launch());
 }
 
 export async function startEtcd(dataDir: string, port?: number): Promise<RunningServer> {
@@ -85,10 +75,15 @@ export async function startEtcd(dataDir: string, port?: number): Promise<Running
     await waitForPort(clientPort, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
     return proc;
   };
+  return restartable(client, clientPort, launch, await launch());
+}
+
+/** A server whose process `launch` starts (again, on restart) with the same data and port. */
+export function restartable(url: string, port: number, launch: () => Promise<Managed>, first: Managed): RunningServer {
   const server: RunningServer = {
-    url: client,
-    port: clientPort,
-    process: await launch(),
+    url,
+    port,
+    process: first,
     stop: async () => void (await server.process.stop()),
     restart: async (signal = 'SIGKILL') => {
       await server.process.stop(signal);
