@@ -7,7 +7,7 @@
  * node of each cluster is out at a time, so both keep a quorum. Services reconnect by
  * themselves, and the outcome is the same: nothing lost, nothing doubled.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,12 +28,21 @@ afterAll(async () => {
   await etcd?.stop();
 });
 
+function logTail(dataDir: string, service: string, lines = 15): string {
+  try {
+    return readFileSync(join(dataDir, 'logs', `${service}.log`), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch (err) {
+    return `(no log: ${(err as Error).message})`;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!ready)('clusters in containers', () => {
   it('a NATS node paused and an etcd member cut off, then one of each stopped, during a run: nothing lost, nothing doubled', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'esi-tc-cluster-'));
     const t0 = Date.now();
+    const exits: { name: string; exit: string; at: number }[] = [];
     [nats, etcd] = await Promise.all([startNatsClusterContainers(), startEtcdClusterContainers()]);
     const clustersMs = Date.now() - t0;
     stack = await startStack({
@@ -41,6 +50,7 @@ describe.skipIf(!ready)('clusters in containers', () => {
       natsUrl: nats.urls,
       etcdEndpoints: etcd.urls,
       supervise: true,
+      onRestart: (name, _attempt, _delayMs, exit) => exits.push({ name, exit, at: Date.now() - t0 }),
       deviceSimulator: false,
       // A lease long enough for the planner's keepalive to fail over to a live etcd member.
       env: { ...FAST_RECOVERY_ENV, ESI_STREAM_REPLICAS: '3', ESI_PLANNER_LEASE_TTL_S: '10' },
@@ -75,6 +85,8 @@ describe.skipIf(!ready)('clusters in containers', () => {
     expect(figures.duplicateStacks).toBe(0);
     expect(figures.plannedTwice).toBe(0);
     expect(figures.stacks).toBe(figures.resources);
-    expect(s.supervisorRestarts(), 'services reconnected without being restarted').toBe(0);
+    // A service that exited instead of reconnecting: say which, when, and what it said last.
+    const why = exits.map((e) => `${e.name} exited (${e.exit}) at ${e.at} ms; its log ends:\n${logTail(dir, e.name)}`).join('\n');
+    expect(s.supervisorRestarts(), `services reconnected without being restarted\n${why}`).toBe(0);
   }, 420_000);
 });

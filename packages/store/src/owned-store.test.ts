@@ -46,6 +46,17 @@ describe('OwnedStore against a real etcd', () => {
     expect((await api.getString(key))?.value).toBe('v2');
   });
 
+  it('txnAt answers the revision its puts now carry, so the writer can swap again without reading', async () => {
+    const key = `/config/v2.0/ports/${run}-at`;
+    const first = await api.txnAt([{ key, absent: true }], [{ put: key, value: 'v1' }]);
+    expect(first).toBe((await api.getString(key))?.modRevision);
+    const second = await api.txnAt([{ key, modRevision: first! }], [{ put: key, value: 'v2' }]);
+    expect(second).toBeDefined();
+    expect(BigInt(second!)).toBeGreaterThan(BigInt(first!));
+    expect(await api.txnAt([{ key, modRevision: first! }], [{ put: key, value: 'stale' }])).toBeUndefined();
+    expect((await api.getString(key))?.value).toBe('v2');
+  });
+
   it('reads a prefix', async () => {
     await planner.put(`/esi-planner/${run}/a`, '1');
     await planner.put(`/esi-planner/${run}/b`, '2');

@@ -106,6 +106,15 @@ export class OwnedStore {
 
   /** Applies all ops atomically when every expectation holds; false when one does not. */
   async txn(expects: Expect[], ops: WriteOp[]): Promise<boolean> {
+    return (await this.txnAt(expects, ops)) !== undefined;
+  }
+
+  /**
+   * As txn, but answers the revision the writes were committed at (the mod revision every
+   * key it put now has), or undefined when an expectation did not hold. A single writer
+   * keeps that revision to compare-and-swap its next write without reading the key again.
+   */
+  async txnAt(expects: Expect[], ops: WriteOp[]): Promise<string | undefined> {
     for (const op of ops) this.check('put' in op ? op.put : op.delete);
     const named = opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined));
     const clauses = expects.map((x) =>
@@ -121,7 +130,7 @@ export class OwnedStore {
     for (const c of clauses.slice(1)) builder = builder.and(c.key, c.column, '==', c.value);
     const writes = ops.map((op) => ('put' in op ? this.client.put(op.put).value(op.value) : this.client.delete().key(op.delete)));
     const res = await etcdCall('txn', named, () => wrap(() => builder.then(...writes).commit()));
-    return res.succeeded;
+    return res.succeeded ? res.header.revision : undefined;
   }
 
   /** A range read with the same outage handling and metrics as every other call. */

@@ -16,6 +16,7 @@ import { faultPoint } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
 import { recordChangeSettled, type Logger } from '@esi/telemetry';
 import { RetryableError } from '@esi/messaging';
+import { expectAsKnown, type Known, type KnownState } from './known-state.js';
 import { stateValue, workerStateFor, type JobState } from './state-value.js';
 
 export interface FoldDeps {
@@ -23,21 +24,47 @@ export interface FoldDeps {
   publisher: Publisher;
   log: Logger;
   pluralOf: (type: string) => string;
+  /** What was last read or written of each resource's /state and job_state (known-state.ts). */
+  known: KnownState;
 }
+
+/** A fold ended, or found /state or job_state not as it knew them (nothing written then, or only the merge). */
+type Folded = 'done' | 'conflict';
 
 export async function foldJobResult(result: events.JobResult, deps: FoldDeps): Promise<void> {
   const job = result.job;
   if (!job) return;
   const plural = deps.pluralOf(job.resourceType);
-  const sKey = stateKey(plural, job.resourceId);
-  const jsKey = jobStateKey(plural, job.resourceId);
+  const keys = { resource: `${job.resourceType}:${job.resourceId}`, state: stateKey(plural, job.resourceId), jobState: jobStateKey(plural, job.resourceId) };
 
+  const remembered = deps.known.get(keys.resource);
+  if (remembered) {
+    if ((await foldAgainst(remembered, result, job, keys, deps)) === 'done') return;
+    // The copy was stale: forget it and fold against what etcd holds.
+    deps.known.forget(keys.resource);
+    deps.log.debug({ resource: keys.resource }, 'known state was stale; reading it');
+  }
   // Both reads go out together (one round trip): job_state is unused only on the rare
   // paths that drop the result.
-  const [current, existing] = await Promise.all([deps.store.read(sKey, SLICES.state.parse), deps.store.getJson<JobState>(jsKey)]);
+  const [state, jobState] = await Promise.all([deps.store.read(keys.state, SLICES.state.parse), deps.store.getJson<JobState>(keys.jobState)]);
+  const read: Known = { state, jobState };
+  deps.known.set(keys.resource, read);
+  if ((await foldAgainst(read, result, job, keys, deps)) === 'conflict') {
+    deps.known.forget(keys.resource);
+    throw new RetryableError(`state of ${keys.resource} changed concurrently`);
+  }
+}
+
+async function foldAgainst(
+  { state: current, jobState: existing }: Known,
+  result: events.JobResult,
+  job: events.Job,
+  keys: { resource: string; state: string; jobState: string },
+  deps: FoldDeps,
+): Promise<Folded> {
   if (current && current.value.version > job.version) {
     deps.log.info({ job: job.id, stateVersion: current.value.version }, 'stale result dropped');
-    return;
+    return 'done';
   }
   // A settled version ignores further results (redeliveries), except that a FAILED one
   // may be replaced by the results of a retry.
@@ -46,7 +73,7 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
     // The first delivery may have written /state and died before announcing it: announce
     // again (the same message id, so JetStream drops it if the first one went out).
     if (job.isLast) await announce(deps, job, current.value.state.worker_state ?? '', current.value.error ?? '');
-    return;
+    return 'done';
   }
 
   const failed = result.outcome === events.JobOutcome.JOB_OUTCOME_FAILED && job.onFailure !== 'ignore';
@@ -54,35 +81,36 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   // so members left by a superseded or failed workflow never leak into this one.
   const base = job.isFirst ? {} : (existing?.value ?? {});
   const merged: JobState = { ...base, ...(result.result ?? {}) };
-
+  // Every write compares both keys with what this fold knows of them: a stale copy in
+  // `known` then writes nothing and is read again.
+  const asKnown = [expectAsKnown(keys.jobState, existing), expectAsKnown(keys.state, current)];
+  const mergedAt = await deps.store.txnAt(asKnown, [{ put: keys.jobState, value: JSON.stringify(merged) }]);
+  if (mergedAt === undefined) return 'conflict';
+  const jobState = { value: merged, modRevision: mergedAt };
   if (!job.isLast && !failed) {
-    const ok = await deps.store.txn(
-      [existing ? { key: jsKey, modRevision: existing.modRevision } : { key: jsKey, absent: true }],
-      [{ put: jsKey, value: JSON.stringify(merged) }],
-    );
-    if (!ok) throw new RetryableError(`job_state of ${job.resourceType}:${job.resourceId} changed concurrently`);
-    return;
+    deps.known.set(keys.resource, { state: current, jobState });
+    return 'done';
   }
 
   const workerState = workerStateFor(job.action, failed);
-  // Two writes, as the seed shows them: the merged job_state first, compare-and-swapped
-  // on the revision read (checkpoint 5 holds it), then /state written and job_state
-  // removed together in a second transaction (checkpoint 6).
-  const casOk = await deps.store.txn(
-    [existing ? { key: jsKey, modRevision: existing.modRevision } : { key: jsKey, absent: true }],
-    [{ put: jsKey, value: JSON.stringify(merged) }],
-  );
-  if (!casOk) throw new RetryableError(`job_state of ${job.resourceType}:${job.resourceId} changed concurrently`);
+  // Two writes, as the seed shows them: the merged job_state first (above; checkpoint 5
+  // holds it), then /state written and job_state removed together in a second
+  // transaction (checkpoint 6): one commit, one round trip, where a put and a delete took two.
   const value = stateValue(merged, workerState, job.version, failed ? result.error || 'job failed' : '');
-  // One commit (one fsync, one round trip) where a put and a delete took two.
-  await deps.store.txn([], [{ put: sKey, value: JSON.stringify(value) }, { delete: jsKey }]);
+  const settledAt = await deps.store.txnAt(
+    [expectAsKnown(keys.jobState, jobState), expectAsKnown(keys.state, current)],
+    [{ put: keys.state, value: JSON.stringify(value) }, { delete: keys.jobState }],
+  );
+  if (settledAt === undefined) return 'conflict';
+  deps.known.set(keys.resource, { state: { value, modRevision: settledAt }, jobState: undefined });
   recordChangeSettled(job.resourceType, workerState);
   faultPoint('after-etcd-write', changeKind(job));
 
   await announce(deps, job, workerState, value.error);
   // Announced; the result message is acked when this handler returns.
   faultPoint('after-publish', changeKind(job));
-  deps.log.info({ resource: `${job.resourceType}:${job.resourceId}`, version: job.version, workerState }, 'state written');
+  deps.log.info({ resource: keys.resource, version: job.version, workerState }, 'state written');
+  return 'done';
 }
 
 /**

@@ -6,5 +6,6 @@ export async function forgetRemoved(msg: events.ResourceChanged, deps: FoldDeps)
   if (!msg.removed) return;
   const plural = deps.pluralOf(msg.resourceType);
   await deps.store.txn([], [{ delete: stateKey(plural, msg.resourceId) }, { delete: jobStateKey(plural, msg.resourceId) }]);
+  deps.known.set(`${msg.resourceType}:${msg.resourceId}`, { state: undefined, jobState: undefined });
   deps.log.info({ resource: `${msg.resourceType}:${msg.resourceId}` }, 'state removed with the resource');
 }

@@ -6,6 +6,7 @@ import { runService, stopAll } from '@esi/service-runtime';
 import { foldJobResult } from './fold-job-result.js';
 import { forgetRemoved } from './forget-removed.js';
 import { KeyedLock } from '@esi/keyed-lock';
+import { KnownState } from './known-state.js';
 import { recordSkipped } from './record-skipped.js';
 
 /** Results folded at once (of different resources). */
@@ -16,7 +17,7 @@ await runService({
   spec: {},
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
-    const deps = { store, publisher, log, pluralOf };
+    const deps = { store, publisher, log, pluralOf, known: new KnownState() };
     const consumerDeps = { tracer, log, prefix: config.streamPrefix, ackWaitSeconds: config.ackWaitSeconds };
     // Each resource's results are folded one at a time in stream order (KeyedLock;
     // the consumer hands messages over in delivery order), while results of different

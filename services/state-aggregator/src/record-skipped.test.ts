@@ -14,6 +14,7 @@ import { createLogger } from '@esi/telemetry';
 import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { recordSkipped } from './record-skipped.js';
 import type { FoldDeps } from './fold-job-result.js';
+import { KnownState } from './known-state.js';
 
 let etcd: RunningServer;
 let store: OwnedStore;
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 const published: string[] = [];
 const publisher = { publish: async (subject: string) => void published.push(subject) } as unknown as Publisher;
-const deps = (s: OwnedStore): FoldDeps => ({ store: s, publisher, log: createLogger('state-aggregator', 'silent'), pluralOf: () => 'networks' });
+const deps = (s: OwnedStore): FoldDeps => ({ store: s, publisher, log: createLogger('state-aggregator', 'silent'), pluralOf: () => 'networks', known: new KnownState() });
 const skipped = (id: string, version: number) =>
   events.WorkflowSkipped.fromPartial({ resourceType: 'network', resourceId: id, version, reason: 'non-workable', action: 'create' });
 const stateOf = async (id: string) => (await store.read(stateKey('networks', id), SLICES.state.parse))?.value;
