@@ -7,6 +7,8 @@
 /** /esi-planner/jobs/<job id>: the bookkeeping beside each pending job in /jobs/all. */
 export interface JobMeta {
   template_id: string;
+  /** The template's mod revision when planned: sent with the work, so workers skip the read. */
+  template_revision?: string;
   /** W3C trace context carrier of the change that planned the job. */
   trace: Record<string, string>;
   /** The trace id inside `trace`, spelled out for people and tools. */

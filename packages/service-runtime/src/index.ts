@@ -5,3 +5,4 @@ export { faultPoint, firedFaults, parseFaultSpecs, FAULT_POINTS, type FaultSpec,
 export { ServiceHealth, type Dependency } from './service-health.js';
 export { probeEtcd, watchNats, type EtcdProbeOptions } from './dependency-watch.js';
 export { startJobWorker, type JobWorkerDeps, type JobWorkerOptions, type JobWorkerService } from './start-job-worker.js';
+export { TemplateReader } from './template-reader.js';

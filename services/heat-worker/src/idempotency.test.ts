@@ -9,6 +9,7 @@ import { pluralOf } from '@esi/catalog';
 import { StackEngine, type ResourceProvider } from '@esi/stack-engine';
 import { EtcdStackStore } from './etcd-stack-store.js';
 import { KeyedLock } from '@esi/keyed-lock';
+import { TemplateReader } from '@esi/service-runtime';
 import { runHeatJob } from './run-heat-job.js';
 import {
   embeddedDriver,
@@ -163,6 +164,7 @@ describe.each(ENGINE_MODES)('openstack driver: a repeated delivery, %s engine', 
     // Two processes: nothing shared but etcd, NATS and Heat (own locks, own sessions).
     const process = () => ({
       store: fx.infra.store,
+      templates: new TemplateReader(fx.infra.store),
       publisher: fx.lane!.publisher,
       driver: openstackDriver(fx.heat!),
       locks: new KeyedLock(),

@@ -1,12 +1,12 @@
 /**
- * Turns a create/modify job into the stack call: the template the planner chose (read
- * from /config/v2.0/heat_templates), rendered with the job's jinja_ params, and the
+ * Turns a create/modify job into the stack call: the template the planner chose (from
+ * /config/v2.0/heat_templates, read unless held at the revision planned), rendered with the job's jinja_ params, and the
  * remaining params. Every problem here is the job's input and names the template.
  */
-import { SLICES, effectiveParams, templateKey, type events } from '@esi/contracts';
+import { effectiveParams, type events } from '@esi/contracts';
 import { HEAT_YAML_OPTIONS } from '@esi/stack-engine';
 import { renderYamlTemplate } from '@esi/templating';
-import type { OwnedStore } from '@esi/store';
+import type { TemplateReader } from '@esi/service-runtime';
 import { BadJobInputError } from './errors.js';
 import { splitHeatParams } from './heat-params.js';
 import type { StackCall } from './stack-driver.js';
@@ -15,10 +15,10 @@ export async function prepareCall(
   d: events.JobDispatched,
   stackName: string,
   tags: readonly string[],
-  store: OwnedStore,
+  templates: TemplateReader,
 ): Promise<StackCall> {
   const job = d.job!;
-  const stored = await store.read(templateKey(d.templateId), SLICES.config.parse);
+  const stored = await templates.read(d.templateId, d.templateRevision);
   if (!stored) throw new BadJobInputError(`template ${d.templateId} not found`);
   let templateFile: unknown;
   try {

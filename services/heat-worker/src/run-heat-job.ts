@@ -8,6 +8,7 @@
 import type { events } from '@esi/contracts';
 import { PermanentError, RetryableError, type MessageMeta, type Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
+import type { TemplateReader } from '@esi/service-runtime';
 import type { Logger } from '@esi/telemetry';
 import { classifyError, messageOf } from './classify-error.js';
 import { TransientStackFailure } from './errors.js';
@@ -20,6 +21,7 @@ import { isFailed, isInProgress, type StackDriver, type StackView } from './stac
 
 export interface HeatJobDeps {
   store: OwnedStore;
+  templates: TemplateReader;
   publisher: Publisher;
   driver: StackDriver;
   locks: KeyedLock;
@@ -73,7 +75,7 @@ async function runOnce(d: events.JobDispatched, kind: JobKind, stackName: string
   const tags = jobTags(job.id, job.version);
   // The template and the stack are read together (one round trip). "Checking job
   // status": the stack as it is, brought to rest first.
-  const [call, found] = await Promise.all([kind === 'delete' ? undefined : prepareCall(d, stackName, tags, deps.store), driver.find(stackName)]);
+  const [call, found] = await Promise.all([kind === 'delete' ? undefined : prepareCall(d, stackName, tags, deps.templates), driver.find(stackName)]);
   let view = found;
   if (view && isInProgress(view.status)) view = await driver.settle(view);
   const step = planStackStep({ kind, view, tag: jobTag(job.id), version: job.version, mayRetry });

@@ -7,7 +7,7 @@ import type { Messaging, Publisher, RunningConsumer } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { Tracer } from '@opentelemetry/api';
-import { startJobWorker } from '@esi/service-runtime';
+import { startJobWorker, TemplateReader } from '@esi/service-runtime';
 import { KeyedLock } from '@esi/keyed-lock';
 import { runHeatJob } from './run-heat-job.js';
 import type { StackDriver } from './stack-driver.js';
@@ -31,6 +31,7 @@ export interface HeatWorkerDeps {
 export function startHeatWorker(deps: HeatWorkerDeps): Promise<RunningConsumer> {
   const jobDeps = {
     store: deps.store,
+    templates: new TemplateReader(deps.store),
     publisher: deps.publisher,
     driver: deps.driver,
     locks: new KeyedLock(),

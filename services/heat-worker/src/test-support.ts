@@ -184,6 +184,8 @@ export function jobDispatched(spec: JobSpec): events.JobDispatched {
   const version = spec.version ?? 1;
   const params = spec.params ?? {};
   return {
+    // No revision: the worker reads the template, as for a job planned before revisions were sent.
+    templateRevision: '',
     job: {
       id: `${spec.action}:heat_worker:${RESOURCE_TYPE}:${spec.resourceId}:${version}:${randomUUID().slice(0, 5)}`,
       action: spec.action,

@@ -1,7 +1,7 @@
 /** monitoring-worker: registers monitoring targets for jobs and polls them. */
 import { parsers } from '@esi/config';
 import { loadResourceTypes, pluralOf } from '@esi/catalog';
-import { runService, startJobWorker, stopAll } from '@esi/service-runtime';
+import { runService, startJobWorker, stopAll, TemplateReader } from '@esi/service-runtime';
 import { DEFAULT_DEVICE_ALLOW, DeviceAllowList } from './device-allow-list.js';
 import { describeDeviceMap, EMPTY_DEVICE_MAP, mapTargetsOutsideAllowList, parseDeviceAddressMap } from './device-address-map.js';
 import { Poller } from './poller.js';
@@ -36,11 +36,12 @@ await runService({
   checks: [(c) => mapTargetsOutsideAllowList(c.deviceAddressMap, c.deviceAllow)],
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
+    const templates = new TemplateReader(store);
     const consumer = await startJobWorker(
       { messaging, publisher, tracer, log, prefix: config.streamPrefix },
       {
         service: 'monitoring-worker',
-        handle: (d) => runMonitoringJob(d, { store, publisher, log, pluralOf }),
+        handle: (d) => runMonitoringJob(d, { store, templates, publisher, log, pluralOf }),
         concurrency: config.concurrency,
         ackWaitSeconds: config.ackWaitSeconds,
       },

@@ -4,17 +4,18 @@
  * original did. A delete job removes the resource's targets (the poller then deletes its
  * /monitoring key); a create job of a new version replaces them.
  */
-import { SLICES, effectiveParams, templateKey, events } from '@esi/contracts';
+import { effectiveParams, events } from '@esi/contracts';
 import { PermanentError, type Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import { ITEM_TYPES, stateMonitoring } from './item-types.js';
 import { renderMonitoring, type RenderedMonitoring } from './render-items.js';
 import { replaceTargets, type Target } from './targets.js';
-import { publishJobResult } from '@esi/service-runtime';
+import { publishJobResult, type TemplateReader } from '@esi/service-runtime';
 
 export interface MonitoringJobDeps {
   store: OwnedStore;
+  templates: TemplateReader;
   publisher: Publisher;
   log: Logger;
   pluralOf: (type: string) => string;
@@ -35,7 +36,7 @@ export async function runMonitoringJob(d: events.JobDispatched, deps: Monitoring
     deps.log.info({ job: job.id }, 'monitoring targets removed');
     return;
   }
-  const template = await deps.store.read(templateKey(d.templateId), SLICES.config.parse);
+  const template = await deps.templates.read(d.templateId, d.templateRevision);
   if (!template) {
     await publishJobResult(deps.publisher, d, { error: `monitoring template ${d.templateId} not found` });
     return;

@@ -10,6 +10,7 @@ import { startEtcd, startNats, type RunningServer, pollUntil } from '@esi/test-s
 import { connectMessaging, ensureStreams, Publisher, type Messaging } from '@esi/messaging';
 import { OwnedStore } from '@esi/store';
 import { createLogger, initTracing } from '@esi/telemetry';
+import { TemplateReader } from '@esi/service-runtime';
 import { runMonitoringJob } from './run-monitoring-job.js';
 
 type Subscription = ReturnType<Messaging['nc']['subscribe']>;
@@ -86,6 +87,7 @@ export async function startHarness(): Promise<Harness> {
       });
       await runMonitoringJob(events.JobDispatched.fromPartial({ job, templateId: spec.templateId, attempt: 1 }), {
         store,
+        templates: new TemplateReader(store),
         publisher,
         log,
         pluralOf: (t) => `${t}s`,

@@ -26,6 +26,7 @@ export class ConfigReader implements ResourceLookup {
   /** Called as each event's handling starts: what was read for earlier events may be stale. */
   startEvent(): void {
     this.seen.clear();
+    this.templateRevisions.clear();
   }
 
   getConfig(type: string, id: string): Promise<ConfigValue | undefined> {
@@ -45,8 +46,17 @@ export class ConfigReader implements ResourceLookup {
     return cfg ? (JSON.parse(cfg.body) as Record<string, unknown>) : undefined;
   }
 
+  /** Mod revisions of the templates read for this event, by id (sent with the work: template-reader.ts in @esi/service-runtime). */
+  private readonly templateRevisions = new Map<string, string>();
+
   async getTemplate(templateId: string): Promise<TemplateBody | undefined> {
-    const cfg = (await this.store.read(templateKey(templateId), SLICES.config.parse))?.value;
-    return cfg ? (JSON.parse(cfg.body) as TemplateBody) : undefined;
+    const stored = await this.store.read(templateKey(templateId), SLICES.config.parse);
+    if (stored) this.templateRevisions.set(templateId, stored.modRevision);
+    return stored ? (JSON.parse(stored.value.body) as TemplateBody) : undefined;
+  }
+
+  /** The mod revision of the template as planning read it ('' when it was not read). */
+  templateRevision(templateId: string): string {
+    return this.templateRevisions.get(templateId) ?? '';
   }
 }

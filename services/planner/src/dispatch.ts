@@ -91,6 +91,7 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
         events.JobDispatched.encode({
           job: eventJobFromStored(p.job),
           templateId: p.meta.template_id,
+          templateRevision: p.meta.template_revision ?? '',
           resolvedParams: resolved,
           attempt,
           dispatchedAtMs: Date.now(),

@@ -24,7 +24,7 @@ export async function commitJobs(current: Current, result: PlannedJobs, traceId:
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
   const now = Date.now();
-  const metas = result.jobs.map((_, i): JobMeta => ({ template_id: result.templateIds[i]!, trace, trace_id: traceId, planned_at_ms: now, dispatched_attempt: 0 }));
+  const metas = result.jobs.map((_, i): JobMeta => ({ template_id: result.templateIds[i]!, template_revision: deps.reader.templateRevision(result.templateIds[i]!), trace, trace_id: traceId, planned_at_ms: now, dispatched_attempt: 0 }));
   const ops: WriteOp[] = result.jobs.flatMap((j, i) => [
     { put: jobKey(j.id), value: JSON.stringify(storedJobValue(j)) },
     { put: plannerJobMetaKey(j.id), value: JSON.stringify(metas[i]) },

@@ -122,6 +122,11 @@ export interface JobDispatched {
    * job with it instead of running it.
    */
   resolutionError: string;
+  /**
+   * The template's etcd mod revision when the job was planned (empty: unknown). A worker
+   * that already holds the template at this revision does not read it again.
+   */
+  templateRevision: string;
 }
 
 /** Published by a worker on esi.result.<handler>.<type>.<id> when a job ended. */
@@ -889,6 +894,7 @@ function createBaseJobDispatched(): JobDispatched {
     attempt: 0,
     dispatchedAtMs: 0,
     resolutionError: "",
+    templateRevision: "",
   };
 }
 
@@ -911,6 +917,9 @@ export const JobDispatched: MessageFns<JobDispatched> = {
     }
     if (message.resolutionError !== "") {
       writer.uint32(50).string(message.resolutionError);
+    }
+    if (message.templateRevision !== "") {
+      writer.uint32(58).string(message.templateRevision);
     }
     return writer;
   },
@@ -976,6 +985,14 @@ export const JobDispatched: MessageFns<JobDispatched> = {
             message.resolutionError = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.templateRevision = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1012,6 +1029,11 @@ export const JobDispatched: MessageFns<JobDispatched> = {
         : isSet(object.resolution_error)
         ? globalThis.String(object.resolution_error)
         : "",
+      templateRevision: isSet(object.templateRevision)
+        ? globalThis.String(object.templateRevision)
+        : isSet(object.template_revision)
+        ? globalThis.String(object.template_revision)
+        : "",
     };
   },
 
@@ -1035,6 +1057,9 @@ export const JobDispatched: MessageFns<JobDispatched> = {
     if (message.resolutionError !== "") {
       obj.resolutionError = message.resolutionError;
     }
+    if (message.templateRevision !== "") {
+      obj.templateRevision = message.templateRevision;
+    }
     return obj;
   },
 
@@ -1049,6 +1074,7 @@ export const JobDispatched: MessageFns<JobDispatched> = {
     message.attempt = object.attempt ?? 0;
     message.dispatchedAtMs = object.dispatchedAtMs ?? 0;
     message.resolutionError = object.resolutionError ?? "";
+    message.templateRevision = object.templateRevision ?? "";
     return message;
   },
 };
