@@ -11,6 +11,7 @@ import { onChange, onResult, onUnplanned, type HandlerDeps } from './event-handl
 import { MetaWrites } from './meta-writes.js';
 import { PendingJobs } from './pending-jobs.js';
 import { PlannerLine } from './planner-line.js';
+import { SeenOutputs } from './seen-outputs.js';
 import { RelationsSource } from './relations-source.js';
 import { ResyncScheduler } from './resync-scheduler.js';
 
@@ -28,11 +29,12 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   const pending = new PendingJobs();
   await pending.load(store);
   const metaWrites = new MetaWrites(store, log);
-  const line = new PlannerLine({ store, pending, metaWrites, log });
+  const seenOutputs = new SeenOutputs();
+  const line = new PlannerLine({ store, pending, metaWrites, log, forgetHeld: () => seenOutputs.clear() });
   const plannedVersions = new Map<string, number>();
   const deps: HandlerDeps = {
     plan: { store, reader: new ConfigReader(store, pluralOf), pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural, isShared, plannedVersions },
-    dispatch: { store, pending, publisher, tracer, log, pluralOf, isShared, metaWrites },
+    dispatch: { store, pending, publisher, tracer, log, pluralOf, isShared, metaWrites, seenOutputs },
     metaWrites,
     pluralOf,
     typeOfPlural,

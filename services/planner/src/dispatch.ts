@@ -13,6 +13,7 @@ import type { Logger } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
 import type { PendingJob, PendingJobs } from './pending-jobs.js';
 import { OutputMissingError, resolveOutputs } from './resolve-outputs.js';
+import type { SeenOutputs } from './seen-outputs.js';
 
 export interface DispatchDeps {
   store: OwnedStore;
@@ -24,6 +25,8 @@ export interface DispatchDeps {
   /** Shared infrastructure types: a job's stack outputs come only from what it may reference. */
   isShared: SharedTypes;
   metaWrites: MetaWrites;
+  /** Stack outputs as heat results reported them (seen-outputs.ts). */
+  seenOutputs: SeenOutputs;
 }
 
 /**
@@ -80,7 +83,7 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
       let resolved: Record<string, unknown> = {};
       let resolutionError = '';
       try {
-        resolved = await resolveOutputs(p.job, deps.store, deps.pluralOf, deps.isShared);
+        resolved = await resolveOutputs(p.job, deps.store, deps.pluralOf, deps.isShared, deps.seenOutputs);
       } catch (err) {
         if (!(err instanceof OutputMissingError)) throw err;
         resolutionError = err.message;

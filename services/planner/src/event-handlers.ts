@@ -23,6 +23,7 @@ export async function onChange(m: events.ResourceChanged, deps: HandlerDeps): Pr
   deps.plan.reader.startEvent();
   if (m.removed) {
     deps.plan.plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
+    deps.dispatch.seenOutputs.forget(m.resourceType, m.resourceId);
     await forgetResource(deps.plan.store, deps.pluralOf(m.resourceType), m.resourceId);
     await planAll(await waitingDeletes(deps.plan.store), deps);
   } else {
@@ -33,6 +34,9 @@ export async function onChange(m: events.ResourceChanged, deps: HandlerDeps): Pr
 
 export async function onResult(r: events.JobResult, deps: HandlerDeps): Promise<void> {
   const { store, pending, log } = deps.plan;
+  // Only a result that finishes a pending job speaks for the stack: a late copy of an
+  // older job's result would put back outputs the stack no longer has.
+  if (r.job && pending.has(r.job.id)) deps.dispatch.seenOutputs.noteResult(r);
   await finishJob(r, { store, pending, log, metaWrites: deps.metaWrites });
   await dispatchReady(deps.dispatch);
 }

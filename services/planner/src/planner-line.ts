@@ -20,7 +20,16 @@ export class PlannerLine {
    */
   private pendingStale = false;
 
-  constructor(private readonly deps: { store: OwnedStore; pending: PendingJobs; metaWrites: MetaWrites; log: Logger }) {}
+  constructor(
+    private readonly deps: {
+      store: OwnedStore;
+      pending: PendingJobs;
+      metaWrites: MetaWrites;
+      log: Logger;
+      /** Forgets what the planner holds besides the pending jobs (read again from etcd as needed). */
+      forgetHeld?: () => void;
+    },
+  ) {}
 
   run<T>(fn: () => Promise<T>): Promise<T> {
     return this.lock.run('planner', async () => {
@@ -29,6 +38,7 @@ export class PlannerLine {
         return await fn();
       } catch (err) {
         this.pendingStale = true;
+        this.deps.forgetHeld?.();
         throw err;
       }
     });

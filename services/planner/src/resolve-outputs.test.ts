@@ -8,13 +8,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadSchemas, pluralOf, sharedTypesOf } from '@esi/catalog';
-import { configKey, heatStackKey, type StoredJob } from '@esi/contracts';
+import { configKey, events, heatStackKey, type StoredJob } from '@esi/contracts';
 import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { Etcd3 } from 'etcd3';
 import { OwnedStore } from '@esi/store';
 import { OutputMissingError, resolveOutputs } from './resolve-outputs.js';
+import { SeenOutputs } from './seen-outputs.js';
 
 let etcd: RunningServer;
 let store: OwnedStore;
@@ -89,5 +90,44 @@ describe('resolveOutputs follows only what the job’s resource may reference', 
 
   it('a resource that names no tenant (written by an admin) may use any', async () => {
     expect(await resolveOutputs(portJob('', [{ type: 'subnet', id: 'changed-hands' }]), store, pluralOf, isShared)).toEqual({ jinja_subnets: ['stack-of-b'] });
+  });
+});
+
+describe('resolveOutputs from the outputs heat results reported', () => {
+  const heatResult = (type: string, id: string, tenant: string, outputValue: string, action = 'create', outcome = events.JobOutcome.JOB_OUTCOME_SUCCEEDED) =>
+    events.JobResult.fromPartial({
+      job: { id: `${action}:heat_worker:${type}:${id}:1:x`, action, handler: 'heat_worker', resourceType: type, resourceId: id, version: 1, resourceInput: { id, tenant_id: tenant } },
+      outcome,
+      result: { heat_outputs: [{ output_key: 'id', output_value: outputValue, description: '' }] },
+    });
+
+  it('answers from a reported stack without reading etcd', async () => {
+    const seen = new SeenOutputs();
+    seen.noteResult(heatResult('subnet', 'own-sub', 'ta', 'reported-own'));
+    const reads = vi.spyOn(store, 'read');
+    try {
+      expect(await resolveOutputs(portJob('ta', [{ type: 'subnet', id: 'own-sub' }]), store, pluralOf, isShared, seen)).toEqual({ jinja_subnets: ['reported-own'] });
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('keeps the tenant rule: another tenant’s reported stack is not used, and etcd says the same', async () => {
+    const seen = new SeenOutputs();
+    seen.noteResult(heatResult('subnet', 'changed-hands', 'tb', 'reported-b'));
+    const err = await resolveOutputs(portJob('ta', [{ type: 'subnet', id: 'changed-hands' }]), store, pluralOf, isShared, seen).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputMissingError);
+    expect((err as Error).message).not.toContain('reported-b');
+  });
+
+  it('a delete or a failure leaves etcd to answer', async () => {
+    const seen = new SeenOutputs();
+    seen.noteResult(heatResult('subnet', 'own-sub', 'ta', 'reported-own'));
+    seen.noteResult(heatResult('subnet', 'own-sub', 'ta', 'failed', 'modify', events.JobOutcome.JOB_OUTCOME_FAILED));
+    expect(seen.get('subnet', 'own-sub')).toBeUndefined();
+    seen.noteResult(heatResult('subnet', 'no-tenant', '', 'gone', 'delete'));
+    expect(seen.get('subnet', 'no-tenant')).toBeUndefined();
+    expect(await resolveOutputs(portJob('ta', [{ type: 'subnet', id: 'own-sub' }]), store, pluralOf, isShared, seen)).toEqual({ jinja_subnets: ['stack-own'] });
   });
 });

@@ -1,10 +1,12 @@
 /**
  * Resolves output_key and list params when a job is dispatched, from the referenced
- * resource's latest stack outputs (its /esi-worker/heat_stacks record).
+ * resource's latest stack outputs: as its last heat result reported them (seen-outputs.ts),
+ * else its /esi-worker/heat_stacks record.
  */
 import type { SharedTypes } from '@esi/catalog';
 import { SLICES, configKey, heatStackKey, type HeatStackValue, type JobParamValue, type StoredJob } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
+import type { SeenOutputs } from './seen-outputs.js';
 import { jobMayReference } from './tenant-view.js';
 
 export class OutputMissingError extends Error {
@@ -22,11 +24,12 @@ export async function resolveOutputs(
   store: OwnedStore,
   pluralOf: (type: string) => string,
   isShared: SharedTypes,
+  seen?: SeenOutputs,
 ): Promise<Record<string, unknown>> {
-  const records = new Map<string, HeatStackValue | undefined>();
+  const records = new Map<string, Pick<HeatStackValue, 'output'> | undefined>();
   const outputOf = async (ref: OutputRef): Promise<unknown> => {
     const key = heatStackKey(pluralOf(ref.resource_type), ref.resource_id);
-    if (!records.has(key)) records.set(key, await stackFor(job, ref, store, pluralOf, isShared));
+    if (!records.has(key)) records.set(key, seenFor(job, ref, isShared, seen) ?? (await stackFor(job, ref, store, pluralOf, isShared)));
     const record = records.get(key);
     if (!record) throw new OutputMissingError(`output ${ref.output_key} of ${ref.resource_type} ${ref.resource_id}: the resource has no stack`);
     const out = record.output.find((o) => o.output_key === ref.output_key);
@@ -48,6 +51,19 @@ export async function resolveOutputs(
     }
   }
   return resolved;
+}
+
+/**
+ * The outputs its last heat result reported, as the job's resource may see them:
+ * undefined when none was seen, and etcd answers.
+ */
+function seenFor(job: StoredJob, ref: OutputRef, isShared: SharedTypes, seen: SeenOutputs | undefined): Pick<HeatStackValue, 'output'> | undefined {
+  const s = seen?.get(ref.resource_type, ref.resource_id);
+  if (!s) return undefined;
+  const own = ref.resource_type === job.resource_type && ref.resource_id === job.resource_id;
+  // Another tenant's stack is, to this job, no stack at all: etcd is asked, and says the same.
+  if (!own && !jobMayReference(job, isShared, ref.resource_type, ref.resource_id, s.body)) return undefined;
+  return { output: s.outputs };
 }
 
 /**
