@@ -50,8 +50,11 @@ export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfte
 const DISPATCH_AT_ONCE = 32;
 
 export async function dispatchReady(deps: DispatchDeps, redispatchAfterMs?: number): Promise<number> {
-  const ready = readyJobs(deps.pending, Date.now(), redispatchAfterMs);
-  for (const p of ready) {
+  // Recorded first (dispatch-records.ts), published now with the attempt recorded; then
+  // jobs whose dispatch is recorded after the message (attempt + 1 through MetaWrites).
+  const recorded = deps.pending.unsentReady();
+  const ready = [...recorded, ...readyJobs(deps.pending, Date.now(), redispatchAfterMs).filter((p) => !deps.pending.isUnsent(p.job.id))];
+  for (const p of ready.slice(recorded.length)) {
     if (p.meta.dispatched_attempt > 0) deps.log.warn({ job: p.job.id, attempt: p.meta.dispatched_attempt + 1 }, 'job unfinished long after dispatch; dispatching again');
   }
   // Ready jobs are independent of each other (a job is ready only once every job it
@@ -88,7 +91,8 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
         if (!(err instanceof OutputMissingError)) throw err;
         resolutionError = err.message;
       }
-      const attempt = p.meta.dispatched_attempt + 1;
+      const recorded = deps.pending.isUnsent(p.job.id);
+      const attempt = recorded ? p.meta.dispatched_attempt : p.meta.dispatched_attempt + 1;
       await deps.publisher.publish(
         workSubject(p.job.handler),
         events.JobDispatched.encode({
@@ -104,9 +108,13 @@ async function dispatchOne(p: PendingJob, deps: DispatchDeps): Promise<void> {
       );
       // Dispatched; the config or result message that released it is acked later.
       faultPoint('after-publish', p.job.action);
-      p.meta.dispatched_attempt = attempt;
-      p.meta.dispatched_at_ms = Date.now();
-      deps.metaWrites.write(p.job.id, p.meta);
+      if (recorded) {
+        deps.pending.markSent(p.job.id);
+      } else {
+        p.meta.dispatched_attempt = attempt;
+        p.meta.dispatched_at_ms = Date.now();
+        deps.metaWrites.write(p.job.id, p.meta);
+      }
       deps.log.info({ job: p.job.id }, 'job dispatched');
     } finally {
       span.end();

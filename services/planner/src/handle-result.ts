@@ -7,7 +7,8 @@ import { jobKey, plannerJobMetaKey, events } from '@esi/contracts';
 import type { OwnedStore, WriteOp } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
-import type { PendingJobs } from './pending-jobs.js';
+import { firstDispatch } from './dispatch-records.js';
+import type { PendingJob, PendingJobs } from './pending-jobs.js';
 
 export async function finishJob(
   result: events.JobResult,
@@ -25,7 +26,30 @@ export async function finishJob(
   }
   // A dispatch record still being written would otherwise land after the delete.
   await deps.metaWrites.settled(ids);
-  const ops: WriteOp[] = ids.flatMap((id) => [{ delete: jobKey(id) }, { delete: plannerJobMetaKey(id) }]);
+  const released = releasedBy(ids, deps.pending);
+  const now = Date.now();
+  const recorded = released.map((p) => firstDispatch(p.meta, now));
+  const ops: WriteOp[] = [
+    ...ids.flatMap((id): WriteOp[] => [{ delete: jobKey(id) }, { delete: plannerJobMetaKey(id) }]),
+    // Their first dispatch, recorded in the same commit (dispatch-records.ts).
+    ...released.map((p, i): WriteOp => ({ put: plannerJobMetaKey(p.job.id), value: JSON.stringify(recorded[i]) })),
+  ];
   await deps.store.txn([], ops);
   for (const id of ids) deps.pending.delete(id);
+  released.forEach((p, i) => {
+    p.meta = recorded[i]!;
+    deps.pending.markUnsent(p.job.id);
+  });
+}
+
+/** Jobs not dispatched yet that wait for nothing once `leaving` have left. */
+function releasedBy(leaving: string[], pending: PendingJobs): PendingJob[] {
+  const gone = new Set(leaving);
+  const out = new Map<string, PendingJob>();
+  for (const id of leaving) {
+    for (const p of pending.waitingFor(id)) {
+      if (!gone.has(p.job.id) && p.job.dependency.every((d) => gone.has(d) || !pending.has(d))) out.set(p.job.id, p);
+    }
+  }
+  return [...out.values()];
 }

@@ -1,6 +1,6 @@
 /**
  * Writes of a job's bookkeeping (its dispatch attempt) that the planner does not wait
- * for. The record only spares a restarted planner from dispatching a job again; the
+ * for: a redispatch, or a dispatch no transaction recorded first (dispatch-records.ts). The record only spares a restarted planner from dispatching a job again; the
  * work message is already out when it is written, and a second dispatch is harmless
  * (same message id within JetStream's duplicate window, idempotent workers after it).
  * Waiting for its fsync on the planner's single line of work cost every change and

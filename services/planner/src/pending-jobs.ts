@@ -31,6 +31,13 @@ export class PendingJobs {
   private readonly dependents = new Map<string, Set<string>>();
   /** Jobs that may have become ready (their dependencies changed since last checked). */
   private readonly candidates = new Set<string>();
+  /**
+   * Jobs whose latest attempt is recorded in etcd but not known to be published: the
+   * attempt is written in the transaction that makes the job ready (dispatch-records.ts),
+   * and the work message follows it. Loaded jobs are all in doubt; the message id
+   * (job, attempt) lets JetStream drop a second copy of one that went out.
+   */
+  private readonly unsent = new Set<string>();
 
   async load(store: OwnedStore): Promise<void> {
     // Paged (scanPrefix in @esi/store): a backlog of jobs must not exceed the client's message limit.
@@ -50,6 +57,7 @@ export class PendingJobs {
       const meta = metaRaw === undefined ? undefined : SLICES.plannerJobMeta.parse(metaRaw);
       if (metaRaw !== undefined && meta === undefined) throw new Error(`unreadable job bookkeeping at ${SLICES.plannerJobMeta.key(id)}`);
       this.set({ job, meta: meta ?? { template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 } });
+      if ((meta?.dispatched_attempt ?? 0) > 0) this.unsent.add(id);
     }
   }
 
@@ -79,6 +87,7 @@ export class PendingJobs {
     this.jobs.delete(id);
     this.order.delete(id);
     this.candidates.delete(id);
+    this.unsent.delete(id);
     // Whatever waited for this job may be ready now.
     for (const waiting of this.dependents.get(id) ?? []) this.candidates.add(waiting);
   }
@@ -108,6 +117,35 @@ export class PendingJobs {
     return this.inOrder(ready);
   }
 
+  /** Its latest attempt is recorded; its work message is to be published (again). */
+  markUnsent(id: string): void {
+    if (this.jobs.has(id)) this.unsent.add(id);
+  }
+
+  /** Its latest attempt's work message went out. */
+  markSent(id: string): void {
+    this.unsent.delete(id);
+  }
+
+  isUnsent(id: string): boolean {
+    return this.unsent.has(id);
+  }
+
+  /** Jobs recorded as dispatched whose message is not known sent, and whose dependencies have all left. */
+  unsentReady(): PendingJob[] {
+    const ready: PendingJob[] = [];
+    for (const id of this.unsent) {
+      const p = this.jobs.get(id);
+      if (p && p.job.dependency.every((d) => !this.jobs.has(d))) ready.push(p);
+    }
+    return this.inOrder(ready);
+  }
+
+  /** Jobs not dispatched yet that wait for `id` (and perhaps for others too). */
+  waitingFor(id: string): PendingJob[] {
+    return [...(this.dependents.get(id) ?? [])].map((j) => this.jobs.get(j)!).filter((p) => p && p.meta.dispatched_attempt === 0);
+  }
+
   get size(): number {
     return this.jobs.size;
   }
@@ -118,6 +156,7 @@ export class PendingJobs {
     this.byResource.clear();
     this.dependents.clear();
     this.candidates.clear();
+    this.unsent.clear();
   }
 
   private unindex(p: PendingJob): void {

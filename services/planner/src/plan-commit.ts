@@ -9,6 +9,7 @@ import { faultPoint } from '@esi/service-runtime';
 import type { WriteOp } from '@esi/store';
 import type { PlanDeps } from './plan-change.js';
 import type { Current } from './plan-guards.js';
+import { firstDispatch } from './dispatch-records.js';
 import { dropForeignReferences } from './plan-references.js';
 
 /** What commitJobs stores of a plan. */
@@ -24,7 +25,13 @@ export async function commitJobs(current: Current, result: PlannedJobs, traceId:
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
   const now = Date.now();
-  const metas = result.jobs.map((_, i): JobMeta => ({ template_id: result.templateIds[i]!, template_revision: deps.reader.templateRevision(result.templateIds[i]!), trace, trace_id: traceId, planned_at_ms: now, dispatched_attempt: 0 }));
+  const planned = new Set(result.jobs.map((j) => j.id));
+  // Ready at once: it waits for no pending job and no job of its own workflow.
+  const readyAtOnce = (j: StoredJob) => j.dependency.every((d) => !deps.pending.has(d) && !planned.has(d));
+  const metas = result.jobs.map((j, i): JobMeta => {
+    const meta: JobMeta = { template_id: result.templateIds[i]!, template_revision: deps.reader.templateRevision(result.templateIds[i]!), trace, trace_id: traceId, planned_at_ms: now, dispatched_attempt: 0 };
+    return readyAtOnce(j) ? firstDispatch(meta, now) : meta;
+  });
   const ops: WriteOp[] = result.jobs.flatMap((j, i) => [
     { put: jobKey(j.id), value: JSON.stringify(storedJobValue(j)) },
     { put: plannerJobMetaKey(j.id), value: JSON.stringify(metas[i]) },
@@ -39,7 +46,10 @@ export async function commitJobs(current: Current, result: PlannedJobs, traceId:
   await writeRecord(deps, current, record, ops);
   // Jobs stored; the first ones are dispatched (published) after this returns.
   faultPoint('after-etcd-write', result.action);
-  result.jobs.forEach((job, i) => deps.pending.set({ job, meta: metas[i]! }));
+  result.jobs.forEach((job, i) => {
+    deps.pending.set({ job, meta: metas[i]! });
+    if (metas[i]!.dispatched_attempt > 0) deps.pending.markUnsent(job.id);
+  });
   deps.log.info({ resource: current.resource, version: result.version, action: result.action, jobs: record.jobs }, 'workflow planned');
 }
 
