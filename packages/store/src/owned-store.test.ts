@@ -57,6 +57,15 @@ describe('OwnedStore against a real etcd', () => {
     expect((await api.getString(key))?.value).toBe('v2');
   });
 
+  it('a write on condition that a key is present', async () => {
+    const key = `/config/v2.0/ports/${run}-present`;
+    const other = `/config/v2.0/ports/${run}-written`;
+    expect(await api.txn([{ key, present: true }], [{ put: other, value: 'no' }])).toBe(false);
+    await api.put(key, 'here');
+    expect(await api.txn([{ key, present: true }], [{ put: other, value: 'yes' }])).toBe(true);
+    expect((await api.getString(other))?.value).toBe('yes');
+  });
+
   it('reads a prefix', async () => {
     await planner.put(`/esi-planner/${run}/a`, '1');
     await planner.put(`/esi-planner/${run}/b`, '2');

@@ -14,8 +14,8 @@ export interface Versioned<T> {
   modRevision: string;
 }
 
-/** A condition for a transactional write: the key's current mod revision, or absent. */
-export type Expect = { key: string; modRevision: string } | { key: string; absent: true };
+/** A condition for a transactional write: the key's current mod revision, absent, or present. */
+export type Expect = { key: string; modRevision: string } | { key: string; absent: true } | { key: string; present: true };
 
 export type WriteOp = { put: string; value: string } | { delete: string };
 
@@ -128,15 +128,17 @@ export class OwnedStore {
     const named = opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined));
     const clauses = expects.map((x) =>
       'absent' in x
-        ? { key: x.key, column: 'Create' as const, value: 0 }
-        : { key: x.key, column: 'Mod' as const, value: Number(x.modRevision) },
+        ? { key: x.key, column: 'Create' as const, cmp: '==' as const, value: 0 }
+        : 'present' in x
+          ? { key: x.key, column: 'Version' as const, cmp: '>' as const, value: 0 }
+          : { key: x.key, column: 'Mod' as const, cmp: '==' as const, value: Number(x.modRevision) },
     );
     const first = clauses[0];
     // etcd needs a comparison; "version > -1" holds for every key, present or not.
     let builder = first
-      ? this.client.if(first.key, first.column, '==', first.value)
+      ? this.client.if(first.key, first.column, first.cmp, first.value)
       : this.client.if(opKey(ops[0]), 'Version', '>', -1);
-    for (const c of clauses.slice(1)) builder = builder.and(c.key, c.column, '==', c.value);
+    for (const c of clauses.slice(1)) builder = builder.and(c.key, c.column, c.cmp, c.value);
     const writes = ops.map((op) => ('put' in op ? this.client.put(op.put).value(op.value) : this.client.delete().key(op.delete)));
     const res = await etcdCall('txn', named, () => wrap(() => builder.then(...writes).commit()));
     return res.succeeded ? res.header.revision : undefined;

@@ -1,6 +1,6 @@
 /**
- * What the active planner runs: load pending jobs, resync, then consume changes and
- * results, one handler at a time (planner-line.ts).
+ * What the active planner runs: load pending jobs, resync, then consume changes (one at
+ * a time) and results (side by side, one at a time per resource: planner-line.ts).
  */
 import { OWNERSHIP, events } from '@esi/contracts';
 import { loadRelations, loadResourceTypes, loadSchemas, pluralOf, sharedTypesOf, typeOfPlural } from '@esi/catalog';
@@ -14,6 +14,9 @@ import { PlannerLine } from './planner-line.js';
 import { SeenOutputs } from './seen-outputs.js';
 import { RelationsSource } from './relations-source.js';
 import { ResyncScheduler } from './resync-scheduler.js';
+
+/** Results finished at once (of different resources; planner-line.ts). */
+const RESULTS_AT_ONCE = 16;
 
 export interface PlannerConfig {
   redispatchAfterMs: number;
@@ -34,7 +37,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
   const plannedVersions = new Map<string, number>();
   const deps: HandlerDeps = {
     plan: { store, reader: new ConfigReader(store, pluralOf), pending, publisher, log, relations, typeInfo: (t) => types[t], typeOfPlural, isShared, plannedVersions },
-    dispatch: { store, pending, publisher, tracer, log, pluralOf, isShared, metaWrites, seenOutputs },
+    dispatch: { store, pending, publisher, tracer, log, pluralOf, isShared, metaWrites, seenOutputs, dispatching: new Set() },
     metaWrites,
     pluralOf,
     typeOfPlural,
@@ -45,7 +48,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     log,
     typeOfPlural,
     plannedVersions,
-    planFound: (unplanned) => line.run(() => onUnplanned(unplanned, deps, config.redispatchAfterMs)),
+    planFound: (unplanned) => line.alone(() => onUnplanned(unplanned, deps, config.redispatchAfterMs)),
   });
   await resync.pass('start');
   resync.every(config.resyncIntervalMs);
@@ -56,7 +59,8 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     {
       consumer: OWNERSHIP.planner.consumes.changes,
       decode: (d) => events.ResourceChanged.decode(d),
-      handle: (m) => line.run(() => onChange(m, deps)),
+      // A removal plans every delete that waited for it: alone (planner-line.ts).
+      handle: (m) => (m.removed ? line.alone(() => onChange(m, deps)) : line.change(`${m.resourceType}:${m.resourceId}`, () => onChange(m, deps))),
       spanName: 'process esi.config',
     },
     consumerDeps,
@@ -66,7 +70,8 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     {
       consumer: OWNERSHIP.planner.consumes.results,
       decode: (d) => events.JobResult.decode(d),
-      handle: (r) => line.run(() => onResult(r, deps)),
+      handle: (r) => line.result(`${r.job?.resourceType}:${r.job?.resourceId}`, () => onResult(r, deps)),
+      concurrency: RESULTS_AT_ONCE,
       spanName: 'process esi.result',
     },
     consumerDeps,

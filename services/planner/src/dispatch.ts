@@ -27,6 +27,8 @@ export interface DispatchDeps {
   metaWrites: MetaWrites;
   /** Stack outputs as heat results reported them (seen-outputs.ts). */
   seenOutputs: SeenOutputs;
+  /** Jobs being dispatched now: handlers run side by side, and each dispatches all that is ready. */
+  dispatching: Set<string>;
 }
 
 /**
@@ -52,8 +54,9 @@ const DISPATCH_AT_ONCE = 32;
 export async function dispatchReady(deps: DispatchDeps, redispatchAfterMs?: number): Promise<number> {
   // Recorded first (dispatch-records.ts), published now with the attempt recorded; then
   // jobs whose dispatch is recorded after the message (attempt + 1 through MetaWrites).
-  const recorded = deps.pending.unsentReady();
-  const ready = [...recorded, ...readyJobs(deps.pending, Date.now(), redispatchAfterMs).filter((p) => !deps.pending.isUnsent(p.job.id))];
+  const recorded = deps.pending.unsentReady().filter((p) => !deps.dispatching.has(p.job.id));
+  const ready = [...recorded, ...readyJobs(deps.pending, Date.now(), redispatchAfterMs).filter((p) => !deps.pending.isUnsent(p.job.id) && !deps.dispatching.has(p.job.id))];
+  for (const p of ready) deps.dispatching.add(p.job.id);
   for (const p of ready.slice(recorded.length)) {
     if (p.meta.dispatched_attempt > 0) deps.log.warn({ job: p.job.id, attempt: p.meta.dispatched_attempt + 1 }, 'job unfinished long after dispatch; dispatching again');
   }
@@ -61,10 +64,14 @@ export async function dispatchReady(deps: DispatchDeps, redispatchAfterMs?: numb
   // depends on has finished), so they are dispatched together, DISPATCH_AT_ONCE at a
   // time, rather than one round trip after another. A job whose dispatch fails stays
   // undispatched and the first failure is rethrown, so the event is retried as before.
-  for (let i = 0; i < ready.length; i += DISPATCH_AT_ONCE) {
-    const outcomes = await Promise.allSettled(ready.slice(i, i + DISPATCH_AT_ONCE).map((p) => dispatchOne(p, deps)));
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw failed.reason;
+  try {
+    for (let i = 0; i < ready.length; i += DISPATCH_AT_ONCE) {
+      const outcomes = await Promise.allSettled(ready.slice(i, i + DISPATCH_AT_ONCE).map((p) => dispatchOne(p, deps)));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  } finally {
+    for (const p of ready) deps.dispatching.delete(p.job.id);
   }
   return ready.length;
 }

@@ -3,7 +3,8 @@
  * waited for it. A failed job with on_failure "fail" ends its workflow: the workflow's
  * remaining jobs are removed too (new behaviour; the original never showed a failure).
  */
-import { jobKey, plannerJobMetaKey, events } from '@esi/contracts';
+import { jobKey, plannerJobMetaKey, events, type JobMeta } from '@esi/contracts';
+import { RetryableError } from '@esi/messaging';
 import type { OwnedStore, WriteOp } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
@@ -26,15 +27,24 @@ export async function finishJob(
   }
   // A dispatch record still being written would otherwise land after the delete.
   await deps.metaWrites.settled(ids);
-  const released = releasedBy(ids, deps.pending);
-  const now = Date.now();
-  const recorded = released.map((p) => firstDispatch(p.meta, now));
-  const ops: WriteOp[] = [
-    ...ids.flatMap((id): WriteOp[] => [{ delete: jobKey(id) }, { delete: plannerJobMetaKey(id) }]),
-    // Their first dispatch, recorded in the same commit (dispatch-records.ts).
-    ...released.map((p, i): WriteOp => ({ put: plannerJobMetaKey(p.job.id), value: JSON.stringify(recorded[i]) })),
-  ];
-  await deps.store.txn([], ops);
+  let released: PendingJob[];
+  let recorded: JobMeta[];
+  for (let tries = 1; ; tries++) {
+    released = releasedBy(ids, deps.pending);
+    const now = Date.now();
+    recorded = released.map((p) => firstDispatch(p.meta, now));
+    const ops: WriteOp[] = [
+      ...ids.flatMap((id): WriteOp[] => [{ delete: jobKey(id) }, { delete: plannerJobMetaKey(id) }]),
+      // Their first dispatch, recorded in the same commit (dispatch-records.ts).
+      ...released.map((p, i): WriteOp => ({ put: plannerJobMetaKey(p.job.id), value: JSON.stringify(recorded[i]) })),
+    ];
+    // Only while each released job is still stored: the planning of its own resource
+    // (beside this result, planner-line.ts) may have just superseded it, and its record
+    // must not come back without it. Then those are no longer pending: compute again.
+    const stillThere = released.map((p) => ({ key: jobKey(p.job.id), present: true as const }));
+    if (await deps.store.txn(stillThere, ops)) break;
+    if (tries >= 3) throw new RetryableError(`jobs released by ${job.id} keep changing`);
+  }
   for (const id of ids) deps.pending.delete(id);
   released.forEach((p, i) => {
     p.meta = recorded[i]!;

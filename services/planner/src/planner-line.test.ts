@@ -1,0 +1,80 @@
+/**
+ * Who runs beside whom in the planner (planner-line.ts): results of different resources
+ * overlap, and overlap changes; a change waits for its own resource's result and for the
+ * change before it; work that runs alone waits for every running handler and holds back
+ * the ones that arrive after it. Each step is released by hand, so nothing depends on timing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OwnedStore } from '@esi/store';
+import { createLogger } from '@esi/telemetry';
+import type { MetaWrites } from './meta-writes.js';
+import { PendingJobs } from './pending-jobs.js';
+import { PlannerLine } from './planner-line.js';
+
+/** Never used: no handler here fails, so nothing is reloaded from etcd. */
+const line = () => new PlannerLine({ store: {} as OwnedStore, pending: new PendingJobs(), metaWrites: {} as MetaWrites, log: createLogger('planner', 'silent') });
+
+/** A handler that records when it starts and ends only when released. */
+function step(name: string, log: string[]) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  return {
+    fn: async () => {
+      log.push(`${name}+`);
+      await gate;
+      log.push(`${name}-`);
+    },
+    release,
+  };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('PlannerLine', () => {
+  it('runs results of different resources side by side, and beside a change of another resource', async () => {
+    const l = line();
+    const log: string[] = [];
+    const [a, b, c] = [step('result a', log), step('result b', log), step('change c', log)];
+    const all = [l.result('port:a', a.fn), l.result('port:b', b.fn), l.change('port:c', c.fn)];
+    await settle();
+    expect(log).toEqual(['result a+', 'result b+', 'change c+']);
+    [a, b, c].forEach((s) => s.release());
+    await Promise.all(all);
+  });
+
+  it('a change waits for a result of its own resource, and for the change before it', async () => {
+    const l = line();
+    const log: string[] = [];
+    const [r, c1, c2] = [step('result x', log), step('change x', log), step('change y', log)];
+    const all = [l.result('port:x', r.fn), l.change('port:x', c1.fn), l.change('port:y', c2.fn)];
+    await settle();
+    expect(log).toEqual(['result x+']);
+    r.release();
+    await settle();
+    expect(log).toEqual(['result x+', 'result x-', 'change x+']);
+    c1.release();
+    await settle();
+    expect(log.at(-1)).toBe('change y+');
+    c2.release();
+    await Promise.all(all);
+  });
+
+  it('work that runs alone waits for every running handler, and the ones after it wait for it', async () => {
+    const l = line();
+    const log: string[] = [];
+    const [r1, alone, r2] = [step('result a', log), step('alone', log), step('result b', log)];
+    const all = [l.result('port:a', r1.fn), l.alone(alone.fn)];
+    await settle();
+    all.push(l.result('port:b', r2.fn));
+    await settle();
+    expect(log).toEqual(['result a+']);
+    r1.release();
+    await settle();
+    expect(log).toEqual(['result a+', 'result a-', 'alone+']);
+    alone.release();
+    await settle();
+    expect(log).toEqual(['result a+', 'result a-', 'alone+', 'alone-', 'result b+']);
+    r2.release();
+    await Promise.all(all);
+  });
+});
