@@ -28,6 +28,8 @@ export interface FoldDeps {
   known: KnownState;
 }
 
+const NOTHING_YET: Known = { state: undefined, jobState: undefined };
+
 /** A fold ended, or found /state or job_state not as it knew them (nothing written then, or only the merge). */
 type Folded = 'done' | 'conflict';
 
@@ -37,7 +39,9 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   const plural = deps.pluralOf(job.resourceType);
   const keys = { resource: `${job.resourceType}:${job.resourceId}`, state: stateKey(plural, job.resourceId), jobState: jobStateKey(plural, job.resourceId) };
 
-  const remembered = deps.known.get(keys.resource);
+  // A new resource's first result (version 1) finds neither key in the usual case: the
+  // api created it only where /state was absent. Guessed so, the comparison checks it.
+  const remembered = deps.known.get(keys.resource) ?? (job.isFirst && job.version === 1 ? NOTHING_YET : undefined);
   if (remembered) {
     if ((await foldAgainst(remembered, result, job, keys, deps)) === 'done') return;
     // The copy was stale: forget it and fold against what etcd holds.
