@@ -3,7 +3,12 @@
  * outputs missing at dispatch, supersede by newer versions, deletes that wait for their
  * dependents, and a standby planner taking over when the active one is killed.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { configSubject, events } from '@esi/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createResource, getResource, resourceClient, retryResource, updateResource, type ResourceClient } from '@esi/client';
 import { startStack, type Stack } from '@esi/local-stack';
@@ -143,6 +148,27 @@ describe('versions', () => {
 });
 
 describe('delete', () => {
+  it('a new resource’s change delivered again after it settled is found planned: nothing runs twice, the planner stays up', async () => {
+    const net = (await createResource(client, 'network', { name: 'again-net', admin_state_up: true, tenant_id: 't1' })).resource!;
+    await settled('network', net.id, 1);
+    const record = await etcd.get(`/esi-planner/workflows/networks/${net.id}`).string();
+    // The same version 1 event again (a fresh message id, so JetStream keeps it): the
+    // planner takes the state and record of a version 1 absent, and must find out.
+    const nc = await connect({ servers: stack.natsUrl });
+    const js = jetstream(nc);
+    await js.publish(configSubject('network', net.id), events.ResourceChanged.encode(events.ResourceChanged.fromPartial({ resourceType: 'network', resourceId: net.id, version: 1, acceptedAtMs: Date.now() })).finish());
+    await nc.close();
+    // A later change settles after it (changes are planned in order), so the redelivery was handled by then.
+    const later = (await createResource(client, 'network', { name: 'after-net', admin_state_up: true, tenant_id: 't1' })).resource!;
+    await settled('network', later.id, 1);
+    expect(jobsOf(net.id).map((j) => `${j.job.action}:${j.job.handler}`)).toEqual(['create:heat_worker', 'create:monitoring_worker']);
+    expect(await etcd.get(`/esi-planner/workflows/networks/${net.id}`).string()).toBe(record);
+    expect(stack.services.get('planner')!.process.proc.exitCode).toBeNull();
+    // Found out at its commit and planned again from reads, not failed and handed back.
+    const plannerLog = readFileSync(join(stack.dataDir, 'logs', 'planner.log'), 'utf8');
+    expect(plannerLog).not.toContain('changed under the planner');
+  });
+
   it('waits for dependents, then deletes and the resource is gone everywhere', async () => {
     const net = (await createResource(client, 'network', { name: 'del-net', tenant_id: 't1' })).resource!;
     const sub = (await createResource(client, 'subnet', { name: 'del-sub', network_id: net.id, cidr: '10.9.0.0/24', ip_version: 4, tenant_id: 't1' })).resource!;

@@ -27,7 +27,7 @@ export async function onChange(m: events.ResourceChanged, deps: HandlerDeps): Pr
     await forgetResource(deps.plan.store, deps.pluralOf(m.resourceType), m.resourceId);
     await planAll(await waitingDeletes(deps.plan.store), deps);
   } else {
-    await planChange(m.resourceType, m.resourceId, deps.plan, { retry: m.retry });
+    await planChange(m.resourceType, m.resourceId, deps.plan, { retry: m.retry, newResource: Number(m.version) === 1 });
   }
   await dispatchReady(deps.dispatch);
 }

@@ -14,7 +14,7 @@ import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
 import type { PendingJobs } from './pending-jobs.js';
-import { announceSkipped, commitJobs, commitWithoutJobs } from './plan-commit.js';
+import { announceSkipped, commitJobs, commitWithoutJobs, RecordConflictError } from './plan-commit.js';
 import { deleteWaitsForDependents, readCurrent, retryAction, type Current } from './plan-guards.js';
 import { planReferencedFirst } from './plan-references.js';
 import { supersedeOlderWork } from './supersede.js';
@@ -48,11 +48,27 @@ export interface PlanOptions {
   retry?: boolean;
   /** Resources being planned further up this call chain (guards reference cycles). */
   planning?: Set<string>;
+  /**
+   * The change event says version 1: a new resource, whose state and workflow record
+   * are taken absent rather than read (two gets); a conflict at the commit reads them.
+   */
+  newResource?: boolean;
 }
 
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
-  const current = await readCurrent(type, id, deps);
+  try {
+    return await planFrom(await readCurrent(type, id, deps, (opts.newResource ?? false) && !opts.retry), deps, opts);
+  } catch (err) {
+    // Taken absent, the record was there: this change was planned already (a redelivery).
+    if (!(err instanceof RecordConflictError) || !opts.newResource) throw err;
+    deps.log.debug({ resource: `${type}:${id}` }, 'new resource already planned; reading its record');
+    return planFrom(await readCurrent(type, id, deps), deps, { ...opts, newResource: false });
+  }
+}
+
+async function planFrom(current: Current | undefined, deps: PlanDeps, opts: PlanOptions): Promise<PlanOutcome> {
   if (!current) return 'gone';
+  const { type, id } = current;
   if (await deleteWaitsForDependents(current, deps)) return 'waiting';
   await supersedeOlderWork(type, id, current.config.version, deps);
   const forceAction = retryAction(current, deps, opts.retry ?? false);

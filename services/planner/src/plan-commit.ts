@@ -12,6 +12,11 @@ import type { Current } from './plan-guards.js';
 import { firstDispatch } from './dispatch-records.js';
 import { dropForeignReferences } from './plan-references.js';
 
+/** The workflow record was not what planning read (or took absent). */
+export class RecordConflictError extends Error {
+  override readonly name = 'RecordConflictError';
+}
+
 /** What commitJobs stores of a plan. */
 export interface PlannedJobs {
   version: number;
@@ -91,9 +96,10 @@ export async function writeRecord(deps: PlanDeps, current: Current, record: Work
   // never reach this planner's pending jobs, and never run.
   const stored = ok ? undefined : await deps.store.getString(key);
   if (!ok && stored?.value !== value) {
-    // Only the planner writes these keys and it runs one handler at a time; a conflict
-    // means a second planner instance is active.
-    throw new Error(`workflow record ${key} changed under the planner; is a second planner running?`);
+    // Only the planner writes these keys and it plans one change at a time; a conflict
+    // means the record was taken absent and is not (plan-guards.ts), or a second planner
+    // instance is active.
+    throw new RecordConflictError(`workflow record ${key} changed under the planner; is a second planner running?`);
   }
   notePlanned(deps, current.resource, record);
 }

@@ -22,21 +22,31 @@ export interface Current {
   previous: { value: WorkflowRecord; modRevision: string } | undefined;
 }
 
-/** The config, state and workflow record of a resource; undefined when it is gone (or of no known type). */
-export async function readCurrent(type: string, id: string, deps: PlanDeps): Promise<Current | undefined> {
+/**
+ * The config, state and workflow record of a resource; undefined when it is gone (or of
+ * no known type). With `newResource` (its change event says version 1) and the config at
+ * version 1, the state and record are taken absent instead of read: the commit compares
+ * the record with absent, and a conflict there plans it again from reads (plan-change.ts).
+ */
+export async function readCurrent(type: string, id: string, deps: PlanDeps, newResource = false): Promise<Current | undefined> {
   const info = deps.typeInfo(type);
   if (!info) return undefined;
   const wfKey = SLICES.plannerWorkflows.key(info.plural, id);
+  const resource = `${type}:${id}`;
+  if (newResource) {
+    const config = await deps.reader.getConfig(type, id);
+    if (!config) return undefined;
+    if (config.version === 1 && !config.marked_for_deletion) return { type, id, resource, info, wfKey, config, state: undefined, previous: undefined };
+  }
   // The three reads are independent, so they go out together: one round trip instead of
-  // three on the planner's single line of work (each change, and each referenced
-  // resource checked). When the config is gone the other two are simply unused.
+  // three (each change, and each referenced resource checked). When the config is gone
+  // the other two are simply unused.
   const [config, stateRead, previous] = await Promise.all([
     deps.reader.getConfig(type, id),
     deps.store.read(stateKey(info.plural, id), SLICES.state.parse),
     deps.store.read(wfKey, SLICES.plannerWorkflows.parse),
   ]);
   if (!config) return undefined;
-  const resource = `${type}:${id}`;
   if (previous) notePlanned(deps, resource, previous.value);
   return { type, id, resource, info, wfKey, config, state: stateRead?.value, previous };
 }
