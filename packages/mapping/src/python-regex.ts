@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import { badMapping } from './errors.js';
+import { RecentMap } from '@esi/recent-map';
 
 /**
  * Python `re.match` for patterns that come from templates (data an admin wrote, run on
@@ -9,7 +10,7 @@ import { badMapping } from './errors.js';
  * cannot do in linear time (backreferences, lookaround) is refused as a bad mapping.
  */
 const COMPILED_KEPT = 256;
-const compiled = new Map<string, RE2JS>();
+const compiled = new RecentMap<string, RE2JS>(COMPILED_KEPT);
 
 export function compilePythonPattern(pattern: string): RE2JS {
   const hit = compiled.get(pattern);
@@ -21,7 +22,6 @@ export function compilePythonPattern(pattern: string): RE2JS {
     throw badMapping(`regexp ${JSON.stringify(pattern)} is not a valid linear-time (RE2) pattern: ${(cause as Error).message}`);
   }
   compiled.set(pattern, regex);
-  if (compiled.size > COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
   return regex;
 }
 

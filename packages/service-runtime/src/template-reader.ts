@@ -7,29 +7,22 @@
  */
 import { SLICES, templateKey, type ConfigValue } from '@esi/contracts';
 import type { OwnedStore, Versioned } from '@esi/store';
+import { RecentMap } from '@esi/recent-map';
 
 /** Templates kept per worker: the catalog holds a few dozen; more is a misuse, not a need. */
 const TEMPLATES_KEPT = 512;
 
 export class TemplateReader {
-  private readonly kept = new Map<string, Versioned<ConfigValue>>();
+  private readonly kept = new RecentMap<string, Versioned<ConfigValue>>(TEMPLATES_KEPT);
 
-  constructor(
-    private readonly store: Pick<OwnedStore, 'read'>,
-    private readonly max = TEMPLATES_KEPT,
-  ) {}
+  constructor(private readonly store: Pick<OwnedStore, 'read'>) {}
 
   async read(templateId: string, revision: string): Promise<Versioned<ConfigValue> | undefined> {
     const held = this.kept.get(templateId);
     if (held && revision !== '' && held.modRevision === revision) return held;
     const stored = await this.store.read(templateKey(templateId), SLICES.config.parse);
-    if (!stored) {
-      this.kept.delete(templateId);
-      return undefined;
-    }
-    this.kept.delete(templateId);
-    this.kept.set(templateId, stored);
-    if (this.kept.size > this.max) this.kept.delete(this.kept.keys().next().value!);
+    if (stored) this.kept.set(templateId, stored);
+    else this.kept.delete(templateId);
     return stored;
   }
 }

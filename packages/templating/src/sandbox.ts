@@ -25,6 +25,7 @@ import {
   type RuntimeValue,
 } from './jinja-library.js';
 import type { RenderLimits } from './limits.js';
+import { RecentMap } from '@esi/recent-map';
 
 /** Frames a value's text in the output; JSON marks a list or mapping printed whole. */
 export const VALUE_OPEN = '\uE000';
@@ -122,7 +123,7 @@ function tooLong(limits: RenderLimits): never {
 }
 
 const COMPILED_KEPT = 256;
-const compiledCache = new Map<string, Program>();
+const compiledCache = new RecentMap<string, Program>(COMPILED_KEPT);
 
 /**
  * Parse once per template text (a catalog holds a few dozen, each rendered for every
@@ -130,11 +131,7 @@ const compiledCache = new Map<string, Program>();
  */
 export function compile(templateFile: string): Program {
   const hit = compiledCache.get(templateFile);
-  if (hit) {
-    compiledCache.delete(templateFile);
-    compiledCache.set(templateFile, hit);
-    return hit;
-  }
+  if (hit) return hit;
   if (HAS_MARKER.test(templateFile)) throw new TemplateRenderError('Template text may not contain characters U+E000–U+E002');
   // Jinja normalises newlines; without keep_trailing_newline it drops one final newline
   // (the lexer does that part). No trim_blocks/lstrip_blocks: Jinja2's defaults.
@@ -147,7 +144,6 @@ export function compile(templateFile: string): Program {
   }
   checkAllowedSyntax(program);
   compiledCache.set(templateFile, program);
-  if (compiledCache.size > COMPILED_KEPT) compiledCache.delete(compiledCache.keys().next().value!);
   return program;
 }
 

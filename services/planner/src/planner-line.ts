@@ -51,16 +51,22 @@ export class PlannerLine {
 
   /** Work that plans any resource (a resync, a removal): once every running handler has ended, alone. */
   alone<T>(fn: () => Promise<T>): Promise<T> {
-    return this.lock.run(CHANGES, () => this.gate.exclusive(() => this.guard(fn)));
+    return this.lock.run(CHANGES, () =>
+      this.gate.exclusive(async () => {
+        await this.reloadIfStale();
+        return this.guard(fn);
+      }),
+    );
   }
 
   private async shared<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.pendingStale) await this.gate.exclusive(() => (this.pendingStale ? this.reloadPending() : Promise.resolve()));
+    // Reloaded only in an exclusive turn: never under a handler that is running.
+    if (this.pendingStale) await this.gate.exclusive(() => this.reloadIfStale());
     return this.gate.shared(() => this.guard(fn));
   }
 
+  /** Runs a handler; its failure marks the pending jobs for a reload. */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.pendingStale) await this.reloadPending();
     try {
       return await fn();
     } catch (err) {
@@ -70,7 +76,8 @@ export class PlannerLine {
     }
   }
 
-  private async reloadPending(): Promise<void> {
+  private async reloadIfStale(): Promise<void> {
+    if (!this.pendingStale) return;
     const { store, pending, metaWrites, log } = this.deps;
     await metaWrites.all();
     await pending.load(store);

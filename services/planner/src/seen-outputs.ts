@@ -10,6 +10,7 @@
  * is read from etcd as before. Bounded: the least recently noted go first.
  */
 import { events, type HeatOutput } from '@esi/contracts';
+import { RecentMap } from '@esi/recent-map';
 
 export interface SeenOutput {
   outputs: HeatOutput[];
@@ -20,9 +21,7 @@ export interface SeenOutput {
 const KEPT = 20_000;
 
 export class SeenOutputs {
-  private readonly byResource = new Map<string, SeenOutput>();
-
-  constructor(private readonly max = KEPT) {}
+  private readonly byResource = new RecentMap<string, SeenOutput>(KEPT);
 
   get(type: string, id: string): SeenOutput | undefined {
     return this.byResource.get(`${type}:${id}`);
@@ -38,7 +37,6 @@ export class SeenOutputs {
     const creates = job.action === 'create' || job.action === 'modify';
     if (!creates || r.outcome !== events.JobOutcome.JOB_OUTCOME_SUCCEEDED || !Array.isArray(outputs)) return;
     this.byResource.set(key, { outputs: outputs as SeenOutput['outputs'], body: job.resourceInput ?? {} });
-    if (this.byResource.size > this.max) this.byResource.delete(this.byResource.keys().next().value!);
   }
 
   forget(type: string, id: string): void {

@@ -45,7 +45,7 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   if (remembered) {
     if ((await foldAgainst(remembered, result, job, keys, deps)) === 'done') return;
     // The copy was stale: forget it and fold against what etcd holds.
-    deps.known.forget(keys.resource);
+    deps.known.delete(keys.resource);
     deps.log.debug({ resource: keys.resource }, 'known state was stale; reading it');
   }
   // Both reads go out together (one round trip): job_state is unused only on the rare
@@ -54,7 +54,7 @@ export async function foldJobResult(result: events.JobResult, deps: FoldDeps): P
   const read: Known = { state, jobState };
   deps.known.set(keys.resource, read);
   if ((await foldAgainst(read, result, job, keys, deps)) === 'conflict') {
-    deps.known.forget(keys.resource);
+    deps.known.delete(keys.resource);
     throw new RetryableError(`state of ${keys.resource} changed concurrently`);
   }
 }

@@ -7,6 +7,7 @@
  * fold reads again (fold-job-result.ts). Bounded: the least recently used go first.
  */
 import type { StateValue } from '@esi/contracts';
+import { RecentMap } from '@esi/recent-map';
 import type { Expect, Versioned } from '@esi/store';
 import type { JobState } from './state-value.js';
 
@@ -19,33 +20,10 @@ export interface Known {
 /** Enough for every resource in flight under load; a resource idle longer is read again. */
 export const KNOWN_RESOURCES_MAX = 10_000;
 
-export class KnownState {
-  private readonly known = new Map<string, Known>();
-
-  constructor(private readonly max = KNOWN_RESOURCES_MAX) {}
-
-  get(resource: string): Known | undefined {
-    const k = this.known.get(resource);
-    if (k) {
-      // Re-inserted, so the map's order is the order of last use.
-      this.known.delete(resource);
-      this.known.set(resource, k);
-    }
-    return k;
-  }
-
-  set(resource: string, k: Known): void {
-    this.known.delete(resource);
-    this.known.set(resource, k);
-    if (this.known.size > this.max) this.known.delete(this.known.keys().next().value!);
-  }
-
-  forget(resource: string): void {
-    this.known.delete(resource);
-  }
-
-  get size(): number {
-    return this.known.size;
+/** Per resource (type:id), bounded like every cache here (@esi/recent-map). */
+export class KnownState extends RecentMap<string, Known> {
+  constructor(max = KNOWN_RESOURCES_MAX) {
+    super(max);
   }
 }
 

@@ -24,7 +24,7 @@ export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps)
   // conflict the event comes back and is read again, and then finds the newer state.
   const written = await deps.store.txn([current ? { key, modRevision: current.modRevision } : { key, absent: true }], [{ put: key, value: JSON.stringify(value) }]);
   // The fold's copy of this resource no longer holds (known-state.ts): it reads again.
-  deps.known.forget(`${msg.resourceType}:${msg.resourceId}`);
+  deps.known.delete(`${msg.resourceType}:${msg.resourceId}`);
   if (!written) throw new RetryableError(`/state of ${msg.resourceType} ${msg.resourceId} changed while settling version ${msg.version}`);
   recordChangeSettled(msg.resourceType, workerState);
   await deps.publisher.publish(
