@@ -35,12 +35,17 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
     markFailed = reject;
   });
   let metricsUrl: string | undefined;
+  // The last lines it wrote, for the error when it dies before it is ready: the log file
+  // may be gone by the time anyone reads the error (a CI run's temporary directory).
+  const lastLines: string[] = [];
   const proc = startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', name, 'src', 'main.ts')], {
     env: { ...opts.env, ...opts.serviceEnv?.[name] },
     cwd: REPO_ROOT,
     logFile: join(opts.logDir, `${name}.log`),
     ipc: true,
     onLine: (line) => {
+      lastLines.push(line);
+      if (lastLines.length > LINES_KEPT) lastLines.shift();
       if (line.includes('"msg":"ready"')) {
         metricsUrl = metricsUrlOf(line);
         markReady();
@@ -54,7 +59,17 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
     if (m.metrics) metricsUrl = m.metrics;
     markReady();
   });
-  proc.proc.on('exit', (code, signal) => markFailed(new Error(`${name} exited (${signal ?? code}) before it was ready; see ${proc.logFile}`)));
+  proc.proc.on('exit', (code, signal) => {
+    const fail = (): void =>
+      markFailed(new Error(`${name} exited (${signal ?? code}) before it was ready; see ${proc.logFile}; its last lines:\n${lastLines.join('\n')}`));
+    // Its last output reaches onLine by 'close', which a grandchild holding the pipes
+    // (the TypeScript loader's esbuild) can hold back; wait a second at most.
+    const late = setTimeout(fail, 1_000);
+    proc.proc.once('close', () => {
+      clearTimeout(late);
+      fail();
+    });
+  });
   const timeout = setTimeout(
     () => markFailed(new Error(`${name} not ready after ${opts.readyTimeoutMs ?? 60_000} ms; see ${proc.logFile}`)),
     opts.readyTimeoutMs ?? 60_000,
@@ -69,6 +84,8 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
     },
   };
 }
+
+const LINES_KEPT = 20;
 
 function metricsUrlOf(readyLine: string): string | undefined {
   try {
