@@ -7,6 +7,7 @@ import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
 import { scanPrefix } from './scan-prefix.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommit, type GroupCommitLimits } from './group-commit.js';
 
 export interface Versioned<T> {
   value: T;
@@ -46,10 +47,13 @@ export class OwnedStore {
    * write (elections included), the outage classification and the request metrics.
    */
   private readonly client: Etcd3;
+  /** Transactions asked for while one is in flight leave together (group-commit.ts). */
+  readonly groupCommit: GroupCommit | undefined;
 
   constructor(
     endpoints: string[],
     readonly owner: ServiceName,
+    options: { groupCommit?: GroupCommitLimits | false } = {},
   ) {
     this.client = new Etcd3({
       hosts: endpoints,
@@ -61,6 +65,8 @@ export class OwnedStore {
       // 6 s: etcd turns away clients that ping more often than every 5 s.
       grpcOptions: { 'grpc.keepalive_time_ms': 6_000, 'grpc.keepalive_timeout_ms': 3_000 },
     });
+    const limits = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
+    this.groupCommit = limits ? new GroupCommit((expects, ops) => this.sendTxn(expects, ops), limits) : undefined;
   }
 
   private check(key: string): void {
@@ -122,9 +128,16 @@ export class OwnedStore {
    * As txn, but answers the revision the writes were committed at (the mod revision every
    * key it put now has), or undefined when an expectation did not hold. A single writer
    * keeps that revision to compare-and-swap its next write without reading the key again.
+   * Under load it may share one etcd transaction with others of this process
+   * (group-commit.ts); the answer is still this transaction's own.
    */
   async txnAt(expects: Expect[], ops: WriteOp[]): Promise<string | undefined> {
     for (const op of ops) this.check('put' in op ? op.put : op.delete);
+    if (ops.length === 0 && expects.length === 0) throw new Error('txn needs at least one expectation or one write');
+    return this.groupCommit ? this.groupCommit.commit(expects, ops) : this.sendTxn(expects, ops);
+  }
+
+  private async sendTxn(expects: Expect[], ops: WriteOp[]): Promise<string | undefined> {
     const named = opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined));
     const clauses = expects.map((x) =>
       'absent' in x

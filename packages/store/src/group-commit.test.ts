@@ -1,0 +1,123 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
+import { OwnedStore } from './index.js';
+
+let etcd: RunningServer;
+const stores: OwnedStore[] = [];
+let n = 0;
+
+beforeAll(async () => {
+  etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-group-commit-')));
+});
+
+afterAll(async () => {
+  for (const s of stores) s.close();
+  await etcd?.stop();
+});
+
+/** A fresh store (its own counts) and a fresh key prefix in the api's slice. */
+function fresh(options?: ConstructorParameters<typeof OwnedStore>[2]): { store: OwnedStore; key: (i: number | string) => string } {
+  const store = new OwnedStore([etcd.url], 'api', options);
+  stores.push(store);
+  const run = `gc${Date.now()}-${n++}`;
+  return { store, key: (i) => `/config/v2.0/ports/${run}-${i}` };
+}
+
+/** etcd's current revision: one more for every transaction that wrote. */
+async function revision(store: OwnedStore): Promise<number> {
+  return Number((await store.range({ key: '/config/v2.0/none' })).revision);
+}
+
+describe('group commit against a real etcd', () => {
+  it('one transaction alone goes out at once, in a batch of its own', async () => {
+    const { store, key } = fresh();
+    expect(await store.txnAt([{ key: key(0), absent: true }], [{ put: key(0), value: 'a' }])).toMatch(/^\d+$/);
+    expect(store.groupCommit?.counts).toEqual({ batches: 1, members: 1, sentAgainAlone: 0 });
+  });
+
+  it('transactions asked for while one is in flight share one etcd transaction, each answered', async () => {
+    const { store, key } = fresh();
+    const before = await revision(store);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.txnAt([{ key: key(i), absent: true }], [{ put: key(i), value: `v${i}` }])));
+    // The first went alone; the 19 asked for while it was in flight went as one.
+    expect(store.groupCommit?.counts).toEqual({ batches: 2, members: 20, sentAgainAlone: 0 });
+    expect(await revision(store)).toBe(before + 2);
+    expect(new Set(answers.slice(1)).size).toBe(1);
+    for (let i = 0; i < 20; i++) expect((await store.getString(key(i)))?.value).toBe(`v${i}`);
+  });
+
+  it('a member whose condition fails gets false, and the others of its batch are written', async () => {
+    const { store, key } = fresh();
+    await store.put(key('taken'), 'old');
+    const asks = [
+      store.txn([{ key: key('first'), absent: true }], [{ put: key('first'), value: '1' }]),
+      store.txn([{ key: key('a'), absent: true }], [{ put: key('a'), value: 'a' }]),
+      store.txn([{ key: key('taken'), absent: true }], [{ put: key('taken'), value: 'new' }]),
+      store.txn([{ key: key('b'), absent: true }], [{ put: key('b'), value: 'b' }]),
+    ];
+    expect(await Promise.all(asks)).toEqual([true, true, false, true]);
+    expect(store.groupCommit?.counts.sentAgainAlone).toBe(3);
+    expect((await store.getString(key('taken')))?.value).toBe('old');
+    expect((await store.getString(key('a')))?.value).toBe('a');
+    expect((await store.getString(key('b')))?.value).toBe('b');
+  });
+
+  it('two transactions on one key never share a batch: the first wins its compare-and-swap, the second sees it', async () => {
+    const { store, key } = fresh();
+    const asks = [
+      store.txn([{ key: key('first'), absent: true }], [{ put: key('first'), value: '1' }]),
+      store.txn([{ key: key('k'), absent: true }], [{ put: key('k'), value: 'one' }]),
+      store.txn([{ key: key('other'), absent: true }], [{ put: key('other'), value: 'x' }]),
+      store.txn([{ key: key('k'), absent: true }], [{ put: key('k'), value: 'two' }]),
+    ];
+    expect(await Promise.all(asks)).toEqual([true, true, true, false]);
+    expect((await store.getString(key('k')))?.value).toBe('one');
+    // first alone; then 'k' (one) with 'other'; then the second 'k' alone.
+    expect(store.groupCommit?.counts).toEqual({ batches: 3, members: 4, sentAgainAlone: 0 });
+  });
+
+  it('keeps the order of one key and lets unrelated keys pass a waiting one', async () => {
+    const { store, key } = fresh();
+    const order: string[] = [];
+    const ask = (k: string, v: string): Promise<boolean> => store.txn([], [{ put: key(k), value: v }]).then((ok) => (order.push(`${k}=${v}`), ok));
+    await Promise.all([ask('first', '0'), ask('k', '1'), ask('k', '2'), ask('m', '1'), ask('k', '3')]);
+    expect((await store.getString(key('k')))?.value).toBe('3');
+    expect(order.filter((o) => o.startsWith('k='))).toEqual(['k=1', 'k=2', 'k=3']);
+    expect(store.groupCommit?.counts.batches).toBe(4);
+  });
+
+  it('an error reaches every member of the batch and writes nothing', async () => {
+    // Limits raised so a value etcd refuses (over its 1.5 MiB request limit) shares a batch.
+    const { store, key } = fresh({ groupCommit: { inFlight: 1, maxOps: 64, maxBytes: 8 * 1024 * 1024 } });
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const asks = [
+      store.txn([], [{ put: key('first'), value: '1' }]),
+      store.txn([], [{ put: key('small'), value: 's' }]),
+      store.txn([], [{ put: key('big'), value: big }]),
+    ];
+    const settled = await Promise.allSettled(asks);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    // Read through another client: etcd3 opens this one's circuit breaker on the refusal.
+    const reader = fresh().store;
+    expect(await reader.getString(key('small'))).toBeUndefined();
+    expect(await reader.getString(key('big'))).toBeUndefined();
+  });
+
+  it('respects the op limit: a batch carries at most maxOps writes', async () => {
+    const { store, key } = fresh({ groupCommit: { inFlight: 1, maxOps: 4, maxBytes: 1024 * 1024 } });
+    await Promise.all(Array.from({ length: 9 }, (_, i) => store.txn([], [{ put: key(i), value: String(i) }])));
+    // 1 alone, then 8 waiting in batches of 4.
+    expect(store.groupCommit?.counts).toEqual({ batches: 3, members: 9, sentAgainAlone: 0 });
+  });
+
+  it('can be turned off: every transaction is its own', async () => {
+    const { store, key } = fresh({ groupCommit: false });
+    const before = await revision(store);
+    await Promise.all(Array.from({ length: 5 }, (_, i) => store.txn([], [{ put: key(i), value: String(i) }])));
+    expect(store.groupCommit).toBeUndefined();
+    expect(await revision(store)).toBe(before + 5);
+  });
+});
