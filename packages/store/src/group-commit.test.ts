@@ -113,6 +113,17 @@ describe('group commit against a real etcd', () => {
     expect(store.groupCommit?.counts).toEqual({ batches: 3, members: 9, sentAgainAlone: 0 });
   });
 
+  it('plain puts and deletes ride in batches too; one alone is sent as a put', async () => {
+    const { store, key } = fresh();
+    await store.put(key('gone'), 'x');
+    const before = await revision(store);
+    await Promise.all([store.put(key(0), 'a'), store.put(key(1), 'b'), store.delete(key('gone')), store.putJson(key(2), { c: 1 })]);
+    expect(await revision(store)).toBe(before + 2);
+    expect((await store.getString(key(1)))?.value).toBe('b');
+    expect(await store.getString(key('gone'))).toBeUndefined();
+    expect(store.groupCommit?.counts).toEqual({ batches: 3, members: 5, sentAgainAlone: 0 });
+  });
+
   it('can be turned off: every transaction is its own', async () => {
     const { store, key } = fresh({ groupCommit: false });
     const before = await revision(store);

@@ -105,9 +105,9 @@ export class OwnedStore {
     return out;
   }
 
+  /** Writes one key; under load it may share a transaction with others (group-commit.ts). */
   async put(key: string, value: string): Promise<void> {
-    this.check(key);
-    await etcdCall('put', key, () => wrap(() => this.client.put(key).value(value).exec()));
+    await this.txnAt([], [{ put: key, value }]);
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
@@ -115,8 +115,7 @@ export class OwnedStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.check(key);
-    await etcdCall('delete', key, () => wrap(() => this.client.delete().key(key).exec()));
+    await this.txnAt([], [{ delete: key }]);
   }
 
   /** Applies all ops atomically when every expectation holds; false when one does not. */
@@ -138,6 +137,13 @@ export class OwnedStore {
   }
 
   private async sendTxn(expects: Expect[], ops: WriteOp[]): Promise<string | undefined> {
+    // One unconditional write is sent as itself: etcd does the same work, and the request
+    // counts say what it is.
+    const only = expects.length === 0 && ops.length === 1 ? ops[0]! : undefined;
+    if (only && 'put' in only) {
+      return (await etcdCall('put', only.put, () => wrap(() => this.client.put(only.put).value(only.value).exec()))).header.revision;
+    }
+    if (only) return (await etcdCall('delete', only.delete, () => wrap(() => this.client.delete().key(only.delete).exec()))).header.revision;
     const named = opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined));
     const clauses = expects.map((x) =>
       'absent' in x
