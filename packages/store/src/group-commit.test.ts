@@ -38,14 +38,14 @@ describe('group commit against a real etcd', () => {
     expect(store.groupCommit?.counts).toEqual({ batches: 1, members: 1, sentAgainAlone: 0 });
   });
 
-  it('transactions asked for while one is in flight share one etcd transaction, each answered', async () => {
+  it('transactions asked for together share one etcd transaction, each answered', async () => {
     const { store, key } = fresh();
     const before = await revision(store);
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.txnAt([{ key: key(i), absent: true }], [{ put: key(i), value: `v${i}` }])));
-    // The first went alone; the 19 asked for while it was in flight went as one.
-    expect(store.groupCommit?.counts).toEqual({ batches: 2, members: 20, sentAgainAlone: 0 });
-    expect(await revision(store)).toBe(before + 2);
-    expect(new Set(answers.slice(1)).size).toBe(1);
+    // Asked for in one tick: one transaction.
+    expect(store.groupCommit?.counts).toEqual({ batches: 1, members: 20, sentAgainAlone: 0 });
+    expect(await revision(store)).toBe(before + 1);
+    expect(new Set(answers).size).toBe(1);
     for (let i = 0; i < 20; i++) expect((await store.getString(key(i)))?.value).toBe(`v${i}`);
   });
 
@@ -59,7 +59,8 @@ describe('group commit against a real etcd', () => {
       store.txn([{ key: key('b'), absent: true }], [{ put: key('b'), value: 'b' }]),
     ];
     expect(await Promise.all(asks)).toEqual([true, true, false, true]);
-    expect(store.groupCommit?.counts.sentAgainAlone).toBe(3);
+    // The batch's conditions failed as a whole; each was sent again alone.
+    expect(store.groupCommit?.counts.sentAgainAlone).toBe(4);
     expect((await store.getString(key('taken')))?.value).toBe('old');
     expect((await store.getString(key('a')))?.value).toBe('a');
     expect((await store.getString(key('b')))?.value).toBe('b');
@@ -75,8 +76,8 @@ describe('group commit against a real etcd', () => {
     ];
     expect(await Promise.all(asks)).toEqual([true, true, true, false]);
     expect((await store.getString(key('k')))?.value).toBe('one');
-    // first alone; then 'k' (one) with 'other'; then the second 'k' alone.
-    expect(store.groupCommit?.counts).toEqual({ batches: 3, members: 4, sentAgainAlone: 0 });
+    // 'first', 'k' (one) and 'other' together; then the second 'k' alone.
+    expect(store.groupCommit?.counts).toEqual({ batches: 2, members: 4, sentAgainAlone: 0 });
   });
 
   it('keeps the order of one key and lets unrelated keys pass a waiting one', async () => {
@@ -86,7 +87,8 @@ describe('group commit against a real etcd', () => {
     await Promise.all([ask('first', '0'), ask('k', '1'), ask('k', '2'), ask('m', '1'), ask('k', '3')]);
     expect((await store.getString(key('k')))?.value).toBe('3');
     expect(order.filter((o) => o.startsWith('k='))).toEqual(['k=1', 'k=2', 'k=3']);
-    expect(store.groupCommit?.counts.batches).toBe(4);
+    // first, k=1 and m=1; then k=2; then k=3.
+    expect(store.groupCommit?.counts.batches).toBe(3);
   });
 
   it('an error reaches every member of the batch and writes nothing', async () => {
@@ -99,7 +101,7 @@ describe('group commit against a real etcd', () => {
       store.txn([], [{ put: key('big'), value: big }]),
     ];
     const settled = await Promise.allSettled(asks);
-    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
     // Read through another client: etcd3 opens this one's circuit breaker on the refusal.
     const reader = fresh().store;
     expect(await reader.getString(key('small'))).toBeUndefined();
@@ -109,7 +111,7 @@ describe('group commit against a real etcd', () => {
   it('respects the op limit: a batch carries at most maxOps writes', async () => {
     const { store, key } = fresh({ groupCommit: { inFlight: 1, maxOps: 4, maxBytes: 1024 * 1024 } });
     await Promise.all(Array.from({ length: 9 }, (_, i) => store.txn([], [{ put: key(i), value: String(i) }])));
-    // 1 alone, then 8 waiting in batches of 4.
+    // Batches of 4, 4 and 1.
     expect(store.groupCommit?.counts).toEqual({ batches: 3, members: 9, sentAgainAlone: 0 });
   });
 
@@ -118,17 +120,31 @@ describe('group commit against a real etcd', () => {
     await store.put(key('gone'), 'x');
     const before = await revision(store);
     await Promise.all([store.put(key(0), 'a'), store.put(key(1), 'b'), store.delete(key('gone')), store.putJson(key(2), { c: 1 })]);
-    expect(await revision(store)).toBe(before + 2);
+    expect(await revision(store)).toBe(before + 1);
     expect((await store.getString(key(1)))?.value).toBe('b');
     expect(await store.getString(key('gone'))).toBeUndefined();
-    expect(store.groupCommit?.counts).toEqual({ batches: 3, members: 5, sentAgainAlone: 0 });
+    expect(store.groupCommit?.counts).toEqual({ batches: 2, members: 5, sentAgainAlone: 0 });
+  });
+
+  it('reads asked for together leave as one request, each with its own answer', async () => {
+    const { store, key } = fresh();
+    await Promise.all([store.put(key('a'), 'A'), store.put(key('b'), 'B')]);
+    const reads = await Promise.all([store.getString(key('a')), store.getString(key('missing')), store.getString(key('b')), store.getString(key('a'))]);
+    expect(reads.map((r) => r?.value)).toEqual(['A', undefined, 'B', 'A']);
+    expect(reads[0]?.modRevision).toMatch(/^\d+$/);
+    expect(store.groupRead?.counts).toEqual({ batches: 1, members: 4 });
+    // A read asked for after a write has answered sees it.
+    await store.put(key('a'), 'A2');
+    expect((await store.getString(key('a')))?.value).toBe('A2');
   });
 
   it('can be turned off: every transaction is its own', async () => {
-    const { store, key } = fresh({ groupCommit: false });
+    const { store, key } = fresh({ groupCommit: false, groupRead: false });
     const before = await revision(store);
     await Promise.all(Array.from({ length: 5 }, (_, i) => store.txn([], [{ put: key(i), value: String(i) }])));
     expect(store.groupCommit).toBeUndefined();
+    expect(store.groupRead).toBeUndefined();
+    expect((await Promise.all([store.getString(key(0)), store.getString(key(1))])).map((r) => r?.value)).toEqual(['0', '1']);
     expect(await revision(store)).toBe(before + 5);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * Group commit: the transactions a process asks for while one of its own is on its way
- * to etcd leave together, as one transaction, when that one has answered.
+ * Group commit: the transactions a process asks for in one tick, or while one of its own
+ * is on its way to etcd, leave together as one transaction (batch-pipeline.ts).
  *
  * etcd syncs its log once per transaction it commits, and each call costs the Node
- * client about as much CPU as it costs etcd. Unloaded, a transaction goes out at once
- * (nothing is in flight) and nothing changes. Under load the handlers of different
+ * client about as much CPU as it costs etcd. Unloaded, a transaction goes out at the end
+ * of its tick (nothing is in flight). Under load the handlers of different
  * resources that are ready at the same moment share one request and one fsync, so the
  * cost per resource falls as load rises.
  *
@@ -21,6 +21,7 @@
  *   answer was lost may have committed.
  */
 import { context, type Context } from '@esi/telemetry';
+import { BatchPipeline } from './batch-pipeline.js';
 import type { Expect, WriteOp } from './owned-store.js';
 
 /** Sends one transaction; answers its revision, or undefined when a condition failed. */
@@ -49,49 +50,38 @@ interface Member {
 }
 
 export class GroupCommit {
-  private readonly waiting: Member[] = [];
-  private running = 0;
+  private readonly pipeline: BatchPipeline<Member>;
   /** Batches sent, and members they carried (for tests and the bench's figures). */
   readonly counts = { batches: 0, members: 0, sentAgainAlone: 0 };
 
   constructor(
     private readonly send: SendTxn,
     private readonly limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT,
-  ) {}
+  ) {
+    this.pipeline = new BatchPipeline({ inFlight: limits.inFlight, take: (waiting) => this.takeBatch(waiting), run: (batch) => this.run(batch) });
+  }
 
   commit(expects: Expect[], ops: WriteOp[]): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ expects, ops, keys: keysOf(expects, ops), bytes: bytesOf(ops), ctx: context.active(), resolve, reject });
-      this.pump();
+      this.pipeline.add({ expects, ops, keys: keysOf(expects, ops), bytes: bytesOf(ops), ctx: context.active(), resolve, reject });
     });
   }
 
-  private pump(): void {
-    while (this.running < this.limits.inFlight && this.waiting.length > 0) {
-      const batch = this.takeBatch();
-      this.running++;
-      void this.run(batch).finally(() => {
-        this.running--;
-        this.pump();
-      });
-    }
-  }
-
   /** The waiting members that can go together, oldest first (see the rules above). */
-  private takeBatch(): Member[] {
+  private takeBatch(waiting: Member[]): Member[] {
     const taken: Member[] = [];
     const blocked = new Set<string>();
     let expects = 0;
     let ops = 0;
     let bytes = 0;
-    for (let i = 0; i < this.waiting.length; ) {
-      const m = this.waiting[i]!;
+    for (let i = 0; i < waiting.length; ) {
+      const m = waiting[i]!;
       const fits = taken.length === 0 || (expects + m.expects.length <= this.limits.maxOps && ops + m.ops.length <= this.limits.maxOps && bytes + m.bytes <= this.limits.maxBytes);
       const free = ![...m.keys].some((k) => blocked.has(k));
       for (const k of m.keys) blocked.add(k);
       if (fits && free) {
         taken.push(m);
-        this.waiting.splice(i, 1);
+        waiting.splice(i, 1);
         expects += m.expects.length;
         ops += m.ops.length;
         bytes += m.bytes;

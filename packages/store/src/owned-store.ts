@@ -8,6 +8,7 @@ import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
 import { scanPrefix } from './scan-prefix.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommit, type GroupCommitLimits } from './group-commit.js';
+import { DEFAULT_GROUP_READ, GroupRead, type GroupReadLimits } from './group-read.js';
 
 export interface Versioned<T> {
   value: T;
@@ -49,11 +50,13 @@ export class OwnedStore {
   private readonly client: Etcd3;
   /** Transactions asked for while one is in flight leave together (group-commit.ts). */
   readonly groupCommit: GroupCommit | undefined;
+  /** Single-key reads asked for while one is in flight leave together (group-read.ts). */
+  readonly groupRead: GroupRead | undefined;
 
   constructor(
     endpoints: string[],
     readonly owner: ServiceName,
-    options: { groupCommit?: GroupCommitLimits | false } = {},
+    options: { groupCommit?: GroupCommitLimits | false; groupRead?: GroupReadLimits | false } = {},
   ) {
     this.client = new Etcd3({
       hosts: endpoints,
@@ -67,6 +70,8 @@ export class OwnedStore {
     });
     const limits = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
     this.groupCommit = limits ? new GroupCommit((expects, ops) => this.sendTxn(expects, ops), limits) : undefined;
+    const readLimits = options.groupRead ?? DEFAULT_GROUP_READ;
+    this.groupRead = readLimits ? new GroupRead((keys) => this.sendReads(keys), readLimits) : undefined;
   }
 
   private check(key: string): void {
@@ -76,9 +81,20 @@ export class OwnedStore {
   }
 
   async getString(key: string): Promise<Versioned<string> | undefined> {
-    const res = await etcdCall('get', key, () => wrap(() => this.client.get(key).exec()));
-    const kv = res.kvs[0];
+    const kv = this.groupRead ? await this.groupRead.get(key) : (await this.sendReads([key]))[0];
     return kv ? { value: kv.value.toString(), modRevision: kv.mod_revision } : undefined;
+  }
+
+  /** One get, or several in one read-only transaction (served as reads: no raft entry, no fsync). */
+  private async sendReads(keys: string[]): Promise<(IKeyValue | undefined)[]> {
+    if (keys.length === 1) {
+      const key = keys[0]!;
+      return [(await etcdCall('get', key, () => wrap(() => this.client.get(key).exec()))).kvs[0]];
+    }
+    const res = await etcdCall('get', keys[0]!, () =>
+      wrap(() => this.client.kv.txn({ compare: [], success: keys.map((k) => ({ request_range: { key: Buffer.from(k) } })), failure: [] })),
+    );
+    return res.responses.map((r) => r.response_range.kvs[0]);
   }
 
   /**
