@@ -1,9 +1,16 @@
 /**
- * Counts etcd's work from its Prometheus endpoint (the client URL's /metrics): reads,
- * transactions, puts, deletes and WAL fsyncs, so a phase can say how many of each one
- * resource cost.
+ * Counts etcd's work from its Prometheus endpoint (the client URL's /metrics): the
+ * requests it was sent, reads, transactions, puts, deletes and WAL fsyncs, so a phase can
+ * say how many of each one resource cost.
  */
 export interface EtcdCounts {
+  /**
+   * Unary gRPC requests etcd started (every method: Range, Txn, Put, DeleteRange, leases,
+   * Status probes), whatever they carry: a transaction of five reads is one request. The
+   * mvcc counters below count what requests did inside (each range of a transaction).
+   * Absent in result files written before it was counted (2026-12-04).
+   */
+  requests?: number;
   range: number;
   txn: number;
   put: number;
@@ -11,7 +18,7 @@ export interface EtcdCounts {
   fsync: number;
 }
 
-const SERIES: Record<keyof EtcdCounts, RegExp> = {
+const SERIES: Record<Exclude<keyof EtcdCounts, 'requests'>, RegExp> = {
   range: /^etcd_debugging_mvcc_range_total (\S+)$/m,
   txn: /^etcd_debugging_mvcc_txn_total (\S+)$/m,
   put: /^etcd_debugging_mvcc_put_total (\S+)$/m,
@@ -19,14 +26,19 @@ const SERIES: Record<keyof EtcdCounts, RegExp> = {
   fsync: /^etcd_disk_wal_fsync_duration_seconds_count (\S+)$/m,
 };
 
+const UNARY_STARTED = /^grpc_server_started_total\{[^}]*grpc_type="unary"[^}]*\} (\S+)$/gm;
+
 export async function readEtcdCounts(etcdUrl: string): Promise<EtcdCounts> {
   const text = await (await fetch(`${etcdUrl}/metrics`)).text();
   const out = {} as EtcdCounts;
-  for (const [k, re] of Object.entries(SERIES) as [keyof EtcdCounts, RegExp][]) out[k] = Number(re.exec(text)?.[1] ?? Number.NaN);
+  for (const [k, re] of Object.entries(SERIES) as [Exclude<keyof EtcdCounts, 'requests'>, RegExp][]) out[k] = Number(re.exec(text)?.[1] ?? Number.NaN);
+  let requests = 0;
+  for (const m of text.matchAll(UNARY_STARTED)) requests += Number(m[1]);
+  out.requests = requests;
   return out;
 }
 
 export function perItem(before: EtcdCounts, after: EtcdCounts, items: number): EtcdCounts {
-  const d = (k: keyof EtcdCounts): number => (after[k] - before[k]) / Math.max(1, items);
-  return { range: d('range'), txn: d('txn'), put: d('put'), delete: d('delete'), fsync: d('fsync') };
+  const d = (k: keyof EtcdCounts): number => ((after[k] ?? Number.NaN) - (before[k] ?? Number.NaN)) / Math.max(1, items);
+  return { requests: d('requests'), range: d('range'), txn: d('txn'), put: d('put'), delete: d('delete'), fsync: d('fsync') };
 }

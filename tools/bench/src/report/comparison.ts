@@ -26,7 +26,8 @@ export function comparisonLines(before: BenchResult, after: BenchResult): string
     ['p50 ms at 64 builds in flight', (r) => r.chain.levels.find((l) => l.concurrency === 64)?.latency.p50 ?? Number.NaN, 0],
     ['p99 ms at half the peak', (r) => r.chain.halfPeak.latency.p99, 0],
     ['CPU ms per resource at the peak (all processes)', (r) => cpuMsPerResource(peakOf(r)), 1],
-    ['etcd calls per resource', (r) => r.chain.etcdPerResource.range + r.chain.etcdPerResource.put + r.chain.etcdPerResource.delete, 1],
+    ['etcd requests per resource (etcd\'s unary gRPC calls)', (r) => r.chain.etcdPerResource.requests ?? Number.NaN, 1],
+    ['etcd reads + puts + deletes per resource', (r) => r.chain.etcdPerResource.range + r.chain.etcdPerResource.put + r.chain.etcdPerResource.delete, 1],
     ['etcd WAL fsyncs per resource', (r) => r.chain.etcdPerResource.fsync, 1],
   ];
   const fmt = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : '–');

@@ -113,8 +113,9 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
   const e = r.chain.etcdPerResource;
   out.push(
     '',
-    `etcd work per resource (from etcd's own counters): ${f1(e.range)} reads, ${f1(e.put)} puts, ${f1(e.delete)} deletes, ` +
-      `${f1(e.txn)} transactions, ${f1(e.fsync)} WAL fsyncs. The raw step does one compare-and-put and one fsync.`,
+    `etcd work per resource (from etcd's own counters): ${f1(e.requests ?? Number.NaN)} requests (unary gRPC calls of every kind); inside them ` +
+      `${f1(e.range)} reads, ${f1(e.put)} puts, ${f1(e.delete)} deletes, ${f1(e.txn)} transactions; ${f1(e.fsync)} WAL fsyncs. ` +
+      `The raw step does one request (a compare-and-put) and one fsync.`,
     '',
   );
   const requests = peak.requestsPerResource;
