@@ -50,8 +50,10 @@ export class ResyncScheduler {
     }, intervalMs);
   }
 
+  /** No pass after this; resolves once a pass already running has ended (its planning included). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.chain;
   }
 
   /**

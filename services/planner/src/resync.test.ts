@@ -12,6 +12,8 @@ import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { Etcd3 } from 'etcd3';
 import { OwnedStore } from '@esi/store';
 import { findUnplanned, findUnplannedSince } from './resync.js';
+import { ResyncScheduler } from './resync-scheduler.js';
+import { createLogger } from '@esi/telemetry';
 
 const workflowKey = SLICES.plannerWorkflows.key;
 
@@ -70,5 +72,40 @@ describe('resync passes', () => {
     const vouched = await findUnplannedSince(store, full.revision, [], (plural, id, version) => id === 'new' && version === 1);
     expect(vouched!.unplanned.map((u) => u.id)).toEqual(['planned']);
     expect(ids((await findUnplanned(store)).unplanned)).toEqual(['new', 'planned', 'skipped', 'waiting']);
+  });
+});
+
+describe('resync scheduler', () => {
+  it('stop() waits for a pass that is planning, and no pass starts after it', async () => {
+    let entered = (): void => undefined;
+    const inPlanning = new Promise<void>((r) => (entered = r));
+    let release = (): void => undefined;
+    const released = new Promise<void>((r) => (release = r));
+    let passes = 0;
+    const scheduler = new ResyncScheduler({
+      store,
+      log: createLogger('planner', 'silent'),
+      typeOfPlural: () => 'network',
+      plannedVersions: new Map(),
+      planFound: async () => {
+        passes++;
+        if (passes === 1) return 0; // the start pass
+        entered();
+        await released;
+        return 0;
+      },
+    });
+    await scheduler.pass('start');
+    scheduler.every(20);
+    await inPlanning;
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    const after = passes;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(passes).toBe(after);
   });
 });
