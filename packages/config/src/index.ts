@@ -1,4 +1,5 @@
 export { ConfigError } from './errors.js';
+export { parseConfigOrExit } from './parse-or-exit.js';
 export { parseConfig, parsers, type Check, type Env, type FieldSpec, type Spec } from './parse-env.js';
 export { mergeSpecs } from './merge-specs.js';
 export { commonChecks, commonSpec, type CommonConfig } from './common.js';

@@ -5,21 +5,14 @@
  * built one), and serves until SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, parseConfig } from '@esi/config';
+import { parseConfigOrExit } from '@esi/config';
 import { consoleSpec, type ConsoleEnv } from './console-env.js';
 import { startConsoleEdge } from './edge-server.js';
 import { ensureWebBuild } from './web-build.js';
 
 const say = (line: string): void => console.log(`[console] ${line}`);
 
-let env: ConsoleEnv;
-try {
-  env = parseConfig(consoleSpec, process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`[console] ${err.message}`);
-  process.exit(2);
-}
+const env: ConsoleEnv = parseConfigOrExit(consoleSpec, process.env, '[console]');
 if (!env.webRoot) await ensureWebBuild(say);
 const edge = await startConsoleEdge({
   webRoot: env.webRoot || undefined,

@@ -4,7 +4,7 @@
  * catalog (the api does at start), runs the example build unless --no-demo, prints each
  * resource's progress, and serves until Ctrl-C.
  */
-import { ConfigError, describeSpec, parseConfig } from '@esi/config';
+import { describeSpec, parseConfigOrExit } from '@esi/config';
 import { runExampleBuild } from '@esi/demo';
 import { ensureBinaries, killAllNow } from '@esi/test-servers';
 import type { ConsoleEdge } from '@esi/console';
@@ -21,14 +21,7 @@ if (args.has('--help') || args.has('-h')) {
   process.exit(0);
 }
 
-let env: StartEnv;
-try {
-  env = parseConfig(startSpec, process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`[esi] ${err.message}`);
-  process.exit(2);
-}
+const env: StartEnv = parseConfigOrExit(startSpec, process.env, '[esi]');
 const dataDir = env.dataDir;
 ensureBinaries({ nats: !env.natsUrl, etcd: !env.etcdEndpoints }, say);
 say(`starting (data and logs in ${dataDir})`);
