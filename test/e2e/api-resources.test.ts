@@ -9,7 +9,7 @@ import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from '@esi/contracts';
+import { api, monitoringKey } from '@esi/contracts';
 import { createResource, deleteResource, explainResource, getResource, getTemplate, listResources, listTemplates, planChange, putTemplate, resourceClient, resourceHistory, updateResource, watchResources, type ResourceClient, type WatchHandle } from '@esi/client';
 import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
@@ -86,6 +86,15 @@ describe('create, update, get, list', () => {
     expect(JSON.parse((await getResource(client, 'network', 'occ-net')).resource!.bodyJson).name).toBe('b');
     const idChange = await rejection(updateResource(client, 'network', 'occ-net', { id: 'other' }));
     expect([idChange.code, idChange.metadata.get('esi-field')[0]]).toEqual([status.INVALID_ARGUMENT, 'body_json.id']);
+  });
+
+  it("a create's answer carries no state and no monitoring, even a deleted namesake's leftover; Get reads them", async () => {
+    // Left by an earlier network of the same id (its state already cleared).
+    await etcd.put(monitoringKey('networks', 'leftover-net')).value(JSON.stringify({ status: 'UP', from: 'a deleted namesake' }));
+    const created = (await createResource(client, 'network', { id: 'leftover-net', name: 'n', tenant_id: 'tenant-e2e' })).resource!;
+    expect([created.stateJson, created.monitoringJson]).toEqual(['', '']);
+    const got = (await getResource(client, 'network', 'leftover-net')).resource!;
+    expect(got.monitoringJson).not.toBe('');
   });
 
   it('lists by type and tenant, a page at a time', async () => {

@@ -17,28 +17,23 @@ export async function readConfig(store: OwnedStore, key: string): Promise<Versio
   return store.read(key, SLICES.config.parse);
 }
 
-/** `known` supplies what the caller already knows (a create knows it has no state). */
-export async function viewOf(
-  store: OwnedStore,
-  type: string,
-  plural: string,
-  id: string,
-  value: ConfigValue,
-  known: { stateJson?: string } = {},
-): Promise<ResourceView> {
-  const [state, monitoring] = await Promise.all([
-    known.stateJson ?? store.getString(stateKey(plural, id)).then((s) => s?.value ?? ''),
-    store.getString(monitoringKey(plural, id)),
-  ]);
+/** A resource's view: its config as given, its /state and /monitoring as read now. */
+export async function viewOf(store: OwnedStore, type: string, plural: string, id: string, value: ConfigValue): Promise<ResourceView> {
+  const [state, monitoring] = await Promise.all([store.getString(stateKey(plural, id)), store.getString(monitoringKey(plural, id))]);
   return {
     resourceType: type,
     id,
     version: value.version,
     markedForDeletion: value.marked_for_deletion,
     bodyJson: value.body,
-    stateJson: state,
+    stateJson: state?.value ?? '',
     monitoringJson: monitoring?.value ?? '',
   };
+}
+
+/** The view of a resource just created: its config, no state and no monitoring yet. */
+export function viewOfNew(type: string, id: string, value: ConfigValue): ResourceView {
+  return { resourceType: type, id, version: value.version, markedForDeletion: value.marked_for_deletion, bodyJson: value.body, stateJson: '', monitoringJson: '' };
 }
 
 /** A JSON object from text; anything else (or broken JSON) is an empty object. */

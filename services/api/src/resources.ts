@@ -18,7 +18,7 @@ import { redactStatusJson, SecretValues } from './secret-values.js';
 import { redactBodyJson } from './redaction.js';
 import { mayReference } from './shared-infrastructure.js';
 import { AlreadyExistsError, NotFoundError, PermissionDeniedError, ValidationError, VersionConflictError } from './errors.js';
-import { parseObject, readConfig, viewOf, type ResourceView } from './resource-reads.js';
+import { parseObject, readConfig, viewOf, viewOfNew, type ResourceView } from './resource-reads.js';
 import { checkBody } from './schema-check.js';
 import type { TypeRegistry, TypeRules } from './type-rules.js';
 import { checkId, checkVersion, parseBodyJson } from './validate-body.js';
@@ -207,8 +207,11 @@ export class Resources {
       faultPoint('after-etcd-write', p.kind);
       await this.announce(p.rules.type, p.id, p.value);
     }
-    // A create's transaction found no /state, so its view has none: only /monitoring is read.
-    return viewOf(this.store, p.rules.type, p.rules.plural, p.id, p.value, p.kind === 'create' ? { stateJson: '' } : {});
+    // A create's transaction found no /state, so its view has none; nor /monitoring: a
+    // resource is registered for monitoring by its workflow, which has not run yet (a key
+    // there now is a deleted namesake's leftover). An update or delete reads both.
+    if (p.kind === 'create') return viewOfNew(p.rules.type, p.id, p.value);
+    return viewOf(this.store, p.rules.type, p.rules.plural, p.id, p.value);
   }
 
   /** Why a create's transaction failed: the config exists, or a deleted one's state is still there. */
