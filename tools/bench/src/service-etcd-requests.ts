@@ -37,3 +37,16 @@ export function requestsPerItem(before: RequestCounts, after: RequestCounts, ite
   }
   return out;
 }
+
+/** Per service, "op family" → requests per item between two readings (where a service's requests go). */
+export function requestsByFamilyPerItem(before: RequestCounts, after: RequestCounts, items: number): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [key, n] of after) {
+    const [service, op, family] = key.split(' ') as [string, string, string];
+    const delta = n - (before.get(key) ?? 0);
+    if (delta <= 0) continue;
+    out[service] ??= {};
+    out[service][`${op} ${family}`] = delta / Math.max(1, items);
+  }
+  return out;
+}

@@ -9,7 +9,7 @@
 import type { ResourceClient } from '@esi/client';
 import { perItem, readEtcdCounts, type EtcdCounts } from '../etcd-metrics.js';
 import { ProcSampler, type ProcUsage } from '../proc-stats.js';
-import { readServiceRequests, requestsPerItem } from '../service-etcd-requests.js';
+import { readServiceRequests, requestsByFamilyPerItem, requestsPerItem } from '../service-etcd-requests.js';
 import { summarize, type Summary } from '../stats.js';
 import type { BuildContext } from './build-bodies.js';
 import type { EventTap } from './event-tap.js';
@@ -48,6 +48,8 @@ export interface LevelResult {
   etcdPerResource: EtcdCounts;
   /** etcd requests per resource settled, by service and operation (the services' counters). */
   requestsPerResource?: Record<string, Record<string, number>>;
+  /** Per service, "op key-family" → requests per resource (absent in older result files). */
+  requestsByFamily?: Record<string, Record<string, number>>;
 }
 
 export async function runClosedLevel(deps: ChainDeps, concurrency: number, durationMs: number, maxBuilds: number): Promise<LevelResult> {
@@ -120,7 +122,9 @@ async function measure(
   });
   const procs = sampler.stop();
   const etcdPerResource = perItem(etcdBefore, await readEtcdCounts(deps.etcdUrl), done.length);
-  const requestsPerResource = requestsPerItem(requestsBefore, await readServiceRequests(deps.metricsUrls()), done.length);
+  const requestsAfter = await readServiceRequests(deps.metricsUrls());
+  const requestsPerResource = requestsPerItem(requestsBefore, requestsAfter, done.length);
+  const requestsByFamily = requestsByFamilyPerItem(requestsBefore, requestsAfter, done.length);
   const last = done.reduce((a, r) => Math.max(a, r.timeline.completedAtMs!), t0 + 1);
   const seconds = (last - t0) / 1000;
   const types = [...new Set(done.map((r) => r.type))];
@@ -138,6 +142,7 @@ async function measure(
     procs: Object.fromEntries(procs),
     etcdPerResource,
     requestsPerResource,
+    requestsByFamily,
   };
 }
 

@@ -131,6 +131,18 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
         .map(([service, byOp]) => row([service, ...ops.map((op) => f1(byOp[op] ?? 0)), f1(Object.values(byOp).reduce((a, b) => a + b, 0))])),
       '',
     );
+    const byFamily = peak.requestsByFamily ?? {};
+    if (Object.keys(byFamily).length > 0) {
+      out.push('Where they go (request and key family, per resource; 0.1 and above):', '');
+      for (const [service, families] of Object.entries(byFamily).sort(([a], [b]) => a.localeCompare(b))) {
+        const listed = Object.entries(families)
+          .filter(([, n]) => n >= 0.05)
+          .sort((a, b) => b[1] - a[1])
+          .map(([what, n]) => `${what} ${f1(n)}`);
+        out.push(`- ${service}: ${listed.join('; ')}`);
+      }
+      out.push('');
+    }
   }
 
   if (r.scale.length > 0) {
