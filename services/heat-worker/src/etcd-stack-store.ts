@@ -1,18 +1,41 @@
-/** The embedded engine's stacks, kept in the heat-worker's own slice of etcd. */
+/**
+ * The embedded engine's stacks, kept in the heat-worker's slice of etcd.
+ *
+ * Within one job (`oneJobsStackReads`), a stack read or written once is not read again:
+ * the job looks its stack up ("checking job status"), then the engine loads it again
+ * under its own lock before acting, a second read of a value the job holds. The job runs
+ * under the worker's lock on the stack and the engine's writes are plain puts, so the
+ * copy is what a read would return unless another worker process acts on the same stack
+ * at that moment, which a read just before the write would not have excluded either.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { heatEngineStackKey } from '@esi/contracts';
 import type { StackStore, StoredStack } from '@esi/stack-engine';
 import { faultPoint } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
 
+/** What the running job read or wrote, by stack name (undefined: absent or deleted). */
+const jobsStacks = new AsyncLocalStorage<Map<string, StoredStack | undefined>>();
+
+/** Runs one job's work: its stack reads after the first are served from what it read or wrote. */
+export function oneJobsStackReads<T>(fn: () => Promise<T>): Promise<T> {
+  return jobsStacks.run(new Map(), fn);
+}
+
 export class EtcdStackStore implements StackStore {
   constructor(private readonly store: OwnedStore) {}
 
   async get(name: string): Promise<StoredStack | undefined> {
-    return (await this.store.getJson<StoredStack>(heatEngineStackKey(name)))?.value;
+    const held = jobsStacks.getStore();
+    if (held?.has(name)) return copy(held.get(name));
+    const stack = (await this.store.getJson<StoredStack>(heatEngineStackKey(name)))?.value;
+    held?.set(name, copy(stack));
+    return stack;
   }
 
   async put(stack: StoredStack): Promise<void> {
     await this.store.putJson(heatEngineStackKey(stack.name), stack);
+    jobsStacks.getStore()?.set(stack.name, copy(stack));
     // The engine stores an operation's progress after each resource: a test-only fault
     // aimed here dies with the stack half made (or half removed), to be resumed.
     if (stack.status.endsWith('_IN_PROGRESS')) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
@@ -20,5 +43,9 @@ export class EtcdStackStore implements StackStore {
 
   async delete(name: string): Promise<void> {
     await this.store.delete(heatEngineStackKey(name));
+    jobsStacks.getStore()?.set(name, undefined);
   }
 }
+
+/** The engine changes what it is given; what is held stays as it was stored. */
+const copy = (stack: StoredStack | undefined): StoredStack | undefined => (stack === undefined ? undefined : structuredClone(stack));

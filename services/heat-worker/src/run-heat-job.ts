@@ -11,6 +11,7 @@ import type { OwnedStore } from '@esi/store';
 import type { TemplateReader } from '@esi/service-runtime';
 import type { Logger } from '@esi/telemetry';
 import { classifyError, messageOf } from './classify-error.js';
+import { oneJobsStackReads } from './etcd-stack-store.js';
 import { TransientStackFailure } from './errors.js';
 import { jobTag, jobTags } from './job-tags.js';
 import type { KeyedLock } from '@esi/keyed-lock';
@@ -50,7 +51,7 @@ export async function runHeatJob(d: events.JobDispatched, meta: Pick<MessageMeta
   const stackName = `${job.resourceType}_${job.resourceId}`;
   const mayRetry = meta.deliveryCount < deps.maxAttempts;
   try {
-    await deps.locks.run(stackName, () => runOnce(d, kind, stackName, mayRetry, deps));
+    await deps.locks.run(stackName, () => oneJobsStackReads(() => runOnce(d, kind, stackName, mayRetry, deps)));
   } catch (error) {
     const kindOfError = classifyError(error);
     const message = messageOf(error);

@@ -1,0 +1,67 @@
+// Within one job the engine's stacks are read from etcd once; outside a job, every time.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StackEngine } from '@esi/stack-engine';
+import { OwnedStore } from '@esi/store';
+import { startEtcd, type RunningServer } from '@esi/test-servers';
+import { EtcdStackStore, oneJobsStackReads } from './etcd-stack-store.js';
+
+const TEMPLATE = `heat_template_version: 2013-05-23
+resources:
+  net:
+    type: Example::Net
+    properties: { name: blue }
+outputs:
+  net_id:
+    value: { get_resource: net }
+`;
+
+let etcd: RunningServer;
+let store: OwnedStore;
+
+beforeAll(async () => {
+  etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-stack-store-')));
+  store = new OwnedStore([etcd.url], 'heat-worker');
+});
+
+afterAll(async () => {
+  store?.close();
+  await etcd?.stop();
+});
+
+/** Single-key reads this store sent to etcd so far. */
+const reads = (): number => store.groupRead!.counts.members;
+
+describe('EtcdStackStore', () => {
+  it("a job's lookup and the engine's load before creating cost one read; the stack is stored all the same", async () => {
+    const stacks = new EtcdStackStore(store);
+    const engine = new StackEngine({ store: stacks });
+    const before = reads();
+    const created = await oneJobsStackReads(async () => {
+      expect(await engine.getStack('job_stack')).toBeUndefined();
+      return engine.createStack({ name: 'job_stack', template: TEMPLATE, params: {} });
+    });
+    expect(reads() - before).toBe(1);
+    expect(created.status).toBe('CREATE_COMPLETE');
+    // Outside a job every get reads, and finds what the job stored.
+    const fresh = reads();
+    expect((await stacks.get('job_stack'))?.status).toBe('CREATE_COMPLETE');
+    expect((await stacks.get('job_stack'))?.outputs).toEqual(created.outputs);
+    expect(reads() - fresh).toBe(2);
+  });
+
+  it('what a job holds is a copy: changing a returned stack changes neither etcd nor the next answer', async () => {
+    const stacks = new EtcdStackStore(store);
+    await new StackEngine({ store: stacks }).createStack({ name: 'copied', template: TEMPLATE, params: {} });
+    await oneJobsStackReads(async () => {
+      const first = (await stacks.get('copied'))!;
+      first.status = 'DELETE_FAILED';
+      expect((await stacks.get('copied'))?.status).toBe('CREATE_COMPLETE');
+      await stacks.delete('copied');
+      expect(await stacks.get('copied')).toBeUndefined();
+    });
+    expect(await stacks.get('copied')).toBeUndefined();
+  });
+});
