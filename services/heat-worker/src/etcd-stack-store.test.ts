@@ -57,7 +57,7 @@ describe('EtcdStackStore', () => {
     await new StackEngine({ store: stacks }).createStack({ name: 'copied', template: TEMPLATE, params: {} });
     await oneJobsStackReads(async () => {
       const first = (await stacks.get('copied'))!;
-      first.status = 'DELETE_FAILED';
+      (first as { status: string }).status = 'DELETE_FAILED';
       expect((await stacks.get('copied'))?.status).toBe('CREATE_COMPLETE');
       await stacks.delete('copied');
       expect(await stacks.get('copied')).toBeUndefined();
