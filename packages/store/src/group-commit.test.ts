@@ -138,6 +138,25 @@ describe('group commit against a real etcd', () => {
     expect((await store.getString(key('a')))?.value).toBe('A2');
   });
 
+  it('a condition over a prefix holds only while no key is under it, and orders against writes under it', async () => {
+    const { store, key } = fresh();
+    const prefix = key('dir/');
+    // Alone: empty holds; a key under the prefix fails it; a key beside it does not.
+    await store.put(key('dir-beside'), 'x');
+    expect(await store.txn([{ prefix, empty: true }], [{ put: `${prefix}a`, value: '1' }])).toBe(true);
+    expect(await store.txn([{ prefix, empty: true }], [{ put: `${prefix}b`, value: '2' }])).toBe(false);
+    expect(await store.getString(`${prefix}b`)).toBeUndefined();
+    // Asked for in one tick: a write under another's prefix never shares its batch, so the
+    // condition sees what was asked for before it.
+    const other = key('other/');
+    const [written, guarded] = await Promise.all([
+      store.put(`${other}first`, '1').then(() => true),
+      store.txn([{ prefix: other, empty: true }], [{ put: `${other}second`, value: '2' }]),
+    ]);
+    expect([written, guarded]).toEqual([true, false]);
+    expect(await store.getString(`${other}second`)).toBeUndefined();
+  });
+
   it('can be turned off: every transaction is its own', async () => {
     const { store, key } = fresh({ groupCommit: false, groupRead: false });
     const before = await revision(store);

@@ -9,7 +9,8 @@
  * cost per resource falls as load rises.
  *
  * What each caller is promised stays its own transaction's:
- * - Members of a batch touch disjoint keys (their conditions' and their writes' keys),
+ * - Members of a batch touch disjoint keys (their conditions' and their writes' keys, a
+ *   condition over a prefix covering every key under it),
  *   so no member's condition can be satisfied by the state before another member's write
  *   that its own transaction would have seen. A member that shares a key with one taken,
  *   or with one left waiting before it, waits for a later batch: the order of one key's
@@ -42,6 +43,8 @@ interface Member {
   expects: Expect[];
   ops: WriteOp[];
   keys: Set<string>;
+  /** Prefixes its conditions cover ("no key under"): a member with a key there conflicts. */
+  prefixes: string[];
   bytes: number;
   /** The caller's trace context: a batch's request is a span of its first member's trace. */
   ctx: Context;
@@ -63,7 +66,7 @@ export class GroupCommit {
 
   commit(expects: Expect[], ops: WriteOp[]): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
-      this.pipeline.add({ expects, ops, keys: keysOf(expects, ops), bytes: bytesOf(ops), ctx: context.active(), resolve, reject });
+      this.pipeline.add({ expects, ops, keys: keysOf(expects, ops), prefixes: prefixesOf(expects), bytes: bytesOf(ops), ctx: context.active(), resolve, reject });
     });
   }
 
@@ -71,14 +74,18 @@ export class GroupCommit {
   private takeBatch(waiting: Member[]): Member[] {
     const taken: Member[] = [];
     const blocked = new Set<string>();
+    const blockedPrefixes: string[] = [];
     let expects = 0;
     let ops = 0;
     let bytes = 0;
     for (let i = 0; i < waiting.length; ) {
       const m = waiting[i]!;
       const fits = taken.length === 0 || (expects + m.expects.length <= this.limits.maxOps && ops + m.ops.length <= this.limits.maxOps && bytes + m.bytes <= this.limits.maxBytes);
-      const free = ![...m.keys].some((k) => blocked.has(k));
+      const free =
+        ![...m.keys].some((k) => blocked.has(k) || blockedPrefixes.some((p) => k.startsWith(p))) &&
+        !m.prefixes.some((p) => blockedPrefixes.some((q) => p.startsWith(q) || q.startsWith(p)) || [...blocked].some((k) => k.startsWith(p)));
       for (const k of m.keys) blocked.add(k);
+      blockedPrefixes.push(...m.prefixes);
       if (fits && free) {
         taken.push(m);
         waiting.splice(i, 1);
@@ -123,7 +130,11 @@ export class GroupCommit {
 }
 
 function keysOf(expects: Expect[], ops: WriteOp[]): Set<string> {
-  return new Set([...expects.map((x) => x.key), ...ops.map((op) => ('put' in op ? op.put : op.delete))]);
+  return new Set([...expects.flatMap((x) => ('key' in x ? [x.key] : [])), ...ops.map((op) => ('put' in op ? op.put : op.delete))]);
+}
+
+function prefixesOf(expects: Expect[]): string[] {
+  return expects.flatMap((x) => ('prefix' in x ? [x.prefix] : []));
 }
 
 function bytesOf(ops: WriteOp[]): number {

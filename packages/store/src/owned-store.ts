@@ -2,7 +2,7 @@
  * An etcd client for one owner: reads anywhere, writes only inside the owner's slice
  * (ownership registry in @esi/contracts). Every write path checks the key first.
  */
-import { Etcd3, type Election, type IKeyValue, type IStatusResponse, type WatchBuilder } from 'etcd3';
+import { CompareResult, CompareTarget, Etcd3, Range, type Election, type ICompare, type IKeyValue, type IStatusResponse, type WatchBuilder } from 'etcd3';
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
@@ -16,8 +16,11 @@ export interface Versioned<T> {
   modRevision: string;
 }
 
-/** A condition for a transactional write: the key's current mod revision, absent, or present. */
-export type Expect = { key: string; modRevision: string } | { key: string; absent: true } | { key: string; present: true };
+/**
+ * A condition for a transactional write: the key's current mod revision, absent, or
+ * present; or no key at all under a prefix.
+ */
+export type Expect = { key: string; modRevision: string } | { key: string; absent: true } | { key: string; present: true } | { prefix: string; empty: true };
 
 export type WriteOp = { put: string; value: string } | { delete: string };
 
@@ -160,22 +163,16 @@ export class OwnedStore {
       return (await etcdCall('put', only.put, () => wrap(() => this.client.put(only.put).value(only.value).exec()))).header.revision;
     }
     if (only) return (await etcdCall('delete', only.delete, () => wrap(() => this.client.delete().key(only.delete).exec()))).header.revision;
-    const named = opKey(ops[0] ?? (expects[0] ? { delete: expects[0].key } : undefined));
-    const clauses = expects.map((x) =>
-      'absent' in x
-        ? { key: x.key, column: 'Create' as const, cmp: '==' as const, value: 0 }
-        : 'present' in x
-          ? { key: x.key, column: 'Version' as const, cmp: '>' as const, value: 0 }
-          : { key: x.key, column: 'Mod' as const, cmp: '==' as const, value: Number(x.modRevision) },
-    );
-    const first = clauses[0];
-    // etcd needs a comparison; "version > -1" holds for every key, present or not.
-    let builder = first
-      ? this.client.if(first.key, first.column, first.cmp, first.value)
-      : this.client.if(opKey(ops[0]), 'Version', '>', -1);
-    for (const c of clauses.slice(1)) builder = builder.and(c.key, c.column, c.cmp, c.value);
-    const writes = ops.map((op) => ('put' in op ? this.client.put(op.put).value(op.value) : this.client.delete().key(op.delete)));
-    const res = await etcdCall('txn', named, () => wrap(() => builder.then(...writes).commit()));
+    const first = expects[0];
+    const named = opKey(ops[0] ?? (first ? { delete: 'key' in first ? first.key : first.prefix } : undefined));
+    // Built as etcd's own request: an empty comparison list always succeeds, and a
+    // comparison over a range ("no key under this prefix") has no builder in etcd3.
+    const request = {
+      compare: expects.map(toCompare),
+      success: ops.map((op) => ('put' in op ? { request_put: { key: Buffer.from(op.put), value: Buffer.from(op.value) } } : { request_delete_range: { key: Buffer.from(op.delete) } })),
+      failure: [],
+    };
+    const res = await etcdCall('txn', named, () => wrap(() => this.client.kv.txn(request)));
     return res.succeeded ? res.header.revision : undefined;
   }
 
@@ -220,6 +217,18 @@ export class OwnedStore {
   close(): void {
     this.client.close();
   }
+}
+
+function toCompare(x: Expect): ICompare {
+  if ('prefix' in x) {
+    // etcd compares every key of the range, and a range without keys as one absent key.
+    const range = Range.prefix(x.prefix);
+    return { key: range.start, range_end: range.end, target: CompareTarget.Version, result: CompareResult.Equal, version: 0 };
+  }
+  const key = Buffer.from(x.key);
+  if ('absent' in x) return { key, target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 };
+  if ('present' in x) return { key, target: CompareTarget.Version, result: CompareResult.Greater, version: 0 };
+  return { key, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: x.modRevision };
 }
 
 function describeRange(range: KeyRange): string {
