@@ -62,7 +62,7 @@ export async function runMonitoringJob(d: events.JobDispatched, deps: Monitoring
       properties: item,
       registered_at_ms: now,
     }));
-  await replaceTargets(deps.store, plural, job.resourceId, targets);
+  await replaceTargets(deps.store, plural, job.resourceId, targets, job.action === 'create');
   await publishJobResult(deps.publisher, d, { result: { state_monitoring: stateMonitoring(rendered.items) } });
   deps.log.info({ job: job.id, items: Object.keys(rendered.items), polled: targets.length }, 'monitoring registered');
 }

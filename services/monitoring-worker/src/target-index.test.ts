@@ -14,7 +14,7 @@ import { OwnedStore } from '@esi/store';
 import type { MonitoringItem } from './item-types.js';
 import { MonitoringValues } from './monitoring-values.js';
 import { TargetIndex } from './target-index.js';
-import type { Target } from './targets.js';
+import { replaceTargets, type Target } from './targets.js';
 import { log, waitFor } from './test-harness.js';
 
 let etcd: RunningServer;
@@ -166,5 +166,34 @@ describe('monitoring values', () => {
     expect(values.get(resource('e1'))).toEqual(ours);
     expect(changed).toEqual([resource('e2')]);
     await values.close();
+  });
+});
+
+describe('replaceTargets', () => {
+  const item = (id: string, name: string): Target => ({ ...port(id, '10.0.0.1'), item: name });
+  const stored = async (id: string): Promise<string[]> =>
+    [...(await store.getPrefix(`${monitoringTargetKey('ese_logical_ports', id, '')}`)).keys()].map((k) => k.split('/').pop()!).sort();
+
+  it("a create's targets are written in one conditional transaction; a leftover fails the condition and is dropped", async () => {
+    // Range reads counted on their way to etcd (this store's own method, still sent).
+    let ranges = 0;
+    const range = store.range.bind(store);
+    const counting = Object.assign(Object.create(store) as OwnedStore, {
+      range: (...args: Parameters<OwnedStore['range']>) => (ranges++, range(...args)),
+    });
+    const before = store.groupCommit!.counts.members;
+    await replaceTargets(counting, 'ese_logical_ports', 'first-time', [item('first-time', 'a'), item('first-time', 'b')], true);
+    expect(await stored('first-time')).toEqual(['a', 'b']);
+    expect([ranges, store.groupCommit!.counts.members - before]).toEqual([0, 1]);
+    // A deleted namesake left a target: the create still ends with exactly its own.
+    await put(other, item('leftover', 'stale'));
+    await replaceTargets(store, 'ese_logical_ports', 'leftover', [item('leftover', 'a')], true);
+    expect(await stored('leftover')).toEqual(['a']);
+  });
+
+  it('a modify replaces: items no longer wanted are dropped', async () => {
+    await replaceTargets(store, 'ese_logical_ports', 'changed', [item('changed', 'a'), item('changed', 'b')]);
+    await replaceTargets(store, 'ese_logical_ports', 'changed', [item('changed', 'b'), item('changed', 'c')]);
+    expect(await stored('changed')).toEqual(['b', 'c']);
   });
 });

@@ -17,10 +17,21 @@ export interface Target {
   registered_at_ms: number;
 }
 
-export async function replaceTargets(store: OwnedStore, plural: string, resourceId: string, next: Target[]): Promise<void> {
+/**
+ * Makes `next` the resource's targets. `firstTime` (a create job) first tries the write
+ * on condition that the resource has no target yet: one request where reading the
+ * targets to drop stale ones and writing makes two. Targets there (a redelivery, a
+ * deleted namesake's leftovers) fail the condition, and the targets are replaced as for
+ * any other job.
+ */
+export async function replaceTargets(store: OwnedStore, plural: string, resourceId: string, next: Target[], firstTime = false): Promise<void> {
   const prefix = `${KEY_PREFIX.monitoringTargets}${plural}/${resourceId}/`;
-  const existing = await store.getPrefix(prefix);
   const puts = new Map(next.map((t) => [monitoringTargetKey(plural, resourceId, t.item), JSON.stringify(t)]));
+  if (firstTime && puts.size > 0) {
+    const written = await store.txn([{ prefix, empty: true }], [...puts].map(([key, value]) => ({ put: key, value })));
+    if (written) return;
+  }
+  const existing = await store.getPrefix(prefix);
   // etcd refuses a transaction that names a key twice: keys kept are only put.
   const ops: WriteOp[] = [...existing.keys()].filter((k) => !puts.has(k)).map((k) => ({ delete: k }));
   for (const [key, value] of puts) ops.push({ put: key, value });
