@@ -41,11 +41,13 @@ const listening = (port: number): Promise<boolean> =>
 it('Ctrl-C on pnpm start stops every process it started within 10 s, frees its ports and exits 0', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'esi-clean-stop-'));
   const apiPort = await freePort();
+  // Not the console's default port: another stack on this machine may hold it.
+  const consolePort = await freePort();
   const child = spawn('pnpm', ['start', '--', '--no-demo'], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ESI_DATA_DIR: dataDir, ESI_API_ADDR: `127.0.0.1:${apiPort}`, ESI_LOG_ECHO: 'off' },
+    env: { ...process.env, ESI_DATA_DIR: dataDir, ESI_API_ADDR: `127.0.0.1:${apiPort}`, ESI_CONSOLE_ADDR: `127.0.0.1:${consolePort}`, ESI_LOG_ECHO: 'off' },
   });
   let output = '';
   child.stdout.on('data', (b: Buffer) => (output += b.toString()));
