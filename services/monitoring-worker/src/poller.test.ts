@@ -106,7 +106,7 @@ describe('monitoring jobs and the SNMP poller', () => {
     const hold = { positive_status: ['UP'], time_seconds: 5 };
     const registered = Date.now();
     await h.run({ type: 'ese_logical_port', id: 'lp-held', templateId: 'ese_logical_port_monitoring', params: lpParams('xe-0/0/5.7', { hold }) });
-    // Polled DOWN every interval (500 ms here) but not written while the target is young.
+    // Polled DOWN every interval (INTERVAL) but not written while the target is young.
     await new Promise((r) => setTimeout(r, 1_500));
     const checkedAt = Date.now();
     expect(await h.monitoring('ese_logical_ports', 'lp-held')).toBeUndefined();
