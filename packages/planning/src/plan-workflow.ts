@@ -44,6 +44,13 @@ export interface PlanInput {
   forceAction?: Action;
   /** Job-id suffixes; random unless a caller (a test, a dry run) fixes them. */
   suffix?: () => string;
+  /**
+   * Called with the planned jobs in the same synchronous step that computed their
+   * dependencies from `pending`, before anything else can run. A planner that plans
+   * several changes at once adds them to its pending view here, so a plan that computes
+   * its dependencies later sees them, and one computed earlier is seen by them.
+   */
+  claim?: (jobs: StoredJob[]) => void;
 }
 
 export type PlanResult =
@@ -123,6 +130,7 @@ export async function planWorkflow(input: PlanInput): Promise<PlanResult> {
   }
   for (const [i, s] of skeletons.entries()) jobs[i]!.dependency = s.after.map((k) => jobs[k]!.id);
   jobs[0]!.dependency = [...crossDependencies(jobs, input.pending), ...jobs[0]!.dependency];
+  input.claim?.(jobs);
   return {
     kind: 'planned',
     action,

@@ -1,6 +1,6 @@
 /**
- * What the active planner runs: load pending jobs, resync, then consume changes (one at
- * a time) and results (side by side, one at a time per resource: planner-line.ts).
+ * What the active planner runs: load pending jobs, resync, then consume changes and
+ * results (side by side, one at a time per resource: planner-line.ts).
  */
 import { OWNERSHIP, events } from '@esi/contracts';
 import { loadRelations, loadResourceTypes, loadSchemas, pluralOf, sharedTypesOf, typeOfPlural } from '@esi/catalog';
@@ -15,8 +15,9 @@ import { SeenOutputs } from './seen-outputs.js';
 import { RelationsSource } from './relations-source.js';
 import { ResyncScheduler } from './resync-scheduler.js';
 
-/** Results finished at once (of different resources; planner-line.ts). */
+/** Results finished at once, and changes planned at once (of different resources; planner-line.ts). */
 const RESULTS_AT_ONCE = 16;
+const CHANGES_AT_ONCE = 16;
 
 export interface PlannerConfig {
   redispatchAfterMs: number;
@@ -60,7 +61,8 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       consumer: OWNERSHIP.planner.consumes.changes,
       decode: (d) => events.ResourceChanged.decode(d),
       // A removal plans every delete that waited for it: alone (planner-line.ts).
-      handle: (m) => (m.removed ? line.alone(() => onChange(m, deps)) : line.change(`${m.resourceType}:${m.resourceId}`, () => onChange(m, deps))),
+      handle: (m) => (m.removed ? line.alone(() => onChange(m, deps)) : line.change(m.resourceId, (scope) => onChange(m, deps, scope))),
+      concurrency: CHANGES_AT_ONCE,
       spanName: 'process esi.config',
     },
     consumerDeps,
@@ -70,7 +72,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     {
       consumer: OWNERSHIP.planner.consumes.results,
       decode: (d) => events.JobResult.decode(d),
-      handle: (r) => line.result(`${r.job?.resourceType}:${r.job?.resourceId}`, () => onResult(r, deps)),
+      handle: (r) => line.result(r.job?.resourceId ?? '', () => onResult(r, deps)),
       concurrency: RESULTS_AT_ONCE,
       spanName: 'process esi.result',
     },

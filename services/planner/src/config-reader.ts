@@ -1,8 +1,9 @@
 /**
- * Reads other resources' decoded config bodies for the mapping language. Within one
- * handled event, a config is read once (`startEvent` forgets them): planning a change
+ * Reads other resources' decoded config bodies for the mapping language. One reader
+ * serves one handled event (`forEvent`), and reads each config once: planning a change
  * reads the configs of the resources it references for the mapping, then again to see
  * whether each was planned, and one event's view of them should not shift midway.
+ * Changes are planned side by side, so each has its own.
  */
 import { SLICES, configKey, templateKey, type ConfigValue } from '@esi/contracts';
 import type { ResourceLookup } from '@esi/mapping';
@@ -23,10 +24,9 @@ export class ConfigReader implements ResourceLookup {
 
   private readonly seen = new Map<string, Promise<ConfigValue | undefined>>();
 
-  /** Called as each event's handling starts: what was read for earlier events may be stale. */
-  startEvent(): void {
-    this.seen.clear();
-    this.templateRevisions.clear();
+  /** A reader for one event's handling: nothing read for another event is reused. */
+  forEvent(): ConfigReader {
+    return new ConfigReader(this.store, this.pluralOf);
   }
 
   getConfig(type: string, id: string): Promise<ConfigValue | undefined> {

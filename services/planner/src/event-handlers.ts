@@ -1,5 +1,5 @@
 /**
- * What the active planner does with each event, inside its one line of work: a change
+ * What the active planner does with each event, in its turn (planner-line.ts): a change
  * is planned (a removal first forgets the resource and replans the deletes that waited
  * for it), a result finishes its job; both then dispatch whatever became ready.
  */
@@ -9,6 +9,7 @@ import { finishJob } from './handle-result.js';
 import { forgetResource, waitingDeletes } from './handle-removed.js';
 import type { MetaWrites } from './meta-writes.js';
 import { planChange, type PlanDeps } from './plan-change.js';
+import type { Scope } from './planner-line.js';
 import type { Unplanned } from './resync.js';
 
 export interface HandlerDeps {
@@ -19,15 +20,16 @@ export interface HandlerDeps {
   typeOfPlural: (plural: string) => string | undefined;
 }
 
-export async function onChange(m: events.ResourceChanged, deps: HandlerDeps): Promise<void> {
-  deps.plan.reader.startEvent();
+/** `scope`: what the change may plan in, undefined when it runs alone (planner-line.ts). */
+export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, scope?: Scope): Promise<void> {
+  const plan: PlanDeps = { ...deps.plan, reader: deps.plan.reader.forEvent() };
   if (m.removed) {
-    deps.plan.plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
+    plan.plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
     deps.dispatch.seenOutputs.forget(m.resourceType, m.resourceId);
-    await forgetResource(deps.plan.store, deps.pluralOf(m.resourceType), m.resourceId);
-    await planAll(await waitingDeletes(deps.plan.store), deps);
+    await forgetResource(plan.store, deps.pluralOf(m.resourceType), m.resourceId);
+    await planAll(await waitingDeletes(plan.store), plan, deps.typeOfPlural);
   } else {
-    await planChange(m.resourceType, m.resourceId, deps.plan, { retry: m.retry, newResource: Number(m.version) === 1 });
+    await planChange(m.resourceType, m.resourceId, plan, { retry: m.retry, newResource: Number(m.version) === 1, ...(scope ? { scope } : {}) });
   }
   await dispatchReady(deps.dispatch);
 }
@@ -43,14 +45,13 @@ export async function onResult(r: events.JobResult, deps: HandlerDeps): Promise<
 
 /** A resync's finds: planned, then everything ready (re)dispatched. */
 export async function onUnplanned(unplanned: Unplanned[], deps: HandlerDeps, redispatchAfterMs: number): Promise<number> {
-  deps.plan.reader.startEvent();
-  await planAll(unplanned, deps);
+  await planAll(unplanned, { ...deps.plan, reader: deps.plan.reader.forEvent() }, deps.typeOfPlural);
   return dispatchReady(deps.dispatch, redispatchAfterMs);
 }
 
-async function planAll(found: { plural: string; id: string }[], deps: HandlerDeps): Promise<void> {
+async function planAll(found: { plural: string; id: string }[], plan: PlanDeps, typeOfPlural: (plural: string) => string | undefined): Promise<void> {
   for (const u of found) {
-    const type = deps.typeOfPlural(u.plural);
-    if (type) await planChange(type, u.id, deps.plan);
+    const type = typeOfPlural(u.plural);
+    if (type) await planChange(type, u.id, plan);
   }
 }

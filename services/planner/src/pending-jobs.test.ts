@@ -74,4 +74,28 @@ describe('PendingJobs indexes', () => {
     pending.delete('b');
     expect(pending.undispatchedReady().map((p) => p.job.id)).toEqual(['c']);
   });
+
+  it('holds planned jobs: planning sees them, nothing dispatches or releases them until they are confirmed; dropped, they release their waiters', () => {
+    const pending = new PendingJobs();
+    const base = job('a', 'r1', []);
+    pending.set(base);
+    const held = job('b', 'r2', ['a']).job;
+    const heldFree = job('c', 'r3', []).job;
+    pending.hold([held, heldFree]);
+    expect(pending.ofResource('port', 'r2').map((p) => p.job.id)).toEqual(['b']);
+    expect([...pending.all()].map((p) => p.job.id)).toEqual(['a', 'b', 'c']);
+    // Ready as far as dependencies go, but held: not dispatched, not released by a's end.
+    expect(pending.undispatchedReady().map((p) => p.job.id)).toEqual(['a']);
+    expect(pending.waitingFor('a')).toEqual([]);
+    pending.set(job('c', 'r3', []));
+    expect(pending.isHeld('c')).toBe(false);
+    expect(pending.undispatchedReady().map((p) => p.job.id)).toEqual(['a', 'c']);
+    // A job that waits for the held one is released when the plan is dropped.
+    pending.set(job('d', 'r4', ['b']));
+    expect(pending.undispatchedReady().map((p) => p.job.id)).toEqual(['a', 'c']);
+    pending.dropHeld(['b', 'c']);
+    expect(pending.has('b')).toBe(false);
+    expect(pending.has('c')).toBe(true);
+    expect(pending.undispatchedReady().map((p) => p.job.id)).toEqual(['a', 'c', 'd']);
+  });
 });

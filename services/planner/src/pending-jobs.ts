@@ -38,6 +38,13 @@ export class PendingJobs {
    * (job, attempt) lets JetStream drop a second copy of one that went out.
    */
   private readonly unsent = new Set<string>();
+  /**
+   * Jobs planned but not yet stored: changes are planned side by side (planner-line.ts),
+   * and a plan claims its jobs as it computes their dependencies, before its commit, so
+   * that a plan computed after it waits for them. Planning sees them; nothing dispatches
+   * or records them until `set` confirms them (stored) or `dropHeld` forgets them.
+   */
+  private readonly held = new Set<string>();
 
   async load(store: OwnedStore): Promise<void> {
     // Paged (scanPrefix in @esi/store): a backlog of jobs must not exceed the client's message limit.
@@ -69,8 +76,26 @@ export class PendingJobs {
     return this.jobs.has(id);
   }
 
+  /** Planned jobs, visible to planning only until confirmed by `set` (see `held`). */
+  hold(jobs: StoredJob[]): void {
+    for (const job of jobs) {
+      this.set({ job, meta: { template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 } });
+      this.held.add(job.id);
+    }
+  }
+
+  /** Forgets those of `ids` still held (a plan that was not stored); what waited for them is released. */
+  dropHeld(ids: Iterable<string>): void {
+    for (const id of ids) if (this.held.has(id)) this.delete(id);
+  }
+
+  isHeld(id: string): boolean {
+    return this.held.has(id);
+  }
+
   set(p: PendingJob): void {
     const id = p.job.id;
+    this.held.delete(id);
     const previous = this.jobs.get(id);
     if (previous) this.unindex(previous);
     // Map.set keeps a known key in its place, so a replaced job keeps its number too.
@@ -88,6 +113,7 @@ export class PendingJobs {
     this.order.delete(id);
     this.candidates.delete(id);
     this.unsent.delete(id);
+    this.held.delete(id);
     // Whatever waited for this job may be ready now.
     for (const waiting of this.dependents.get(id) ?? []) this.candidates.add(waiting);
   }
@@ -111,7 +137,8 @@ export class PendingJobs {
     for (const id of this.candidates) {
       const p = this.jobs.get(id);
       // Dispatched, or still waiting: it becomes a candidate again when a dependency leaves.
-      if (!p || p.meta.dispatched_attempt !== 0 || !p.job.dependency.every((d) => !this.jobs.has(d))) this.candidates.delete(id);
+      // A held job becomes a candidate again when `set` confirms it.
+      if (!p || this.held.has(id) || p.meta.dispatched_attempt !== 0 || !p.job.dependency.every((d) => !this.jobs.has(d))) this.candidates.delete(id);
       else ready.push(p);
     }
     return this.inOrder(ready);
@@ -141,9 +168,9 @@ export class PendingJobs {
     return this.inOrder(ready);
   }
 
-  /** Jobs not dispatched yet that wait for `id` (and perhaps for others too). */
+  /** Jobs stored and not dispatched yet that wait for `id` (and perhaps for others too). */
   waitingFor(id: string): PendingJob[] {
-    return [...(this.dependents.get(id) ?? [])].map((j) => this.jobs.get(j)!).filter((p) => p && p.meta.dispatched_attempt === 0);
+    return [...(this.dependents.get(id) ?? [])].map((j) => this.jobs.get(j)!).filter((p) => p && !this.held.has(p.job.id) && p.meta.dispatched_attempt === 0);
   }
 
   get size(): number {
@@ -157,6 +184,7 @@ export class PendingJobs {
     this.dependents.clear();
     this.candidates.clear();
     this.unsent.clear();
+    this.held.clear();
   }
 
   private unindex(p: PendingJob): void {

@@ -7,6 +7,7 @@
  */
 import { isSpanContextValid, trace as otelTrace } from '@opentelemetry/api';
 import type { SharedTypes } from '@esi/catalog';
+import type { StoredJob } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import type { Publisher } from '@esi/messaging';
 import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning';
@@ -14,6 +15,7 @@ import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
 import type { PendingJobs } from './pending-jobs.js';
+import type { Scope } from './planner-line.js';
 import { announceSkipped, commitJobs, commitWithoutJobs, RecordConflictError } from './plan-commit.js';
 import { deleteWaitsForDependents, readCurrent, retryAction, type Current } from './plan-guards.js';
 import { planReferencedFirst } from './plan-references.js';
@@ -53,6 +55,11 @@ export interface PlanOptions {
    * are taken absent rather than read (two gets); a conflict at the commit reads them.
    */
   newResource?: boolean;
+  /**
+   * The resource ids the handler holds (planner-line.ts); undefined when it runs alone.
+   * Planning a referenced resource first is allowed only inside it.
+   */
+  scope?: Scope;
 }
 
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
@@ -74,32 +81,44 @@ async function planFrom(current: Current | undefined, deps: PlanDeps, opts: Plan
   const forceAction = retryAction(current, deps, opts.retry ?? false);
   if (forceAction === 'not-failed') return 'up-to-date';
 
-  const plan = () => planCurrent(current, forceAction, deps);
-  let result = await plan();
-  if (result.kind === 'planned' && (await planReferencedFirst(current.resource, result.jobs, deps, opts.planning, planChange)) > 0) {
-    result = await plan();
+  // The jobs a plan claims are held in the pending jobs (seen by other changes' planning)
+  // until the commit stores them; whatever ends this otherwise forgets them.
+  const claimed: string[] = [];
+  const claim = (jobs: StoredJob[]) => {
+    deps.pending.hold(jobs);
+    claimed.push(...jobs.map((j) => j.id));
+  };
+  const plan = () => planCurrent(current, forceAction, deps, claim);
+  try {
+    let result = await plan();
+    if (result.kind === 'planned' && (await planReferencedFirst(current.resource, result.jobs, deps, opts, planChange)) > 0) {
+      deps.pending.dropHeld(claimed);
+      result = await plan();
+    }
+    if (result.kind === 'up-to-date') {
+      await reannounceSkipped(current, deps);
+      return 'up-to-date';
+    }
+    if (result.kind !== 'failed' && result.missingTemplates.length > 0) {
+      deps.log.warn({ type, id, templates: result.missingTemplates }, 'templates not in catalog; their handlers are skipped');
+    }
+    // Stored beside the W3C carrier so a user (or esictl trace) finds the change's trace
+    // without parsing traceparent; absent when planned outside any trace (the resync).
+    const active = otelTrace.getActiveSpan()?.spanContext();
+    const traceId = active && isSpanContextValid(active) ? active.traceId : undefined;
+    if (result.kind === 'skipped' || result.kind === 'failed') {
+      await commitWithoutJobs(current, result.kind === 'failed' ? result : { ...result, error: '' }, traceId, deps);
+      return result.kind;
+    }
+    await commitJobs(current, result, traceId, deps);
+    return 'planned';
+  } finally {
+    deps.pending.dropHeld(claimed);
   }
-  if (result.kind === 'up-to-date') {
-    await reannounceSkipped(current, deps);
-    return 'up-to-date';
-  }
-  if (result.kind !== 'failed' && result.missingTemplates.length > 0) {
-    deps.log.warn({ type, id, templates: result.missingTemplates }, 'templates not in catalog; their handlers are skipped');
-  }
-  // Stored beside the W3C carrier so a user (or esictl trace) finds the change's trace
-  // without parsing traceparent; absent when planned outside any trace (the resync).
-  const active = otelTrace.getActiveSpan()?.spanContext();
-  const traceId = active && isSpanContextValid(active) ? active.traceId : undefined;
-  if (result.kind === 'skipped' || result.kind === 'failed') {
-    await commitWithoutJobs(current, result.kind === 'failed' ? result : { ...result, error: '' }, traceId, deps);
-    return result.kind;
-  }
-  await commitJobs(current, result, traceId, deps);
-  return 'planned';
 }
 
 /** The workflow for the resource as it is now; the resource sees only what it may reference (tenant-view.ts). */
-function planCurrent({ type, id, info, config, state, previous }: Current, forceAction: Action | undefined, deps: PlanDeps) {
+function planCurrent({ type, id, info, config, state, previous }: Current, forceAction: Action | undefined, deps: PlanDeps, claim: (jobs: StoredJob[]) => void) {
   const planned = { type, id, body: JSON.parse(config.body) as Record<string, unknown> };
   return planWorkflow({
     forceAction,
@@ -114,6 +133,7 @@ function planCurrent({ type, id, info, config, state, previous }: Current, force
     lookup: lookupFor(deps.reader, deps.isShared, planned),
     getTemplate: (t) => deps.reader.getTemplate(t),
     pending: pendingFor(deps.pending, deps.isShared, planned),
+    claim,
   });
 }
 

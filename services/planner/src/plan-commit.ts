@@ -96,9 +96,9 @@ export async function writeRecord(deps: PlanDeps, current: Current, record: Work
   // never reach this planner's pending jobs, and never run.
   const stored = ok ? undefined : await deps.store.getString(key);
   if (!ok && stored?.value !== value) {
-    // Only the planner writes these keys and it plans one change at a time; a conflict
-    // means the record was taken absent and is not (plan-guards.ts), or a second planner
-    // instance is active.
+    // Only the planner writes these keys, and one change of a resource at a time
+    // (planner-line.ts); a conflict means the record was taken absent and is not
+    // (plan-guards.ts), or a second planner instance is active.
     throw new RecordConflictError(`workflow record ${key} changed under the planner; is a second planner running?`);
   }
   notePlanned(deps, current.resource, record);

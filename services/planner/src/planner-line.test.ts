@@ -1,15 +1,16 @@
 /**
- * Who runs beside whom in the planner (planner-line.ts): results of different resources
- * overlap, and overlap changes; a change waits for its own resource's result and for the
- * change before it; work that runs alone waits for every running handler and holds back
- * the ones that arrive after it. Each step is released by hand, so nothing depends on timing.
+ * Who runs beside whom in the planner (planner-line.ts): changes and results of different
+ * resources overlap; a change waits for its own resource's result and change before it;
+ * work that runs alone waits for every running handler and holds back the ones that
+ * arrive after it; a change that asks to run alone runs again so. Each step is released
+ * by hand, so nothing depends on timing.
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnedStore } from '@esi/store';
 import { createLogger } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
 import { PendingJobs } from './pending-jobs.js';
-import { PlannerLine } from './planner-line.js';
+import { NeedsAlone, PlannerLine } from './planner-line.js';
 
 /** Never used: no handler here fails, so nothing is reloaded from etcd. */
 const line = () => new PlannerLine({ store: {} as OwnedStore, pending: new PendingJobs(), metaWrites: {} as MetaWrites, log: createLogger('planner', 'silent') });
@@ -35,37 +36,59 @@ describe('PlannerLine', () => {
     const l = line();
     const log: string[] = [];
     const [a, b, c] = [step('result a', log), step('result b', log), step('change c', log)];
-    const all = [l.result('port:a', a.fn), l.result('port:b', b.fn), l.change('port:c', c.fn)];
+    const all = [l.result('a', a.fn), l.result('b', b.fn), l.change('c', c.fn)];
     await settle();
     expect(log).toEqual(['result a+', 'result b+', 'change c+']);
     [a, b, c].forEach((s) => s.release());
     await Promise.all(all);
   });
 
-  it('a change waits for a result of its own resource, and for the change before it', async () => {
+  it('a change waits for a result of its own resource and for its change before; changes of others run beside it', async () => {
     const l = line();
     const log: string[] = [];
-    const [r, c1, c2] = [step('result x', log), step('change x', log), step('change y', log)];
-    const all = [l.result('port:x', r.fn), l.change('port:x', c1.fn), l.change('port:y', c2.fn)];
+    const [r, c1, c2, c3] = [step('result x', log), step('change x', log), step('change x v2', log), step('change y', log)];
+    const all = [l.result('x', r.fn), l.change('x', c1.fn), l.change('x', c2.fn), l.change('y', c3.fn)];
     await settle();
-    expect(log).toEqual(['result x+']);
+    expect(log).toEqual(['result x+', 'change y+']);
     r.release();
     await settle();
-    expect(log).toEqual(['result x+', 'result x-', 'change x+']);
+    expect(log).toEqual(['result x+', 'change y+', 'result x-', 'change x+']);
     c1.release();
     await settle();
-    expect(log.at(-1)).toBe('change y+');
-    c2.release();
+    expect(log.at(-1)).toBe('change x v2+');
+    [c2, c3].forEach((s) => s.release());
     await Promise.all(all);
+  });
+
+  it('a change gets its own resource as scope; one that asks to run alone runs again once every running handler has ended, without scope', async () => {
+    const l = line();
+    const log: string[] = [];
+    const other = step('result b', log);
+    const scopes: (string[] | undefined)[] = [];
+    const running = l.result('b', other.fn);
+    const change = l.change('a', async (scope) => {
+      scopes.push(scope && [...scope]);
+      if (scope) throw new NeedsAlone('a referenced resource was never planned');
+      log.push('change a alone');
+      return 'done';
+    });
+    await settle();
+    expect(scopes).toEqual([['a']]);
+    expect(log).toEqual(['result b+']);
+    other.release();
+    expect(await change).toBe('done');
+    expect(scopes).toEqual([['a'], undefined]);
+    expect(log).toEqual(['result b+', 'result b-', 'change a alone']);
+    await running;
   });
 
   it('work that runs alone waits for every running handler, and the ones after it wait for it', async () => {
     const l = line();
     const log: string[] = [];
     const [r1, alone, r2] = [step('result a', log), step('alone', log), step('result b', log)];
-    const all = [l.result('port:a', r1.fn), l.alone(alone.fn)];
+    const all = [l.result('a', r1.fn), l.alone(alone.fn)];
     await settle();
-    all.push(l.result('port:b', r2.fn));
+    all.push(l.result('b', r2.fn));
     await settle();
     expect(log).toEqual(['result a+']);
     r1.release();

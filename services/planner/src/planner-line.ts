@@ -1,11 +1,14 @@
 /**
- * How the planner's handlers run beside each other. Planning a change reads the pending
- * jobs to compute its dependencies and writes new ones, so changes still run one at a
- * time. A result only finishes its job and releases what waited for it: results run
- * beside changes and beside each other, one at a time per resource (its versions and
- * its jobs stay in order), and a change holds its resource's turn too, so a result never
- * interleaves with the planning of its own resource. A resync's planning, and a removal
- * (it plans every delete that waited), run alone.
+ * How the planner's handlers run beside each other. Changes and results run under their
+ * resource's key: handlers of different resources side by side, one resource's versions
+ * and jobs in order. Dependencies stay consistent with changes planned side by side
+ * because a plan claims its jobs in the same synchronous step that computes its
+ * dependencies from the pending jobs (`claim` in @esi/planning, `hold` in
+ * pending-jobs.ts): of two plans, the later one waits for the earlier one's jobs. A
+ * change that must first plan another resource (a referenced resource never planned:
+ * plan-references.ts) throws `NeedsAlone`, as that resource may be being planned beside
+ * it, and runs again alone. A resync's planning, and a removal (it plans every delete
+ * that waited), run alone: once every running handler has ended.
  */
 import { KeyedLock } from '@esi/keyed-lock';
 import type { OwnedStore } from '@esi/store';
@@ -14,7 +17,15 @@ import type { MetaWrites } from './meta-writes.js';
 import type { PendingJobs } from './pending-jobs.js';
 import { SharedGate } from './shared-gate.js';
 
-const CHANGES = '\u0000changes';
+const ALONE = '\u0000alone';
+
+/** Thrown by a change's handler that must plan outside its scope: the change runs again, alone. */
+export class NeedsAlone extends Error {
+  override readonly name = 'NeedsAlone';
+}
+
+/** The resource ids a change may plan in (planner-line.ts): its own. */
+export type Scope = ReadonlySet<string>;
 
 export class PlannerLine {
   private readonly lock = new KeyedLock();
@@ -39,19 +50,28 @@ export class PlannerLine {
     },
   ) {}
 
-  /** A change of `resource` (type:id): one change at a time, and not beside that resource's results. */
-  change<T>(resource: string, fn: () => Promise<T>): Promise<T> {
-    return this.lock.run(CHANGES, () => this.lock.run(resource, () => this.shared(fn)));
+  /**
+   * A change of the resource `id`: `fn` gets the scope it may plan in (that resource), or
+   * undefined when it runs again alone because it asked to (NeedsAlone).
+   */
+  async change<T>(id: string, fn: (scope: Scope | undefined) => Promise<T>): Promise<T> {
+    try {
+      return await this.lock.run(id, () => this.shared(() => fn(new Set([id]))));
+    } catch (err) {
+      if (!(err instanceof NeedsAlone)) throw err;
+      this.deps.log.debug({ resource: id, reason: err.message }, 'change runs again alone');
+    }
+    return this.alone(() => fn(undefined));
   }
 
-  /** A result of a job of `resource`: beside changes and other resources' results. */
-  result<T>(resource: string, fn: () => Promise<T>): Promise<T> {
-    return this.lock.run(resource, () => this.shared(fn));
+  /** A result of a job of the resource `id`: beside changes and other resources' results. */
+  result<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(id, () => this.shared(fn));
   }
 
   /** Work that plans any resource (a resync, a removal): once every running handler has ended, alone. */
   alone<T>(fn: () => Promise<T>): Promise<T> {
-    return this.lock.run(CHANGES, () =>
+    return this.lock.run(ALONE, () =>
       this.gate.exclusive(async () => {
         await this.reloadIfStale();
         return this.guard(fn);
@@ -70,6 +90,9 @@ export class PlannerLine {
     try {
       return await fn();
     } catch (err) {
+      // A plan that asks to run alone stops before storing its jobs; what it wrote before
+      // (older work it superseded) is in etcd and in memory alike.
+      if (err instanceof NeedsAlone) throw err;
       this.pendingStale = true;
       this.deps.forgetHeld?.();
       throw err;

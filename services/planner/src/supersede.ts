@@ -27,9 +27,12 @@ export async function supersedeOlderWork(
   }
   const dropped = [...olderIds].filter((j) => !neededElsewhere.has(j));
   if (dropped.length === 0) return [];
+  // Forgotten before the write, in the step that judged them unneeded: other changes are
+  // planned meanwhile (planner-line.ts), and one must not start waiting for a job that is
+  // leaving. If the write fails, the handler's failure reloads the pending jobs from etcd.
+  for (const j of dropped) deps.pending.delete(j);
   const ops: WriteOp[] = dropped.flatMap((j) => [{ delete: jobKey(j) }, { delete: plannerJobMetaKey(j) }]);
   await deps.store.txn([], ops);
-  for (const j of dropped) deps.pending.delete(j);
   deps.log.info({ resource: `${type}:${id}`, version, dropped }, 'older unfinished work superseded');
   return dropped;
 }
