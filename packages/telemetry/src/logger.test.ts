@@ -1,13 +1,18 @@
 /**
  * No service logs a secret, at any level: the logger censors the secret keys (secret-keys.ts)
- * wherever they sit in a logged object — top level, nested, inside arrays — and leaves
- * everything else as it was.
+ * wherever they sit in a logged object — top level, nested, inside arrays, however deep —
+ * and in a child logger's bindings, and leaves everything else as it was.
  */
 import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
-import { LOG_CENSOR, SECRET_LOG_DEPTH, SECRET_LOG_KEYS } from './secret-keys.js';
+import { LOG_CENSOR, SECRET_LOG_KEYS } from './secret-keys.js';
+import { initTracing } from './tracing.js';
+
+// Registers the context manager that carries the active span.
+initTracing({ serviceName: 'test', otlpEndpoint: '' });
 
 function capture(): { lines: () => Record<string, unknown>[]; text: () => string; stream: Writable } {
   let out = '';
@@ -40,18 +45,79 @@ describe('createLogger redacts secrets', () => {
     expect(lines[3]).toMatchObject({ routers: [{ id: 'r1', [SECRET_LOG_KEYS[0]!]: LOG_CENSOR }] });
   });
 
-  it('reaches as deep as documented and keeps the logged object itself unchanged', () => {
+  it('reaches deeper than the old six levels and keeps the logged object itself unchanged', () => {
+    const depth = 12;
     const sink = capture();
     const log = createLogger('test', 'info', sink.stream);
-    let deep: Record<string, unknown> = { password: SECRET, community_name: SECRET };
-    for (let d = 0; d < SECRET_LOG_DEPTH; d++) deep = { [`level${d}`]: deep };
+    let deep: Record<string, unknown> = { password: SECRET, community_name: SECRET, name: 'kept' };
+    for (let d = 0; d < depth; d++) deep = { [`level${d}`]: deep, [`items${d}`]: [{ token: SECRET }] };
     log.info(deep, 'deep');
     expect(sink.text()).not.toContain(SECRET);
     expect(sink.text()).toContain(`"password":"${LOG_CENSOR}"`);
+    let line: Record<string, unknown> = sink.lines()[0]!;
+    for (let d = depth - 1; d >= 0; d--) line = line[`level${d}`] as Record<string, unknown>;
+    expect(line).toEqual({ password: LOG_CENSOR, community_name: LOG_CENSOR, name: 'kept' });
     // The caller's object is not mutated by the redaction.
     let inner: Record<string, unknown> = deep;
-    for (let d = SECRET_LOG_DEPTH - 1; d >= 0; d--) inner = inner[`level${d}`] as Record<string, unknown>;
-    expect(inner.password).toBe(SECRET);
+    for (let d = depth - 1; d >= 0; d--) {
+      expect(inner[`items${d}`]).toEqual([{ token: SECRET }]);
+      inner = inner[`level${d}`] as Record<string, unknown>;
+    }
+    expect(inner).toEqual({ password: SECRET, community_name: SECRET, name: 'kept' });
+  });
+
+  it('censors a child logger\'s bindings, and its children\'s', () => {
+    const sink = capture();
+    const child = createLogger('test', 'info', sink.stream).child({ device: 'r1', password: SECRET, auth: { token: SECRET } });
+    child.info('from the child');
+    child.child({ community: SECRET }).info({ secret: SECRET }, 'from the grandchild');
+    child.setBindings({ login: SECRET });
+    child.info('after setBindings');
+    expect(sink.text()).not.toContain(SECRET);
+    const [first, second, third] = sink.lines();
+    expect(first).toMatchObject({ device: 'r1', password: LOG_CENSOR, auth: { token: LOG_CENSOR }, service: 'test', msg: 'from the child' });
+    expect(second).toMatchObject({ device: 'r1', password: LOG_CENSOR, community: LOG_CENSOR, secret: LOG_CENSOR, msg: 'from the grandchild' });
+    expect(third).toMatchObject({ login: LOG_CENSOR, msg: 'after setBindings' });
+  });
+
+  it('logs an object with a cycle without throwing, still censored', () => {
+    const sink = capture();
+    const job: Record<string, unknown> = { id: 'j1', params: { password: SECRET } };
+    job.self = job;
+    (job.params as Record<string, unknown>).job = job;
+    expect(() => createLogger('test', 'info', sink.stream).info({ job }, 'cyclic')).not.toThrow();
+    expect(sink.text()).not.toContain(SECRET);
+    expect(sink.lines()[0]).toMatchObject({ job: { id: 'j1', params: { password: LOG_CENSOR }, self: '[Circular]' }, msg: 'cyclic' });
+    expect((job.params as Record<string, unknown>).password).toBe(SECRET);
+  });
+
+  it('still writes an error\'s message and stack through pino\'s serializer, its own secret fields censored', () => {
+    const sink = capture();
+    const log = createLogger('test', 'info', sink.stream);
+    const err = Object.assign(new Error('device refused the change'), { code: 'EREFUSED', request: { headers: { authorization: SECRET } } });
+    log.error({ job: 'j1', err }, 'job failed');
+    log.error(err);
+    expect(sink.text()).not.toContain(SECRET);
+    const [withKey, alone] = sink.lines();
+    for (const line of [withKey, alone]) {
+      expect(line).toMatchObject({ err: { type: 'Error', message: 'device refused the change', code: 'EREFUSED', request: { headers: { authorization: LOG_CENSOR } } } });
+      expect((line!.err as { stack: string }).stack).toContain('device refused the change');
+      expect((line!.err as { stack: string }).stack).toContain('logger.test.ts');
+    }
+    expect(withKey).toMatchObject({ job: 'j1', msg: 'job failed' });
+    expect(alone).toMatchObject({ msg: 'device refused the change' });
+    expect(err.request.headers.authorization).toBe(SECRET);
+  });
+
+  it('keeps the active span\'s trace_id and span_id beside a censored object', () => {
+    const sink = capture();
+    const log = createLogger('test', 'info', sink.stream);
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const spanId = 'b7ad6b7169203331';
+    const inSpan = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
+    context.with(inSpan, () => log.info({ body: { password: SECRET } }, 'in a span'));
+    expect(sink.text()).not.toContain(SECRET);
+    expect(sink.lines()[0]).toMatchObject({ trace_id: traceId, span_id: spanId, body: { password: LOG_CENSOR }, msg: 'in a span' });
   });
 
   it('names the secrets the issue and the schemas name', () => {

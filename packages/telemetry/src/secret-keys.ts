@@ -1,11 +1,11 @@
 /**
- * Log redaction: no service writes a secret to its log, whatever level and however deep
- * in a logged object it sits. The names are the fields the catalog's schemas mark
- * `secret` (passwords, logins, usernames of devices, BGP keys, credentials), the template
- * params that carry them, SNMP communities, and the bearer tokens of the api — a test in
- * services/api fails when a schema marks a field secret that is not listed here. Values
- * inside a string (a body serialised as JSON) are not reached by key: the api masks those
- * before they are logged.
+ * The keys no service writes to its log, whatever level and however deep in a logged
+ * object they sit: the logger censors each one's value to LOG_CENSOR (censor-secrets.ts).
+ * The names are the fields the catalog's schemas mark `secret` (passwords, logins,
+ * usernames of devices, BGP keys, credentials), the template params that carry them, SNMP
+ * communities, and the bearer tokens of the api — a test in services/api fails when a
+ * schema marks a field secret that is not listed here. Values inside a string (a body
+ * serialised as JSON) are not reached by key: the api masks those before they are logged.
  */
 export const SECRET_LOG_KEYS: readonly string[] = [
   'password',
@@ -31,14 +31,4 @@ export const SECRET_LOG_KEYS: readonly string[] = [
   'server_username',
 ];
 
-/** How deep below a log line's top level a secret key is still found (pino paths have no `**`). */
-export const SECRET_LOG_DEPTH = 6;
-
 export const LOG_CENSOR = '***';
-
-/** pino `redact` paths: every key at the top level and under up to SECRET_LOG_DEPTH wildcards. */
-export function secretLogPaths(keys: readonly string[] = SECRET_LOG_KEYS, depth = SECRET_LOG_DEPTH): string[] {
-  const paths: string[] = [];
-  for (let d = 0; d <= depth; d++) for (const key of keys) paths.push([...Array<string>(d).fill('*'), key].join('.'));
-  return paths;
-}
