@@ -163,8 +163,8 @@ export class OwnedStore {
       return (await etcdCall('put', only.put, () => wrap(() => this.client.put(only.put).value(only.value).exec()))).header.revision;
     }
     if (only) return (await etcdCall('delete', only.delete, () => wrap(() => this.client.delete().key(only.delete).exec()))).header.revision;
-    const first = expects[0];
-    const named = opKey(ops[0] ?? (first ? { delete: 'key' in first ? first.key : first.prefix } : undefined));
+    // Named (in metrics and spans) by its first write's key, else its first condition's.
+    const named = ops[0] ? opKey(ops[0]) : expectKey(expects[0]!);
     // Built as etcd's own request: an empty comparison list always succeeds, and a
     // comparison over a range ("no key under this prefix") has no builder in etcd3.
     const request = {
@@ -237,9 +237,12 @@ function describeRange(range: KeyRange): string {
   return `${range.start.toString()}..`;
 }
 
-function opKey(op: WriteOp | undefined): string {
-  if (!op) throw new Error('txn needs at least one expectation or one write');
+function opKey(op: WriteOp): string {
   return 'put' in op ? op.put : op.delete;
+}
+
+function expectKey(expect: Expect): string {
+  return 'key' in expect ? expect.key : expect.prefix;
 }
 
 export type { IKeyValue };
