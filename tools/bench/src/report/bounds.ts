@@ -41,13 +41,13 @@ export function boundsLines(r: BenchResult): string[] {
     `- **Where the CPU goes:** every etcd request costs the Node client (grpc-js, HTTP/2) about as much as it costs etcd, and a resource makes ` +
       `${(e.requests ?? e.range + e.put + e.delete).toFixed(0)} of them (carrying ${e.range.toFixed(0)} reads, ${e.put.toFixed(0)} puts, ${e.delete.toFixed(0)} deletes; ${e.fsync.toFixed(0)} WAL fsyncs) ` +
       `against the raw step's one compare-and-put; add a span, log lines and protobuf per message in every service.`,
-    `- **Changes wait in the planner's line.** It plans changes one at a time (dependencies are computed from the jobs pending); results run ` +
-      `side by side. Its two stages are ${planner(peak).toFixed(0)} ms of the p50 at the peak level (the change stage ${(peak.stages[STAGES[1]]?.p50 ?? 0).toFixed(0)} ms) ` +
-      `and ${planner(r.chain.levels[0]!).toFixed(0)} ms at one build in flight; the workers' stages stay flat as load rises.`,
+    `- **The planner's stages grow with load.** It plans changes and results of different resources side by side (one at a time per resource). ` +
+      `Its two stages are ${planner(peak).toFixed(0)} ms of the p50 at the peak level (the change stage ${(peak.stages[STAGES[1]]?.p50 ?? 0).toFixed(0)} ms, ` +
+      `which for a logical port includes waiting for its port's heat job) and ${planner(r.chain.levels[0]!).toFixed(0)} ms at one build in flight.`,
     `- **Unloaded latency:** p50 ${u.latency.p50.toFixed(0)} ms, by stage ${STAGES.map((s) => `${(u.stages[s]?.p50 ?? 0).toFixed(0)}`).join(' + ')} ms ` +
       `(api, planner, heat-worker, planner, monitoring-worker, aggregator). Each stage is several sequential etcd round trips (fsync'd writes among them) ` +
       `and a JetStream hop, not the one of each a raw step makes; the heat-worker also renders its template (sandboxed Jinja, parsed once) and parses the result (YAML) per job.`,
     `- **p99 at half the peak:** ${half.latency.p99.toFixed(0)} ms; the slowest stage there at p95 is "${worstStage[0]}" (${worstStage[1].toFixed(0)} ms)` +
-      (worstStage[0] === STAGES[1] ? `: bursts of changes queue in the planner's line.` : '.'),
+      (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.'),
   ];
 }
