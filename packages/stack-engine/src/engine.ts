@@ -5,6 +5,7 @@ import { reverseGraph, subgraph, type DependencyGraph } from './dependencies.js'
 import { errorMessage, InvalidStackRequestError, StackConflictError, StackNotFoundError, StackStoreError, TemplateError } from './errors.js';
 import { isPlainObject } from './heat-text.js';
 import { parseTemplate, type HotTemplate } from './hot-parser.js';
+import { ParsedTemplates } from './parsed-templates.js';
 import { evaluateOutputs } from './outputs.js';
 import { resolveParameters } from './parameters.js';
 import { createSimulatedProviders } from './providers/defaults.js';
@@ -75,6 +76,7 @@ export class StackEngine {
   private readonly rejectUnknownTypes: boolean;
   private readonly now: () => Date;
   private readonly locks = new KeyedLock();
+  private readonly parsed = new ParsedTemplates();
 
   constructor(options: StackEngineOptions) {
     this.store = options.store;
@@ -219,7 +221,7 @@ export class StackEngine {
   }
 
   private prepare(request: StackRequest): Prepared {
-    const template = parseTemplate(request.template);
+    const template = this.parsed.parse(request.template);
     if (this.rejectUnknownTypes) {
       for (const resource of template.resources.values()) {
         if (!this.providers.has(resource.type)) {

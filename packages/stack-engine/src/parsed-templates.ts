@@ -1,0 +1,34 @@
+/**
+ * Parsed templates by their text, the last few kept. Parsing a rendered template (YAML,
+ * then every section checked) is the heat-worker's largest cost per job, about a
+ * millisecond for a few kilobytes, and many jobs send the same text: a template without
+ * per-resource Jinja renders alike for every resource of its type, whose own values travel
+ * as stack parameters. A HotTemplate is never changed after parsing (the engine copies
+ * what it extends), so one parse serves every stack made from the same text. A text that
+ * fails to parse is not kept: it fails again, with the same error, each time.
+ */
+import { parseTemplate, type HotTemplate } from './hot-parser.js';
+
+export class ParsedTemplates {
+  private readonly byText = new Map<string, HotTemplate>();
+
+  constructor(private readonly capacity = 32) {}
+
+  parse(text: string): HotTemplate {
+    const kept = this.byText.get(text);
+    if (kept) {
+      // Most recently used last: the first key is the one to evict.
+      this.byText.delete(text);
+      this.byText.set(text, kept);
+      return kept;
+    }
+    const parsed = parseTemplate(text);
+    this.byText.set(text, parsed);
+    if (this.byText.size > this.capacity) this.byText.delete(this.byText.keys().next().value!);
+    return parsed;
+  }
+
+  get size(): number {
+    return this.byText.size;
+  }
+}
