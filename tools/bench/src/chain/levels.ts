@@ -10,6 +10,7 @@ import type { ResourceClient } from '@esi/client';
 import { perItem, readEtcdCounts, type EtcdCounts } from '../etcd-metrics.js';
 import { ProcSampler, type ProcUsage } from '../proc-stats.js';
 import { readServiceRequests, requestsByFamilyPerItem, requestsPerItem } from '../service-etcd-requests.js';
+import { readServiceTimes, timePerItem } from '../service-time.js';
 import { summarize, type Summary } from '../stats.js';
 import type { BuildContext } from './build-bodies.js';
 import type { EventTap } from './event-tap.js';
@@ -50,6 +51,8 @@ export interface LevelResult {
   requestsPerResource?: Record<string, Record<string, number>>;
   /** Per service, "op key-family" → requests per resource (absent in older result files). */
   requestsByFamily?: Record<string, Record<string, number>>;
+  /** Per service, ms per resource handling and, of it, waiting on etcd (absent in older result files). */
+  timePerResource?: Record<string, { handleMs: number; etcdMs: number; etcdRequests: number }>;
 }
 
 export async function runClosedLevel(deps: ChainDeps, concurrency: number, durationMs: number, maxBuilds: number): Promise<LevelResult> {
@@ -110,6 +113,7 @@ async function measure(
   const sampler = new ProcSampler(deps.pids);
   const etcdBefore = await readEtcdCounts(deps.etcdUrl);
   const requestsBefore = await readServiceRequests(deps.metricsUrls());
+  const timesBefore = await readServiceTimes(deps.metricsUrls());
   const t0 = Date.now();
   sampler.start();
   await drive(async (build) => {
@@ -125,6 +129,7 @@ async function measure(
   const requestsAfter = await readServiceRequests(deps.metricsUrls());
   const requestsPerResource = requestsPerItem(requestsBefore, requestsAfter, done.length);
   const requestsByFamily = requestsByFamilyPerItem(requestsBefore, requestsAfter, done.length);
+  const timePerResource = timePerItem(timesBefore, await readServiceTimes(deps.metricsUrls()), done.length);
   const last = done.reduce((a, r) => Math.max(a, r.timeline.completedAtMs!), t0 + 1);
   const seconds = (last - t0) / 1000;
   const types = [...new Set(done.map((r) => r.type))];
@@ -143,6 +148,7 @@ async function measure(
     etcdPerResource,
     requestsPerResource,
     requestsByFamily,
+    timePerResource,
   };
 }
 
