@@ -6,7 +6,7 @@
  * Changes are planned side by side, so each has its own.
  */
 import { SLICES, configKey, templateKey, type ConfigValue } from '@esi/contracts';
-import type { Relations, ResourceLookup } from '@esi/mapping';
+import type { ResourceLookup } from '@esi/mapping';
 import type { OwnedStore } from '@esi/store';
 
 export interface TemplateBody {
@@ -39,31 +39,6 @@ export class ConfigReader implements ResourceLookup {
       this.seen.set(key, read);
     }
     return read;
-  }
-
-  /**
-   * Starts reading, without waiting, the configs `body` names through the relations table
-   * (and theirs, `hops` deep), so the mapping finds them read or on their way: reads asked
-   * for together leave as one request (group reads in @esi/store) instead of one round
-   * trip per hop as the mapping follows them. What is never used costs a read. Settles
-   * (never rejects) once every read ahead has; planning does not wait for it.
-   */
-  prefetchReferences(type: string, body: Record<string, unknown>, relations: Relations, hops = 2): Promise<void> {
-    if (hops <= 0) return Promise.resolve();
-    const reads: Promise<unknown>[] = [];
-    for (const [field, target] of Object.entries(relations[type] ?? {})) {
-      const value = body[field];
-      for (const id of Array.isArray(value) ? value : [value]) {
-        if (typeof id !== 'string' || id === '') continue;
-        reads.push(
-          this.getBody(target, id)
-            .then((found) => found && this.prefetchReferences(target, found, relations, hops - 1))
-            // A failed read is read again by whoever needs it (getConfig keeps no failure).
-            .catch(() => undefined),
-        );
-      }
-    }
-    return Promise.all(reads).then(() => undefined);
   }
 
   async getBody(type: string, id: string): Promise<Record<string, unknown> | undefined> {

@@ -76,8 +76,6 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
 async function planFrom(current: Current | undefined, deps: PlanDeps, opts: PlanOptions): Promise<PlanOutcome> {
   if (!current) return 'gone';
   const { type, id } = current;
-  // The mapping follows the resource's references hop by hop; their reads start now.
-  void deps.reader.prefetchReferences(type, JSON.parse(current.config.body) as Record<string, unknown>, deps.relations.current);
   if (await deleteWaitsForDependents(current, deps)) return 'waiting';
   await supersedeOlderWork(type, id, current.config.version, deps);
   const forceAction = retryAction(current, deps, opts.retry ?? false);
