@@ -6,7 +6,7 @@
  * ever seen.
  *
  * The one lock of the project: the heat-worker per stack, the stack engine per stack
- * name, the state-aggregator per resource, the planner per resource and on one key for changes.
+ * name, the state-aggregator per resource, the planner per resource and on one key for work that runs alone.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
