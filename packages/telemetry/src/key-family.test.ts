@@ -10,5 +10,16 @@ describe('keyFamily (etcd metric label and span collection)', () => {
     expect(keyFamily('/jobs/all/0af7651916cd43dd8448eb211c80319c')).toBe('/jobs/all');
     expect(keyFamily('/config/*')).toBe('/config');
     expect(keyFamily('/config/v2.0/heat_templates/port_create')).toBe('/config/v2.0/heat_templates');
+    expect(keyFamily(`/esi-worker/heat_stacks/v2.0/ports/${id}`)).toBe('/esi-worker/heat_stacks/v2.0/ports');
+    expect(keyFamily('/jobs/all/')).toBe('/jobs/all');
+  });
+
+  it('names the collection for ids a client chose that look like no id', () => {
+    expect(keyFamily('/config/v2.0/ports/p1')).toBe('/config/v2.0/ports');
+    expect(keyFamily('/esi-worker/job_state/v2.0/ports/has-dashes')).toBe('/esi-worker/job_state/v2.0/ports');
+    expect(keyFamily('/esi-monitoring/targets/ports/p1/')).toBe('/esi-monitoring/targets/ports');
+    expect(keyFamily('/esi-monitoring/targets/ports/p1/ifOperStatus')).toBe('/esi-monitoring/targets/ports');
+    expect(keyFamily('/esi-planner/workflows/ports/p1')).toBe('/esi-planner/workflows/ports');
+    expect(keyFamily('/esi-heat-engine/stacks/esi_port_p1')).toBe('/esi-heat-engine/stacks');
   });
 });

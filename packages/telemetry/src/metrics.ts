@@ -92,7 +92,7 @@ const changeSeconds = new Histogram({
 
 const etcdRequests = new Counter({
   name: 'esi_etcd_requests_total',
-  help: 'Requests this service made to etcd, by operation (get, range, put, delete, txn) and key family (the key without its last segment, e.g. /config/heat_templates).',
+  help: 'Requests this service made to etcd, by operation (get, range, put, delete, txn) and key family (the collection the key is in, e.g. /config/v2.0/ports).',
   labelNames: ['op', 'family'] as const,
   registers,
 });
@@ -100,17 +100,28 @@ const etcdRequests = new Counter({
 /** A key segment naming one resource, job or stack (it holds a UUID, or is a long hex id). */
 const ID_SEGMENT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[0-9a-f]{16,}$/i;
 
+/** A schema version segment (`v2.0`): the segment after it names the collection. */
+const VERSION_SEGMENT = /^v\d+(\.\d+)*$/;
+/** Without a version segment, no family is deeper than this (/esi-monitoring/targets/ports). */
+const MAX_UNVERSIONED_SEGMENTS = 3;
+
 /**
- * The key up to its first id segment, else without its last segment: bounded by the
- * number of collections, not of resources (a range read under one resource's prefix,
- * /esi-monitoring/targets/networks/<id>/, is the family /esi-monitoring/targets/networks).
+ * The key's collection, bounded by the number of collections, not of resources: the key
+ * up to its first id segment; else up to the segment after its version segment; else
+ * without its last segment (a key) or as it is (a prefix, ending in `/` or `/*`); never
+ * deeper than the collection after a version segment, or than MAX_UNVERSIONED_SEGMENTS
+ * without one. A client may choose an id that looks like no id
+ * (`p1`), so the id rule alone would let such a key, or a range read under one resource's
+ * prefix (/esi-monitoring/targets/networks/<id>/), become a label of its own.
  */
 function keyFamily(key: string): string {
-  const parts = key.split('/');
-  const firstId = parts.findIndex((p, i) => i > 0 && ID_SEGMENT.test(p));
-  if (firstId > 0) return parts.slice(0, firstId).join('/') || '/';
-  const cut = key.lastIndexOf('/');
-  return cut > 0 ? key.slice(0, cut) : key;
+  const isPrefix = key.endsWith('/') || key.endsWith('/*');
+  const parts = key.replace(/\/\*?$/, '').split('/').slice(1);
+  const firstId = parts.findIndex((p) => ID_SEGMENT.test(p));
+  const version = parts.findIndex((p) => VERSION_SEGMENT.test(p));
+  let end = firstId >= 0 ? firstId : version >= 0 ? version + 2 : isPrefix ? parts.length : parts.length - 1;
+  end = Math.min(end, parts.length, version >= 0 ? version + 2 : MAX_UNVERSIONED_SEGMENTS);
+  return end > 0 ? `/${parts.slice(0, end).join('/')}` : key;
 }
 
 /** From a few hundred microseconds (a read) to the seconds a slow disk's fsync can take. */
