@@ -7,6 +7,7 @@ import { loadRelations, loadResourceTypes, loadSchemas, pluralOf, sharedTypesOf,
 import { startConsumer } from '@esi/messaging';
 import { stopAll, type ServiceDeps, type Stop } from '@esi/service-runtime';
 import { ConfigReader } from './config-reader.js';
+import { dispatchOverdue } from './dispatch.js';
 import { onChange, onResult, onUnplanned, type HandlerDeps } from './event-handlers.js';
 import { MetaWrites } from './meta-writes.js';
 import { PendingJobs } from './pending-jobs.js';
@@ -49,7 +50,11 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
     log,
     typeOfPlural,
     plannedVersions,
-    planFound: (unplanned) => line.alone(() => onUnplanned(unplanned, deps, config.redispatchAfterMs)),
+    // Alone only when there is something to plan or dispatch (dispatchOverdue says why).
+    planFound: (unplanned) =>
+      unplanned.length === 0 && !dispatchOverdue(pending, Date.now(), config.redispatchAfterMs)
+        ? Promise.resolve(0)
+        : line.alone(() => onUnplanned(unplanned, deps, config.redispatchAfterMs)),
   });
   await resync.pass('start');
   resync.every(config.resyncIntervalMs);

@@ -49,6 +49,24 @@ export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfte
   });
 }
 
+/**
+ * Whether a resync pass has jobs to (re)dispatch: one ready and undispatched
+ * `redispatchAfterMs` after it was planned (the handler that should have dispatched it
+ * failed), or dispatched (or recorded) that long ago and still unfinished. A pass that
+ * finds none and nothing unplanned takes no turn alone (active-planner.ts): that turn
+ * waits for every running handler and holds back new ones, a stall of the whole planner
+ * under load every resync interval. A job about to be dispatched by a running handler is
+ * younger than that, so it does not count.
+ */
+export function dispatchOverdue(pending: PendingJobs, now: number, redispatchAfterMs: number): boolean {
+  for (const p of pending.all()) {
+    if (pending.isHeld(p.job.id) || !p.job.dependency.every((d) => !pending.has(d))) continue;
+    const since = p.meta.dispatched_attempt === 0 ? p.meta.planned_at_ms : (p.meta.dispatched_at_ms ?? 0);
+    if (now - since > redispatchAfterMs) return true;
+  }
+  return false;
+}
+
 /** Dispatches in flight at once (a resync after an outage may find thousands ready). */
 const DISPATCH_AT_ONCE = 32;
 
