@@ -66,7 +66,7 @@ export async function runActivePlanner({ messaging, store, publisher, log, trace
       consumer: OWNERSHIP.planner.consumes.changes,
       decode: (d) => events.ResourceChanged.decode(d),
       // A removal plans every delete that waited for it: alone (planner-line.ts).
-      handle: (m) => (m.removed ? line.alone(() => onChange(m, deps)) : line.change(m.resourceId, (scope) => onChange(m, deps, scope))),
+      handle: (m) => (m.removed ? line.alone(() => onChange(m, deps)) : line.change(m.resourceId, (beside) => onChange(m, deps, beside))),
       concurrency: CHANGES_AT_ONCE,
       spanName: 'process esi.config',
     },

@@ -45,7 +45,7 @@ export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfte
     if (pending.isHeld(p.job.id)) return false;
     if (!p.job.dependency.every((d) => !pending.has(d))) return false;
     if (p.meta.dispatched_attempt === 0) return true;
-    return redispatchAfterMs !== undefined && now - (p.meta.dispatched_at_ms ?? 0) > redispatchAfterMs;
+    return now - (p.meta.dispatched_at_ms ?? 0) > redispatchAfterMs;
   });
 }
 
@@ -59,12 +59,8 @@ export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfte
  * younger than that, so it does not count.
  */
 export function dispatchOverdue(pending: PendingJobs, now: number, redispatchAfterMs: number): boolean {
-  for (const p of pending.all()) {
-    if (pending.isHeld(p.job.id) || !p.job.dependency.every((d) => !pending.has(d))) continue;
-    const since = p.meta.dispatched_attempt === 0 ? p.meta.planned_at_ms : (p.meta.dispatched_at_ms ?? 0);
-    if (now - since > redispatchAfterMs) return true;
-  }
-  return false;
+  // readyJobs counts an undispatched ready job at any age; here only a stuck one does.
+  return readyJobs(pending, now, redispatchAfterMs).some((p) => p.meta.dispatched_attempt > 0 || now - p.meta.planned_at_ms > redispatchAfterMs);
 }
 
 /** Dispatches in flight at once (a resync after an outage may find thousands ready). */

@@ -9,7 +9,6 @@ import { finishJob } from './handle-result.js';
 import { forgetResource, waitingDeletes } from './handle-removed.js';
 import type { MetaWrites } from './meta-writes.js';
 import { planChange, type PlanDeps } from './plan-change.js';
-import type { Scope } from './planner-line.js';
 import type { Unplanned } from './resync.js';
 
 export interface HandlerDeps {
@@ -20,8 +19,8 @@ export interface HandlerDeps {
   typeOfPlural: (plural: string) => string | undefined;
 }
 
-/** `scope`: what the change may plan in, undefined when it runs alone (planner-line.ts). */
-export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, scope?: Scope): Promise<void> {
+/** `beside`: the change runs beside other handlers, not alone (planner-line.ts). */
+export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, beside = false): Promise<void> {
   const plan: PlanDeps = { ...deps.plan, reader: deps.plan.reader.forEvent() };
   if (m.removed) {
     plan.plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
@@ -29,7 +28,7 @@ export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, sco
     await forgetResource(plan.store, deps.pluralOf(m.resourceType), m.resourceId);
     await planAll(await waitingDeletes(plan.store), plan, deps.typeOfPlural);
   } else {
-    await planChange(m.resourceType, m.resourceId, plan, { retry: m.retry, newResource: Number(m.version) === 1, ...(scope ? { scope } : {}) });
+    await planChange(m.resourceType, m.resourceId, plan, { retry: m.retry, newResource: Number(m.version) === 1, beside });
   }
   await dispatchReady(deps.dispatch);
 }

@@ -63,7 +63,7 @@ export class PendingJobs {
       const metaRaw = metas.get(SLICES.plannerJobMeta.key(id));
       const meta = metaRaw === undefined ? undefined : SLICES.plannerJobMeta.parse(metaRaw);
       if (metaRaw !== undefined && meta === undefined) throw new Error(`unreadable job bookkeeping at ${SLICES.plannerJobMeta.key(id)}`);
-      this.set({ job, meta: meta ?? { template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 } });
+      this.set({ job, meta: meta ?? blankMeta() });
       if ((meta?.dispatched_attempt ?? 0) > 0) this.unsent.add(id);
     }
   }
@@ -79,7 +79,7 @@ export class PendingJobs {
   /** Planned jobs, visible to planning only until confirmed by `set` (see `held`). */
   hold(jobs: StoredJob[]): void {
     for (const job of jobs) {
-      this.set({ job, meta: { template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 } });
+      this.set({ job, meta: blankMeta() });
       this.held.add(job.id);
     }
   }
@@ -198,6 +198,9 @@ export class PendingJobs {
 }
 
 const resourceKey = (type: string, id: string): string => `${type}\u0000${id}`;
+
+/** Bookkeeping of a job that has none (yet): a fresh object, as dispatch updates it in place. */
+const blankMeta = (): JobMeta => ({ template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 });
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   const set = index.get(key);

@@ -15,7 +15,6 @@ import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
 import type { PendingJobs } from './pending-jobs.js';
-import type { Scope } from './planner-line.js';
 import { announceSkipped, commitJobs, commitWithoutJobs, RecordConflictError } from './plan-commit.js';
 import { deleteWaitsForDependents, readCurrent, retryAction, type Current } from './plan-guards.js';
 import { planReferencedFirst } from './plan-references.js';
@@ -56,10 +55,10 @@ export interface PlanOptions {
    */
   newResource?: boolean;
   /**
-   * The resource ids the handler holds (planner-line.ts); undefined when it runs alone.
-   * Planning a referenced resource first is allowed only inside it.
+   * Planned beside other handlers (planner-line.ts): a referenced resource that must be
+   * planned first may be being planned beside it, so the change asks to run alone.
    */
-  scope?: Scope;
+  beside?: boolean;
 }
 
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {

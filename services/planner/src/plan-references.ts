@@ -16,7 +16,7 @@ type PlanFn = (type: string, id: string, deps: PlanDeps, opts: PlanOptions) => P
  * keep the recursion visible); returns how many were planned, so the caller plans its
  * own workflow again and the forward rule finds their jobs.
  */
-export async function planReferencedFirst(resource: string, jobs: StoredJob[], deps: PlanDeps, opts: Pick<PlanOptions, 'planning' | 'scope'>, planChange: PlanFn): Promise<number> {
+export async function planReferencedFirst(resource: string, jobs: StoredJob[], deps: PlanDeps, opts: Pick<PlanOptions, 'planning' | 'beside'>, planChange: PlanFn): Promise<number> {
   const planning = opts.planning ?? new Set<string>();
   planning.add(resource);
   let plannedFirst = 0;
@@ -26,9 +26,9 @@ export async function planReferencedFirst(resource: string, jobs: StoredJob[], d
     if (deps.pending.ofResource(ref.type, ref.id).length > 0) continue;
     const known = deps.plannedVersions.get(ref.key);
     if (known !== undefined && known >= ((await deps.reader.getConfig(ref.type, ref.id))?.version ?? Infinity)) continue;
-    // Only a resource this handler holds may be planned from here (planner-line.ts).
-    if (opts.scope && !opts.scope.has(ref.id)) throw new NeedsAlone(`${resource} references ${ref.key}, which was never planned`);
-    if ((await planChange(ref.type, ref.id, deps, { planning, ...(opts.scope ? { scope: opts.scope } : {}) })) === 'planned') plannedFirst++;
+    // Its own change may be planned beside this one: planned from here only alone (planner-line.ts).
+    if (opts.beside) throw new NeedsAlone(`${resource} references ${ref.key}, which was never planned`);
+    if ((await planChange(ref.type, ref.id, deps, { planning })) === 'planned') plannedFirst++;
   }
   if (plannedFirst > 0) deps.log.info({ resource, plannedFirst }, 'referenced resources planned first');
   return plannedFirst;

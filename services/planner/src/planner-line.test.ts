@@ -60,24 +60,24 @@ describe('PlannerLine', () => {
     await Promise.all(all);
   });
 
-  it('a change gets its own resource as scope; one that asks to run alone runs again once every running handler has ended, without scope', async () => {
+  it('a change runs beside others; one that asks to run alone runs again so, once every running handler has ended', async () => {
     const l = line();
     const log: string[] = [];
     const other = step('result b', log);
-    const scopes: (string[] | undefined)[] = [];
+    const turns: boolean[] = [];
     const running = l.result('b', other.fn);
-    const change = l.change('a', async (scope) => {
-      scopes.push(scope && [...scope]);
-      if (scope) throw new NeedsAlone('a referenced resource was never planned');
+    const change = l.change('a', async (beside) => {
+      turns.push(beside);
+      if (beside) throw new NeedsAlone('a referenced resource was never planned');
       log.push('change a alone');
       return 'done';
     });
     await settle();
-    expect(scopes).toEqual([['a']]);
+    expect(turns).toEqual([true]);
     expect(log).toEqual(['result b+']);
     other.release();
     expect(await change).toBe('done');
-    expect(scopes).toEqual([['a'], undefined]);
+    expect(turns).toEqual([true, false]);
     expect(log).toEqual(['result b+', 'result b-', 'change a alone']);
     await running;
   });

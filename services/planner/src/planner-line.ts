@@ -19,13 +19,10 @@ import { SharedGate } from './shared-gate.js';
 
 const ALONE = '\u0000alone';
 
-/** Thrown by a change's handler that must plan outside its scope: the change runs again, alone. */
+/** Thrown by a change's handler that must plan another resource first: the change runs again, alone. */
 export class NeedsAlone extends Error {
   override readonly name = 'NeedsAlone';
 }
-
-/** The resource ids a change may plan in (planner-line.ts): its own. */
-export type Scope = ReadonlySet<string>;
 
 export class PlannerLine {
   private readonly lock = new KeyedLock();
@@ -51,17 +48,17 @@ export class PlannerLine {
   ) {}
 
   /**
-   * A change of the resource `id`: `fn` gets the scope it may plan in (that resource), or
-   * undefined when it runs again alone because it asked to (NeedsAlone).
+   * A change of the resource `id`: `fn` is told whether it runs beside other handlers, or
+   * alone because it asked to (NeedsAlone).
    */
-  async change<T>(id: string, fn: (scope: Scope | undefined) => Promise<T>): Promise<T> {
+  async change<T>(id: string, fn: (beside: boolean) => Promise<T>): Promise<T> {
     try {
-      return await this.lock.run(id, () => this.shared(() => fn(new Set([id]))));
+      return await this.lock.run(id, () => this.shared(() => fn(true)));
     } catch (err) {
       if (!(err instanceof NeedsAlone)) throw err;
       this.deps.log.debug({ resource: id, reason: err.message }, 'change runs again alone');
     }
-    return this.alone(() => fn(undefined));
+    return this.alone(() => fn(false));
   }
 
   /** A result of a job of the resource `id`: beside changes and other resources' results. */

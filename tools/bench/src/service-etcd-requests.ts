@@ -8,21 +8,27 @@ export type RequestCounts = Map<string, number>;
 /** "service op family" → requests so far, for every service with a metrics URL. */
 export async function readServiceRequests(metricsUrls: Map<string, string>): Promise<RequestCounts> {
   const out: RequestCounts = new Map();
+  await readEachService(metricsUrls, (service, text) => {
+    for (const m of text.matchAll(/^esi_etcd_requests_total\{([^}]*)\} (\S+)$/gm)) {
+      const op = /op="([^"]*)"/.exec(m[1]!)?.[1];
+      const family = /family="([^"]*)"/.exec(m[1]!)?.[1];
+      if (op && family) out.set(`${service} ${op} ${family}`, Number(m[2]));
+    }
+  });
+  return out;
+}
+
+/** Hands each service's /metrics text to `take`; a service restarting right now is left out of this reading. */
+export async function readEachService(metricsUrls: Map<string, string>, take: (service: string, text: string) => void): Promise<void> {
   await Promise.all(
     [...metricsUrls].map(async ([service, url]) => {
       try {
-        const text = await (await fetch(url)).text();
-        for (const m of text.matchAll(/^esi_etcd_requests_total\{([^}]*)\} (\S+)$/gm)) {
-          const op = /op="([^"]*)"/.exec(m[1]!)?.[1];
-          const family = /family="([^"]*)"/.exec(m[1]!)?.[1];
-          if (op && family) out.set(`${service} ${op} ${family}`, Number(m[2]));
-        }
+        take(service, await (await fetch(url)).text());
       } catch {
-        // A service restarting right now is left out of this reading.
+        // Left out: the next reading has it again.
       }
     }),
   );
-  return out;
 }
 
 /** Per service and operation: requests per item between two readings. */

@@ -5,6 +5,8 @@
  * table only shows per stage: what is etcd, what is the services' own work, and what is
  * neither (the JetStream hops between them).
  */
+import { readEachService } from './service-etcd-requests.js';
+
 export interface ServiceTime {
   /** Seconds handling messages or unary calls. */
   handleS: number;
@@ -18,15 +20,7 @@ export type ServiceTimes = Map<string, ServiceTime>;
 /** Every service's totals so far, from its /metrics. */
 export async function readServiceTimes(metricsUrls: Map<string, string>): Promise<ServiceTimes> {
   const out: ServiceTimes = new Map();
-  await Promise.all(
-    [...metricsUrls].map(async ([service, url]) => {
-      try {
-        out.set(service, parseServiceTime(await (await fetch(url)).text()));
-      } catch {
-        // A service restarting right now is left out of this reading.
-      }
-    }),
-  );
+  await readEachService(metricsUrls, (service, text) => out.set(service, parseServiceTime(text)));
   return out;
 }
 
