@@ -293,7 +293,7 @@ describe('explain, and the two-step delete', () => {
     }, 30_000);
     expect(await etcd.get('/config/v2.0/networks/del-net').string()).toBeNull();
     const jsm = await jetstreamManager(nc);
-    const last = await jsm.streams.getMessage('ESI_CONFIG', { last_by_subj: 'esi.config.network.del-net' });
+    const last = await jsm.streams.getMessage('ESI_CONFIG', { last_by_subj: 'esi.config.network.del-net.removed' });
     expect(last?.header.get('Nats-Msg-Id')).toBe('removed:network:del-net:2');
     const h = await resourceHistory(client, 'network', 'del-net');
     const config = h.events.filter((e) => e.kind === 'config').map((e) => JSON.parse(e.eventJson) as Record<string, unknown>);

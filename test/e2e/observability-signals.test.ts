@@ -173,8 +173,7 @@ describe('traces', () => {
       expect(etcdSpans.some((e) => under(e, job) && e.service === job.service), `${job.service} ${job.name} shows its etcd requests`).toBe(true);
     }
     // The steps that write: the api's call, the planner planning the change, each job
-    // (above), and the aggregator's state write. (Other consumers of esi.config, e.g. the
-    // aggregator's and the heat-worker's, may only look at the message.)
+    // (above), and the aggregator's state write.
     const count = (service: string, name: string) => perStep.filter((p) => p.step === `${service} ${name}`).reduce((n, p) => n + p.etcd, 0);
     expect(count('api', 'esi.api.v1.ResourceService/CreateResource')).toBeGreaterThan(0);
     expect(count('planner', 'process esi.config')).toBeGreaterThan(0);

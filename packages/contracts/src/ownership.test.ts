@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OWNERSHIP, SERVICE_NAMES, declaredConsumers, ownerOfKey, subjectMatches, subjectPatternsOverlap } from './ownership.js';
 import { KEY_PREFIX } from './keys.js';
-import { HANDLERS, STREAMS, workSubject } from './subjects.js';
+import { HANDLERS, STREAMS, configSubject, removedSubject, workSubject } from './subjects.js';
 
 describe('ownership registry', () => {
   it('no two services own overlapping etcd prefixes', () => {
@@ -61,6 +61,14 @@ describe('ownership registry', () => {
       const readers = declaredConsumers().filter((c) => c.decl.filter === workSubject(handler));
       expect(readers.map((r) => r.service), handler).toHaveLength(1);
     }
+  });
+
+  it('sends removals to the consumers that act on them, and changes only to the planner', () => {
+    const config = declaredConsumers().filter((c) => c.decl.stream === STREAMS.config);
+    const readers = (subject: string) => config.filter((c) => subjectMatches(c.decl.filter, subject)).map((c) => `${c.service}.${c.name}`).sort();
+    // The planner plans removals in order with the resource's changes, so it reads both.
+    expect(readers(configSubject('port', 'p1'))).toEqual(['planner.changes']);
+    expect(readers(removedSubject('port', 'p1'))).toEqual(['heat-worker.removals', 'planner.changes', 'state-aggregator.removals']);
   });
 
   it('matches NATS wildcards', () => {

@@ -3,7 +3,7 @@
  * which subjects. It is the one place that says who owns what (DESIGN.md §2); the store
  * refuses writes outside a slice and a test fails when two owners overlap.
  */
-import { STREAMS, workSubject, type StreamSpec } from './subjects.js';
+import { REMOVALS, STREAMS, workSubject, type StreamSpec } from './subjects.js';
 
 export type ServiceName = 'api' | 'planner' | 'heat-worker' | 'monitoring-worker' | 'state-aggregator';
 
@@ -55,7 +55,7 @@ export const OWNERSHIP = Object.freeze({
     publishes: ['esi.result.heat_worker.>', 'esi.dead.heat-worker.>'],
     consumes: {
       jobs: consumer('heat_worker', STREAMS.work, workSubject('heat_worker')),
-      removals: consumer('heat_worker_config', STREAMS.config, 'esi.config.>'),
+      removals: consumer('heat_worker_removals', STREAMS.config, REMOVALS),
     },
   },
   'monitoring-worker': {
@@ -71,7 +71,7 @@ export const OWNERSHIP = Object.freeze({
     consumes: {
       results: consumer('state_aggregator_results', STREAMS.results, 'esi.result.>'),
       skipped: consumer('state_aggregator_skipped', STREAMS.results, 'esi.skipped.>'),
-      removals: consumer('state_aggregator_config', STREAMS.config, 'esi.config.>'),
+      removals: consumer('state_aggregator_removals', STREAMS.config, REMOVALS),
     },
   },
 } as const satisfies Record<ServiceName, Ownership>);

@@ -14,6 +14,15 @@ export const STREAMS = Object.freeze({
 export type StreamSpec = (typeof STREAMS)[keyof typeof STREAMS];
 
 export const configSubject = (type: string, id: string): string => `esi.config.${type}.${id}`;
+/**
+ * A resource's removal (the api removed its /config key after DELETE_COMPLETED), in the
+ * config stream after its changes. Its own subject lets the services that act on removals
+ * alone filter for them: on the change subject they received, decoded and acknowledged
+ * every change of every resource only to drop it.
+ */
+export const removedSubject = (type: string, id: string): string => `esi.config.${type}.${id}.removed`;
+/** Every removal (the filter of the consumers that act on removals only). */
+export const REMOVALS = 'esi.config.*.*.removed';
 export const workSubject = (handler: string): string => `esi.work.${handler}`;
 export const resultSubject = (handler: string, type: string, id: string): string =>
   `esi.result.${handler}.${type}.${id}`;

@@ -10,7 +10,7 @@
  * Both paths confirm against etcd before acting; a second announcement of a removal is
  * dropped by JetStream through the deterministic message id.
  */
-import { SLICES, configKey, configSubject, stateKey, events } from '@esi/contracts';
+import { SLICES, configKey, removedSubject, stateKey, events } from '@esi/contracts';
 import { RetryableError, type Publisher } from '@esi/messaging';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -48,7 +48,7 @@ export async function finishDeletion(deps: FinisherDeps, type: string, id: strin
   }
   try {
     await deps.publisher.publish(
-      configSubject(type, id),
+      removedSubject(type, id),
       events.ResourceChanged.encode({
         resourceType: type,
         resourceId: id,

@@ -9,6 +9,7 @@ import {
   STREAMS,
   configKey,
   configSubject,
+  removedSubject,
   monitoringSubject,
   skippedSubject,
   stateSubject,
@@ -63,6 +64,7 @@ export async function history(deps: HistoryDeps, ctx: CallContext, req: api.Hist
   const type = rules.type;
   const sources: Source[] = [
     { stream: STREAMS.config, subject: configSubject(type, id), kind: 'config', toJson: (d) => events.ResourceChanged.toJSON(events.ResourceChanged.decode(d)) },
+    { stream: STREAMS.config, subject: removedSubject(type, id), kind: 'config', toJson: (d) => events.ResourceChanged.toJSON(events.ResourceChanged.decode(d)) },
     { stream: STREAMS.results, subject: `esi.result.*.${type}.${id}`, kind: 'job_result', toJson: (d) => events.JobResult.toJSON(events.JobResult.decode(d)) },
     { stream: STREAMS.results, subject: skippedSubject(type, id), kind: 'skipped', toJson: (d) => events.WorkflowSkipped.toJSON(events.WorkflowSkipped.decode(d)) },
     { stream: STREAMS.state, subject: stateSubject(type, id), kind: 'state', toJson: (d) => events.StateChanged.toJSON(events.StateChanged.decode(d)) },

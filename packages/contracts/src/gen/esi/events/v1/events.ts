@@ -51,7 +51,10 @@ export function jobOutcomeToJSON(object: JobOutcome): string {
   }
 }
 
-/** Published by the api on esi.config.<type>.<id> after it wrote /config. */
+/**
+ * Published by the api on esi.config.<type>.<id> after it wrote /config, and on
+ * esi.config.<type>.<id>.removed when it removed the key (removed is then true).
+ */
 export interface ResourceChanged {
   resourceType: string;
   resourceId: string;
