@@ -6,6 +6,7 @@ import { CompareResult, CompareTarget, Etcd3, Range, type Election, type ICompar
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
+import { memberBreaker } from './member-breaker.js';
 import { scanPrefix } from './scan-prefix.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommit, type GroupCommitLimits } from './group-commit.js';
 import { DEFAULT_GROUP_READ, GroupRead, type GroupReadLimits } from './group-read.js';
@@ -20,7 +21,13 @@ export interface Versioned<T> {
  * A condition for a transactional write: the key's current mod revision, absent, or
  * present; or no key at all under a prefix.
  */
-export type Expect = { key: string; modRevision: string } | { key: string; absent: true } | { key: string; present: true } | { prefix: string; empty: true };
+export type Expect =
+  | { key: string; modRevision: string }
+  | { key: string; absent: true }
+  | { key: string; present: true }
+  | { prefix: string; empty: true }
+  /** Not written after this revision (an absent key holds too). */
+  | { key: string; unchangedSince: string };
 
 export type WriteOp = { put: string; value: string } | { delete: string };
 
@@ -70,6 +77,8 @@ export class OwnedStore {
       // a dead connection fails within about 9 s and the client moves to another member.
       // 6 s: etcd turns away clients that ping more often than every 5 s.
       grpcOptions: { 'grpc.keepalive_time_ms': 6_000, 'grpc.keepalive_timeout_ms': 3_000 },
+      // Only failed calls open a member's breaker, not streams etcd3 ended itself (member-breaker.ts).
+      faultHandling: { host: () => memberBreaker() },
     });
     const limits = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
     this.groupCommit = limits ? new GroupCommit((expects, ops) => this.sendTxn(expects, ops), limits) : undefined;
@@ -228,6 +237,8 @@ function toCompare(x: Expect): ICompare {
   const key = Buffer.from(x.key);
   if ('absent' in x) return { key, target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 };
   if ('present' in x) return { key, target: CompareTarget.Version, result: CompareResult.Greater, version: 0 };
+  // An absent key's mod revision is 0, below any revision.
+  if ('unchangedSince' in x) return { key, target: CompareTarget.Mod, result: CompareResult.Less, mod_revision: (BigInt(x.unchangedSince) + 1n).toString() };
   return { key, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: x.modRevision };
 }
 
