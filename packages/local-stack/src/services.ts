@@ -24,6 +24,8 @@ export interface LaunchOptions {
   readyTimeoutMs?: number;
   /** Environment for one service only, over `env` (e.g. its own ESI_METRICS_ADDR). */
   serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
+  /** Its log file's name (without .log): a replica's own, not its first instance's. */
+  logName?: string;
 }
 
 export function startService(name: ServiceName, opts: LaunchOptions): ServiceProcess {
@@ -41,7 +43,7 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
   const proc = startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', name, 'src', 'main.ts')], {
     env: { ...opts.env, ...opts.serviceEnv?.[name] },
     cwd: REPO_ROOT,
-    logFile: join(opts.logDir, `${name}.log`),
+    logFile: join(opts.logDir, `${opts.logName ?? name}.log`),
     ipc: true,
     onLine: (line) => {
       lastLines.push(line);

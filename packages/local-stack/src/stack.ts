@@ -36,6 +36,8 @@ export interface StackOptions {
    * first); default: any free loopback port each, read back from its "ready" line.
    */
   metricsPortBase?: number;
+  /** Environment for one service only, over `env` (e.g. the first planner's ESI_PLANNER_PREFERRED). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
 export interface Stack {
@@ -48,8 +50,11 @@ export interface Stack {
   services: Map<ServiceName, ServiceProcess>;
   /** Kills a service with SIGKILL and starts it again. */
   restart(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  /** Starts one more instance of a service (e.g. a standby planner); stopped with the stack. */
-  startReplica(name: ServiceName): Promise<ServiceProcess>;
+  /**
+   * Starts one more instance of a service (e.g. a standby planner, or a second planner
+   * with other preferred partitions: `env` over the stack's); stopped with the stack.
+   */
+  startReplica(name: ServiceName, env?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
   stop(): Promise<void>;
   /** Kills nats-server or etcd (when the stack started them) and starts it again in place. */
   restartInfra(which: 'nats' | 'etcd', signal?: NodeJS.Signals): Promise<void>;
@@ -95,10 +100,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ESI_METRICS_ADDR: '127.0.0.1:0',
         ...opts.env,
       },
-      serviceEnv:
-        opts.metricsPortBase === undefined
-          ? undefined
-          : Object.fromEntries(SERVICE_NAMES.map((n, i) => [n, { ESI_METRICS_ADDR: `127.0.0.1:${opts.metricsPortBase! + i}` }])),
+      serviceEnv: Object.fromEntries(
+        SERVICE_NAMES.map((n, i) => [n, { ...(opts.metricsPortBase === undefined ? {} : { ESI_METRICS_ADDR: `127.0.0.1:${opts.metricsPortBase + i}` }), ...opts.serviceEnv?.[n] }]),
+      ),
       logDir: join(dataDir, 'logs'),
       onLine: opts.onLine,
     };
@@ -126,8 +130,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         if (!server?.restart) throw new Error(`${which} was not started by this stack`);
         await server.restart(signal);
       },
-      async startReplica(name) {
-        const replica = startService(name, launch);
+      async startReplica(name, env) {
+        const n = replicas.filter((r) => r.name === name).length + 1;
+        const replica = startService(name, env ? { ...launch, serviceEnv: { ...launch.serviceEnv, [name]: { ...launch.serviceEnv?.[name], ...env } }, logName: `${name}-${n}` } : { ...launch, logName: `${name}-${n}` });
         replicas.push(replica);
         await replica.ready;
         return replica;
