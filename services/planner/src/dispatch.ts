@@ -42,7 +42,7 @@ export function readyJobs(pending: PendingJobs, now = Date.now(), redispatchAfte
   // scanning every pending job (pending-jobs.ts). The resync still scans them all.
   if (redispatchAfterMs === undefined) return pending.undispatchedReady();
   return [...pending.all()].filter((p) => {
-    if (pending.isHeld(p.job.id)) return false;
+    if (pending.isHeld(p.job.id) || !pending.isOwn(p.job)) return false;
     if (!p.job.dependency.every((d) => !pending.has(d))) return false;
     if (p.meta.dispatched_attempt === 0) return true;
     return now - (p.meta.dispatched_at_ms ?? 0) > redispatchAfterMs;

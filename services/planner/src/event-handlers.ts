@@ -19,14 +19,18 @@ export interface HandlerDeps {
   typeOfPlural: (plural: string) => string | undefined;
 }
 
-/** `beside`: the change runs beside other handlers, not alone (planner-line.ts). */
-export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, beside = false): Promise<void> {
+/**
+ * `beside`: the change runs beside other handlers, not alone (planner-line.ts).
+ * `inPartition`: with partitions, a removal reaches every partition's consumer; each
+ * forgets and replans only its own resources (the deletes that waited may be anyone's).
+ */
+export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, beside = false, inPartition: (id: string) => boolean = () => true): Promise<void> {
   const plan: PlanDeps = { ...deps.plan, reader: deps.plan.reader.forEvent() };
   if (m.removed) {
     plan.plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
     deps.dispatch.seenOutputs.forget(m.resourceType, m.resourceId);
-    await forgetResource(plan.store, deps.pluralOf(m.resourceType), m.resourceId);
-    await planAll(await waitingDeletes(plan.store), plan, deps.typeOfPlural);
+    if (inPartition(m.resourceId)) await forgetResource(plan.store, deps.pluralOf(m.resourceType), m.resourceId);
+    await planAll((await waitingDeletes(plan.store)).filter((u) => inPartition(u.id)), plan, deps.typeOfPlural);
   } else {
     await planChange(m.resourceType, m.resourceId, plan, { retry: m.retry, newResource: Number(m.version) === 1, beside });
   }

@@ -1,7 +1,7 @@
 /** planner: turns resource changes into job DAGs and releases jobs as others finish. */
 import { parsers } from '@esi/config';
 import { runService } from '@esi/service-runtime';
-import { runActivePlanner, type PlannerConfig } from './active-planner.js';
+import { runActivePlanner, runPartitionedPlanner, type PlannerConfig } from './active-planner.js';
 import { campaignForLeadership } from './leadership.js';
 
 await runService<PlannerConfig>({
@@ -26,8 +26,35 @@ await runService<PlannerConfig>({
       doc: 'a dispatched job still unfinished this long is dispatched again by the resync',
     },
     relationsFile: { env: 'ESI_RELATIONS_FILE', default: '', parse: parsers.string, doc: 'foreign-key table; default: the catalog’s' },
+    partitions: {
+      env: 'ESI_PLANNER_PARTITIONS',
+      default: 1,
+      parse: parsers.int(1, 64),
+      doc: 'resources are planned in this many partitions, each by one active planner (the same number on every planner)',
+    },
+    preferredPartitions: {
+      env: 'ESI_PLANNER_PREFERRED',
+      default: [],
+      parse: partitionList,
+      doc: 'partitions this planner takes at once (e.g. 0,2); the others only as a standby; default: all',
+    },
   },
   async start(deps) {
-    return campaignForLeadership(deps.store, deps.config.leaseTtlSeconds, deps.log, () => runActivePlanner(deps));
+    const { config, store, log } = deps;
+    if (config.partitions > 1) {
+      const outside = config.preferredPartitions.filter((k) => k >= config.partitions);
+      if (outside.length > 0) throw new Error(`ESI_PLANNER_PREFERRED names partitions ${outside.join(', ')}, but ESI_PLANNER_PARTITIONS is ${config.partitions} (partitions 0 to ${config.partitions - 1})`);
+      return runPartitionedPlanner({ ...deps, config: { ...config, preferredPartitions: config.preferredPartitions.length > 0 ? config.preferredPartitions : [...Array(config.partitions).keys()] } });
+    }
+    return campaignForLeadership(store, config.leaseTtlSeconds, log, () => runActivePlanner(deps));
   },
 });
+
+/** "0,2": partition numbers; empty for none. */
+function partitionList(raw: string): number[] {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return items.map((item) => {
+    if (!/^\d+$/.test(item)) throw new Error(`expected partition numbers separated by commas, got "${item}"`);
+    return Number(item);
+  });
+}

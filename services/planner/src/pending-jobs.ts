@@ -46,12 +46,19 @@ export class PendingJobs {
    */
   private readonly held = new Set<string>();
 
-  async load(store: OwnedStore): Promise<void> {
+  /**
+   * `isOwn`: whether this planner dispatches and finishes the job. With partitions
+   * (partitions.ts) the others' jobs are here too, for planning's dependency rule only:
+   * none of the answers that lead to a dispatch or a release names them.
+   */
+  constructor(readonly isOwn: (job: StoredJob) => boolean = () => true) {}
+
+  async load(store: OwnedStore): Promise<string> {
     // Paged (scanPrefix in @esi/store): a backlog of jobs must not exceed the client's message limit.
     const all = new Map<string, string>();
     const metas = new Map<string, string>();
-    await scanPrefix(store, KEY_PREFIX.jobs, (key, raw) => all.set(key, raw));
-    await scanPrefix(store, KEY_PREFIX.plannerJobMeta, (key, raw) => metas.set(key, raw));
+    const revision = await scanPrefix(store, KEY_PREFIX.jobs, (key, raw) => all.set(key, raw));
+    await scanPrefix(store, KEY_PREFIX.plannerJobMeta, (key, raw) => metas.set(key, raw), undefined, revision);
     this.clear();
     for (const [key, raw] of all) {
       const id = SLICES.jobs.jobOf(key);
@@ -66,6 +73,25 @@ export class PendingJobs {
       this.set({ job, meta: meta ?? blankMeta() });
       if ((meta?.dispatched_attempt ?? 0) > 0) this.unsent.add(id);
     }
+    // The revision both were read at: what follows them (foreign-jobs.ts) starts after it.
+    return revision;
+  }
+
+  /**
+   * Replaces the jobs `isOwn` now accepts with those stored in etcd (a partition this
+   * planner just took over: what its previous holder stored, with their bookkeeping).
+   * Returns the revision read.
+   */
+  async reloadOwn(store: OwnedStore): Promise<string> {
+    const fresh = new PendingJobs(this.isOwn);
+    const revision = await fresh.load(store);
+    for (const p of [...this.jobs.values()]) if (this.isOwn(p.job) && !this.held.has(p.job.id) && !fresh.has(p.job.id)) this.delete(p.job.id);
+    for (const p of fresh.all()) {
+      if (!this.isOwn(p.job) || this.held.has(p.job.id)) continue;
+      this.set(p);
+      if (fresh.isUnsent(p.job.id)) this.unsent.add(p.job.id);
+    }
+    return revision;
   }
 
   get(id: string): PendingJob | undefined {
@@ -138,7 +164,7 @@ export class PendingJobs {
       const p = this.jobs.get(id);
       // Dispatched, or still waiting: it becomes a candidate again when a dependency leaves.
       // A held job becomes a candidate again when `set` confirms it.
-      if (!p || this.held.has(id) || p.meta.dispatched_attempt !== 0 || !p.job.dependency.every((d) => !this.jobs.has(d))) this.candidates.delete(id);
+      if (!p || this.held.has(id) || !this.isOwn(p.job) || p.meta.dispatched_attempt !== 0 || !p.job.dependency.every((d) => !this.jobs.has(d))) this.candidates.delete(id);
       else ready.push(p);
     }
     return this.inOrder(ready);
@@ -163,14 +189,14 @@ export class PendingJobs {
     const ready: PendingJob[] = [];
     for (const id of this.unsent) {
       const p = this.jobs.get(id);
-      if (p && p.job.dependency.every((d) => !this.jobs.has(d))) ready.push(p);
+      if (p && this.isOwn(p.job) && p.job.dependency.every((d) => !this.jobs.has(d))) ready.push(p);
     }
     return this.inOrder(ready);
   }
 
   /** Jobs stored and not dispatched yet that wait for `id` (and perhaps for others too). */
   waitingFor(id: string): PendingJob[] {
-    return [...(this.dependents.get(id) ?? [])].map((j) => this.jobs.get(j)!).filter((p) => p && !this.held.has(p.job.id) && p.meta.dispatched_attempt === 0);
+    return [...(this.dependents.get(id) ?? [])].map((j) => this.jobs.get(j)!).filter((p) => p && !this.held.has(p.job.id) && this.isOwn(p.job) && p.meta.dispatched_attempt === 0);
   }
 
   get size(): number {
@@ -200,7 +226,7 @@ export class PendingJobs {
 const resourceKey = (type: string, id: string): string => `${type}\u0000${id}`;
 
 /** Bookkeeping of a job that has none (yet): a fresh object, as dispatch updates it in place. */
-const blankMeta = (): JobMeta => ({ template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 });
+export const blankMeta = (): JobMeta => ({ template_id: '', trace: {}, planned_at_ms: 0, dispatched_attempt: 0 });
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   const set = index.get(key);

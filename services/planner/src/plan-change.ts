@@ -7,15 +7,17 @@
  */
 import { isSpanContextValid, trace as otelTrace } from '@opentelemetry/api';
 import type { SharedTypes } from '@esi/catalog';
-import type { StoredJob } from '@esi/contracts';
+import { SLICES, type StoredJob } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
-import type { Publisher } from '@esi/messaging';
+import { RetryableError, type Publisher } from '@esi/messaging';
 import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
+import type { ForeignJobs } from './foreign-jobs.js';
+import type { Partitions } from './partitions.js';
 import type { PendingJobs } from './pending-jobs.js';
-import { announceSkipped, commitJobs, commitWithoutJobs, RecordConflictError } from './plan-commit.js';
+import { announceSkipped, commitJobs, commitWithoutJobs, PartitionConflictError, RecordConflictError } from './plan-commit.js';
 import { deleteWaitsForDependents, readCurrent, retryAction, type Current } from './plan-guards.js';
 import { planReferencedFirst } from './plan-references.js';
 import { supersedeOlderWork } from './supersede.js';
@@ -40,6 +42,10 @@ export interface PlanDeps {
    * record: every change checks each resource it references that way.
    */
   plannedVersions: Map<string, number>;
+  /** Which resources this planner plans (partitions.ts). */
+  partitions: Partitions;
+  /** With partitions: the other partitions' jobs, followed from etcd (foreign-jobs.ts). */
+  foreign?: ForeignJobs;
 }
 
 export type PlanOutcome = 'planned' | 'skipped' | 'failed' | 'up-to-date' | 'gone' | 'waiting';
@@ -61,7 +67,26 @@ export interface PlanOptions {
   beside?: boolean;
 }
 
+/** Plans again after a conflict with another partition this many times, then lets the event be redelivered. */
+const PARTITION_CONFLICT_TRIES = 4;
+/** How long a plan waits for its view of other partitions to catch up after a conflict. */
+const CATCH_UP_MS = 10_000;
+
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await planOnce(type, id, deps, opts);
+    } catch (err) {
+      if (!(err instanceof PartitionConflictError) || !deps.foreign || tries >= PARTITION_CONFLICT_TRIES) throw err;
+      // Plan again once the view holds everything etcd held at the conflict.
+      const now = (await deps.store.range({ key: SLICES.plannerWorkflows.prefix }, { limit: 1 })).revision;
+      deps.log.debug({ resource: `${type}:${id}`, revision: now }, 'another partition stored jobs meanwhile; planning again');
+      if (!(await deps.foreign.caughtUp(now, CATCH_UP_MS))) throw new RetryableError(`view of other partitions' jobs not at revision ${now} after ${CATCH_UP_MS} ms`);
+    }
+  }
+}
+
+async function planOnce(type: string, id: string, deps: PlanDeps, opts: PlanOptions): Promise<PlanOutcome> {
   try {
     return await planFrom(await readCurrent(type, id, deps, (opts.newResource ?? false) && !opts.retry), deps, opts);
   } catch (err) {
@@ -83,9 +108,12 @@ async function planFrom(current: Current | undefined, deps: PlanDeps, opts: Plan
   // The jobs a plan claims are held in the pending jobs (seen by other changes' planning)
   // until the commit stores them; whatever ends this otherwise forgets them.
   const claimed: string[] = [];
+  // How far the view of other partitions' jobs went when the dependencies were computed.
+  let viewRevision: string | undefined;
   const claim = (jobs: StoredJob[]) => {
     deps.pending.hold(jobs);
     claimed.push(...jobs.map((j) => j.id));
+    viewRevision = deps.foreign?.appliedRevision;
   };
   const plan = () => planCurrent(current, forceAction, deps, claim);
   try {
@@ -109,7 +137,7 @@ async function planFrom(current: Current | undefined, deps: PlanDeps, opts: Plan
       await commitWithoutJobs(current, result.kind === 'failed' ? result : { ...result, error: '' }, traceId, deps);
       return result.kind;
     }
-    await commitJobs(current, result, traceId, deps);
+    await commitJobs(current, result, traceId, deps, viewRevision);
     return 'planned';
   } finally {
     deps.pending.dropHeld(claimed);

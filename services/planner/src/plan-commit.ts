@@ -6,15 +6,24 @@
 import { context, propagation } from '@opentelemetry/api';
 import { MSG_ID, events, jobKey, plannerJobMetaKey, skippedSubject, storedJobValue, type JobMeta, type StoredJob, type WorkflowRecord } from '@esi/contracts';
 import { faultPoint } from '@esi/service-runtime';
-import type { WriteOp } from '@esi/store';
+import type { Expect, WriteOp } from '@esi/store';
 import type { PlanDeps } from './plan-change.js';
 import type { Current } from './plan-guards.js';
 import { firstDispatch } from './dispatch-records.js';
+import { marksFor } from './partition-marks.js';
 import { dropForeignReferences } from './plan-references.js';
 
 /** The workflow record was not what planning read (or took absent). */
 export class RecordConflictError extends Error {
   override readonly name = 'RecordConflictError';
+}
+
+/**
+ * Another partition's planner stored jobs this plan's dependencies should have seen
+ * (partition-marks.ts): plan again once the view of its jobs has caught up.
+ */
+export class PartitionConflictError extends Error {
+  override readonly name = 'PartitionConflictError';
 }
 
 /** What commitJobs stores of a plan. */
@@ -25,8 +34,10 @@ export interface PlannedJobs {
   templateIds: string[];
 }
 
-export async function commitJobs(current: Current, result: PlannedJobs, traceId: string | undefined, deps: PlanDeps): Promise<void> {
+/** `viewRevision`: how far the view of other partitions' jobs went when the plan was computed (partition-marks.ts). */
+export async function commitJobs(current: Current, result: PlannedJobs, traceId: string | undefined, deps: PlanDeps, viewRevision?: string): Promise<void> {
   await dropForeignReferences(result.jobs, deps);
+  const marks = viewRevision === undefined ? { expects: [], ops: [] } : marksFor(result.jobs, deps.partitions, viewRevision);
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
   const now = Date.now();
@@ -48,7 +59,7 @@ export async function commitJobs(current: Current, result: PlannedJobs, traceId:
     body: JSON.parse(current.config.body) as Record<string, unknown>,
     ...(traceId ? { trace_id: traceId } : {}),
   };
-  await writeRecord(deps, current, record, ops);
+  await writeRecord(deps, current, record, [...ops, ...marks.ops], marks.expects);
   // Jobs stored; the first ones are dispatched (published) after this returns.
   faultPoint('after-etcd-write', result.action);
   result.jobs.forEach((job, i) => {
@@ -82,12 +93,12 @@ export async function announceSkipped(deps: PlanDeps, type: string, id: string, 
   );
 }
 
-/** Stores the record (with `ops`) if it is still the one planning read. */
-export async function writeRecord(deps: PlanDeps, current: Current, record: WorkflowRecord, ops: WriteOp[]): Promise<void> {
+/** Stores the record (with `ops`) if it is still the one planning read, and `expects` hold. */
+export async function writeRecord(deps: PlanDeps, current: Current, record: WorkflowRecord, ops: WriteOp[], expects: Expect[] = []): Promise<void> {
   const key = current.wfKey;
   const modRevision = current.previous?.modRevision;
   const value = JSON.stringify(record);
-  const ok = await deps.store.txn([modRevision ? { key, modRevision } : { key, absent: true }], [...ops, { put: key, value }]);
+  const ok = await deps.store.txn([modRevision ? { key, modRevision } : { key, absent: true }, ...expects], [...ops, { put: key, value }]);
   // A failed comparison can also mean this very transaction was applied: when an etcd
   // member dies after committing it but before answering, the client retries it on
   // another member, where the key has moved on (found by the cluster test). The record
@@ -95,6 +106,10 @@ export async function writeRecord(deps: PlanDeps, current: Current, record: Work
   // the jobs of the same transaction; treated as failed, they would stay in etcd but
   // never reach this planner's pending jobs, and never run.
   const stored = ok ? undefined : await deps.store.getString(key);
+  // The record is as planning read it: what failed was the check of other partitions.
+  if (!ok && expects.length > 0 && stored?.modRevision === modRevision) {
+    throw new PartitionConflictError(`${current.resource}: another partition stored jobs this plan depends on meanwhile`);
+  }
   if (!ok && stored?.value !== value) {
     // Only the planner writes these keys, and one change of a resource at a time
     // (planner-line.ts); a conflict means the record was taken absent and is not

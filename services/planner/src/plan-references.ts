@@ -4,7 +4,8 @@
  */
 import type { StoredJob } from '@esi/contracts';
 import type { PlanDeps, PlanOptions, PlanOutcome } from './plan-change.js';
-import { NeedsAlone } from './planner-line.js';
+import { readCurrent } from './plan-guards.js';
+import { NeedsAlone, WaitsForOtherPartition } from './planner-line.js';
 import { jobMayReference } from './tenant-view.js';
 
 type PlanFn = (type: string, id: string, deps: PlanDeps, opts: PlanOptions) => Promise<PlanOutcome>;
@@ -26,12 +27,23 @@ export async function planReferencedFirst(resource: string, jobs: StoredJob[], d
     if (deps.pending.ofResource(ref.type, ref.id).length > 0) continue;
     const known = deps.plannedVersions.get(ref.key);
     if (known !== undefined && known >= ((await deps.reader.getConfig(ref.type, ref.id))?.version ?? Infinity)) continue;
+    // Another partition's planner plans it: this one waits for that (its event is redelivered).
+    if (!deps.partitions.owns(ref.id)) {
+      if (await plannedElsewhere(ref.type, ref.id, deps)) continue;
+      throw new WaitsForOtherPartition(`${resource} references ${ref.key}, which the planner of its partition has not planned yet`);
+    }
     // Its own change may be planned beside this one: planned from here only alone (planner-line.ts).
     if (opts.beside) throw new NeedsAlone(`${resource} references ${ref.key}, which was never planned`);
     if ((await planChange(ref.type, ref.id, deps, { planning })) === 'planned') plannedFirst++;
   }
   if (plannedFirst > 0) deps.log.info({ resource, plannedFirst }, 'referenced resources planned first');
   return plannedFirst;
+}
+
+/** Whether the workflow record of another partition's resource is at its config's version (or it is gone). */
+async function plannedElsewhere(type: string, id: string, deps: PlanDeps): Promise<boolean> {
+  const current = await readCurrent(type, id, deps);
+  return !current || (current.previous?.value.version ?? 0) >= current.config.version;
 }
 
 /**

@@ -11,6 +11,7 @@
  * that waited), run alone: once every running handler has ended.
  */
 import { KeyedLock } from '@esi/keyed-lock';
+import { RetryableError } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
@@ -22,6 +23,15 @@ const ALONE = '\u0000alone';
 /** Thrown by a change's handler that must plan another resource first: the change runs again, alone. */
 export class NeedsAlone extends Error {
   override readonly name = 'NeedsAlone';
+}
+
+/**
+ * A change that waits for another partition's planner (plan-references.ts): thrown
+ * before it wrote anything, so its event is simply redelivered later and the pending
+ * jobs need no reload.
+ */
+export class WaitsForOtherPartition extends RetryableError {
+  override readonly name = 'WaitsForOtherPartition';
 }
 
 export class PlannerLine {
@@ -44,6 +54,12 @@ export class PlannerLine {
       log: Logger;
       /** Forgets what the planner holds besides the pending jobs (read again from etcd as needed). */
       forgetHeld?: () => void;
+      /**
+       * Reads the pending jobs again (default: all of them). With partitions only its own:
+       * the others' follow etcd's watch (foreign-jobs.ts), and a snapshot older than what
+       * the watch applied would bring back a job it saw finish.
+       */
+      reload?: () => Promise<unknown>;
     },
   ) {}
 
@@ -89,7 +105,7 @@ export class PlannerLine {
     } catch (err) {
       // A plan that asks to run alone stops before storing its jobs; what it wrote before
       // (older work it superseded) is in etcd and in memory alike.
-      if (err instanceof NeedsAlone) throw err;
+      if (err instanceof NeedsAlone || err instanceof WaitsForOtherPartition) throw err;
       this.pendingStale = true;
       this.deps.forgetHeld?.();
       throw err;
@@ -100,7 +116,7 @@ export class PlannerLine {
     if (!this.pendingStale) return;
     const { store, pending, metaWrites, log } = this.deps;
     await metaWrites.all();
-    await pending.load(store);
+    await (this.deps.reload ? this.deps.reload() : pending.load(store));
     this.pendingStale = false;
     log.info({ pending: pending.size }, 'pending jobs reloaded after a failed handler');
   }
