@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '@esi/contracts';
-import { createResource, getResource, resourceClient, type ResourceClient } from '@esi/client';
+import { call, createResource, getResource, resourceClient, type ResourceClient } from '@esi/client';
 import { startStack, type ServiceProcess, type Stack } from '@esi/local-stack';
 import { EtcdRecorder } from '../support/etcd-recorder.js';
 import { waitFor } from '../support/wait.js';
@@ -67,6 +67,8 @@ function idsIn(prefix: string, partition: number, count: number): string[] {
   for (let n = 0; out.length < count; n++) if (partitionOf(`${prefix}-${n}`, 2) === partition) out.push(`${prefix}-${n}`);
   return out;
 }
+
+const configKeyOf = (type: 'network' | 'subnet', id: string): string => `/config/v2.0/${type}s/${id}`;
 
 interface Pair {
   net: string;
@@ -155,6 +157,22 @@ describe('two planners by partition', () => {
       expectSubnetWaited({ net, sub });
     }
   }, 120_000);
+
+  it('a network’s delete waits for its subnet’s, planned by the other planner, and both are removed', async () => {
+    const { net, sub } = pairs('pd', 2)[0]!;
+    await submit([{ net, sub }]);
+    expect(await settled('subnet', sub, 30_000)).toBe('CREATE_COMPLETED');
+    // The network first: its delete waits for the subnet, which lies in the other partition.
+    await call(client, client.deleteResource, { resourceType: 'network', id: net });
+    await call(client, client.deleteResource, { resourceType: 'subnet', id: sub });
+    for (const [type, id] of [['subnet', sub], ['network', net]] as const) {
+      await waitFor(`${type} ${id} removed`, async () => ((await etcd.get(configKeyOf(type, id)).string()) === null ? true : undefined), 30_000);
+    }
+    const deletes = (id: string) => jobsOf(id).filter((j) => j.job.action === 'delete');
+    const subnetGone = recorder.events.find((e) => e.type === 'delete' && e.key === configKeyOf('subnet', sub))!.revision;
+    expect(Math.min(...deletes(net).map((j) => j.revision)), 'the network’s delete planned after its subnet was removed').toBeGreaterThan(subnetGone);
+    expect((await etcd.getAll().prefix(`/esi-planner/marks/network/${net}/`).keys()).length, 'a removed resource’s marks go with it').toBe(0);
+  }, 90_000);
 
   it('when one planner is killed, the other takes its partition over: everything settles, nothing is planned twice', async () => {
     // Half submitted before the kill (killed while those are planned and run), half after.

@@ -63,6 +63,9 @@ export async function runPartitionedPlanner(deps: ServiceDeps<PlannerConfig>): P
         partitions.hold(k);
         await planner.pending.reloadOwn(store);
       });
+      // Its jobs recorded as dispatched but not known sent, and those ready, go out now,
+      // not at the next event that happens to dispatch.
+      await planner.line.result('', () => dispatchReady(planner.dispatchDeps));
       consumers.push(await planner.consume(k));
       await planner.resync.pass('start');
       log.info({ partition: k, held: partitions.heldList, pending: planner.pending.size }, 'partition planning started');
@@ -143,6 +146,7 @@ async function startPlanner({ messaging, store, publisher, log, tracer, config }
   return {
     line,
     pending,
+    dispatchDeps,
     resync,
     consume,
     stop: stopAll(() => relations.stop(), () => foreign?.stop() ?? Promise.resolve(), () => resync.stop(), () => metaWrites.all()),

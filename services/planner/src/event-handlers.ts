@@ -9,6 +9,7 @@ import { finishJob } from './handle-result.js';
 import { forgetResource, waitingDeletes } from './handle-removed.js';
 import type { MetaWrites } from './meta-writes.js';
 import { planChange, type PlanDeps } from './plan-change.js';
+import { WaitsForOtherPartition } from './planner-line.js';
 import type { Unplanned } from './resync.js';
 
 export interface HandlerDeps {
@@ -29,7 +30,7 @@ export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, bes
   if (m.removed) {
     plan.plannedVersions.delete(`${m.resourceType}:${m.resourceId}`);
     deps.dispatch.seenOutputs.forget(m.resourceType, m.resourceId);
-    if (inPartition(m.resourceId)) await forgetResource(plan.store, deps.pluralOf(m.resourceType), m.resourceId);
+    if (inPartition(m.resourceId)) await forgetResource(plan.store, m.resourceType, deps.pluralOf(m.resourceType), m.resourceId, plan.partitions.count);
     await planAll((await waitingDeletes(plan.store)).filter((u) => inPartition(u.id)), plan, deps.typeOfPlural);
   } else {
     await planChange(m.resourceType, m.resourceId, plan, { retry: m.retry, newResource: Number(m.version) === 1, beside });
@@ -55,6 +56,14 @@ export async function onUnplanned(unplanned: Unplanned[], deps: HandlerDeps, red
 async function planAll(found: { plural: string; id: string }[], plan: PlanDeps, typeOfPlural: (plural: string) => string | undefined): Promise<void> {
   for (const u of found) {
     const type = typeOfPlural(u.plural);
-    if (type) await planChange(type, u.id, plan);
+    if (!type) continue;
+    try {
+      await planChange(type, u.id, plan);
+    } catch (err) {
+      // Planned by a later pass or by its event once the other partition's planner has
+      // planned what it reads; the rest of this pass goes on.
+      if (!(err instanceof WaitsForOtherPartition)) throw err;
+      plan.log.debug({ resource: `${type}:${u.id}`, reason: err.message }, 'left for later: waits for another partition');
+    }
   }
 }

@@ -2,11 +2,13 @@
  * The api removed a resource's /config key after DELETE_COMPLETED: forget its workflow
  * record, then give every delete that waited for dependents another chance.
  */
-import { scanPrefix, type OwnedStore } from '@esi/store';
-import { SLICES } from '@esi/contracts';
+import { scanPrefix, type OwnedStore, type WriteOp } from '@esi/store';
+import { SLICES, plannerMarkKey } from '@esi/contracts';
 
-export async function forgetResource(store: OwnedStore, plural: string, id: string): Promise<void> {
-  await store.delete(SLICES.plannerWorkflows.key(plural, id));
+/** Its workflow record goes, and with partitions (`partitions` > 1) its marks (partition-marks.ts). */
+export async function forgetResource(store: OwnedStore, type: string, plural: string, id: string, partitions = 1): Promise<void> {
+  const marks = partitions > 1 ? Array.from({ length: partitions }, (_, k): WriteOp => ({ delete: plannerMarkKey(type, id, k) })) : [];
+  await store.txn([], [{ delete: SLICES.plannerWorkflows.key(plural, id) }, ...marks]);
 }
 
 /** Resources whose delete waits for dependents, as (plural, id). */

@@ -40,10 +40,16 @@ export async function planReferencedFirst(resource: string, jobs: StoredJob[], d
   return plannedFirst;
 }
 
-/** Whether the workflow record of another partition's resource is at its config's version (or it is gone). */
+/**
+ * Whether another partition's resource has no change its planner has yet to plan: its
+ * workflow record is at its config's version, or says its delete waits for dependents
+ * (this resource among them: its jobs come after ours), or it is gone.
+ */
 async function plannedElsewhere(type: string, id: string, deps: PlanDeps): Promise<boolean> {
   const current = await readCurrent(type, id, deps);
-  return !current || (current.previous?.value.version ?? 0) >= current.config.version;
+  if (!current) return true;
+  const record = current.previous?.value;
+  return Math.max(record?.version ?? 0, record?.waiting?.version ?? 0) >= current.config.version;
 }
 
 /**
