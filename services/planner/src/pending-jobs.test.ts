@@ -98,4 +98,19 @@ describe('PendingJobs indexes', () => {
     expect(pending.has('c')).toBe(true);
     expect(pending.undispatchedReady().map((p) => p.job.id)).toEqual(['a', 'c', 'd']);
   });
+
+  it('tells a plan whether a held job it depends on was stored or dropped', async () => {
+    const pending = new PendingJobs();
+    pending.set(job('a', 'r1', []));
+    pending.hold([job('b', 'r2', []).job, job('c', 'r3', []).job]);
+    const b = pending.whenStored('b');
+    const c = pending.whenStored('c');
+    pending.set(job('b', 'r2', []));
+    pending.dropHeld(['c']);
+    expect(await b).toBe(true);
+    expect(await c).toBe(false);
+    // Not held: answered at once from what is pending.
+    expect(await pending.whenStored('a')).toBe(true);
+    expect(await pending.whenStored('gone')).toBe(false);
+  });
 });

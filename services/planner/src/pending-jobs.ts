@@ -45,6 +45,8 @@ export class PendingJobs {
    * or records them until `set` confirms them (stored) or `dropHeld` forgets them.
    */
   private readonly held = new Set<string>();
+  /** Plans waiting to learn whether a held job they depend on was stored (`whenStored`). */
+  private readonly heldWaiters = new Map<string, ((stored: boolean) => void)[]>();
 
   /**
    * `isOwn`: whether this planner dispatches and finishes the job. With partitions
@@ -119,9 +121,25 @@ export class PendingJobs {
     return this.held.has(id);
   }
 
+  /**
+   * Whether the job is stored: at once for a job not held, else once its plan's commit
+   * confirmed it (true) or its plan dropped it (false). A plan that depends on a held job
+   * commits only after this: stored before it, its jobs could wait for a job that never
+   * comes (the other plan refused and planned again with new ids) and run too early.
+   */
+  whenStored(id: string): Promise<boolean> {
+    if (!this.held.has(id)) return Promise.resolve(this.jobs.has(id));
+    return new Promise((resolve) => {
+      const list = this.heldWaiters.get(id);
+      if (list) list.push(resolve);
+      else this.heldWaiters.set(id, [resolve]);
+    });
+  }
+
   set(p: PendingJob): void {
     const id = p.job.id;
     this.held.delete(id);
+    this.settleHeld(id, true);
     const previous = this.jobs.get(id);
     if (previous) this.unindex(previous);
     // Map.set keeps a known key in its place, so a replaced job keeps its number too.
@@ -140,6 +158,7 @@ export class PendingJobs {
     this.candidates.delete(id);
     this.unsent.delete(id);
     this.held.delete(id);
+    this.settleHeld(id, false);
     // Whatever waited for this job may be ready now.
     for (const waiting of this.dependents.get(id) ?? []) this.candidates.add(waiting);
   }
@@ -211,6 +230,14 @@ export class PendingJobs {
     this.candidates.clear();
     this.unsent.clear();
     this.held.clear();
+    for (const id of [...this.heldWaiters.keys()]) this.settleHeld(id, false);
+  }
+
+  private settleHeld(id: string, stored: boolean): void {
+    const waiting = this.heldWaiters.get(id);
+    if (!waiting) return;
+    this.heldWaiters.delete(id);
+    for (const resolve of waiting) resolve(stored);
   }
 
   private unindex(p: PendingJob): void {

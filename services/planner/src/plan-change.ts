@@ -17,7 +17,7 @@ import type { ConfigReader } from './config-reader.js';
 import type { ForeignJobs } from './foreign-jobs.js';
 import type { Partitions } from './partitions.js';
 import type { PendingJobs } from './pending-jobs.js';
-import { announceSkipped, commitJobs, commitWithoutJobs, PartitionConflictError, RecordConflictError } from './plan-commit.js';
+import { announceSkipped, commitJobs, commitWithoutJobs, HeldDependencyDroppedError, PartitionConflictError, RecordConflictError } from './plan-commit.js';
 import { deleteWaitsForDependents, readCurrent, retryAction, type Current } from './plan-guards.js';
 import { planReferencedFirst } from './plan-references.js';
 import { supersedeOlderWork } from './supersede.js';
@@ -77,6 +77,8 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     try {
       return await planOnce(type, id, deps, opts);
     } catch (err) {
+      // The plan it waited for is planned again: so is this one, at once (its jobs are now held again, or not).
+      if (err instanceof HeldDependencyDroppedError && tries < PARTITION_CONFLICT_TRIES) continue;
       if (!(err instanceof PartitionConflictError) || !deps.foreign || tries >= PARTITION_CONFLICT_TRIES) throw err;
       // Plan again once the view holds everything etcd held at the conflict.
       const now = (await deps.store.range({ key: SLICES.plannerWorkflows.prefix }, { limit: 1 })).revision;

@@ -18,6 +18,11 @@ export class RecordConflictError extends Error {
   override readonly name = 'RecordConflictError';
 }
 
+/** A held job this plan depends on was dropped by its plan (which plans again): plan this one again too. */
+export class HeldDependencyDroppedError extends Error {
+  override readonly name = 'HeldDependencyDroppedError';
+}
+
 /**
  * Another partition's planner stored jobs this plan's dependencies should have seen
  * (partition-marks.ts): plan again once the view of its jobs has caught up.
@@ -37,11 +42,15 @@ export interface PlannedJobs {
 /** `viewRevision`: how far the view of other partitions' jobs went when the plan was computed (partition-marks.ts). */
 export async function commitJobs(current: Current, result: PlannedJobs, traceId: string | undefined, deps: PlanDeps, viewRevision?: string): Promise<void> {
   await dropForeignReferences(result.jobs, deps);
+  const planned = new Set(result.jobs.map((j) => j.id));
+  // Jobs of a plan beside this one, claimed but not stored yet: this commit follows theirs.
+  const heldDeps = [...new Set(result.jobs.flatMap((j) => j.dependency))].filter((d) => !planned.has(d) && deps.pending.isHeld(d));
+  const stored = await Promise.all(heldDeps.map((d) => deps.pending.whenStored(d)));
+  if (stored.includes(false)) throw new HeldDependencyDroppedError(`${current.resource}: a job it waits for was not stored`);
   const marks = viewRevision === undefined ? { expects: [], ops: [] } : marksFor(result.jobs, deps.partitions, viewRevision);
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
   const now = Date.now();
-  const planned = new Set(result.jobs.map((j) => j.id));
   // Ready at once: it waits for no pending job and no job of its own workflow.
   const readyAtOnce = (j: StoredJob) => j.dependency.every((d) => !deps.pending.has(d) && !planned.has(d));
   const metas = result.jobs.map((j, i): JobMeta => {
