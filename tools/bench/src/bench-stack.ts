@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '@esi/contracts';
 import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
-import { startStack, type Stack } from '@esi/local-stack';
+import { startStack, type ServiceProcess, type Stack, type StackOptions } from '@esi/local-stack';
 
 export interface LogLine {
   service: ServiceName;
@@ -22,8 +22,15 @@ export interface BenchStack {
   nats: RunningServer;
   etcd: RunningServer;
   dataDir: string;
-  /** Process ids by name: the five services, nats-server and etcd. */
+  /** The services by name: the five, then the replicas under the names they were given (e.g. planner-2). */
+  services(): Map<string, ServiceProcess>;
+  /** Process ids by name: the services (replicas included), nats-server and etcd. */
   pids(): Map<string, number>;
+  /**
+   * Starts one more instance of a service with `env` over the stack's, sampled and
+   * reported as `as` (e.g. planner-2); its log is logs/<service>-<n>.log (planner-1.log).
+   */
+  startReplica(service: ServiceName, as: string, env?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
   /**
    * Resolves with the first line of `service` after now that matches; rejects after
    * `timeoutMs` or when `signal` aborts (a wait nobody needs any more).
@@ -34,7 +41,12 @@ export interface BenchStack {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startBenchStack(env: Record<string, string>): Promise<BenchStack> {
+export interface BenchStackOptions {
+  /** Environment for one service only (e.g. the planner's ESI_PLANNER_PARTITIONS). */
+  serviceEnv?: StackOptions['serviceEnv'];
+}
+
+export async function startBenchStack(env: Record<string, string>, opts: BenchStackOptions = {}): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'esi-bench-'));
   const listeners = new Set<(l: LogLine) => void>();
   const nats = await startNats(dataDir);
@@ -46,6 +58,7 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
       natsUrl: nats.url,
       etcdEndpoints: etcd.url,
       env,
+      ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
       onLine: (service, line) => {
         if (listeners.size === 0) return;
         const l = { service, line, atMs: Date.now() };
@@ -57,14 +70,22 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
     await nats.stop();
     throw err;
   }
+  const replicas = new Map<string, ServiceProcess>();
+  const services = (): Map<string, ServiceProcess> => new Map<string, ServiceProcess>([...stack.services, ...replicas]);
   return {
     stack,
     nats,
     etcd,
     dataDir,
+    services,
+    async startReplica(service, as, env) {
+      const replica = await stack.startReplica(service, env);
+      replicas.set(as, replica);
+      return replica;
+    },
     pids() {
       const out = new Map<string, number>();
-      for (const [name, svc] of stack.services) if (svc.process.proc.pid) out.set(name, svc.process.proc.pid);
+      for (const [name, svc] of services()) if (svc.process.proc.pid) out.set(name, svc.process.proc.pid);
       if (nats.process.proc.pid) out.set('nats-server', nats.process.proc.pid);
       if (etcd.process.proc.pid) out.set('etcd', etcd.process.proc.pid);
       return out;

@@ -1,8 +1,9 @@
 /**
  * `pnpm bench [--quick] [--profile] [--label NAME] [--scale SIZES] [--compare FILE] [--notes FILE] [--render FILE] [--keep-data]`:
  * starts real nats-server and etcd and the five services, measures the raw limits and
- * the chain (unloaded, at rising load, at half its peak), then on a fresh stack the
- * scale steps, and writes tools/bench/results/<date>[-quick][-NAME].{md,json}.
+ * the chain (unloaded, at rising load, at half its peak), then on a fresh stack with two
+ * planners by partition the chain's peak level again (reported, not a target), then on a
+ * fresh stack the scale steps, and writes tools/bench/results/<date>[-quick][-NAME].{md,json}.
  * `--profile` also records CPU profiles of the services during the chain phase (the
  * figures then include the profiler's overhead). `--scale 1000,100000` replaces the
  * mode's sizes; `--scale none` skips the phase. `--compare results/X.json` adds a table
@@ -13,9 +14,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBenchStack, type BenchStack } from './bench-stack.js';
+import { startBenchStack, type BenchStack, type BenchStackOptions } from './bench-stack.js';
 import { runChainPhase } from './chain/chain-phase.js';
 import { openChainSession, type ChainSession } from './chain/session.js';
+import { firstPlannerEnv, PARTITIONS, runTwoPlannerLevel, startSecondPlanner, type TwoPlannersResult } from './chain/two-planners.js';
 import { describeMachine } from './machine.js';
 import { MODES } from './modes.js';
 import { hottestFunctions, selfTimeByPackage } from './profile-summary.js';
@@ -45,12 +47,17 @@ const env: Record<string, string> = profileDir
   : {};
 
 /** Runs `fn` on a fresh stack with a chain session, and always stops both. */
-async function onStack<T>(what: string, fn: (b: BenchStack, s: ChainSession, stackStartedMs: number) => Promise<T>): Promise<T> {
+async function onStack<T>(
+  what: string,
+  fn: (b: BenchStack, s: ChainSession, stackStartedMs: number) => Promise<T>,
+  opts: BenchStackOptions & { beforeSession?: (b: BenchStack) => Promise<void> } = {},
+): Promise<T> {
   say(`${what}: starting nats-server, etcd and the five services`);
-  const b = await startBenchStack(env);
+  const b = await startBenchStack(env, opts);
   const stackStartedMs = performance.now();
   let session: ChainSession | undefined;
   try {
+    await opts.beforeSession?.(b);
     session = await openChainSession(b);
     return await fn(b, session, stackStartedMs);
   } finally {
@@ -85,6 +92,34 @@ const profile = profileDir ? summarizeProfiles(profileDir, first.pids, first.cha
 // The raw profiles stay: Chrome DevTools (Performance → Load profile) or speedscope draw them as flame graphs.
 if (profileDir) say(`CPU profiles of the services (open as flame graphs): ${profileDir}`);
 
+// The peak level again on a fresh stack with two planners by partition (reported, not a target).
+const onePlannerPeak = chain.levels.reduce((a, x) => (x.throughput > a.throughput ? x : a));
+const twoPlanners: TwoPlannersResult = { partitions: PARTITIONS, held: {}, warmupSeconds: mode.twoPlannersWarmupMs / 1000 };
+try {
+  twoPlanners.level = await onStack(
+    `two planners (${PARTITIONS} partitions)`,
+    async (_b, s) => {
+      say(`two planners: ${mode.twoPlannersWarmupMs / 1000} s warm-up, then ${onePlannerPeak.concurrency} build(s) in flight for ${mode.levelMs / 1000} s`);
+      const l = await runTwoPlannerLevel(s.chain, onePlannerPeak.concurrency ?? 8, mode.twoPlannersWarmupMs, mode.levelMs, mode.maxBuildsPerLevel);
+      say(`  ${l.label}: ${l.throughput.toFixed(1)} resources/s, p50 ${l.latency.p50} ms, p99 ${l.latency.p99} ms${l.failures ? `, ${l.failures} failed (${l.firstFailure})` : ''}`);
+      return l;
+    },
+    {
+      serviceEnv: { planner: firstPlannerEnv() },
+      beforeSession: async (b) => {
+        say('two planners: starting planner-2, waiting until each plans its partition');
+        const { held, heldAfterMs } = await startSecondPlanner(b);
+        Object.assign(twoPlanners, { held, heldAfterMs });
+        say(`  held: ${Object.entries(held).map(([n, h]) => `${n} [${h.join(', ')}]`).join(', ')} after ${(heldAfterMs / 1000).toFixed(1)} s`);
+      },
+    },
+  );
+} catch (err) {
+  // Reported as not measured; the rest of the run goes on.
+  twoPlanners.error = (err as Error).message;
+  say(`two planners: not measured: ${twoPlanners.error}`);
+}
+
 const scale: ScaleStep[] =
   mode.scaleSizes.length === 0 ? [] : await onStack('scale', async (b, s) => (say('scale'), runScalePhase(b, s.chain, mode, say)));
 
@@ -97,6 +132,7 @@ const result: BenchResult = {
     'builds in flight per closed level': mode.levels.join(', '),
     'seconds per level': mode.levelMs / 1000,
     'half-peak open level, seconds': mode.halfPeakMs / 1000,
+    'two planners (fresh stack, 2 partitions)': `${mode.twoPlannersWarmupMs / 1000} s at 4 builds in flight, then the peak level's builds in flight for ${mode.levelMs / 1000} s`,
     'scale sizes (on a fresh stack)': mode.scaleSizes.join(', ') || 'none',
     'new changes per size and round': `${mode.scaleRound.builds} builds, one at a time, ${mode.scaleRound.pauseMs} ms apart`,
     'service settings': 'defaults (ESI_RESYNC_INTERVAL_MS 30000, ESI_POLL_INTERVAL_MS 5000, LOG_LEVEL info, no OTLP export)',
@@ -106,6 +142,7 @@ const result: BenchResult = {
   },
   raw,
   chain,
+  twoPlanners,
   scale,
   ...(profile ? { profile } : {}),
   verdicts: verdicts(raw, chain.unloaded, chain.levels, chain.halfPeak, scale),

@@ -12,6 +12,11 @@ export interface Mode {
   levelMs: number;
   maxBuildsPerLevel: number;
   halfPeakMs: number;
+  /**
+   * Load (4 builds in flight) on the fresh two-planner stack before its peak level
+   * (which runs `levelMs`): about what the one-planner stack had before its peak.
+   */
+  twoPlannersWarmupMs: number;
   scaleSizes: number[];
   /**
    * Builds (two resources each) submitted one at a time at each size, with a pause after
@@ -31,6 +36,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     levelMs: 4_000,
     maxBuildsPerLevel: 2_000,
     halfPeakMs: 4_000,
+    twoPlannersWarmupMs: 6_000,
     scaleSizes: [1_000, 10_000],
     scaleRound: { builds: 3, pauseMs: 300 },
   },
@@ -44,6 +50,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     levelMs: 12_000,
     maxBuildsPerLevel: 20_000,
     halfPeakMs: 20_000,
+    twoPlannersWarmupMs: 15_000,
     scaleSizes: [1_000, 100_000],
     scaleRound: { builds: 36, pauseMs: 1_000 },
   },

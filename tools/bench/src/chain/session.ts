@@ -25,7 +25,7 @@ export async function openChainSession(b: BenchStack): Promise<ChainSession> {
       tap,
       ctx,
       etcdUrl: b.etcd.url,
-      metricsUrls: () => new Map([...b.stack.services].flatMap(([name, svc]) => (svc.metricsUrl ? [[name, svc.metricsUrl] as [string, string]] : []))),
+      metricsUrls: () => new Map([...b.services()].flatMap(([name, svc]) => (svc.metricsUrl ? [[name, svc.metricsUrl] as [string, string]] : []))),
       pids: () => new Map([...b.pids(), ['bench driver', process.pid]]),
       nextBuild: () => n++,
     };

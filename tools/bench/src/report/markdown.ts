@@ -7,6 +7,7 @@ import { boundsLines } from './bounds.js';
 import { comparisonLines } from './comparison.js';
 import type { BenchResult } from './result.js';
 import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
+import { twoPlannersLines } from './two-planners.js';
 
 const f0 = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '–');
@@ -144,6 +145,8 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
       out.push('');
     }
   }
+
+  if (r.twoPlanners) out.push(...twoPlannersLines(r.twoPlanners, peak, v.throughputLimit, m.cores));
 
   if (r.scale.length > 0) {
     out.push('## Scale: resources already present', '');

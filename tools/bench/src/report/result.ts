@@ -1,5 +1,6 @@
 /** Everything one run measured, as written to results/<date>.json. */
 import type { LevelResult } from '../chain/levels.js';
+import type { TwoPlannersResult } from '../chain/two-planners.js';
 import type { EtcdCounts } from '../etcd-metrics.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { ScaleStep } from '../scale/scale-step.js';
@@ -20,6 +21,8 @@ export interface BenchResult {
     /** etcd operations per resource, from the highest closed level. */
     etcdPerResource: EtcdCounts;
   };
+  /** The peak level again on a stack with two planners by partition (reported, not a target; absent in older result files). */
+  twoPlanners?: TwoPlannersResult;
   scale: ScaleStep[];
   profile?: Record<string, { functions: { name: string; where: string; selfPct: number }[]; packages: { pkg: string; pct: number }[] }>;
   verdicts: Verdicts;
