@@ -17,8 +17,14 @@ export function partitionOf(resourceId: string, count: number): number {
 }
 
 /**
- * A commit's marks (services/planner/src/partition-marks.ts): one key per resource and
- * partition, put by every plan of that partition that changes the jobs concerning the
- * resource (its own, or those that read it).
+ * A commit's marks (services/planner/src/partition-marks.ts): a resource's own mark, put
+ * by every plan that stores jobs of it; and one key per reader, put by a plan of
+ * partition `k` whose jobs read the resource (one key each, so that commits of different
+ * readers never write the same key). Checked as a whole per partition: `plannerReadersPrefix`.
  */
-export const plannerMarkKey = (type: string, id: string, partition: number): string => `/esi-planner/marks/${type}/${id}/p${partition}`;
+export const plannerOwnMarkKey = (type: string, id: string): string => `/esi-planner/marks/${type}/${id}/own`;
+export const plannerReadersPrefix = (type: string, id: string, partition: number): string => `/esi-planner/marks/${type}/${id}/readers/p${partition}/`;
+export const plannerReaderMarkKey = (type: string, id: string, partition: number, readerType: string, readerId: string): string =>
+  `${plannerReadersPrefix(type, id, partition)}${readerType}/${readerId}`;
+/** Every mark of a resource (removed with it). */
+export const plannerMarksPrefix = (type: string, id: string): string => `/esi-planner/marks/${type}/${id}/`;

@@ -27,7 +27,9 @@ export type Expect =
   | { key: string; present: true }
   | { prefix: string; empty: true }
   /** Not written after this revision (an absent key holds too). */
-  | { key: string; unchangedSince: string };
+  | { key: string; unchangedSince: string }
+  /** No key under the prefix written after this revision. */
+  | { prefix: string; unchangedSince: string };
 
 export type WriteOp = { put: string; value: string } | { delete: string };
 
@@ -232,6 +234,7 @@ function toCompare(x: Expect): ICompare {
   if ('prefix' in x) {
     // etcd compares every key of the range, and a range without keys as one absent key.
     const range = Range.prefix(x.prefix);
+    if ('unchangedSince' in x) return { key: range.start, range_end: range.end, target: CompareTarget.Mod, result: CompareResult.Less, mod_revision: (BigInt(x.unchangedSince) + 1n).toString() };
     return { key: range.start, range_end: range.end, target: CompareTarget.Version, result: CompareResult.Equal, version: 0 };
   }
   const key = Buffer.from(x.key);

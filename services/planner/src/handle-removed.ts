@@ -3,11 +3,12 @@
  * record, then give every delete that waited for dependents another chance.
  */
 import { scanPrefix, type OwnedStore, type WriteOp } from '@esi/store';
-import { SLICES, plannerMarkKey } from '@esi/contracts';
+import { SLICES, plannerMarksPrefix } from '@esi/contracts';
 
 /** Its workflow record goes, and with partitions (`partitions` > 1) its marks (partition-marks.ts). */
 export async function forgetResource(store: OwnedStore, type: string, plural: string, id: string, partitions = 1): Promise<void> {
-  const marks = partitions > 1 ? Array.from({ length: partitions }, (_, k): WriteOp => ({ delete: plannerMarkKey(type, id, k) })) : [];
+  const marks: WriteOp[] = [];
+  if (partitions > 1) await scanPrefix(store, plannerMarksPrefix(type, id), (key) => marks.push({ delete: key }));
   await store.txn([], [{ delete: SLICES.plannerWorkflows.key(plural, id) }, ...marks]);
 }
 

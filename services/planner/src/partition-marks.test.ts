@@ -140,6 +140,18 @@ describe('marks across partitions', () => {
     const job = { id: 'j', resource_type: 'port', resource_id: 'x', params: [{ resources: [{ resource_type: 'network', resource_id: 'y' }] }] } as unknown as StoredJob;
     const marks = marksFor([job], both, '5');
     expect(marks.expects).toEqual([]);
-    expect(marks.ops.map((o) => ('put' in o ? o.put : ''))).toEqual([`/esi-planner/marks/port/x/p${partitionOf('x', 2)}`, `/esi-planner/marks/network/y/p${partitionOf('x', 2)}`]);
+    expect(marks.ops.map((o) => ('put' in o ? o.put : ''))).toEqual(['/esi-planner/marks/port/x/own', `/esi-planner/marks/network/y/readers/p${partitionOf('x', 2)}/port/x`]);
+  });
+
+  it('two readers of one resource in one partition write different keys, and check only what the other partition wrote', () => {
+    const one = new Partitions(2);
+    one.hold(0);
+    const reader = (id: string) => ({ id: `j-${id}`, resource_type: 'ese_logical_port', resource_id: id, params: [{ resources: [{ resource_type: 'ese_device', resource_id: 'd1' }] }] }) as unknown as StoredJob;
+    const [a, b] = [idIn('lp-a', 0), idIn('lp-b', 0)].map((id) => marksFor([reader(id)], one, '7'));
+    const keys = (m: typeof a) => m!.ops.map((o) => ('put' in o ? o.put : ''));
+    expect(keys(a).filter((k) => keys(b).includes(k))).toEqual([]);
+    // The device's own jobs are checked only when another partition plans it.
+    const deviceChecked = partitionOf('d1', 2) !== 0;
+    expect(a!.expects.some((e) => 'key' in e && e.key === '/esi-planner/marks/ese_device/d1/own')).toBe(deviceChecked);
   });
 });

@@ -5,19 +5,19 @@
  * the other partitions' jobs through an etcd watch (foreign-jobs.ts), which may lag; the
  * commit then checks in etcd that nothing it could have missed was stored meanwhile:
  *
- * - Every commit of a resource R of partition `a` puts the marks (R, a) and (X, a) for
- *   every X its jobs read: "partition a changed the jobs of R, and the jobs reading X".
+ * - Every commit of a resource R of partition `a` puts R's own mark, and for every X its
+ *   jobs read a reader mark (X, a, R): "partition a stored jobs of R that read X".
  * - It stores only if, since the revision its view had applied when it planned:
- *   - no other partition's mark of R changed (their jobs of R, or their jobs reading R:
- *     the reverse rule and a resource's older versions), and
- *   - no mark (X, partition of X) changed, for an X it reads of another partition (the
- *     forward rule: X's own jobs).
+ *   - no reader mark of R was written by another partition (their jobs reading R: the
+ *     reverse rule), and
+ *   - the own mark of no X it reads in another partition was written (the forward rule:
+ *     X's own jobs; a resource's older versions are its own partition's).
  *
  * Whichever of two crossing commits comes second fails its check, waits for its view to
  * catch up, and plans again; it then waits for the first one's jobs, as one planner
  * would have made it. Partitions this process holds are not checked: their plans claim.
  */
-import { plannerMarkKey, type StoredJob } from '@esi/contracts';
+import { plannerOwnMarkKey, plannerReaderMarkKey, plannerReadersPrefix, type StoredJob } from '@esi/contracts';
 import type { Expect, WriteOp } from '@esi/store';
 import type { Partitions } from './partitions.js';
 
@@ -40,14 +40,14 @@ export function marksFor(jobs: StoredJob[], partitions: Partitions, viewRevision
       }
     }
   }
-  const ops: WriteOp[] = [first, ...read.values()].map((x) => {
-    const [type, id] = 'resource_type' in x ? [x.resource_type, x.resource_id] : [x.type, x.id];
-    return { put: plannerMarkKey(type, id, own), value: first.id };
-  });
-  const expects: Expect[] = partitions.others().map((k) => ({ key: plannerMarkKey(first.resource_type, first.resource_id, k), unchangedSince: viewRevision }));
+  // One key per reader: two commits reading one popular resource (a device) write different keys.
+  const ops: WriteOp[] = [
+    { put: plannerOwnMarkKey(first.resource_type, first.resource_id), value: first.id },
+    ...[...read.values()].map((x): WriteOp => ({ put: plannerReaderMarkKey(x.type, x.id, own, first.resource_type, first.resource_id), value: first.id })),
+  ];
+  const expects: Expect[] = partitions.others().map((k) => ({ prefix: plannerReadersPrefix(first.resource_type, first.resource_id, k), unchangedSince: viewRevision }));
   for (const x of read.values()) {
-    const k = partitions.of(x.id);
-    if (!partitions.holds(k)) expects.push({ key: plannerMarkKey(x.type, x.id, k), unchangedSince: viewRevision });
+    if (!partitions.holds(partitions.of(x.id))) expects.push({ key: plannerOwnMarkKey(x.type, x.id), unchangedSince: viewRevision });
   }
   return { expects, ops };
 }
