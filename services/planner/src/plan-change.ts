@@ -120,7 +120,14 @@ async function planFrom(current: Current | undefined, deps: PlanDeps, opts: Plan
   const plan = () => planCurrent(current, forceAction, deps, claim);
   try {
     let result = await plan();
-    if (result.kind === 'planned' && (await planReferencedFirst(current.resource, result.jobs, deps, opts, planChange)) > 0) {
+    // Before a referenced resource is planned from here, this plan's held jobs go: that
+    // plan would wait for them (they read it), while this one waits for that one.
+    let released = false;
+    const release = () => {
+      deps.pending.dropHeld(claimed);
+      released = true;
+    };
+    if (result.kind === 'planned' && ((await planReferencedFirst(current.resource, result.jobs, deps, opts, planChange, release)) > 0 || released)) {
       deps.pending.dropHeld(claimed);
       result = await plan();
     }

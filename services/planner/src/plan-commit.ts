@@ -44,7 +44,9 @@ export async function commitJobs(current: Current, result: PlannedJobs, traceId:
   await dropForeignReferences(result.jobs, deps);
   const planned = new Set(result.jobs.map((j) => j.id));
   // Jobs of a plan beside this one, claimed but not stored yet: this commit follows theirs.
-  const heldDeps = [...new Set(result.jobs.flatMap((j) => j.dependency))].filter((d) => !planned.has(d) && deps.pending.isHeld(d));
+  // With partitions only, where refused commits are common (partition-marks.ts); a single
+  // planner drops a held plan only when its commit fails.
+  const heldDeps = deps.foreign ? [...new Set(result.jobs.flatMap((j) => j.dependency))].filter((d) => !planned.has(d) && deps.pending.isHeld(d)) : [];
   const stored = await Promise.all(heldDeps.map((d) => deps.pending.whenStored(d)));
   if (stored.includes(false)) throw new HeldDependencyDroppedError(`${current.resource}: a job it waits for was not stored`);
   const marks = viewRevision === undefined ? { expects: [], ops: [] } : marksFor(result.jobs, deps.partitions, viewRevision);

@@ -17,7 +17,15 @@ type PlanFn = (type: string, id: string, deps: PlanDeps, opts: PlanOptions) => P
  * keep the recursion visible); returns how many were planned, so the caller plans its
  * own workflow again and the forward rule finds their jobs.
  */
-export async function planReferencedFirst(resource: string, jobs: StoredJob[], deps: PlanDeps, opts: Pick<PlanOptions, 'planning' | 'beside'>, planChange: PlanFn): Promise<number> {
+export async function planReferencedFirst(
+  resource: string,
+  jobs: StoredJob[],
+  deps: PlanDeps,
+  opts: Pick<PlanOptions, 'planning' | 'beside'>,
+  planChange: PlanFn,
+  /** Called once, before the first referenced resource is planned from here. */
+  beforePlanning: () => void = () => undefined,
+): Promise<number> {
   const planning = opts.planning ?? new Set<string>();
   planning.add(resource);
   let plannedFirst = 0;
@@ -34,6 +42,7 @@ export async function planReferencedFirst(resource: string, jobs: StoredJob[], d
     }
     // Its own change may be planned beside this one: planned from here only alone (planner-line.ts).
     if (opts.beside) throw new NeedsAlone(`${resource} references ${ref.key}, which was never planned`);
+    beforePlanning();
     if ((await planChange(ref.type, ref.id, deps, { planning })) === 'planned') plannedFirst++;
   }
   if (plannedFirst > 0) deps.log.info({ resource, plannedFirst }, 'referenced resources planned first');
