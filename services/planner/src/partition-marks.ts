@@ -20,6 +20,7 @@
 import { plannerOwnMarkKey, plannerReaderMarkKey, plannerReadersPrefix, type StoredJob } from '@esi/contracts';
 import type { Expect, WriteOp } from '@esi/store';
 import type { Partitions } from './partitions.js';
+import { referencedResources } from './plan-references.js';
 
 export interface MarkedCommit {
   expects: Expect[];
@@ -31,22 +32,14 @@ export function marksFor(jobs: StoredJob[], partitions: Partitions, viewRevision
   const first = jobs[0];
   if (!first || !partitions.partitioned) return { expects: [], ops: [] };
   const own = partitions.of(first.resource_id);
-  const read = new Map<string, { type: string; id: string }>();
-  for (const job of jobs) {
-    for (const p of job.params) {
-      for (const r of p.resources) {
-        if (r.resource_type === first.resource_type && r.resource_id === first.resource_id) continue;
-        read.set(`${r.resource_type}:${r.resource_id}`, { type: r.resource_type, id: r.resource_id });
-      }
-    }
-  }
+  const read = [...referencedResources(jobs)].filter((x) => x.type !== first.resource_type || x.id !== first.resource_id);
   // One key per reader: two commits reading one popular resource (a device) write different keys.
   const ops: WriteOp[] = [
     { put: plannerOwnMarkKey(first.resource_type, first.resource_id), value: first.id },
-    ...[...read.values()].map((x): WriteOp => ({ put: plannerReaderMarkKey(x.type, x.id, own, first.resource_type, first.resource_id), value: first.id })),
+    ...read.map((x): WriteOp => ({ put: plannerReaderMarkKey(x.type, x.id, own, first.resource_type, first.resource_id), value: first.id })),
   ];
   const expects: Expect[] = partitions.others().map((k) => ({ prefix: plannerReadersPrefix(first.resource_type, first.resource_id, k), unchangedSince: viewRevision }));
-  for (const x of read.values()) {
+  for (const x of read) {
     if (!partitions.holds(partitions.of(x.id))) expects.push({ key: plannerOwnMarkKey(x.type, x.id), unchangedSince: viewRevision });
   }
   return { expects, ops };

@@ -71,7 +71,8 @@ export async function dropForeignReferences(jobs: StoredJob[], deps: PlanDeps): 
   for (const job of jobs) for (const p of job.params) p.resources = p.resources.filter((r) => !foreign.has(`${r.resource_type}:${r.resource_id}`));
 }
 
-function referencedResources(jobs: StoredJob[]) {
+/** The resources the jobs' params name (type:id, once each). */
+export function referencedResources(jobs: StoredJob[]) {
   const refs = new Map<string, { key: string; type: string; id: string }>();
   for (const job of jobs) {
     for (const p of job.params) {
