@@ -48,7 +48,16 @@ export async function startNats(dataDir: string, port?: number): Promise<Running
   return restartable(`nats://127.0.0.1:${p}`, p, launch, await launch());
 }
 
-export async function startEtcd(dataDir: string, port?: number): Promise<RunningServer> {
+export interface EtcdOptions {
+  /**
+   * `--metrics extensive`: etcd also keeps a histogram of the time it took to handle each
+   * gRPC request, by method (grpc_server_handling_seconds), so the bench can tell etcd's
+   * own time from the time a client waited.
+   */
+  extensiveMetrics?: boolean;
+}
+
+export async function startEtcd(dataDir: string, port?: number, opts: EtcdOptions = {}): Promise<RunningServer> {
   if (!hasBinary('etcd')) throw new MissingBinaryError('etcd', 'etcd-server');
   const clientPort = port ?? (await freePort());
   const peerPort = await freePort();
@@ -69,6 +78,7 @@ export async function startEtcd(dataDir: string, port?: number): Promise<Running
         '--initial-advertise-peer-urls', peer,
         '--initial-cluster', `esi=${peer}`,
         '--log-level', 'warn',
+        ...(opts.extensiveMetrics ? ['--metrics', 'extensive'] : []),
       ],
       { logFile: join(dataDir, 'etcd.log') },
     );

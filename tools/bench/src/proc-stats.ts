@@ -2,7 +2,10 @@
  * CPU time and memory of running processes, read from /proc (Linux): utime+stime from
  * /proc/<pid>/stat, VmRSS and VmHWM (peak RSS since start) from /proc/<pid>/status.
  * A sampler polls them during a phase so a phase reports its own CPU share and the
- * highest RSS seen, not just the lifetime peak.
+ * highest RSS seen, not just the lifetime peak. For a Node.js service the main thread
+ * is its event loop: /proc/<pid>/schedstat says how long that thread waited, runnable,
+ * for a CPU (the kernel's run-queue delay), which is how a phase tells time lost to a
+ * crowded machine from time spent working or waiting on a server.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,6 +16,8 @@ export interface ProcReading {
   rssMb: number;
   /** Peak RSS since the process started. */
   hwmMb: number;
+  /** Seconds the main thread spent runnable but waiting for a CPU (absent without schedstats). */
+  runQueueWaitSeconds?: number;
 }
 
 const CLK_TCK = (() => {
@@ -31,7 +36,18 @@ export function readProc(pid: number): ProcReading | undefined {
     const ticks = Number(fields[11]) + Number(fields[12]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { cpuSeconds: ticks / CLK_TCK, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+    const wait = mainThreadWaitSeconds(pid);
+    return { cpuSeconds: ticks / CLK_TCK, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024, ...(wait === undefined ? {} : { runQueueWaitSeconds: wait }) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** /proc/<pid>/schedstat: time on a CPU, time waiting on a run queue (ns), timeslices. */
+function mainThreadWaitSeconds(pid: number): number | undefined {
+  try {
+    const wait = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(wait) ? wait / 1e9 : undefined;
   } catch {
     return undefined;
   }
@@ -56,13 +72,16 @@ export interface ProcUsage {
   peakRssMb: number;
   /** RSS at the end of the phase. */
   rssMb: number;
+  /** Seconds the main thread waited for a CPU during the phase (absent when not readable). */
+  runQueueWaitSeconds?: number;
 }
 
 /** Samples a named set of processes (looked up at every tick, so restarts are followed). */
 export class ProcSampler {
-  private readonly first = new Map<string, { pid: number; cpu: number }>();
+  private readonly first = new Map<string, { pid: number; cpu: number; wait: number | undefined }>();
   private readonly last = new Map<string, ProcReading>();
   private readonly cpuBefore = new Map<string, number>();
+  private readonly waitBefore = new Map<string, number>();
   private readonly peak = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private started = 0;
@@ -84,8 +103,19 @@ export class ProcSampler {
     const seconds = Math.max(1e-3, (performance.now() - this.started) / 1000);
     const out = new Map<string, ProcUsage>();
     for (const [name, reading] of this.last) {
-      const cpu = (this.cpuBefore.get(name) ?? 0) + reading.cpuSeconds - (this.first.get(name)?.cpu ?? 0);
-      out.set(name, { cpuSeconds: cpu, cpuPct: (100 * cpu) / seconds, peakRssMb: this.peak.get(name) ?? reading.rssMb, rssMb: reading.rssMb });
+      const first = this.first.get(name);
+      const cpu = (this.cpuBefore.get(name) ?? 0) + reading.cpuSeconds - (first?.cpu ?? 0);
+      const wait =
+        reading.runQueueWaitSeconds === undefined || first?.wait === undefined
+          ? undefined
+          : (this.waitBefore.get(name) ?? 0) + reading.runQueueWaitSeconds - first.wait;
+      out.set(name, {
+        cpuSeconds: cpu,
+        cpuPct: (100 * cpu) / seconds,
+        peakRssMb: this.peak.get(name) ?? reading.rssMb,
+        rssMb: reading.rssMb,
+        ...(wait === undefined ? {} : { runQueueWaitSeconds: wait }),
+      });
     }
     return out;
   }
@@ -93,17 +123,19 @@ export class ProcSampler {
   private tick(): void {
     // The machine as one more "process": its CPU is what every process shares.
     const machine = { cpuSeconds: readMachineBusySeconds(), rssMb: 0, hwmMb: 0 };
-    if (!this.first.has(MACHINE)) this.first.set(MACHINE, { pid: 0, cpu: machine.cpuSeconds });
+    if (!this.first.has(MACHINE)) this.first.set(MACHINE, { pid: 0, cpu: machine.cpuSeconds, wait: undefined });
     this.last.set(MACHINE, machine);
     for (const [name, pid] of this.pids()) {
       const r = readProc(pid);
       if (!r) continue;
       const first = this.first.get(name);
-      if (!first) this.first.set(name, { pid, cpu: r.cpuSeconds });
+      if (!first) this.first.set(name, { pid, cpu: r.cpuSeconds, wait: r.runQueueWaitSeconds });
       else if (first.pid !== pid) {
-        // Restarted: bank the old process's CPU and count the new one from zero.
-        this.cpuBefore.set(name, (this.cpuBefore.get(name) ?? 0) + (this.last.get(name)?.cpuSeconds ?? first.cpu) - first.cpu);
-        this.first.set(name, { pid, cpu: 0 });
+        // Restarted: bank the old process's CPU (and wait) and count the new one from zero.
+        const last = this.last.get(name);
+        this.cpuBefore.set(name, (this.cpuBefore.get(name) ?? 0) + (last?.cpuSeconds ?? first.cpu) - first.cpu);
+        if (first.wait !== undefined) this.waitBefore.set(name, (this.waitBefore.get(name) ?? 0) + (last?.runQueueWaitSeconds ?? first.wait) - first.wait);
+        this.first.set(name, { pid, cpu: 0, wait: r.runQueueWaitSeconds === undefined ? undefined : 0 });
       }
       this.last.set(name, r);
       this.peak.set(name, Math.max(this.peak.get(name) ?? 0, r.rssMb));

@@ -47,10 +47,38 @@ export function boundsLines(r: BenchResult): string[] {
     `- **Unloaded latency:** p50 ${u.latency.p50.toFixed(0)} ms, by stage ${STAGES.map((s) => `${(u.stages[s]?.p50 ?? 0).toFixed(0)}`).join(' + ')} ms ` +
       `(api, planner, heat-worker, planner, monitoring-worker, aggregator). Each stage is several sequential etcd round trips (fsync'd writes among them) ` +
       `and a JetStream hop, not the one of each a raw step makes; the heat-worker also renders its template (sandboxed Jinja, parsed once) and parses the result (YAML) unless it parsed the same text lately.` +
-      unloadedSplit(u, r.raw.etcdTxn[0]?.latency.p50),
+      unloadedSplit(u, r.raw.etcdTxn[0]?.latency.p50) +
+      crowding(u, peak, cores, 'this level'),
     `- **p99 at half the peak:** ${half.latency.p99.toFixed(0)} ms; the slowest stage there at p95 is "${worstStage[0]}" (${worstStage[1].toFixed(0)} ms)` +
-      (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.'),
+      (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.') +
+      crowding(half, peak, cores, 'half the peak'),
   ];
+}
+
+const NOT_SERVICES = new Set([MACHINE, 'nats-server', 'etcd', 'bench driver']);
+
+/**
+ * How crowded the machine was for a level's resources: their CPU cost at that level
+ * against the peak's (batching makes a resource cheaper as load rises), how busy the
+ * machine was, and how long the services' event loops waited, runnable, for a CPU.
+ */
+function crowding(l: LevelResult, peak: LevelResult, cores: number, where: string): string {
+  const n = Math.max(1, l.resources);
+  const cpuMs = (1000 * ours(l)) / n;
+  const peakMs = (1000 * ours(peak)) / Math.max(1, peak.resources);
+  const waits = Object.entries(l.procs)
+    .filter(([name, u]) => !NOT_SERVICES.has(name) && u.runQueueWaitSeconds !== undefined)
+    .map(([name, u]) => [name, (1000 * u.runQueueWaitSeconds!) / n] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const waited = waits.reduce((a, [, ms]) => a + ms, 0);
+  return (
+    ` At ${where} a resource costs ${cpuMs.toFixed(0)} ms of CPU across all processes (${peakMs.toFixed(0)} at the peak, where more of its requests and messages share a batch) ` +
+    `and the machine was ${Math.round(l.procs[MACHINE]?.cpuPct ?? 0)} % busy of ${cores * 100} %` +
+    (waits.length === 0
+      ? '.'
+      : `; the services' event loops (their main threads) waited ${waited.toFixed(1)} ms per resource, runnable, for a CPU ` +
+        `(${waits.map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}; the kernel's run-queue delay): time neither etcd, NATS nor the services' own work accounts for.`)
+  );
 }
 
 /**
@@ -66,10 +94,16 @@ function unloadedSplit(u: LevelResult, rawTxnMs: number | undefined): string {
   const handle = services.reduce((a, [, x]) => a + x.handleMs, 0);
   const etcd = services.reduce((a, [, x]) => a + x.etcdMs, 0);
   const requests = services.reduce((a, [, x]) => a + x.etcdRequests, 0);
+  const e = u.etcdPerResource;
+  const etcdOwn =
+    e.kvRequests !== undefined && e.kvSeconds !== undefined && e.kvRequests > 0
+      ? ` etcd's own histogram says it handled its ${e.kvRequests.toFixed(1)} key-value requests per resource in ${((1000 * e.kvSeconds) / e.kvRequests).toFixed(2)} ms each: the rest of each request's time passed in the client process and on its way.`
+      : '';
   return (
     ` Measured at that level, per resource (mean latency ${u.latency.mean.toFixed(0)} ms): the services' handlers ran ${handle.toFixed(1)} ms ` +
     `(${services.map(([n, x]) => `${n} ${x.handleMs.toFixed(1)}`).join(', ')}; some of it off the resource's path), ` +
     `${etcd.toFixed(1)} ms of it waiting on ${requests.toFixed(1)} etcd requests, ${(etcd / Math.max(requests, 1e-9)).toFixed(2)} ms each` +
-    `${rawTxnMs === undefined ? '' : ` where the raw compare-and-put alone takes ${rawTxnMs.toFixed(2)} ms`}.`
+    `${rawTxnMs === undefined ? '' : ` where the raw compare-and-put alone takes ${rawTxnMs.toFixed(2)} ms`}.` +
+    etcdOwn
   );
 }
