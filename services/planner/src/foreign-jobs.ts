@@ -8,6 +8,7 @@
  * `appliedRevision` is how far this view goes: a plan computed from it can be stored
  * only if no other partition changed the jobs it read since (partition-marks.ts).
  */
+import type { IEvent } from 'etcd3';
 import { KEY_PREFIX, SLICES } from '@esi/contracts';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -59,7 +60,7 @@ export class ForeignJobs {
     return this.stopWatch?.() ?? Promise.resolve();
   }
 
-  private apply(events: { type: string; kv: { key: Buffer; value: Buffer; mod_revision: string } }[]): void {
+  private apply(events: IEvent[]): void {
     let released = false;
     for (const ev of events) {
       const key = ev.kv.key.toString();
