@@ -69,17 +69,21 @@ export interface PlanOptions {
 
 /** Plans again after a conflict with another partition this many times, then lets the event be redelivered. */
 const PARTITION_CONFLICT_TRIES = 4;
+/** Plans again this many times when a held job it waited for was dropped (that plan is planned again too). */
+const HELD_DROPPED_TRIES = 4;
 /** How long a plan waits for its view of other partitions to catch up after a conflict. */
 const CATCH_UP_MS = 10_000;
 
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
-  for (let tries = 1; ; tries++) {
+  let conflicts = 0;
+  let dropped = 0;
+  for (;;) {
     try {
       return await planOnce(type, id, deps, opts);
     } catch (err) {
       // The plan it waited for is planned again: so is this one, at once (its jobs are now held again, or not).
-      if (err instanceof HeldDependencyDroppedError && tries < PARTITION_CONFLICT_TRIES) continue;
-      if (!(err instanceof PartitionConflictError) || !deps.foreign || tries >= PARTITION_CONFLICT_TRIES) throw err;
+      if (err instanceof HeldDependencyDroppedError && ++dropped < HELD_DROPPED_TRIES) continue;
+      if (!(err instanceof PartitionConflictError) || !deps.foreign || ++conflicts >= PARTITION_CONFLICT_TRIES) throw err;
       // Plan again once the view holds everything etcd held at the conflict.
       const now = (await deps.store.range({ key: SLICES.plannerWorkflows.prefix }, { limit: 1 })).revision;
       deps.log.debug({ resource: `${type}:${id}`, revision: now }, 'another partition stored jobs meanwhile; planning again');
