@@ -20,6 +20,7 @@ import { openChainSession, type ChainSession } from './chain/session.js';
 import { firstPlannerEnv, PARTITIONS, runTwoPlannerLevel, startSecondPlanner, type TwoPlannersResult } from './chain/two-planners.js';
 import { describeMachine } from './machine.js';
 import { MODES } from './modes.js';
+import { timeByConcern } from './profile-concerns.js';
 import { hottestFunctions, selfTimeByPackage } from './profile-summary.js';
 import { waitForQuietMachine } from './quiet-machine.js';
 import { measureRawLimits } from './raw/raw-limits.js';
@@ -169,7 +170,11 @@ function summarizeProfiles(dir: string, pids: Map<string, number>, fromMs: numbe
   for (const [name, pid] of pids) {
     const file = readdirSync(dir).find((f) => f === `${name}-${pid}.cpuprofile`);
     if (!file) continue;
-    out[name] = { functions: hottestFunctions(join(dir, file), 15, fromMs).functions, packages: selfTimeByPackage(join(dir, file), fromMs).slice(0, 12) };
+    out[name] = {
+      functions: hottestFunctions(join(dir, file), 15, fromMs).functions,
+      packages: selfTimeByPackage(join(dir, file), fromMs).slice(0, 12),
+      concerns: timeByConcern(join(dir, file), fromMs),
+    };
   }
   return out;
 }

@@ -3,6 +3,16 @@
  * time, with their file, so a report can say where a service spends its CPU.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout this file is in, as the profiles' file URLs name it. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A profile URL's path inside this checkout (packages/…, services/…), or undefined outside it. */
+export function workspacePath(url: string): string | undefined {
+  const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+  return path.startsWith(ROOT) ? path.slice(ROOT.length) : undefined;
+}
 
 interface ProfileNode {
   id: number;
@@ -45,7 +55,8 @@ export function hottestFunctions(file: string, top = 12, fromMs = 0): { totalMs:
     total += us;
     const name = n.callFrame.functionName || '(anonymous)';
     if (name === '(idle)') idle += us;
-    const where = n.callFrame.url.replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^.*\/work\/main\//, '').replace(/^file:\/\//, '');
+    const url = n.callFrame.url;
+    const where = workspacePath(url) ?? url.replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^file:\/\//, '');
     const key = `${name}\u0000${where}:${n.callFrame.lineNumber + 1}`;
     byName.set(key, (byName.get(key) ?? 0) + us);
   }
@@ -86,7 +97,7 @@ export function selfTimeByPackage(file: string, fromMs = 0): { pkg: string; pct:
 function packageOf(url: string, fn: string): string {
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(url);
   if (nm) return nm[1]!;
-  const ws = /\/work\/main\/((?:packages|services)\/[^/]+)\//.exec(url);
+  const ws = /^((?:packages|services|tools)\/[^/]+)\//.exec(workspacePath(url) ?? '');
   if (ws) return ws[1]!;
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[1] ?? url.slice(5)}`;
   if (!url) return fn.startsWith('(') ? fn : '(native)';

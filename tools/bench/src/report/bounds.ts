@@ -6,6 +6,7 @@
  */
 import { STAGES } from '../chain/stages.js';
 import type { LevelResult } from '../chain/levels.js';
+import { CONCERNS, type Concern } from '../profile-concerns.js';
 import { MACHINE } from '../proc-stats.js';
 import type { BenchResult } from './result.js';
 import { STEPS_PER_RESOURCE } from './targets.js';
@@ -38,9 +39,10 @@ export function boundsLines(r: BenchResult): string[] {
         .map(([n, ms]) => `${n} ${ms.toFixed(0)}`)
         .join(', ')} …), which alone caps ${cores} cores at ${cpuCap.toFixed(0)} resources/s. One raw step costs ` +
       `${stepCpuMs.toFixed(2)} ms of CPU, so a resource costs as much as ${(cpuPerResourceMs / stepCpuMs).toFixed(0)} raw steps where the limit counts ${STEPS_PER_RESOURCE}.`,
-    `- **Where the CPU goes:** every etcd request costs the Node client (grpc-js, HTTP/2) about as much as it costs etcd, and a resource makes ` +
-      `${(e.requests ?? e.range + e.put + e.delete).toFixed(0)} of them (carrying ${e.range.toFixed(0)} reads, ${e.put.toFixed(0)} puts, ${e.delete.toFixed(0)} deletes; ${e.fsync.toFixed(0)} WAL fsyncs) ` +
-      `against the raw step's one compare-and-put; add a span, log lines and protobuf per message in every service.`,
+    `- **Where the CPU goes:** a resource makes ` +
+      `${(e.requests ?? e.range + e.put + e.delete).toFixed(0)} etcd requests (carrying ${e.range.toFixed(0)} reads, ${e.put.toFixed(0)} puts, ${e.delete.toFixed(0)} deletes; ${e.fsync.toFixed(0)} WAL fsyncs) ` +
+      `against the raw step's one compare-and-put, and each service handles, logs and traces every message it takes. ` +
+      whereTheServicesCpuGoes(r, byCpu),
     `- **The planner's stages grow with load.** It plans changes and results of different resources side by side (one at a time per resource). ` +
       `Its two stages are ${planner(peak).toFixed(0)} ms of the p50 at the peak level (the change stage ${(peak.stages[STAGES[1]]?.p50 ?? 0).toFixed(0)} ms, ` +
       `which for a logical port includes waiting for its port's heat job) and ${planner(r.chain.levels[0]!).toFixed(0)} ms at one build in flight.`,
@@ -53,6 +55,30 @@ export function boundsLines(r: BenchResult): string[] {
       (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.') +
       crowding(half, peak, cores, 'half the peak'),
   ];
+}
+
+/** "gRPC … 31 %, NATS client 14 %, …", largest first. */
+export function concernList(c: Record<Concern, number>): string {
+  return [...CONCERNS]
+    .sort((a, b) => c[b] - c[a])
+    .map((k) => `${k} ${c[k].toFixed(0)} %`)
+    .join(', ');
+}
+
+/**
+ * The services' CPU at the peak split by concern, from their profiles (--profile), each
+ * service weighted by the CPU it spent per resource; without profiles, says how to get it.
+ */
+function whereTheServicesCpuGoes(r: BenchResult, byCpu: readonly (readonly [string, number])[]): string {
+  const profiled = byCpu.filter(([name]) => r.profile?.[name]?.concerns);
+  if (profiled.length === 0) return 'Run with `--profile` to split the services\' CPU by concern.';
+  const total = profiled.reduce((a, [, ms]) => a + ms, 0);
+  const mix = Object.fromEntries(CONCERNS.map((k) => [k, 0])) as Record<Concern, number>;
+  for (const [name, ms] of profiled) for (const k of CONCERNS) mix[k] += (r.profile![name]!.concerns![k] * ms) / total;
+  return (
+    `The services' profiles of the chain levels, weighted by each one's CPU per resource at the peak (${total.toFixed(0)} ms of the ${byCpu.reduce((a, [, ms]) => a + ms, 0).toFixed(0)}; ` +
+    `the rest is etcd, nats-server and the bench driver), split it by concern: ${concernList(mix)}.`
+  );
 }
 
 const NOT_SERVICES = new Set([MACHINE, 'nats-server', 'etcd', 'bench driver']);

@@ -3,7 +3,7 @@ import { STAGES } from '../chain/stages.js';
 import { MACHINE } from '../proc-stats.js';
 import type { ChangeRound } from '../scale/measure-changes.js';
 import type { Summary } from '../stats.js';
-import { boundsLines } from './bounds.js';
+import { boundsLines, concernList } from './bounds.js';
 import { comparisonLines } from './comparison.js';
 import type { BenchResult } from './result.js';
 import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
@@ -207,6 +207,7 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
     out.push('## CPU profiles (steady state of the chain levels)', '');
     for (const [svc, p] of Object.entries(r.profile)) {
       out.push(`**${svc}** — by package: ${p.packages.slice(0, 8).map((x) => `${x.pkg} ${f0(x.pct)} %`).join(', ')}`, '');
+      if (p.concerns) out.push(`by concern (native and Node-internal time counted for the code that called it): ${concernList(p.concerns)}`, '');
       out.push(`hottest functions: ${p.functions.slice(0, 6).map((x) => `\`${x.name}\` (${x.where}) ${f1(x.selfPct)} %`).join(', ')}`, '');
     }
   }

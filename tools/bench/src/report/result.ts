@@ -2,6 +2,7 @@
 import type { LevelResult } from '../chain/levels.js';
 import type { TwoPlannersResult } from '../chain/two-planners.js';
 import type { EtcdCounts } from '../etcd-metrics.js';
+import type { Concern } from '../profile-concerns.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { ScaleStep } from '../scale/scale-step.js';
 import type { Verdicts } from './targets.js';
@@ -24,7 +25,15 @@ export interface BenchResult {
   /** The peak level again on a stack with two planners by partition (reported, not a target; absent in older result files). */
   twoPlanners?: TwoPlannersResult;
   scale: ScaleStep[];
-  profile?: Record<string, { functions: { name: string; where: string; selfPct: number }[]; packages: { pkg: string; pct: number }[] }>;
+  profile?: Record<
+    string,
+    {
+      functions: { name: string; where: string; selfPct: number }[];
+      packages: { pkg: string; pct: number }[];
+      /** Share of the busy samples per concern (profile-concerns.ts; absent in older result files). */
+      concerns?: Record<Concern, number>;
+    }
+  >;
   verdicts: Verdicts;
   durationSeconds: number;
 }
