@@ -3,7 +3,7 @@
  * service.instance.id per process (two replicas differ), the process and host, and
  * OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES over the code's own service name.
  */
-import { context, trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { traceExemplar } from './exemplars.js';
 import { initTracing, serviceResource } from './tracing.js';
@@ -57,6 +57,38 @@ describe('tracing resource', () => {
     // The trace id still exists (it travels in headers and logs), but leads nowhere.
     expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(context.with(trace.setSpan(context.active(), span), () => traceExemplar())).toEqual({});
+    span.end();
+    await tracing.shutdown();
+  });
+
+  it('records no span when nothing exports them, yet passes the trace context on', async () => {
+    delete process.env.OTEL_TRACES_SAMPLER;
+    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    const tracing = initTracing({ serviceName: 'planner', otlpEndpoint: '' });
+    expect(tracing.exporting).toBe(false);
+    const root = tracing.tracer.startSpan('change');
+    expect(root.isRecording()).toBe(false);
+    const traceId = root.spanContext().traceId;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    const headers: Record<string, string> = {};
+    context.with(trace.setSpan(context.active(), root), () => {
+      const child = tracing.tracer.startSpan('job');
+      // The child joins the same trace, and the trace leaves in the headers, unsampled.
+      expect(child.spanContext().traceId).toBe(traceId);
+      propagation.inject(context.active(), headers);
+      child.end();
+    });
+    expect(headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
+    root.end();
+    await tracing.shutdown();
+  });
+
+  it('records spans without an exporter when OTEL_TRACES_SAMPLER asks for them', async () => {
+    process.env.OTEL_TRACES_SAMPLER = 'always_on';
+    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    const tracing = initTracing({ serviceName: 'planner', otlpEndpoint: '' });
+    const span = tracing.tracer.startSpan('job');
+    expect(span.isRecording()).toBe(true);
     span.end();
     await tracing.shutdown();
   });
