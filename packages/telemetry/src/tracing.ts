@@ -9,8 +9,8 @@
  * exporter, and unless OTEL_TRACES_SAMPLER says otherwise, no span is recorded: the
  * trace context still flows (trace ids in NATS headers and logs), and spans nobody would
  * collect cost little (the span machinery took 3-6 % of a service's CPU in the bench's
- * profiles when recording, under 2 % without). Their context leaves unsampled, so every service of a deployment
- * should export alike. Baggage travels beside the trace context (change-clock.ts uses it).
+ * profiles when recording, under 2 % without). Their context leaves unsampled, so every
+ * service of a deployment should export alike. Baggage travels beside the trace context (change-clock.ts uses it).
  */
 import type { Tracer } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
