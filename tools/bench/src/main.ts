@@ -21,7 +21,7 @@ import { firstPlannerEnv, PARTITIONS, runTwoPlannerLevel, startSecondPlanner, ty
 import { describeMachine } from './machine.js';
 import { MODES } from './modes.js';
 import { timeByConcern } from './profile-concerns.js';
-import { hottestFunctions, selfTimeByPackage } from './profile-summary.js';
+import { hottestFunctions, readProfile, selfTimeByPackage } from './profile-summary.js';
 import { waitForQuietMachine } from './quiet-machine.js';
 import { measureRawLimits } from './raw/raw-limits.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -170,10 +170,11 @@ function summarizeProfiles(dir: string, pids: Map<string, number>, fromMs: numbe
   for (const [name, pid] of pids) {
     const file = readdirSync(dir).find((f) => f === `${name}-${pid}.cpuprofile`);
     if (!file) continue;
+    const profile = readProfile(join(dir, file));
     out[name] = {
-      functions: hottestFunctions(join(dir, file), 15, fromMs).functions,
-      packages: selfTimeByPackage(join(dir, file), fromMs).slice(0, 12),
-      concerns: timeByConcern(join(dir, file), fromMs),
+      functions: hottestFunctions(profile, 15, fromMs).functions,
+      packages: selfTimeByPackage(profile, fromMs).slice(0, 12),
+      concerns: timeByConcern(profile, fromMs),
     };
   }
   return out;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONCERNS, timeByConcern } from './profile-concerns.js';
+import { readProfile } from './profile-summary.js';
 
 const inCheckout = (path: string): string => new URL(`../../../${path}`, import.meta.url).href;
 const lib = (pkg: string): string => `file:///srv/app/node_modules/.pnpm/${pkg.replace('/', '+')}@1.0.0/node_modules/${pkg}/lib/index.js`;
@@ -53,7 +54,7 @@ describe('timeByConcern', () => {
     ];
     const file = join(dir, 'a.cpuprofile');
     writeFileSync(file, profileOf(frames, new Map([[5, 30], [7, 20], [8, 10], [9, 10], [10, 5], [11, 5], [12, 100], [13, 10], [14, 10]])));
-    const c = timeByConcern(file);
+    const c = timeByConcern(readProfile(file));
     // 100 busy samples; the idle ones do not count.
     expect(c['gRPC: etcd client, api server']).toBeCloseTo(40); // the etcd3 write and protobufjs under it
     expect(c['NATS client']).toBeCloseTo(20);
@@ -72,7 +73,7 @@ describe('timeByConcern', () => {
     const p = JSON.parse(profileOf(frames, new Map([[2, 10], [3, 10]]))) as { samples: number[] };
     expect(p.samples.slice(0, 10).every((s) => s === 2)).toBe(true);
     writeFileSync(file, JSON.stringify(p));
-    expect(timeByConcern(file, 10.5)['NATS client']).toBeCloseTo(100);
-    expect(timeByConcern(file)['NATS client']).toBeCloseTo(50);
+    expect(timeByConcern(readProfile(file), 10.5)['NATS client']).toBeCloseTo(100);
+    expect(timeByConcern(readProfile(file))['NATS client']).toBeCloseTo(50);
   });
 });

@@ -14,19 +14,24 @@ export function workspacePath(url: string): string | undefined {
   return path.startsWith(ROOT) ? path.slice(ROOT.length) : undefined;
 }
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
   samples?: number[];
   timeDeltas?: number[];
+}
+
+/** A .cpuprofile as `node --cpu-prof` (or the bench's preload) writes it; read once, summed several ways. */
+export function readProfile(file: string): CpuProfile {
+  return JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 }
 
 export interface HotFunction {
@@ -36,8 +41,7 @@ export interface HotFunction {
 }
 
 /** `fromMs`: samples taken before this many ms after the profile started (start-up) are left out. */
-export function hottestFunctions(file: string, top = 12, fromMs = 0): { totalMs: number; idlePct: number; functions: HotFunction[] } {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+export function hottestFunctions(profile: CpuProfile, top = 12, fromMs = 0): { totalMs: number; idlePct: number; functions: HotFunction[] } {
   const selfUs = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
@@ -72,8 +76,7 @@ export function hottestFunctions(file: string, top = 12, fromMs = 0): { totalMs:
 }
 
 /** Self time grouped by package (node_modules name, workspace package, or node internals). */
-export function selfTimeByPackage(file: string, fromMs = 0): { pkg: string; pct: number }[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+export function selfTimeByPackage(profile: CpuProfile, fromMs = 0): { pkg: string; pct: number }[] {
   const byNode = new Map<number, number>();
   let at = 0;
   const samples = profile.samples ?? [];

@@ -4,9 +4,10 @@
  * machine was at the peak, where the time of a change goes, and the etcd work a
  * resource costs against the single compare-and-put of a raw step.
  */
+import { SERVICE_NAMES } from '@esi/contracts';
 import { STAGES } from '../chain/stages.js';
 import type { LevelResult } from '../chain/levels.js';
-import { CONCERNS, type Concern } from '../profile-concerns.js';
+import { CONCERNS, concernList, type Concern } from '../profile-concerns.js';
 import { MACHINE } from '../proc-stats.js';
 import type { BenchResult } from './result.js';
 import { STEPS_PER_RESOURCE } from './targets.js';
@@ -50,19 +51,11 @@ export function boundsLines(r: BenchResult): string[] {
       `(api, planner, heat-worker, planner, monitoring-worker, aggregator). Each stage is several sequential etcd round trips (fsync'd writes among them) ` +
       `and a JetStream hop, not the one of each a raw step makes; the heat-worker also renders its template (sandboxed Jinja, parsed once) and parses the result (YAML) unless it parsed the same text lately.` +
       unloadedSplit(u, r.raw.etcdTxn[0]?.latency.p50) +
-      crowding(u, peak, cores, 'this level'),
+      crowding(u, cpuPerResourceMs, cores, 'this level'),
     `- **p99 at half the peak:** ${half.latency.p99.toFixed(0)} ms; the slowest stage there at p95 is "${worstStage[0]}" (${worstStage[1].toFixed(0)} ms)` +
       (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.') +
-      crowding(half, peak, cores, 'half the peak'),
+      crowding(half, cpuPerResourceMs, cores, 'half the peak'),
   ];
-}
-
-/** "gRPC … 31 %, NATS client 14 %, …", largest first. */
-export function concernList(c: Record<Concern, number>): string {
-  return [...CONCERNS]
-    .sort((a, b) => c[b] - c[a])
-    .map((k) => `${k} ${c[k].toFixed(0)} %`)
-    .join(', ');
 }
 
 /**
@@ -81,19 +74,16 @@ function whereTheServicesCpuGoes(r: BenchResult, byCpu: readonly (readonly [stri
   );
 }
 
-const NOT_SERVICES = new Set([MACHINE, 'nats-server', 'etcd', 'bench driver']);
-
 /**
  * How crowded the machine was for a level's resources: their CPU cost at that level
  * against the peak's (batching makes a resource cheaper as load rises), how busy the
  * machine was, and how long the services' event loops waited, runnable, for a CPU.
  */
-function crowding(l: LevelResult, peak: LevelResult, cores: number, where: string): string {
+function crowding(l: LevelResult, peakMs: number, cores: number, where: string): string {
   const n = Math.max(1, l.resources);
   const cpuMs = (1000 * ours(l)) / n;
-  const peakMs = (1000 * ours(peak)) / Math.max(1, peak.resources);
   const waits = Object.entries(l.procs)
-    .filter(([name, u]) => !NOT_SERVICES.has(name) && u.runQueueWaitSeconds !== undefined)
+    .filter(([name, u]) => (SERVICE_NAMES as readonly string[]).includes(name) && u.runQueueWaitSeconds !== undefined)
     .map(([name, u]) => [name, (1000 * u.runQueueWaitSeconds!) / n] as const)
     .sort((a, b) => b[1] - a[1]);
   const waited = waits.reduce((a, [, ms]) => a + ms, 0);
