@@ -9,17 +9,13 @@ import { STAGES } from '../chain/stages.js';
 import type { LevelResult } from '../chain/levels.js';
 import { CONCERNS, concernList, type Concern } from '../profile-concerns.js';
 import { MACHINE } from '../proc-stats.js';
+import { cpuMsPerResource, peakOf } from './per-resource.js';
 import type { BenchResult } from './result.js';
 import { STEPS_PER_RESOURCE } from './targets.js';
 
-const ours = (l: LevelResult): number =>
-  Object.entries(l.procs)
-    .filter(([n]) => n !== MACHINE)
-    .reduce((a, [, u]) => a + u.cpuSeconds, 0);
-
 export function boundsLines(r: BenchResult): string[] {
-  const peak = r.chain.levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
-  const cpuPerResourceMs = (1000 * ours(peak)) / Math.max(1, peak.resources);
+  const peak = peakOf(r.chain.levels);
+  const cpuPerResourceMs = cpuMsPerResource(peak);
   const step = r.raw.pipelineStep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
   const stepCpuMs = step.machineCpuMsPerOp ?? Number.NaN;
   const cores = r.machine.cores;
@@ -27,7 +23,7 @@ export function boundsLines(r: BenchResult): string[] {
   const planner = (l: LevelResult): number => (l.stages[STAGES[1]]?.p50 ?? 0) + (l.stages[STAGES[3]]?.p50 ?? 0);
   const byCpu = Object.entries(peak.procs)
     .filter(([n]) => n !== MACHINE)
-    .map(([n, u]) => [n, (1000 * u.cpuSeconds) / Math.max(1, peak.resources)] as const)
+    .map(([n]) => [n, cpuMsPerResource(peak, (m) => m === n)] as const)
     .sort((a, b) => b[1] - a[1]);
   const e = r.chain.etcdPerResource;
   const half = r.chain.halfPeak;
@@ -81,7 +77,7 @@ function whereTheServicesCpuGoes(r: BenchResult, byCpu: readonly (readonly [stri
  */
 function crowding(l: LevelResult, peakMs: number, cores: number, where: string): string {
   const n = Math.max(1, l.resources);
-  const cpuMs = (1000 * ours(l)) / n;
+  const cpuMs = cpuMsPerResource(l);
   const waits = Object.entries(l.procs)
     .filter(([name, u]) => (SERVICE_NAMES as readonly string[]).includes(name) && u.runQueueWaitSeconds !== undefined)
     .map(([name, u]) => [name, (1000 * u.runQueueWaitSeconds!) / n] as const)

@@ -6,6 +6,7 @@ import type { Summary } from '../stats.js';
 import { concernList } from '../profile-concerns.js';
 import { boundsLines } from './bounds.js';
 import { comparisonLines } from './comparison.js';
+import { cpuMsPerResource, peakOf } from './per-resource.js';
 import type { BenchResult } from './result.js';
 import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
 import { twoPlannersLines } from './two-planners.js';
@@ -108,10 +109,10 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
   for (const l of [r.chain.unloaded, ...r.chain.levels, r.chain.halfPeak]) {
     out.push(row([l.label, ...procs.map((p) => (l.procs[p] ? `${f0(l.procs[p]!.cpuPct)} % / ${f0(l.procs[p]!.peakRssMb)}` : '–'))]));
   }
-  const peak = r.chain.levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+  const peak = peakOf(r.chain.levels);
   out.push('', `CPU milliseconds per resource at the peak level (${peak.label}):`, '');
   out.push(row(procs), row(procs.map(() => '---:')));
-  out.push(row(procs.map((p) => f1(((peak.procs[p]?.cpuSeconds ?? Number.NaN) * 1000) / Math.max(1, peak.resources)))));
+  out.push(row(procs.map((p) => f1(peak.procs[p] ? cpuMsPerResource(peak, (n) => n === p) : Number.NaN))));
   const e = r.chain.etcdPerResource;
   out.push(
     '',

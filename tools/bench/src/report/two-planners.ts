@@ -6,6 +6,7 @@ import { STAGES } from '../chain/stages.js';
 import type { LevelResult } from '../chain/levels.js';
 import { SECOND_PLANNER, type TwoPlannersResult } from '../chain/two-planners.js';
 import { MACHINE } from '../proc-stats.js';
+import { cpuMsPerResource } from './per-resource.js';
 import type { Summary } from '../stats.js';
 
 const f0 = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : '–');
@@ -14,13 +15,6 @@ const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const lat = (s: Summary): string => `${f0(s.p50)} / ${f0(s.p95)} / ${f0(s.p99)}`;
 const row = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
 const PROCS = ['api', 'planner', SECOND_PLANNER, 'heat-worker', 'monitoring-worker', 'state-aggregator', 'nats-server', 'etcd', 'bench driver'];
-
-const cpuMsPerResource = (l: LevelResult, names: (n: string) => boolean): number =>
-  (1000 *
-    Object.entries(l.procs)
-      .filter(([n]) => n !== MACHINE && names(n))
-      .reduce((a, [, u]) => a + u.cpuSeconds, 0)) /
-  Math.max(1, l.resources);
 
 const othersPct = (procs: LevelResult['procs']): number => {
   const ours = Object.entries(procs)
@@ -79,13 +73,13 @@ export function twoPlannersLines(tp: TwoPlannersResult, onePlannerPeak: LevelRes
   out.push(row(['planners', ...PROCS]), row(['---', ...PROCS.map(() => '---:')]));
   for (const [who, l] of levels) out.push(row([`${who}: % / MB`, ...PROCS.map((p) => (l.procs[p] ? `${f0(l.procs[p]!.cpuPct)} % / ${f0(l.procs[p]!.peakRssMb)}` : '–'))]));
   for (const [who, l] of levels) {
-    out.push(row([`${who}: ms per resource`, ...PROCS.map((p) => (l.procs[p] ? f1((1000 * l.procs[p]!.cpuSeconds) / Math.max(1, l.resources)) : '–'))]));
+    out.push(row([`${who}: ms per resource`, ...PROCS.map((p) => (l.procs[p] ? f1(cpuMsPerResource(l, (n) => n === p)) : '–'))]));
   }
   const planners = (n: string): boolean => n === 'planner' || n === SECOND_PLANNER;
   out.push(
     '',
     `The planners together: ${f1(cpuMsPerResource(two, planners))} ms of CPU per resource (one planner: ${f1(cpuMsPerResource(onePlannerPeak, planners))}); ` +
-      `all processes: ${f1(cpuMsPerResource(two, () => true))} ms (one planner: ${f1(cpuMsPerResource(onePlannerPeak, () => true))}).`,
+      `all processes: ${f1(cpuMsPerResource(two))} ms (one planner: ${f1(cpuMsPerResource(onePlannerPeak))}).`,
     '',
   );
   return out;

@@ -1,0 +1,19 @@
+/**
+ * A level's figures per resource, computed one way for every part of the report (the
+ * targets, what bounds them, the comparison and the two-planner table).
+ */
+import type { LevelResult } from '../chain/levels.js';
+import { MACHINE } from '../proc-stats.js';
+
+/** The level of the highest throughput. */
+export const peakOf = (levels: LevelResult[]): LevelResult => levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+
+/**
+ * Milliseconds of CPU per resource settled in the level, summed over the measured
+ * processes `which` keeps (all of them by default; the machine's total is not one).
+ */
+export function cpuMsPerResource(l: LevelResult, which: (name: string) => boolean = () => true): number {
+  let seconds = 0;
+  for (const [name, usage] of Object.entries(l.procs)) if (name !== MACHINE && which(name)) seconds += usage.cpuSeconds;
+  return (1000 * seconds) / Math.max(1, l.resources);
+}
