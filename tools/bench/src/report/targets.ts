@@ -13,10 +13,15 @@ import type { LevelResult } from '../chain/levels.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { ChangeRound } from '../scale/measure-changes.js';
 import type { ScaleStep } from '../scale/scale-step.js';
+import { cpuMsPerResource, peakOf } from './per-resource.js';
 
 export const STEPS_PER_RESOURCE = 8;
 export const CRITICAL_PATH_STEPS = 6;
 export const RSS_LIMIT_MB = 512;
+/** At the peak level, per resource: etcd's own count of requests and of WAL fsyncs, and the CPU of every process. */
+export const REQUESTS_LIMIT = 15;
+export const FSYNCS_LIMIT = 5;
+export const CPU_MS_LIMIT = 10;
 
 export interface Verdict {
   target: string;
@@ -44,7 +49,7 @@ export function verdicts(raw: RawLimits, unloadedLevel: LevelResult, levels: Lev
   const stepP50Ms = raw.pipelineStep.find((r) => r.concurrency === 1)!.latency.p50;
   const throughputLimit = best.perSecond / STEPS_PER_RESOURCE;
   const latencyLimitMs = CRITICAL_PATH_STEPS * stepP50Ms;
-  const peakLevel = levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+  const peakLevel = peakOf(levels);
   const unloaded = unloadedLevel.latency.p50;
   const list: Verdict[] = [];
   const tRatio = peakLevel.throughput / throughputLimit;
@@ -68,6 +73,7 @@ export function verdicts(raw: RawLimits, unloadedLevel: LevelResult, levels: Lev
     met: p99 < 100,
     gap: p99 < 100 ? undefined : `${(p99 / 100).toFixed(1)}× over`,
   });
+  list.push(...peakCostVerdicts(peakLevel, best.machineCpuMsPerOp));
   const out: Verdicts = {
     stepPerSecond: best.perSecond,
     stepP50Ms,
@@ -111,3 +117,34 @@ export function verdicts(raw: RawLimits, unloadedLevel: LevelResult, levels: Lev
   }
   return out;
 }
+
+/** What a resource costs at the peak level: etcd requests and fsyncs (etcd's own counters) and CPU, each against its target. */
+export function peakCostVerdicts(peak: LevelResult, rawStepCpuMs: number | undefined): Verdict[] {
+  const e = peak.etcdPerResource;
+  const out: Verdict[] = [];
+  // Result files written before etcd's requests were counted (2026-12-04) have no figure to judge.
+  if (e.requests !== undefined) {
+    out.push({
+      target: `etcd requests per resource ≤ ${REQUESTS_LIMIT} at the peak`,
+      measured: `${e.requests.toFixed(1)} (etcd's count of unary calls; the raw step makes 1)`,
+      met: e.requests <= REQUESTS_LIMIT,
+      gap: e.requests <= REQUESTS_LIMIT ? undefined : `${(e.requests / REQUESTS_LIMIT).toFixed(1)}× over`,
+    });
+  }
+  out.push({
+    target: `etcd WAL fsyncs per resource ≤ ${FSYNCS_LIMIT} at the peak`,
+    measured: `${e.fsync.toFixed(1)} (the raw step makes 1)`,
+    met: e.fsync <= FSYNCS_LIMIT,
+    gap: e.fsync <= FSYNCS_LIMIT ? undefined : `${(e.fsync / FSYNCS_LIMIT).toFixed(1)}× over`,
+  });
+  const cpu = cpuMsPerResource(peak);
+  const steps = rawStepCpuMs ? ` = ${(cpu / rawStepCpuMs).toFixed(0)} raw steps' worth (one costs ${rawStepCpuMs.toFixed(2)} ms)` : '';
+  out.push({
+    target: `CPU per resource ≤ ${CPU_MS_LIMIT} ms at the peak, all processes`,
+    measured: `${cpu.toFixed(1)} ms${steps}`,
+    met: cpu <= CPU_MS_LIMIT,
+    gap: cpu <= CPU_MS_LIMIT ? undefined : `${(cpu / CPU_MS_LIMIT).toFixed(1)}× over`,
+  });
+  return out;
+}
+
