@@ -24,7 +24,7 @@ it.runIf(process.platform === 'linux' && process.arch === 'x64')('pnpm test runs
   expect(realpathSync(byName)).toBe(realpathSync(binary));
 });
 
-it('the Docker images are compiled for the pinned major version', () => {
+it('the Docker images are compiled for no newer a Node than the pinned major version', () => {
   const target = /--target=node(\d+)/.exec(readFileSync(join(REPO_ROOT, 'deploy', 'docker', 'compile.sh'), 'utf8'))?.[1];
   expect(Number(target)).toBeLessThanOrEqual(Number(pinned!.split('.')[0]));
 });

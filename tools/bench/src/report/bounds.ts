@@ -9,14 +9,14 @@ import { STAGES } from '../chain/stages.js';
 import type { LevelResult } from '../chain/levels.js';
 import { CONCERNS, concernList, type Concern } from '../profile-concerns.js';
 import { MACHINE } from '../proc-stats.js';
-import { cpuMsPerResource, peakOf } from './per-resource.js';
+import { bestPipelineStep, cpuMsPerResource, peakOf } from './per-resource.js';
 import type { BenchResult } from './result.js';
 import { STEPS_PER_RESOURCE } from './targets.js';
 
 export function boundsLines(r: BenchResult): string[] {
   const peak = peakOf(r.chain.levels);
   const cpuPerResourceMs = cpuMsPerResource(peak);
-  const step = r.raw.pipelineStep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  const step = bestPipelineStep(r.raw);
   const stepCpuMs = step.machineCpuMsPerOp ?? Number.NaN;
   const cores = r.machine.cores;
   const cpuCap = (1000 * cores) / cpuPerResourceMs;

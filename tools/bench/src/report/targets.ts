@@ -13,7 +13,7 @@ import type { LevelResult } from '../chain/levels.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { ChangeRound } from '../scale/measure-changes.js';
 import type { ScaleStep } from '../scale/scale-step.js';
-import { cpuMsPerResource, peakOf } from './per-resource.js';
+import { bestPipelineStep, cpuMsPerResource, peakOf } from './per-resource.js';
 
 export const STEPS_PER_RESOURCE = 8;
 export const CRITICAL_PATH_STEPS = 6;
@@ -45,7 +45,7 @@ export interface Verdicts {
 }
 
 export function verdicts(raw: RawLimits, unloadedLevel: LevelResult, levels: LevelResult[], halfPeak: LevelResult, scale: ScaleStep[]): Verdicts {
-  const best = raw.pipelineStep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  const best = bestPipelineStep(raw);
   const stepP50Ms = raw.pipelineStep.find((r) => r.concurrency === 1)!.latency.p50;
   const throughputLimit = best.perSecond / STEPS_PER_RESOURCE;
   const latencyLimitMs = CRITICAL_PATH_STEPS * stepP50Ms;
