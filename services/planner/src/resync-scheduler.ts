@@ -1,7 +1,7 @@
 /**
  * When and how much the safety net reads (the rule itself is in resync.ts): a full pass
  * at start and every FULL_PASS_EVERY-th interval, an incremental one between, and only
- * what two passes in a row found unplanned is planned by an interval pass.
+ * what two passes in a row found unplanned is planned (the start pass plans nothing).
  */
 import type { Logger } from '@esi/telemetry';
 import type { OwnedStore } from '@esi/store';
@@ -24,10 +24,13 @@ export interface ResyncDeps {
 
 export class ResyncScheduler {
   /**
-   * What the last pass found unplanned (plural/id → version). A periodic resync plans
-   * only what it finds unplanned twice in a row: a change accepted a moment ago has its
-   * event on the way, and planned by that event it joins the change's trace (planned
-   * here it would not). A lost event is still recovered, one interval later.
+   * What the last pass found unplanned (plural/id → version). A pass plans only what it
+   * finds unplanned twice in a row: a change accepted a moment ago has its event on the
+   * way, and planned by that event it joins the change's trace (planned here it would
+   * not). The start pass is no exception: the changes made while no planner ran wait in
+   * the stream for this one, and a change accepted while it starts raced the start
+   * pass to its plan and lost its trace. A lost event is still recovered, one interval
+   * later.
    */
   private seenBefore = new Map<string, Unplanned>();
   /**
@@ -69,7 +72,7 @@ export class ResyncScheduler {
     const since = full ? undefined : await findUnplannedSince(this.deps.store, this.lastRevision!, this.seenBefore.values(), this.knownPlanned);
     const found = since ?? (await findUnplanned(this.deps.store));
     this.lastRevision = found.revision;
-    const unplanned = trigger === 'start' ? found.unplanned : found.unplanned.filter((u) => this.seenBefore.get(keyOf(u))?.version === u.version);
+    const unplanned = found.unplanned.filter((u) => this.seenBefore.get(keyOf(u))?.version === u.version);
     this.seenBefore = new Map(found.unplanned.map((u) => [keyOf(u), u]));
     const dispatched = await this.deps.planFound(unplanned);
     // Its duration is what a pass over the keyspace costs (pnpm bench reads it).
