@@ -347,3 +347,45 @@ describe('template catalog', () => {
     expect((await rejection(getTemplate(client, 'broken_1'))).code).toBe(status.NOT_FOUND);
   });
 });
+
+/** Requests the api made to etcd on one key family so far, from its /metrics. */
+async function apiRequestsOn(family: string): Promise<number> {
+  const url = stack.services.get('api')?.metricsUrl;
+  if (!url) throw new Error('the api serves no metrics');
+  const text = await (await fetch(url)).text();
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('esi_etcd_requests_total{') && line.includes(`family="${family}"`)) n += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return n;
+}
+
+describe('reference checks on the configs the api keeps', () => {
+  it('reads a referenced config once, and a copy gone stale behind its back never decides', async () => {
+    await createResource(client, 'network', { id: 'kept-net', name: 'kept' });
+    await createResource(client, 'subnet', subnetBody('kept-sub1', 'kept-net'));
+    const reads = await apiRequestsOn('/config/v2.0/networks');
+    await createResource(client, 'subnet', subnetBody('kept-sub2', 'kept-net'));
+    expect(await apiRequestsOn('/config/v2.0/networks')).toBe(reads);
+    await settledAt('subnet', 'kept-sub1', 1);
+    await settledAt('subnet', 'kept-sub2', 1);
+
+    // Another writer (a second api replica, say) marks the network for deletion; this
+    // api's copy still shows it live. The create's transaction finds the network moved,
+    // and the change is judged again from a fresh read.
+    const key = '/config/v2.0/networks/kept-net';
+    const stored = (await etcd.get(key).string())!;
+    const value = JSON.parse(stored) as { version: number };
+    await etcd.put(key).value(JSON.stringify({ ...value, marked_for_deletion: true, version: value.version + 1 }));
+    const before = await snapshot();
+    const marked = await rejection(createResource(client, 'subnet', subnetBody('kept-sub3', 'kept-net')));
+    expect([marked.code, marked.details]).toEqual([status.INVALID_ARGUMENT, 'body_json.network_id: names network kept-net, which is being deleted']);
+    expect(await snapshot()).toEqual(before);
+
+    // Put back as it was: the copy the api now holds (marked) is stale the other way, and
+    // a refusal is never given on a copy alone.
+    await etcd.put(key).value(stored);
+    expect((await createResource(client, 'subnet', subnetBody('kept-sub4', 'kept-net'))).resource!.version).toBe(1);
+    await settledAt('subnet', 'kept-sub4', 1);
+  });
+});

@@ -157,6 +157,23 @@ describe('group commit against a real etcd', () => {
     expect(await store.getString(`${other}second`)).toBeUndefined();
   });
 
+  it('conditions alone on one key share a batch; a write of that key waits for them', async () => {
+    const { store, key } = fresh();
+    const shared = key('network');
+    const at = await store.txnAt([], [{ put: shared, value: 'n1' }]);
+    const before = store.groupCommit!.counts.batches;
+    // Three creates that each require the network unchanged, then a change of the network.
+    const answers = await Promise.all([
+      ...[1, 2, 3].map((i) => store.txn([{ key: shared, modRevision: at! }, { key: key(i), absent: true }], [{ put: key(i), value: 'p' }])),
+      store.txn([{ key: shared, modRevision: at! }], [{ put: shared, value: 'n2' }]),
+    ]);
+    expect(answers).toEqual([true, true, true, true]);
+    // The three creates went together; the network's write went after them, alone.
+    expect(store.groupCommit!.counts.batches - before).toBe(2);
+    // A create asked for after the write sees the network's new revision and fails.
+    expect(await store.txn([{ key: shared, modRevision: at! }, { key: key(4), absent: true }], [{ put: key(4), value: 'p' }])).toBe(false);
+  });
+
   it('can be turned off: every transaction is its own', async () => {
     const { store, key } = fresh({ groupCommit: false, groupRead: false });
     const before = await revision(store);

@@ -9,12 +9,14 @@
  * cost per resource falls as load rises.
  *
  * What each caller is promised stays its own transaction's:
- * - Members of a batch touch disjoint keys (their conditions' and their writes' keys, a
- *   condition over a prefix covering every key under it),
- *   so no member's condition can be satisfied by the state before another member's write
- *   that its own transaction would have seen. A member that shares a key with one taken,
- *   or with one left waiting before it, waits for a later batch: the order of one key's
- *   transactions is the order they were asked for.
+ * - No member of a batch writes a key another member's conditions or writes touch (a
+ *   condition over a prefix covering every key under it), so no member's condition can
+ *   be satisfied by the state before another member's write that its own transaction
+ *   would have seen. Conditions alone never conflict: many members may compare one key
+ *   (the api's creates of ports on one network each check the network's revision) and
+ *   share a batch. A member that conflicts so with one taken, or with one left waiting
+ *   before it, waits for a later batch: the order of one key's transactions is the order
+ *   they were asked for.
  * - All conditions hold or nothing is written. When the batch's conditions fail, each
  *   member is sent again alone, so each caller learns whether its own conditions held.
  * - An error (etcd unreachable, a deadline) reaches every member, as it would have reached
@@ -42,8 +44,11 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitLimits = { inFlight: 1, maxOps: 64
 interface Member {
   expects: Expect[];
   ops: WriteOp[];
-  keys: Set<string>;
-  /** Prefixes its conditions cover ("no key under"): a member with a key there conflicts. */
+  /** Keys it writes. */
+  writes: Set<string>;
+  /** Keys its conditions name and it does not write. */
+  reads: Set<string>;
+  /** Prefixes its conditions cover ("no key under"): a member writing there conflicts. */
   prefixes: string[];
   bytes: number;
   /** The caller's trace context: a batch's request is a span of its first member's trace. */
@@ -66,26 +71,24 @@ export class GroupCommit {
 
   commit(expects: Expect[], ops: WriteOp[]): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
-      this.pipeline.add({ expects, ops, keys: keysOf(expects, ops), prefixes: prefixesOf(expects), bytes: bytesOf(ops), ctx: context.active(), resolve, reject });
+      const writes = writtenKeys(ops);
+      this.pipeline.add({ expects, ops, writes, reads: comparedKeys(expects, writes), prefixes: prefixesOf(expects), bytes: bytesOf(ops), ctx: context.active(), resolve, reject });
     });
   }
 
   /** The waiting members that can go together, oldest first (see the rules above). */
   private takeBatch(waiting: Member[]): Member[] {
     const taken: Member[] = [];
-    const blocked = new Set<string>();
-    const blockedPrefixes: string[] = [];
+    // What the members met so far (taken, or left waiting) write, compare, and cover.
+    const seen = new KeysSeen();
     let expects = 0;
     let ops = 0;
     let bytes = 0;
     for (let i = 0; i < waiting.length; ) {
       const m = waiting[i]!;
       const fits = taken.length === 0 || (expects + m.expects.length <= this.limits.maxOps && ops + m.ops.length <= this.limits.maxOps && bytes + m.bytes <= this.limits.maxBytes);
-      const free =
-        ![...m.keys].some((k) => blocked.has(k) || blockedPrefixes.some((p) => k.startsWith(p))) &&
-        !m.prefixes.some((p) => blockedPrefixes.some((q) => p.startsWith(q) || q.startsWith(p)) || [...blocked].some((k) => k.startsWith(p)));
-      for (const k of m.keys) blocked.add(k);
-      blockedPrefixes.push(...m.prefixes);
+      const free = !seen.conflictsWith(m);
+      seen.add(m);
       if (fits && free) {
         taken.push(m);
         waiting.splice(i, 1);
@@ -129,8 +132,37 @@ export class GroupCommit {
   }
 }
 
-function keysOf(expects: Expect[], ops: WriteOp[]): Set<string> {
-  return new Set([...expects.flatMap((x) => ('key' in x ? [x.key] : [])), ...ops.map((op) => ('put' in op ? op.put : op.delete))]);
+/**
+ * Conflicts are between a write and anything else on its key (or under a prefix a
+ * condition covers); two conditions on one key, or two prefixes, never conflict.
+ */
+class KeysSeen {
+  private readonly writes = new Set<string>();
+  private readonly reads = new Set<string>();
+  private readonly prefixes: string[] = [];
+
+  conflictsWith(m: Member): boolean {
+    for (const k of m.writes) {
+      if (this.writes.has(k) || this.reads.has(k) || this.prefixes.some((p) => k.startsWith(p))) return true;
+    }
+    for (const k of m.reads) if (this.writes.has(k)) return true;
+    for (const p of m.prefixes) for (const k of this.writes) if (k.startsWith(p)) return true;
+    return false;
+  }
+
+  add(m: Member): void {
+    for (const k of m.writes) this.writes.add(k);
+    for (const k of m.reads) this.reads.add(k);
+    this.prefixes.push(...m.prefixes);
+  }
+}
+
+function writtenKeys(ops: WriteOp[]): Set<string> {
+  return new Set(ops.map((op) => ('put' in op ? op.put : op.delete)));
+}
+
+function comparedKeys(expects: Expect[], writes: Set<string>): Set<string> {
+  return new Set(expects.flatMap((x) => ('key' in x && !writes.has(x.key) ? [x.key] : [])));
 }
 
 function prefixesOf(expects: Expect[]): string[] {

@@ -13,6 +13,7 @@ import type { Logger } from '@esi/telemetry';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
 import { referencesToCheck, type HopReference } from './hop-references.js';
+import { KnownConfigs } from './known-configs.js';
 import { MappingFacts } from './mapping-facts.js';
 import { redactStatusJson, SecretValues } from './secret-values.js';
 import { redactBodyJson } from './redaction.js';
@@ -32,8 +33,13 @@ export interface PreparedChange {
   key: string;
   value: ConfigValue;
   body: Record<string, unknown>;
-  /** What the commit's transaction requires (the key absent, or at the revision read). */
+  /**
+   * What the commit's transaction requires: the key absent, or at the revision read, and
+   * every config a reference names still at the revision the check judged.
+   */
   expects: Expect[];
+  /** Referenced configs the check took from the api's kept copies (known-configs.ts). */
+  keptReferences: string[];
   /** The stored value the change replaces (absent for a create). */
   current: ConfigValue | undefined;
   kind: 'create' | 'update' | 'delete' | 'unchanged';
@@ -44,6 +50,8 @@ export class Resources {
   readonly facts: MappingFacts;
   /** The secret values in force, to scrub texts no schema describes (state, monitoring, errors). */
   readonly secrets: SecretValues;
+  /** Configs last read or written here, for the reference checks. */
+  private readonly known = new KnownConfigs();
 
   constructor(
     readonly store: OwnedStore,
@@ -63,18 +71,15 @@ export class Resources {
     this.claimForCaller(ctx, rules, id, body);
     if (body.status === undefined) body.status = 'PENDING_CREATE';
     checkBody(body, rules.schema);
-    await this.checkReferences(ctx, rules, body, undefined);
+    const refs = await this.checkReferences(ctx, rules, body, undefined);
     const key = configKey(rules.plural, id);
     // Both "absent" conditions are checked by the commit's transaction itself (one round
     // trip, no window between check and write); createConflict names the one that failed.
     // A deleted resource's /state outlives its /config until its owner clears it; a new
     // version 1 under that state would look settled to the planner and never run.
     const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: 1 };
-    const expects: Expect[] = [
-      { key, absent: true },
-      { key: stateKey(rules.plural, id), absent: true },
-    ];
-    return { rules, id, key, value, body, expects, current: undefined, kind: 'create' };
+    const expects: Expect[] = [{ key, absent: true }, { key: stateKey(rules.plural, id), absent: true }, ...refs.expects];
+    return { rules, id, key, value, body, expects, keptReferences: refs.kept, current: undefined, kind: 'create' };
   }
 
   async prepareUpdate(ctx: CallContext, type: string, id: string, bodyJson: string, expectedVersion: number): Promise<PreparedChange> {
@@ -94,9 +99,10 @@ export class Resources {
     // kept PENDING_CREATE; other updates become PENDING_UPDATE.
     const body = { ...before, status: 'PENDING_UPDATE', ...patch };
     checkBody(body, rules.schema);
-    await this.checkReferences(ctx, rules, body, before);
+    const refs = await this.checkReferences(ctx, rules, body, before);
     const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: false, version: current.value.version + 1 };
-    return { rules, id, key, value, body, expects: [{ key, modRevision: current.modRevision }], current: current.value, kind: 'update' };
+    const expects: Expect[] = [{ key, modRevision: current.modRevision }, ...refs.expects];
+    return { rules, id, key, value, body, expects, keptReferences: refs.kept, current: current.value, kind: 'update' };
   }
 
   async prepareDelete(ctx: CallContext, type: string, id: string, expectedVersion: number): Promise<PreparedChange> {
@@ -109,24 +115,24 @@ export class Resources {
     const before = parseObject(current.value.body);
     // Deleting twice is not an error: the first mark stands.
     if (current.value.marked_for_deletion) {
-      return { rules, id, key, value: current.value, body: before, expects: [{ key, modRevision: current.modRevision }], current: current.value, kind: 'unchanged' };
+      return { rules, id, key, value: current.value, body: before, expects: [{ key, modRevision: current.modRevision }], keptReferences: [], current: current.value, kind: 'unchanged' };
     }
     checkExpected(type, id, current.value.version, expectedVersion);
     const body = { ...before, status: 'PENDING_DELETE' };
     const value: ConfigValue = { body: goJsonMarshal(body), marked_for_deletion: true, version: current.value.version + 1 };
-    return { rules, id, key, value, body, expects: [{ key, modRevision: current.modRevision }], current: current.value, kind: 'delete' };
+    return { rules, id, key, value, body, expects: [{ key, modRevision: current.modRevision }], keptReferences: [], current: current.value, kind: 'delete' };
   }
 
   async create(ctx: CallContext, type: string, bodyJson: string): Promise<ResourceView> {
-    return this.shown(ctx, await this.commit(ctx, await this.prepareCreate(ctx, type, bodyJson)));
+    return this.shown(ctx, await this.prepareAndCommit(ctx, () => this.prepareCreate(ctx, type, bodyJson)));
   }
 
   async update(ctx: CallContext, type: string, id: string, bodyJson: string, expectedVersion: number): Promise<ResourceView> {
-    return this.shown(ctx, await this.commit(ctx, await this.prepareUpdate(ctx, type, id, bodyJson, expectedVersion)));
+    return this.shown(ctx, await this.prepareAndCommit(ctx, () => this.prepareUpdate(ctx, type, id, bodyJson, expectedVersion)));
   }
 
   async markForDeletion(ctx: CallContext, type: string, id: string, expectedVersion = 0): Promise<ResourceView> {
-    return this.shown(ctx, await this.commit(ctx, await this.prepareDelete(ctx, type, id, expectedVersion)));
+    return this.shown(ctx, await this.prepareAndCommit(ctx, () => this.prepareDelete(ctx, type, id, expectedVersion)));
   }
 
   /**
@@ -196,14 +202,32 @@ export class Resources {
     return current;
   }
 
-  private async commit(ctx: CallContext, p: PreparedChange): Promise<ResourceView> {
+  /**
+   * Prepares and commits; when the transaction fails and the check had used kept copies
+   * of referenced configs, one of them may have been stale: those are forgotten and the
+   * change is prepared once more from fresh reads, whose failure is then the answer.
+   */
+  private async prepareAndCommit(ctx: CallContext, prepare: () => Promise<PreparedChange>): Promise<ResourceView> {
+    const first = await prepare();
+    if (first.keptReferences.length === 0) return this.commit(ctx, first);
+    const view = await this.commit(ctx, first, false);
+    if (view) return view;
+    for (const key of first.keptReferences) this.known.forget(key);
+    return this.commit(ctx, await prepare());
+  }
+
+  private async commit(ctx: CallContext, p: PreparedChange): Promise<ResourceView>;
+  private async commit(ctx: CallContext, p: PreparedChange, explainFailure: false): Promise<ResourceView | undefined>;
+  private async commit(ctx: CallContext, p: PreparedChange, explainFailure = true): Promise<ResourceView | undefined> {
     if (p.kind !== 'unchanged') {
       ctx.checkpoint();
-      const ok = await this.store.txn(p.expects, [{ put: p.key, value: JSON.stringify(p.value) }]);
-      if (!ok) {
+      const revision = await this.store.txnAt(p.expects, [{ put: p.key, value: JSON.stringify(p.value) }]);
+      if (revision === undefined) {
+        if (!explainFailure) return undefined;
         if (p.kind === 'create') throw await this.createConflict(p);
         throw new VersionConflictError(`${p.rules.type} ${p.id} changed concurrently; retry with the new version`);
       }
+      this.known.remember(p.key, { value: p.value, modRevision: revision });
       faultPoint('after-etcd-write', p.kind);
       await this.announce(p.rules.type, p.id, p.value);
     }
@@ -216,7 +240,10 @@ export class Resources {
 
   /** Why a create's transaction failed: the config exists, or a deleted one's state is still there. */
   private async createConflict(p: PreparedChange): Promise<Error> {
-    return (await this.createBlocker(p)) ?? new AlreadyExistsError(`${p.rules.type} ${p.id} already exists`, { type: p.rules.type, id: p.id });
+    const blocker = await this.createBlocker(p);
+    if (blocker) return blocker;
+    // Neither key is in the way now: a config the change references moved while it was checked.
+    return new VersionConflictError(`${p.rules.type} ${p.id}: a resource it references changed while it was checked; retry`);
   }
 
   /** The create's conditions checked by reads, for the dry run (which writes nothing). */
@@ -254,7 +281,28 @@ export class Resources {
    * for a tenant, every field the stored templates follow from this type. A resource the
    * caller may not reference gets the same answer as a missing one.
    */
-  private async checkReferences(ctx: CallContext, rules: TypeRules, body: Record<string, unknown>, before: Record<string, unknown> | undefined): Promise<void> {
+  private async checkReferences(
+    ctx: CallContext,
+    rules: TypeRules,
+    body: Record<string, unknown>,
+    before: Record<string, unknown> | undefined,
+  ): Promise<{ expects: Expect[]; kept: string[] }> {
+    try {
+      return await this.judgeReferences(ctx, rules, body, before, true);
+    } catch (err) {
+      // A refusal may come from a stale copy: only a fresh read may refuse.
+      if (!(err instanceof StaleCopyMayRefuse)) throw err;
+      return this.judgeReferences(ctx, rules, body, before, false);
+    }
+  }
+
+  private async judgeReferences(
+    ctx: CallContext,
+    rules: TypeRules,
+    body: Record<string, unknown>,
+    before: Record<string, unknown> | undefined,
+    mayUseKept: boolean,
+  ): Promise<{ expects: Expect[]; kept: string[] }> {
     const hops = ctx.caller.kind === 'admin' ? [] : (await this.facts.current()).hopsFrom(rules.type);
     const refsOf = (b: Record<string, unknown>): HopReference[] => referencesToCheck(ctx.caller, b, rules.schema, hops);
     const keyOf = (r: HopReference): string => `${r.types.join('|')}/${r.id}`;
@@ -267,18 +315,30 @@ export class Resources {
           ref.types.map(async (type) => {
             const plural = this.types.pluralOf(type);
             const safe = /^[A-Za-z0-9_-]{1,128}$/.test(ref.id);
-            const found = plural && safe ? await readConfig(this.store, configKey(plural, ref.id)) : undefined;
-            return found && mayReference(ctx.caller, this.types, type, ref.id, parseObject(found.value.body)) ? { type, found } : undefined;
+            if (!plural || !safe) return { kept: false, target: undefined };
+            const key = configKey(plural, ref.id);
+            const { found, kept } = await this.known.read(this.store, key, mayUseKept);
+            const usable = found && mayReference(ctx.caller, this.types, type, ref.id, parseObject(found.value.body));
+            return { kept, target: usable ? { type, key, found } : undefined };
           }),
         ),
       ),
     );
+    const expects: Expect[] = [];
+    const kept: string[] = [];
     for (const [i, ref] of refs.entries()) {
-      const target = targets[i]!.find((t) => t !== undefined);
+      const seen = targets[i]!;
+      const target = seen.find((t) => t.target !== undefined)?.target;
       const named = `${ref.types.join(' or ')} ${JSON.stringify(ref.id.slice(0, 128))}`;
+      const refuses = !target || target.found.value.marked_for_deletion;
+      if (refuses && seen.some((t) => t.kept)) throw new StaleCopyMayRefuse();
       if (!target) throw new ValidationError(ref.field, `names ${named}, which does not exist`);
       if (target.found.value.marked_for_deletion) throw new ValidationError(ref.field, `names ${target.type} ${ref.id}, which is being deleted`);
+      // Judged against this revision: the commit requires it still (no window between).
+      if (!expects.some((x) => 'key' in x && x.key === target.key)) expects.push({ key: target.key, modRevision: target.found.modRevision });
+      if (seen.find((t) => t.target === target)?.kept) kept.push(target.key);
     }
+    return { expects, kept };
   }
 
   private async announce(type: string, id: string, value: ConfigValue): Promise<void> {
@@ -307,3 +367,6 @@ export class Resources {
 function checkExpected(type: string, id: string, actual: number, expected: number): void {
   if (expected && expected !== actual) throw new VersionConflictError(`${type} ${id} is at version ${actual}, not ${expected}`);
 }
+
+/** A reference check refused on a kept copy: judged again from fresh reads before refusing. */
+class StaleCopyMayRefuse extends Error {}
