@@ -9,7 +9,7 @@ import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, monitoringKey } from '@esi/contracts';
+import { api, events, monitoringKey } from '@esi/contracts';
 import { createResource, deleteResource, explainResource, getResource, getTemplate, listResources, listTemplates, planChange, putTemplate, resourceClient, resourceHistory, updateResource, watchResources, type ResourceClient, type WatchHandle } from '@esi/client';
 import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
@@ -387,5 +387,40 @@ describe('reference checks on the configs the api keeps', () => {
     await etcd.put(key).value(stored);
     expect((await createResource(client, 'subnet', subnetBody('kept-sub4', 'kept-net'))).resource!.version).toBe(1);
     await settledAt('subnet', 'kept-sub4', 1);
+  });
+});
+
+describe('planning with the configs and templates the planner keeps', () => {
+  it('a change accepted after its template changed is planned with the new template, not a kept copy', async () => {
+    const dispatched: events.JobDispatched[] = [];
+    const sub = nc.subscribe('esi.work.heat_worker', {
+      callback: (err, msg) => {
+        if (!err) dispatched.push(events.JobDispatched.decode(msg.data));
+      },
+    });
+    const templateKeyOf = '/config/v2.0/heat_templates/network';
+    const original = JSON.parse((await getTemplate(client, 'network')).template!.bodyJson) as Record<string, unknown>;
+    try {
+      // The planner plans a network with the catalog's template, and keeps its copy.
+      await createResource(client, 'network', { id: 'kept-tpl-1', name: 'kept-tpl-1' });
+      await settledAt('network', 'kept-tpl-1', 1);
+      const first = (await etcd.get(templateKeyOf).exec()).kvs[0]!.mod_revision;
+      // The template changes through the api; nothing tells the planner.
+      const version = (await getTemplate(client, 'network')).template!.version;
+      await putTemplate(client, { ...original, parameter_mappings: { ...(original.parameter_mappings as object), name: 'Ckept-tpl-fixed' } }, undefined, version);
+      const changed = (await etcd.get(templateKeyOf).exec()).kvs[0]!.mod_revision;
+      expect(changed).not.toBe(first);
+
+      await createResource(client, 'network', { id: 'kept-tpl-2', name: 'kept-tpl-2' });
+      await settledAt('network', 'kept-tpl-2', 1);
+      const work = await waitFor('the heat job of kept-tpl-2 sent', async () => dispatched.find((d) => d.job?.resourceId === 'kept-tpl-2'));
+      expect(work.templateRevision).toBe(changed);
+      expect(JSON.stringify(work.job?.params)).toContain('kept-tpl-fixed');
+      expect(dispatched.find((d) => d.job?.resourceId === 'kept-tpl-1')?.templateRevision).toBe(first);
+    } finally {
+      sub.unsubscribe();
+      const version = (await getTemplate(client, 'network')).template!.version;
+      await putTemplate(client, original, undefined, version);
+    }
   });
 });

@@ -1,3 +1,4 @@
 export { OwnedStore, type Versioned, type Expect, type WriteOp, type KeyRange, type RangeOptions, type RangeRead } from './owned-store.js';
 export { OwnershipViolationError, StoreUnavailableError, isTooLarge } from './errors.js';
 export { scanPrefix } from './scan-prefix.js';
+export { KeptCopies } from './kept-copies.js';

@@ -12,8 +12,7 @@
  * The api is the only writer of /config, so one process keeps its copies current itself.
  */
 import type { ConfigValue } from '@esi/contracts';
-import { RecentMap } from '@esi/recent-map';
-import type { OwnedStore, Versioned } from '@esi/store';
+import { KeptCopies, type OwnedStore, type Versioned } from '@esi/store';
 import { readConfig } from './resource-reads.js';
 
 /** A config as a check used it, and whether it came from the kept copies. */
@@ -25,10 +24,10 @@ export interface ConfigSeen {
 const DEFAULT_MAX = 4096;
 
 export class KnownConfigs {
-  private readonly copies: RecentMap<string, Versioned<ConfigValue>>;
+  private readonly copies: KeptCopies<ConfigValue>;
 
   constructor(max = DEFAULT_MAX) {
-    this.copies = new RecentMap(max);
+    this.copies = new KeptCopies(max);
   }
 
   /** The kept copy when `mayUseKept` and one is kept, else a read of etcd (then kept). */
@@ -36,23 +35,16 @@ export class KnownConfigs {
     const kept = mayUseKept ? this.copies.get(key) : undefined;
     if (kept) return { found: kept, kept: true };
     const found = await readConfig(store, key);
-    if (found) this.remember(key, found);
-    else this.copies.delete(key);
+    this.copies.saw(key, found);
     return { found, kept: false };
   }
 
-  /** What was read or written at `modRevision`; an older copy never replaces a newer one. */
-  remember(key: string, seen: Versioned<ConfigValue>): void {
-    const kept = this.copies.get(key);
-    if (kept && BigInt(kept.modRevision) > BigInt(seen.modRevision)) return;
-    this.copies.set(key, seen);
+  /** What this process wrote, at the revision of its write. */
+  wrote(key: string, written: Versioned<ConfigValue>): void {
+    this.copies.saw(key, written);
   }
 
   forget(key: string): void {
-    this.copies.delete(key);
-  }
-
-  get size(): number {
-    return this.copies.size;
+    this.copies.forget(key);
   }
 }

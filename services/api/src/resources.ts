@@ -227,7 +227,7 @@ export class Resources {
         if (p.kind === 'create') throw await this.createConflict(p);
         throw new VersionConflictError(`${p.rules.type} ${p.id} changed concurrently; retry with the new version`);
       }
-      this.known.remember(p.key, { value: p.value, modRevision: revision });
+      this.known.wrote(p.key, { value: p.value, modRevision: revision });
       faultPoint('after-etcd-write', p.kind);
       await this.announce(p.rules.type, p.id, p.value);
     }

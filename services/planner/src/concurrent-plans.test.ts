@@ -11,6 +11,8 @@ import { loadRelations, loadResourceTypes, loadTemplates } from '@esi/catalog';
 import type { ConfigValue } from '@esi/contracts';
 import { planWorkflow, type PlanResult, type TemplateBody } from '@esi/planning';
 import { PendingJobs } from './pending-jobs.js';
+import type { PlanDeps } from './plan-change.js';
+import { planReferencedFirst } from './plan-references.js';
 
 const types = loadResourceTypes();
 const relations = loadRelations();
@@ -92,5 +94,32 @@ describe('changes planned side by side', () => {
       expect(port[0]!.dependency.some((d) => net.some((j) => j.id === d))).toBe(false);
       expect(net[0]!.dependency.some((d) => port.some((j) => j.id === d))).toBe(false);
     }
+  });
+});
+
+describe('a referenced resource’s jobs claimed after a plan was computed', () => {
+  it('are reported, so the plan is computed again and waits for them', async () => {
+    const pending = new PendingJobs();
+    const computedAt = pending.mark();
+    const portPlan = await plan('port', PORT, 1, pending, Promise.resolve(), false);
+    if (portPlan.kind !== 'planned') throw new Error(portPlan.kind);
+    expect(portPlan.jobs[0]!.dependency).toEqual([]);
+    // The network's plan, beside it, claims its jobs only now.
+    const netPlan = await plan('network', NET, 2, pending, Promise.resolve(), true);
+    if (netPlan.kind !== 'planned') throw new Error(netPlan.kind);
+    const deps = {
+      pending,
+      plannedVersions: new Map<string, number>(),
+      reader: { getConfig: async (t: string, i: string) => config(`${t}:${i}`, t === 'network' ? 2 : 1) },
+      isShared: () => false,
+      partitions: { owns: () => true },
+      log: { info: () => undefined },
+    } as unknown as PlanDeps;
+    const planChange = async () => 'planned' as const;
+    const missed = await planReferencedFirst(`port:${PORT}`, portPlan.jobs, deps, {}, planChange, () => undefined, computedAt);
+    expect(missed).toEqual({ plannedFirst: 0, missedJobs: true });
+    // Computed again after the claim: what it sees is no longer news.
+    const again = await planReferencedFirst(`port:${PORT}`, portPlan.jobs, deps, {}, planChange, () => undefined, pending.mark());
+    expect(again).toEqual({ plannedFirst: 0, missedJobs: false });
   });
 });

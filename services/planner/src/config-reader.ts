@@ -4,10 +4,17 @@
  * reads the configs of the resources it references for the mapping, then again to see
  * whether each was planned, and one event's view of them should not shift midway.
  * Changes are planned side by side, so each has its own.
+ *
+ * Referenced configs and templates come from the copies kept across events
+ * (KeptCopies in @esi/store) when there are any: every port of a build names the same network,
+ * physical port and templates. A kept copy may be stale, so the commit requires each one
+ * an event used still at the revision used (`keptExpects`); when it is not, the event is
+ * planned again from fresh reads (plan-change.ts). The resource being planned is always
+ * read fresh (`getOwnConfig`): which version to plan is never taken from a copy.
  */
 import { SLICES, configKey, templateKey, type ConfigValue } from '@esi/contracts';
 import type { ResourceLookup } from '@esi/mapping';
-import type { OwnedStore } from '@esi/store';
+import { KeptCopies, type Expect, type OwnedStore, type Versioned } from '@esi/store';
 
 export interface TemplateBody {
   handler: string;
@@ -16,29 +23,34 @@ export interface TemplateBody {
   template_file: string;
 }
 
+/** Referenced configs and templates kept across events: the bodies of a few thousand resources. */
+const KEPT_CONFIGS = 4096;
+
+type Read = Promise<Versioned<ConfigValue> | undefined>;
+
 export class ConfigReader implements ResourceLookup {
   constructor(
     private readonly store: OwnedStore,
     private readonly pluralOf: (type: string) => string,
+    private readonly kept = new KeptCopies<ConfigValue>(KEPT_CONFIGS),
   ) {}
 
-  private readonly seen = new Map<string, Promise<ConfigValue | undefined>>();
+  private readonly seen = new Map<string, Read>();
+  /** Keys this event took from the kept copies, at the revision taken. */
+  private readonly keptUsed = new Map<string, string>();
 
-  /** A reader for one event's handling: nothing read for another event is reused. */
+  /** A reader for one event's handling: nothing read for another event is reused, but the kept copies are shared. */
   forEvent(): ConfigReader {
-    return new ConfigReader(this.store, this.pluralOf);
+    return new ConfigReader(this.store, this.pluralOf, this.kept);
   }
 
   getConfig(type: string, id: string): Promise<ConfigValue | undefined> {
-    const key = configKey(this.pluralOf(type), id);
-    let read = this.seen.get(key);
-    if (!read) {
-      read = this.store.read(key, SLICES.config.parse).then((v) => v?.value);
-      // A failed read is not kept: the event is retried and reads again.
-      read.catch(() => this.seen.delete(key));
-      this.seen.set(key, read);
-    }
-    return read;
+    return this.readKey(configKey(this.pluralOf(type), id), true).then((v) => v?.value);
+  }
+
+  /** The config of the resource being planned: read fresh, whatever is kept or was taken from a copy. */
+  getOwnConfig(type: string, id: string): Promise<ConfigValue | undefined> {
+    return this.readKey(configKey(this.pluralOf(type), id), false).then((v) => v?.value);
   }
 
   async getBody(type: string, id: string): Promise<Record<string, unknown> | undefined> {
@@ -50,7 +62,7 @@ export class ConfigReader implements ResourceLookup {
   private readonly templateRevisions = new Map<string, string>();
 
   async getTemplate(templateId: string): Promise<TemplateBody | undefined> {
-    const stored = await this.store.read(templateKey(templateId), SLICES.config.parse);
+    const stored = await this.readKey(templateKey(templateId), true);
     if (stored) this.templateRevisions.set(templateId, stored.modRevision);
     return stored ? (JSON.parse(stored.value.body) as TemplateBody) : undefined;
   }
@@ -58,5 +70,39 @@ export class ConfigReader implements ResourceLookup {
   /** The mod revision of the template as planning read it ('' when it was not read). */
   templateRevision(templateId: string): string {
     return this.templateRevisions.get(templateId) ?? '';
+  }
+
+  /** What the commit requires of the kept copies this event used: each still at the revision used. */
+  keptExpects(): Expect[] {
+    return [...this.keptUsed].map(([key, modRevision]) => ({ key, modRevision }));
+  }
+
+  /** After a commit failed on them: the copies this event used are dropped, so planning again reads. */
+  forgetKeptUsed(): void {
+    for (const key of this.keptUsed.keys()) this.kept.forget(key);
+  }
+
+  private readKey(key: string, mayUseKept: boolean): Read {
+    const before = this.seen.get(key);
+    // Taken from a copy before, wanted fresh now: read, and the event's view follows the read.
+    if (before && (mayUseKept || !this.keptUsed.has(key))) return before;
+    const copy = mayUseKept ? this.kept.get(key) : undefined;
+    let read: Read;
+    if (copy) {
+      this.keptUsed.set(key, copy.modRevision);
+      read = Promise.resolve(copy);
+    } else {
+      this.keptUsed.delete(key);
+      read = this.store.read(key, SLICES.config.parse).then((v) => {
+        this.kept.saw(key, v);
+        return v;
+      });
+      // A failed read is not kept: the event is retried and reads again.
+      read.catch(() => {
+        if (this.seen.get(key) === read) this.seen.delete(key);
+      });
+    }
+    this.seen.set(key, read);
+    return read;
   }
 }

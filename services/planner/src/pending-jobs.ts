@@ -112,6 +112,16 @@ export class PendingJobs {
     }
   }
 
+  /** A mark of the jobs known now: `addedSince` tells a job added after it. */
+  mark(): number {
+    return this.nextOrder;
+  }
+
+  /** Whether the job was first held or set after `mark` was taken. */
+  addedSince(id: string, mark: number): boolean {
+    return (this.order.get(id) ?? -1) >= mark;
+  }
+
   /** Forgets those of `ids` still held (a plan that was not stored); what waited for them is released. */
   dropHeld(ids: Iterable<string>): void {
     for (const id of ids) if (this.held.has(id)) this.delete(id);

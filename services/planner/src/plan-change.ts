@@ -17,7 +17,7 @@ import type { ConfigReader } from './config-reader.js';
 import type { ForeignJobs } from './foreign-jobs.js';
 import type { Partitions } from './partitions.js';
 import type { PendingJobs } from './pending-jobs.js';
-import { announceSkipped, commitJobs, commitWithoutJobs, HeldDependencyDroppedError, PartitionConflictError, RecordConflictError } from './plan-commit.js';
+import { announceSkipped, commitJobs, commitWithoutJobs, HeldDependencyDroppedError, PartitionConflictError, RecordConflictError, StaleCopyError } from './plan-commit.js';
 import { deleteWaitsForDependents, readCurrent, retryAction, type Current } from './plan-guards.js';
 import { planReferencedFirst } from './plan-references.js';
 import { supersedeOlderWork } from './supersede.js';
@@ -71,16 +71,26 @@ export interface PlanOptions {
 const PARTITION_CONFLICT_TRIES = 4;
 /** Plans again this many times when a held job it waited for was dropped (that plan is planned again too). */
 const HELD_DROPPED_TRIES = 4;
+/** Computes a plan again this many times when jobs it should wait for were claimed meanwhile. */
+const PLAN_AGAIN_TRIES = 3;
+/** Plans again from fresh reads this many times when a kept copy it used was stale. */
+const STALE_COPY_TRIES = 3;
 /** How long a plan waits for its view of other partitions to catch up after a conflict. */
 const CATCH_UP_MS = 10_000;
 
 export async function planChange(type: string, id: string, deps: PlanDeps, opts: PlanOptions = {}): Promise<PlanOutcome> {
   let conflicts = 0;
   let dropped = 0;
+  let stale = 0;
   for (;;) {
     try {
       return await planOnce(type, id, deps, opts);
     } catch (err) {
+      // The copies it used are dropped: a reader for this event reads them afresh.
+      if (err instanceof StaleCopyError && ++stale < STALE_COPY_TRIES) {
+        deps = { ...deps, reader: deps.reader.forEvent() };
+        continue;
+      }
       // The plan it waited for is planned again: so is this one, at once (its jobs are now held again, or not).
       if (err instanceof HeldDependencyDroppedError && ++dropped < HELD_DROPPED_TRIES) continue;
       if (!(err instanceof PartitionConflictError) || !deps.foreign || ++conflicts >= PARTITION_CONFLICT_TRIES) throw err;
@@ -116,7 +126,10 @@ async function planFrom(current: Current | undefined, deps: PlanDeps, opts: Plan
   const claimed: string[] = [];
   // How far the view of other partitions' jobs went when the dependencies were computed.
   let viewRevision: string | undefined;
+  // Which pending jobs the dependencies were computed against.
+  let computedAt: number | undefined;
   const claim = (jobs: StoredJob[]) => {
+    computedAt = deps.pending.mark();
     deps.pending.hold(jobs);
     claimed.push(...jobs.map((j) => j.id));
     viewRevision = deps.foreign?.appliedRevision;
@@ -131,9 +144,14 @@ async function planFrom(current: Current | undefined, deps: PlanDeps, opts: Plan
       deps.pending.dropHeld(claimed);
       released = true;
     };
-    if (result.kind === 'planned' && ((await planReferencedFirst(current.resource, result.jobs, deps, opts, planChange, release)) > 0 || released)) {
+    // A plan beside this one may claim a referenced resource's jobs between this one's
+    // computation and the check: computed again then, a few times at most.
+    for (let again = 0; result.kind === 'planned' && again < PLAN_AGAIN_TRIES; again++) {
+      const refs = await planReferencedFirst(current.resource, result.jobs, deps, opts, planChange, release, computedAt);
+      if (refs.plannedFirst === 0 && !refs.missedJobs && !released) break;
       deps.pending.dropHeld(claimed);
       result = await plan();
+      if (refs.plannedFirst > 0 || released) break;
     }
     if (result.kind === 'up-to-date') {
       await reannounceSkipped(current, deps);

@@ -5,6 +5,7 @@
  */
 import { context, propagation } from '@opentelemetry/api';
 import { MSG_ID, events, jobKey, plannerJobMetaKey, skippedSubject, storedJobValue, type JobMeta, type StoredJob, type WorkflowRecord } from '@esi/contracts';
+import { RetryableError } from '@esi/messaging';
 import { faultPoint } from '@esi/service-runtime';
 import type { Expect, WriteOp } from '@esi/store';
 import type { PlanDeps } from './plan-change.js';
@@ -16,6 +17,15 @@ import { dropForeignReferences } from './plan-references.js';
 /** The workflow record was not what planning read (or took absent). */
 export class RecordConflictError extends Error {
   override readonly name = 'RecordConflictError';
+}
+
+/**
+ * The commit found a config or template that planning took from the kept copies changed
+ * since (config-reader.ts): those copies are dropped, and the change is planned again
+ * from fresh reads (retryable: should that keep failing, the event comes again).
+ */
+export class StaleCopyError extends RetryableError {
+  override readonly name = 'StaleCopyError';
 }
 
 /** A held job this plan depends on was dropped by its plan (which plans again): plan this one again too. */
@@ -44,9 +54,10 @@ export async function commitJobs(current: Current, result: PlannedJobs, traceId:
   await dropForeignReferences(result.jobs, deps);
   const planned = new Set(result.jobs.map((j) => j.id));
   // Jobs of a plan beside this one, claimed but not stored yet: this commit follows theirs.
-  // With partitions only, where refused commits are common (partition-marks.ts); a single
-  // planner drops a held plan only when its commit fails.
-  const heldDeps = deps.foreign ? [...new Set(result.jobs.flatMap((j) => j.dependency))].filter((d) => !planned.has(d) && deps.pending.isHeld(d)) : [];
+  // That commit can be refused (a stale kept copy, another partition's jobs) and planned
+  // again with new job ids; a plan stored with the old ids would wait for jobs that never
+  // exist, so it is planned again too.
+  const heldDeps = [...new Set(result.jobs.flatMap((j) => j.dependency))].filter((d) => !planned.has(d) && deps.pending.isHeld(d));
   const stored = await Promise.all(heldDeps.map((d) => deps.pending.whenStored(d)));
   if (stored.includes(false)) throw new HeldDependencyDroppedError(`${current.resource}: a job it waits for was not stored`);
   const marks = viewRevision === undefined ? { expects: [], ops: [] } : marksFor(result.jobs, deps.partitions, viewRevision);
@@ -109,7 +120,8 @@ export async function writeRecord(deps: PlanDeps, current: Current, record: Work
   const key = current.wfKey;
   const modRevision = current.previous?.modRevision;
   const value = JSON.stringify(record);
-  const ok = await deps.store.txn([modRevision ? { key, modRevision } : { key, absent: true }, ...expects], [...ops, { put: key, value }]);
+  const kept = deps.reader.keptExpects();
+  const ok = await deps.store.txn([modRevision ? { key, modRevision } : { key, absent: true }, ...kept, ...expects], [...ops, { put: key, value }]);
   // A failed comparison can also mean this very transaction was applied: when an etcd
   // member dies after committing it but before answering, the client retries it on
   // another member, where the key has moved on (found by the cluster test). The record
@@ -117,7 +129,13 @@ export async function writeRecord(deps: PlanDeps, current: Current, record: Work
   // the jobs of the same transaction; treated as failed, they would stay in etcd but
   // never reach this planner's pending jobs, and never run.
   const stored = ok ? undefined : await deps.store.getString(key);
-  // The record is as planning read it: what failed was the check of other partitions.
+  // The record is as planning read it: a kept copy may have been stale (which comparison
+  // failed, etcd does not say: planning again from reads finds out), or other partitions
+  // stored jobs meanwhile.
+  if (!ok && kept.length > 0 && stored?.modRevision === modRevision && stored?.value !== value) {
+    deps.reader.forgetKeptUsed();
+    throw new StaleCopyError(`${current.resource}: a config or template planning took from a kept copy changed meanwhile`);
+  }
   if (!ok && expects.length > 0 && stored?.modRevision === modRevision) {
     throw new PartitionConflictError(`${current.resource}: another partition stored jobs this plan depends on meanwhile`);
   }

@@ -34,7 +34,7 @@ export async function readCurrent(type: string, id: string, deps: PlanDeps, newR
   const wfKey = SLICES.plannerWorkflows.key(info.plural, id);
   const resource = `${type}:${id}`;
   if (newResource) {
-    const config = await deps.reader.getConfig(type, id);
+    const config = await deps.reader.getOwnConfig(type, id);
     if (!config) return undefined;
     if (config.version === 1 && !config.marked_for_deletion) return { type, id, resource, info, wfKey, config, state: undefined, previous: undefined };
   }
@@ -42,7 +42,7 @@ export async function readCurrent(type: string, id: string, deps: PlanDeps, newR
   // three (each change, and each referenced resource checked). When the config is gone
   // the other two are simply unused.
   const [config, stateRead, previous] = await Promise.all([
-    deps.reader.getConfig(type, id),
+    deps.reader.getOwnConfig(type, id),
     deps.store.read(stateKey(info.plural, id), SLICES.state.parse),
     deps.store.read(wfKey, SLICES.plannerWorkflows.parse),
   ]);

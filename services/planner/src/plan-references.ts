@@ -15,7 +15,8 @@ type PlanFn = (type: string, id: string, deps: PlanDeps, opts: PlanOptions) => P
  * still queued behind this one) has no pending job to wait for, so this workflow would
  * run before its input exists. Plans those first (through `planChange`, passed in to
  * keep the recursion visible); returns how many were planned, so the caller plans its
- * own workflow again and the forward rule finds their jobs.
+ * own workflow again and the forward rule finds their jobs, and whether a referenced
+ * resource's jobs were claimed after `computedAt` (the caller plans again for those too).
  */
 export async function planReferencedFirst(
   resource: string,
@@ -25,14 +26,23 @@ export async function planReferencedFirst(
   planChange: PlanFn,
   /** Called once, before the first referenced resource is planned from here. */
   beforePlanning: () => void = () => undefined,
-): Promise<number> {
+  /** The pending jobs' mark when the workflow's dependencies were computed (PendingJobs.mark). */
+  computedAt?: number,
+): Promise<{ plannedFirst: number; missedJobs: boolean }> {
   const planning = opts.planning ?? new Set<string>();
   planning.add(resource);
   let plannedFirst = 0;
+  let missedJobs = false;
   const foreign = await foreignReferences(jobs, deps);
   for (const ref of referencedResources(jobs)) {
     if (planning.has(ref.key) || foreign.has(ref.key)) continue;
-    if (deps.pending.ofResource(ref.type, ref.id).length > 0) continue;
+    const refJobs = deps.pending.ofResource(ref.type, ref.id);
+    if (refJobs.length > 0) {
+      // Claimed by a plan beside this one after its dependencies were computed: this
+      // workflow does not wait for them, so it is computed again (plan-change.ts).
+      if (computedAt !== undefined && refJobs.some((p) => deps.pending.addedSince(p.job.id, computedAt))) missedJobs = true;
+      continue;
+    }
     const known = deps.plannedVersions.get(ref.key);
     if (known !== undefined && known >= ((await deps.reader.getConfig(ref.type, ref.id))?.version ?? Infinity)) continue;
     // Another partition's planner plans it: this one waits for that (its event is redelivered).
@@ -46,7 +56,7 @@ export async function planReferencedFirst(
     if ((await planChange(ref.type, ref.id, deps, { planning })) === 'planned') plannedFirst++;
   }
   if (plannedFirst > 0) deps.log.info({ resource, plannedFirst }, 'referenced resources planned first');
-  return plannedFirst;
+  return { plannedFirst, missedJobs };
 }
 
 /**
