@@ -111,11 +111,12 @@ export function runDeletionFinisher(deps: FinisherDeps, retryMs = 2_000): { stop
       watcher.on('error', restart);
       watcher.on('put', (kv) => {
         chain = chain.then(async () => {
+          // Every /state write comes here; only a finished delete is work.
+          const value = SLICES.state.parse(kv.value.toString());
+          if (value?.state?.worker_state !== DELETE_COMPLETED) return;
           const parsed = SLICES.state.resourceOf(kv.key.toString());
           const type = parsed ? deps.types.typeOfPlural(parsed.plural) : undefined;
-          if (!parsed || !type) return;
-          const value = SLICES.state.parse(kv.value.toString());
-          if (value?.state?.worker_state === DELETE_COMPLETED) await finishDeletion(deps, type, parsed.id, value.version);
+          if (parsed && type) await finishDeletion(deps, type, parsed.id, value.version);
         }).catch(restart);
       });
     } catch (err) {

@@ -15,10 +15,19 @@ export interface TypeRules {
 const TEMPLATE_PLURAL = 'heat_templates';
 
 export class TypeRegistry {
+  /** Each plural's type, computed once: the deletion finisher asks for every /state write. */
+  private readonly byPlural = new Map<string, string>();
+
   constructor(
     private readonly types: ResourceTypes,
     private readonly schemas: ResourceSchemas,
-  ) {}
+  ) {
+    for (const [type, entry] of Object.entries(types)) {
+      // A v2.0 type (no prefix) wins a shared plural; otherwise the last one listed.
+      const found = this.byPlural.get(entry.plural);
+      if (found === undefined || entry.prefix === undefined) this.byPlural.set(entry.plural, type);
+    }
+  }
 
   /** The rules of a type; ValidationError naming resource_type when there are none. */
   rulesOf(type: string): TypeRules {
@@ -32,11 +41,7 @@ export class TypeRegistry {
 
   /** The type stored under a plural, or undefined; a v2.0 type wins a shared plural. */
   typeOfPlural(plural: string): string | undefined {
-    let found: string | undefined;
-    for (const [type, entry] of Object.entries(this.types)) {
-      if (entry.plural === plural && (found === undefined || entry.prefix === undefined)) found = type;
-    }
-    return found;
+    return this.byPlural.get(plural);
   }
 
   /** The schema of a type, if it has one (templates and unknown types have none). */
