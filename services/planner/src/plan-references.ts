@@ -39,7 +39,12 @@ export async function planReferencedFirst(
     const refJobs = deps.pending.ofResource(ref.type, ref.id);
     if (refJobs.length > 0) {
       // Claimed by a plan beside this one after its dependencies were computed: this
-      // workflow does not wait for them, so it is computed again (plan-change.ts).
+      // workflow does not wait for them, so it is computed again (plan-change.ts). Even
+      // when those jobs wait for this workflow's: when this one was computed the resource
+      // had no pending job, so its change may be the create this workflow's jobs need
+      // first (a change whose event was late; crash-anywhere found it). If the other plan
+      // waited for jobs dropped here, its commit is refused and it is planned again, so
+      // the two end in one order or the other, as if planned one after the other.
       if (computedAt !== undefined && refJobs.some((p) => deps.pending.addedSince(p.job.id, computedAt))) missedJobs = true;
       continue;
     }
