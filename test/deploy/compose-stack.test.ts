@@ -48,6 +48,14 @@ function containerHealth(): { name: string; state: string; health: string }[] {
   });
 }
 
+/** Each container's state and its last health checks' outputs, for a failure's message. */
+function healthReport(): string {
+  const ids = compose(['ps', '-q']).stdout.trim().split('\n').filter(Boolean);
+  if (ids.length === 0) return 'no container';
+  const format = '{{.Name}} {{.State.Status}} restarts={{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}} {{range .State.Health.Log}}[{{.ExitCode}}: {{printf "%.200s" .Output}}] {{end}}{{end}}';
+  return spawnSync('docker', ['inspect', '-f', format, ...ids], { encoding: 'utf8' }).stdout.trim();
+}
+
 function runEsictl(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'packages/cli/src/main.ts'), ...args, '--addr', API], { cwd: REPO_ROOT, env: { ...process.env, ESI_API_ADDR: API } });
@@ -87,7 +95,8 @@ beforeAll(async () => {
   const started = Date.now();
   const res = compose(['up', '-d']);
   up = true;
-  expect(res.status, `docker-compose up: ${res.stderr}`).toBe(0);
+  // When compose gives up on a dependency, say which container and what its checks said.
+  expect(res.status, `docker-compose up: ${res.stderr}${res.status === 0 ? '' : `\n${healthReport()}`}`).toBe(0);
   const healthy = await waitFor('every container healthy', async () => {
     const all = containerHealth();
     return all.length >= 10 && all.every((c) => c.health === 'healthy') ? all : undefined;
