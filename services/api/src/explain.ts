@@ -44,11 +44,11 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
   const rules = resources.types.rulesOf(type);
   checkId(id, 'id');
   const current = await resources.visible(ctx, rules, id);
-  const [view, record, pending] = await Promise.all([
-    viewOf(store, type, rules.plural, id, current.value),
-    readWorkflow(store, rules.plural, id),
-    readPendingJobs(store),
-  ]);
+  // The pending jobs first, then the record: the planner writes a workflow's jobs and its
+  // record in one transaction, so jobs seen imply their record is seen too. Read side by
+  // side, a plan committed between the two reads showed its jobs under "not planned yet".
+  const pending = await readPendingJobs(store);
+  const [view, record] = await Promise.all([viewOf(store, type, rules.plural, id, current.value), readWorkflow(store, rules.plural, id)]);
 
   const own = [...pending.values()].filter((p) => p.job.resource_type === type && p.job.resource_id === id).map((p) => p.job.id);
   const ids = [...new Set([...(record?.jobs ?? []), ...own])];
