@@ -336,7 +336,7 @@ export class Resources {
       if (target.found.value.marked_for_deletion) throw new ValidationError(ref.field, `names ${target.type} ${ref.id}, which is being deleted`);
       // Judged against this revision: the commit requires it still (no window between).
       if (!expects.some((x) => 'key' in x && x.key === target.key)) expects.push({ key: target.key, modRevision: target.found.modRevision });
-      if (seen.find((t) => t.target === target)?.kept) kept.push(target.key);
+      if (seen.find((t) => t.target === target)?.kept && !kept.includes(target.key)) kept.push(target.key);
     }
     return { expects, kept };
   }

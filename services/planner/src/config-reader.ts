@@ -25,6 +25,12 @@ export interface TemplateBody {
 
 /** Referenced configs and templates kept across events: the bodies of a few thousand resources. */
 const KEPT_CONFIGS = 4096;
+/**
+ * Copies one event may take, each a condition of its commits: a resync pass plans many
+ * resources with one reader, and etcd refuses a transaction of more than 128 conditions.
+ * Past this, the event reads.
+ */
+export const KEPT_PER_EVENT = 32;
 
 type Read = Promise<Versioned<ConfigValue> | undefined>;
 
@@ -86,7 +92,7 @@ export class ConfigReader implements ResourceLookup {
     const before = this.seen.get(key);
     // Taken from a copy before, wanted fresh now: read, and the event's view follows the read.
     if (before && (mayUseKept || !this.keptUsed.has(key))) return before;
-    const copy = mayUseKept ? this.kept.get(key) : undefined;
+    const copy = mayUseKept && this.keptUsed.size < KEPT_PER_EVENT ? this.kept.get(key) : undefined;
     let read: Read;
     if (copy) {
       this.keptUsed.set(key, copy.modRevision);
