@@ -232,6 +232,7 @@ resources:
         puts.push(structuredClone(s));
         await inner.put(s);
       },
+      putIfAbsent: (s) => inner.putIfAbsent(s),
       delete: (n) => inner.delete(n),
     };
     // Providers that take a moment, as real ones do: each resource's progress is written
@@ -253,6 +254,7 @@ resources:
         await new Promise((r) => setTimeout(r, 30));
         await inner.put(s);
       },
+      putIfAbsent: (s) => inner.putIfAbsent(s),
       delete: (n) => inner.delete(n),
     };
     const { engine } = setup({}, slow);
@@ -272,6 +274,7 @@ resources:
     const broken: StackStore = {
       get: () => Promise.reject(new Error('etcd unavailable')),
       put: () => Promise.resolve(),
+      putIfAbsent: () => Promise.resolve(true),
       delete: () => Promise.resolve(),
     };
     const { engine } = setup({}, broken);
@@ -279,6 +282,53 @@ resources:
     expect(error).toBeInstanceOf(StackStoreError);
     expect((error as StackStoreError).retryable).toBe(true);
     expect((error as StackStoreError).message).toContain('etcd unavailable');
+  });
+});
+
+describe('createStackIfAbsent', () => {
+  /** A store that lists every call made to it. */
+  function countingStore() {
+    const inner = new InMemoryStackStore();
+    const ops: string[] = [];
+    const store: StackStore = {
+      get: (n) => (ops.push('get'), inner.get(n)),
+      put: (s) => (ops.push(`put ${s.status}`), inner.put(s)),
+      putIfAbsent: (s) => (ops.push(`putIfAbsent ${s.status}`), inner.putIfAbsent(s)),
+      delete: (n) => (ops.push('delete'), inner.delete(n)),
+    };
+    return { store, ops, inner };
+  }
+
+  it('creates a new stack without reading first: the first write claims the name', async () => {
+    const { store, ops } = countingStore();
+    const { engine, calls } = setup({}, store);
+    const stack = await engine.createStackIfAbsent(request());
+    expect(stack?.status).toBe('CREATE_COMPLETE');
+    expect(stack?.operations).toEqual({ CREATE: 1 });
+    expect(calls.map((c) => c.resource)).toEqual(['net', 'subnet', 'port']);
+    expect(ops[0]).toBe('putIfAbsent CREATE_IN_PROGRESS');
+    expect(ops).not.toContain('get');
+    expect(ops.at(-1)).toBe('put CREATE_COMPLETE');
+  });
+
+  it('does nothing and answers undefined when a stack of that name is stored, whatever its state', async () => {
+    const { store, ops, inner } = countingStore();
+    const { engine, calls } = setup({ failOn: (op, r) => (op === 'create' && r === 'subnet' ? new ProviderError('quota exceeded') : undefined) }, store);
+    const failed = await engine.createStack(request());
+    expect(failed.status).toBe('CREATE_FAILED');
+    calls.length = 0;
+    ops.length = 0;
+    expect(await engine.createStackIfAbsent(request())).toBeUndefined();
+    expect(calls).toEqual([]);
+    expect(ops).toEqual(['putIfAbsent CREATE_IN_PROGRESS']);
+    expect(await inner.get('net_1')).toEqual(failed);
+  });
+
+  it('throws validation errors before storing anything', async () => {
+    const { store, ops } = countingStore();
+    const { engine } = setup({}, store);
+    await expect(engine.createStackIfAbsent(request({ template: 'resources: [' }))).rejects.toBeInstanceOf(TemplateError);
+    expect(ops).toEqual([]);
   });
 });
 

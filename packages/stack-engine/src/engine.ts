@@ -106,37 +106,55 @@ export class StackEngine {
       if (existing && !CREATE_RESTARTABLE.has(existing.status)) {
         throw new StackConflictError(`The Stack (${request.name}) already exists with status ${existing.status}.`);
       }
-      const { template, params } = this.prepare(request);
-      const timeoutMins = request.timeoutMins ?? DEFAULT_TIMEOUT_MINS;
-      const now = this.now().toISOString();
-      const op = this.begin('CREATE', timeoutMins, {
-        name: request.name,
-        id: existing?.id ?? randomUUID(),
-        status: 'CREATE_IN_PROGRESS',
-        reason: 'Stack CREATE started',
-        template: request.template,
-        params: structuredClone({ ...request.params }),
-        timeoutMins,
-        tags: [...(request.tags ?? [])],
-        operations: counted(existing, 'CREATE'),
-        resources: existing?.resources ?? [],
-        outputs: [],
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      });
-      return op.run(async (stack) => {
+      return (await this.create(request, existing, 'save'))!;
+    });
+  }
+
+  /**
+   * Create a stack unless one is stored under its name: undefined, with nothing done, when
+   * one is (the caller then looks at it and decides, as before any create). The name is
+   * claimed by the first write, so a new stack costs no read first.
+   */
+  async createStackIfAbsent(request: StackRequest): Promise<StoredStack | undefined> {
+    checkRequest(request);
+    return this.exclusive(request.name, () => this.create(request, undefined, 'claim'));
+  }
+
+  private create(request: StackRequest, existing: StoredStack | undefined, first: 'save' | 'claim'): Promise<StoredStack | undefined> {
+    const { template, params } = this.prepare(request);
+    const timeoutMins = request.timeoutMins ?? DEFAULT_TIMEOUT_MINS;
+    const now = this.now().toISOString();
+    const op = this.begin('CREATE', timeoutMins, {
+      name: request.name,
+      id: existing?.id ?? randomUUID(),
+      status: 'CREATE_IN_PROGRESS',
+      reason: 'Stack CREATE started',
+      template: request.template,
+      params: structuredClone({ ...request.params }),
+      timeoutMins,
+      tags: [...(request.tags ?? [])],
+      operations: counted(existing, 'CREATE'),
+      resources: existing?.resources ?? [],
+      outputs: [],
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
+    return op.run(async (stack) => {
+      if (first === 'claim') {
+        if (!(await stack.claim())) return undefined;
+      } else {
         await stack.save();
-        // Leftovers of the earlier attempt go first, so the new one starts clean.
-        const cleanup = existing ? await removeAll(stack, removalPlan(existing, new Set(stack.names()))) : undefined;
-        if (cleanup) return stack.fail(cleanup);
-        stack.setOrder([...template.resources.keys()]);
-        const failure = await runInOrder(template.dependencies, (name) => {
-          const definition = template.resources.get(name)!;
-          return stack.create(definition, stack.resolveProperties(definition, params));
-        });
-        if (failure) return stack.fail(failure);
-        return stack.complete('CREATE_COMPLETE', STATUS_REASONS.CREATE_COMPLETE, this.outputsOf(stack, template));
+      }
+      // Leftovers of the earlier attempt go first, so the new one starts clean.
+      const cleanup = existing ? await removeAll(stack, removalPlan(existing, new Set(stack.names()))) : undefined;
+      if (cleanup) return stack.fail(cleanup);
+      stack.setOrder([...template.resources.keys()]);
+      const failure = await runInOrder(template.dependencies, (name) => {
+        const definition = template.resources.get(name)!;
+        return stack.create(definition, stack.resolveProperties(definition, params));
       });
+      if (failure) return stack.fail(failure);
+      return stack.complete('CREATE_COMPLETE', STATUS_REASONS.CREATE_COMPLETE, this.outputsOf(stack, template));
     });
   }
 
@@ -275,7 +293,7 @@ function counted(existing: StoredStack | undefined, action: StackAction): Partia
   return { ...before, [action]: (before[action] ?? 0) + 1 };
 }
 
-type Runner = (body: (stack: StackOperation) => Promise<StoredStack>) => Promise<StoredStack>;
+type Runner = <T>(body: (stack: StackOperation) => Promise<T>) => Promise<T>;
 
 function checkRequest(request: StackRequest): void {
   if (typeof request.name !== 'string' || !STACK_NAME.test(request.name)) {

@@ -73,6 +73,25 @@ export class StackOperation {
     await this.flushed();
   }
 
+  /**
+   * The operation's first save, made only when no stack is stored under its name: false,
+   * with nothing written, when one is. A create that expects no stack there (a create
+   * job's first delivery) claims the name with its first write instead of reading first.
+   */
+  async claim(): Promise<boolean> {
+    this.change();
+    const upTo = this.asked;
+    const snapshot = this.snapshot();
+    let claimed: boolean;
+    try {
+      claimed = await this.store.putIfAbsent(snapshot);
+    } catch (cause) {
+      throw new StackStoreError(`Could not store stack ${snapshot.name}: ${errorMessage(cause)}`, { cause });
+    }
+    if (claimed) this.stored = Math.max(this.stored, upTo);
+    return claimed;
+  }
+
   /** Resolves once every save asked for so far is stored (before the record is deleted). */
   async flushed(): Promise<void> {
     const upTo = this.asked;

@@ -81,6 +81,8 @@ export interface StoredStack extends StackResult {
 export interface StackStore {
   get(name: string): Promise<StoredStack | undefined>;
   put(stack: StoredStack): Promise<void>;
+  /** Stores the stack only when none is stored under its name; false (nothing written) when one is. */
+  putIfAbsent(stack: StoredStack): Promise<boolean>;
   delete(name: string): Promise<void>;
 }
 
@@ -95,6 +97,12 @@ export class InMemoryStackStore implements StackStore {
 
   async put(stack: StoredStack): Promise<void> {
     this.stacks.set(stack.name, structuredClone(stack));
+  }
+
+  async putIfAbsent(stack: StoredStack): Promise<boolean> {
+    if (this.stacks.has(stack.name)) return false;
+    this.stacks.set(stack.name, structuredClone(stack));
+    return true;
   }
 
   async delete(name: string): Promise<void> {

@@ -36,6 +36,11 @@ export class EmbeddedDriver implements StackDriver {
     return toView(await this.engine.createStack(request(call)));
   }
 
+  async createIfAbsent(call: StackCall): Promise<StackView | undefined> {
+    const created = await this.engine.createStackIfAbsent(request(call));
+    return created === undefined ? undefined : toView(created);
+  }
+
   async update(_current: StackView, call: StackCall): Promise<StackView> {
     return toView(await this.engine.updateStack(request(call)));
   }

@@ -52,6 +52,24 @@ describe('EtcdStackStore', () => {
     expect(reads() - fresh).toBe(2);
   });
 
+  it('a create that claims a new name reads nothing; a taken name is left as it was and read afresh', async () => {
+    const stacks = new EtcdStackStore(store);
+    const engine = new StackEngine({ store: stacks });
+    const before = reads();
+    const created = await oneJobsStackReads(() => engine.createStackIfAbsent({ name: 'claimed', template: TEMPLATE, params: {}, tags: ['first'] }));
+    expect(reads() - before).toBe(0);
+    expect(created?.status).toBe('CREATE_COMPLETE');
+    expect((await stacks.get('claimed'))?.tags).toEqual(['first']);
+
+    const again = reads();
+    await oneJobsStackReads(async () => {
+      expect(await engine.createStackIfAbsent({ name: 'claimed', template: TEMPLATE, params: {}, tags: ['second'] })).toBeUndefined();
+      // The job then looks at the stack that is there: one read, of the first create's record.
+      expect((await stacks.get('claimed'))?.tags).toEqual(['first']);
+    });
+    expect(reads() - again).toBe(1);
+  });
+
   it('what a job holds is a copy: changing a returned stack changes neither etcd nor the next answer', async () => {
     const stacks = new EtcdStackStore(store);
     await new StackEngine({ store: stacks }).createStack({ name: 'copied', template: TEMPLATE, params: {} });

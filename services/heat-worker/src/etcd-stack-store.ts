@@ -41,6 +41,18 @@ export class EtcdStackStore implements StackStore {
     if (stack.status.endsWith('_IN_PROGRESS')) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
   }
 
+  async putIfAbsent(stack: StoredStack): Promise<boolean> {
+    const key = heatEngineStackKey(stack.name);
+    const claimed = await this.store.txn([{ key, absent: true }], [{ put: key, value: JSON.stringify(stack) }]);
+    if (!claimed) {
+      jobsStacks.getStore()?.delete(stack.name);
+      return false;
+    }
+    jobsStacks.getStore()?.set(stack.name, copy(stack));
+    if (stack.status.endsWith('_IN_PROGRESS')) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
+    return true;
+  }
+
   async delete(name: string): Promise<void> {
     await this.store.delete(heatEngineStackKey(name));
     jobsStacks.getStore()?.set(name, undefined);

@@ -18,7 +18,7 @@ import type { KeyedLock } from '@esi/keyed-lock';
 import { planStackStep, type JobKind } from './plan-stack-step.js';
 import { prepareCall } from './prepare-call.js';
 import { reportFailure, reportStack } from './report-outcome.js';
-import { isFailed, isInProgress, type StackDriver, type StackView } from './stack-driver.js';
+import { isFailed, isInProgress, type StackCall, type StackDriver, type StackView } from './stack-driver.js';
 
 export interface HeatJobDeps {
   store: OwnedStore;
@@ -51,7 +51,8 @@ export async function runHeatJob(d: events.JobDispatched, meta: Pick<MessageMeta
   const stackName = `${job.resourceType}_${job.resourceId}`;
   const mayRetry = meta.deliveryCount < deps.maxAttempts;
   try {
-    await deps.locks.run(stackName, () => oneJobsStackReads(() => runOnce(d, kind, stackName, mayRetry, deps)));
+    const firstDelivery = meta.deliveryCount <= 1;
+    await deps.locks.run(stackName, () => oneJobsStackReads(() => runOnce(d, kind, stackName, { mayRetry, firstDelivery }, deps)));
   } catch (error) {
     const kindOfError = classifyError(error);
     const message = messageOf(error);
@@ -70,44 +71,59 @@ export async function runHeatJob(d: events.JobDispatched, meta: Pick<MessageMeta
   }
 }
 
-async function runOnce(d: events.JobDispatched, kind: JobKind, stackName: string, mayRetry: boolean, deps: HeatJobDeps): Promise<void> {
+async function runOnce(d: events.JobDispatched, kind: JobKind, stackName: string, attempt: { mayRetry: boolean; firstDelivery: boolean }, deps: HeatJobDeps): Promise<void> {
   const job = d.job!;
   const { driver } = deps;
+  const { mayRetry } = attempt;
   const tags = jobTags(job.id, job.version);
-  // The template and the stack are read together (one round trip). "Checking job
-  // status": the stack as it is, brought to rest first.
-  const [call, found] = await Promise.all([kind === 'delete' ? undefined : prepareCall(d, stackName, tags, deps.templates), driver.find(stackName)]);
-  let view = found;
-  if (view && isInProgress(view.status)) view = await driver.settle(view);
-  const step = planStackStep({ kind, view, tag: jobTag(job.id), version: job.version, mayRetry });
-  deps.log.info({ job: job.id, stack: stackName, found: view?.status ?? 'none', step, driver: driver.kind }, 'stack step chosen');
-
-  let result: StackView | undefined;
-  switch (step) {
-    case 'report':
-      result = view;
-      break;
-    case 'absent':
-      result = undefined;
-      break;
-    case 'create':
-      result = await driver.create(call!);
-      break;
-    case 'update':
-      result = await driver.update(view!, call!);
-      break;
-    case 'delete':
-      result = await driver.delete(view!);
-      break;
-    case 'recreate': {
-      const left = await driver.delete(view!);
-      result = left ?? (await driver.create(call!));
-      break;
-    }
-  }
+  // A create job's first delivery expects no stack: it claims the name with its first
+  // write instead of looking first. A stack already there (a namesake, or this job's own
+  // from an attempt whose delivery was lost) is looked at and decided on below, as always.
+  const claiming = kind === 'create' && attempt.firstDelivery && driver.createIfAbsent !== undefined;
+  const call = claiming ? await prepareCall(d, stackName, tags, deps.templates) : undefined;
+  const created = call && driver.createIfAbsent ? await driver.createIfAbsent(call) : undefined;
+  if (created) deps.log.info({ job: job.id, stack: stackName, found: 'none', step: 'create', driver: driver.kind }, 'stack step chosen');
+  const result = created ?? (await actOnStackAsFound(d, kind, stackName, { tags, mayRetry, call }, deps));
   if (result && isFailed(result.status) && result.retryable && mayRetry) {
     throw new TransientStackFailure(result.status, result.reason);
   }
   await reportStack(d, result, kind === 'delete', deps);
   deps.log.info({ job: job.id, stack: stackName, status: result?.status ?? 'DELETE_COMPLETE' }, 'stack done');
+}
+
+/** "Checking job status": the stack as it is, brought to rest, decides what the job does. */
+async function actOnStackAsFound(
+  d: events.JobDispatched,
+  kind: JobKind,
+  stackName: string,
+  given: { tags: string[]; mayRetry: boolean; call: StackCall | undefined },
+  deps: HeatJobDeps,
+): Promise<StackView | undefined> {
+  const job = d.job!;
+  const { driver } = deps;
+  // The template and the stack are read together (one round trip).
+  const [call, found] = await Promise.all([
+    kind === 'delete' ? undefined : (given.call ?? prepareCall(d, stackName, given.tags, deps.templates)),
+    driver.find(stackName),
+  ]);
+  let view = found;
+  if (view && isInProgress(view.status)) view = await driver.settle(view);
+  const step = planStackStep({ kind, view, tag: jobTag(job.id), version: job.version, mayRetry: given.mayRetry });
+  deps.log.info({ job: job.id, stack: stackName, found: view?.status ?? 'none', step, driver: driver.kind }, 'stack step chosen');
+  switch (step) {
+    case 'report':
+      return view;
+    case 'absent':
+      return undefined;
+    case 'create':
+      return driver.create(call!);
+    case 'update':
+      return driver.update(view!, call!);
+    case 'delete':
+      return driver.delete(view!);
+    case 'recreate': {
+      const left = await driver.delete(view!);
+      return left ?? (await driver.create(call!));
+    }
+  }
 }

@@ -42,6 +42,13 @@ export interface StackDriver {
    */
   settle(view: StackView): Promise<StackView | undefined>;
   create(call: StackCall): Promise<StackView>;
+  /**
+   * Create the stack unless one of that name exists: undefined, with nothing done, when
+   * one does. A create job's first delivery expects none, so it need not look first.
+   * Only the embedded engine offers it (its first write claims the name); Heat's own
+   * create answers 409 for a taken name, which `create` already handles.
+   */
+  createIfAbsent?(call: StackCall): Promise<StackView | undefined>;
   update(current: StackView, call: StackCall): Promise<StackView>;
   /** Undefined once the stack is gone; a DELETE_FAILED view otherwise. */
   delete(current: StackView): Promise<StackView | undefined>;
