@@ -37,15 +37,6 @@ await runService({
   async start({ messaging, store, publisher, log, tracer, config }) {
     loadResourceTypes();
     const templates = new TemplateReader(store);
-    const consumer = await startJobWorker(
-      { messaging, publisher, tracer, log, prefix: config.streamPrefix },
-      {
-        service: 'monitoring-worker',
-        handle: (d) => runMonitoringJob(d, { store, templates, publisher, log, pluralOf }),
-        concurrency: config.concurrency,
-        ackWaitSeconds: config.ackWaitSeconds,
-      },
-    );
     const snmp = new SnmpProbe({
       defaultPort: config.snmpPort,
       timeoutMs: config.snmpTimeoutMs,
@@ -64,6 +55,16 @@ await runService({
       jitter: config.pollJitterPct / 100,
       concurrency: config.pollConcurrency,
     });
+    const consumer = await startJobWorker(
+      { messaging, publisher, tracer, log, prefix: config.streamPrefix },
+      {
+        service: 'monitoring-worker',
+        handle: (d) =>
+          runMonitoringJob(d, { store, templates, publisher, log, pluralOf, holdsNoTargets: (plural, id) => poller.holdsNoTargets(plural, id) }),
+        concurrency: config.concurrency,
+        ackWaitSeconds: config.ackWaitSeconds,
+      },
+    );
     poller.start();
     log.info(
       {

@@ -10,6 +10,7 @@
  * written as soon as its own devices have answered, and a cycle waits at most
  * maxCycleMs, so a slow or dead device delays only the resources it carries.
  */
+import { monitoringKey } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
@@ -102,6 +103,14 @@ export class Poller {
     await this.running;
     await this.settled();
     await Promise.all([this.state.targets.close(), this.state.values.close()]);
+  }
+
+  /**
+   * Whether the targets this poller follows hold none of the resource; undefined before
+   * the first load and while the watch is broken.
+   */
+  holdsNoTargets(plural: string, resourceId: string): boolean | undefined {
+    return this.state.targets.holdsNoneOf(monitoringKey(plural, resourceId));
   }
 
   /** Resolves when no check or write of an earlier cycle is still running. */

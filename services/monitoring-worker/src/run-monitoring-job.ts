@@ -19,6 +19,8 @@ export interface MonitoringJobDeps {
   publisher: Publisher;
   log: Logger;
   pluralOf: (type: string) => string;
+  /** The poller's followed copy of the targets: true when it holds none of the resource, undefined when not following. */
+  holdsNoTargets?: (plural: string, resourceId: string) => boolean | undefined;
 }
 
 export async function runMonitoringJob(d: events.JobDispatched, deps: MonitoringJobDeps): Promise<void> {
@@ -62,7 +64,10 @@ export async function runMonitoringJob(d: events.JobDispatched, deps: Monitoring
       properties: item,
       registered_at_ms: now,
     }));
-  await replaceTargets(deps.store, plural, job.resourceId, targets, job.action === 'create');
+  await replaceTargets(deps.store, plural, job.resourceId, targets, {
+    firstTime: job.action === 'create',
+    knownEmpty: () => deps.holdsNoTargets?.(plural, job.resourceId),
+  });
   await publishJobResult(deps.publisher, d, { result: { state_monitoring: stateMonitoring(rendered.items) } });
   deps.log.info({ job: job.id, items: Object.keys(rendered.items), polled: targets.length }, 'monitoring registered');
 }

@@ -182,13 +182,39 @@ describe('replaceTargets', () => {
       range: (...args: Parameters<OwnedStore['range']>) => (ranges++, range(...args)),
     });
     const before = store.groupCommit!.counts.members;
-    await replaceTargets(counting, 'ese_logical_ports', 'first-time', [item('first-time', 'a'), item('first-time', 'b')], true);
+    await replaceTargets(counting, 'ese_logical_ports', 'first-time', [item('first-time', 'a'), item('first-time', 'b')], { firstTime: true });
     expect(await stored('first-time')).toEqual(['a', 'b']);
     expect([ranges, store.groupCommit!.counts.members - before]).toEqual([0, 1]);
     // A deleted namesake left a target: the create still ends with exactly its own.
     await put(other, item('leftover', 'stale'));
-    await replaceTargets(store, 'ese_logical_ports', 'leftover', [item('leftover', 'a')], true);
+    await replaceTargets(store, 'ese_logical_ports', 'leftover', [item('leftover', 'a')], { firstTime: true });
     expect(await stored('leftover')).toEqual(['a']);
+  });
+
+  it('a create with nothing to register sends nothing when the followed copy holds none of the resource; a leftover it holds is read and dropped', async () => {
+    const { index } = startIndex();
+    expect(index.holdsNoneOf(resource('quiet'))).toBeUndefined();
+    await index.sync();
+    let reads = 0;
+    const range = store.range.bind(store);
+    const counting = Object.assign(Object.create(store) as OwnedStore, {
+      range: (...args: Parameters<OwnedStore['range']>) => (reads++, range(...args)),
+    });
+    const knownEmpty = (id: string) => () => index.holdsNoneOf(resource(id));
+    const writes = store.groupCommit!.counts.members;
+    await replaceTargets(counting, 'ese_logical_ports', 'quiet', [], { firstTime: true, knownEmpty: knownEmpty('quiet') });
+    expect([reads, store.groupCommit!.counts.members - writes]).toEqual([0, 0]);
+    // Without the copy's word, the create reads (there is nothing to drop).
+    await replaceTargets(counting, 'ese_logical_ports', 'quiet', [], { firstTime: true });
+    expect(reads).toBe(1);
+
+    await put(other, item('stale-namesake', 'old'));
+    await waitFor('leftover followed', async () => (index.holdsNoneOf(resource('stale-namesake')) === false ? true : undefined), 5_000, 10);
+    await replaceTargets(counting, 'ese_logical_ports', 'stale-namesake', [], { firstTime: true, knownEmpty: knownEmpty('stale-namesake') });
+    expect(reads).toBe(2);
+    expect(await stored('stale-namesake')).toEqual([]);
+    await index.close();
+    expect(index.holdsNoneOf(resource('quiet'))).toBeUndefined();
   });
 
   it('a modify replaces: items no longer wanted are dropped', async () => {

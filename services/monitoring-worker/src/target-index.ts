@@ -111,6 +111,11 @@ export class TargetIndex extends FollowedPrefix {
     return this.tables.byDevice.entries();
   }
 
+  /** Whether the resource (its /monitoring key) has no target here; undefined while the watch is not following etcd. */
+  holdsNoneOf(resource: string): boolean | undefined {
+    return this.live ? !this.tables.byResource.has(resource) : undefined;
+  }
+
   targetsOf(resource: string): readonly TrackedTarget[] {
     return this.tables.byResource.get(resource) ?? [];
   }

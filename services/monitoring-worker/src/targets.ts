@@ -17,17 +17,32 @@ export interface Target {
   registered_at_ms: number;
 }
 
+export interface ReplaceOptions {
+  /** A create job: the resource is expected to have no target yet. */
+  firstTime?: boolean;
+  /**
+   * Whether the resource is known to have no target, from the worker's followed copy of
+   * the targets (target-index.ts); undefined when that copy is not following etcd.
+   */
+  knownEmpty?: () => boolean | undefined;
+}
+
 /**
- * Makes `next` the resource's targets. `firstTime` (a create job) first tries the write
+ * Makes `next` the resource's targets. A create job (`firstTime`) first tries the write
  * on condition that the resource has no target yet: one request where reading the
  * targets to drop stale ones and writing makes two. Targets there (a redelivery, a
  * deleted namesake's leftovers) fail the condition, and the targets are replaced as for
- * any other job.
+ * any other job. A create job with no target to register, for a resource the followed
+ * copy holds none of, has nothing to write nor to drop, and sends nothing (a port that
+ * nothing polls, the common case). Leftovers would show in that copy: their writes are
+ * older than the create by far more than the watch lags. The copy is not the source of
+ * truth for anything else.
  */
-export async function replaceTargets(store: OwnedStore, plural: string, resourceId: string, next: Target[], firstTime = false): Promise<void> {
+export async function replaceTargets(store: OwnedStore, plural: string, resourceId: string, next: Target[], options: ReplaceOptions = {}): Promise<void> {
   const prefix = `${KEY_PREFIX.monitoringTargets}${plural}/${resourceId}/`;
   const puts = new Map(next.map((t) => [monitoringTargetKey(plural, resourceId, t.item), JSON.stringify(t)]));
-  if (firstTime && puts.size > 0) {
+  if (options.firstTime && puts.size === 0 && options.knownEmpty?.() === true) return;
+  if (options.firstTime && puts.size > 0) {
     const written = await store.txn([{ prefix, empty: true }], [...puts].map(([key, value]) => ({ put: key, value })));
     if (written) return;
   }
