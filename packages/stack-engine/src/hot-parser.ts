@@ -134,9 +134,11 @@ function checkReferences(
 /**
  * Parse and validate rendered HOT text: sections, parameter schemas (with defaults
  * checked), resource definitions, outputs, every reference, and the absence of cycles.
+ * `load` reads the YAML as loadYaml does (ChunkedYaml keeps parsed pieces); what it
+ * returns is only read here, so it may be shared.
  */
-export function parseTemplate(text: string): HotTemplate {
-  const root = loadYaml(text);
+export function parseTemplate(text: string, load: (text: string) => unknown = loadYaml): HotTemplate {
+  const root = load(text);
   if (!(root instanceof Map)) throw new TemplateError('The template is not a JSON object or YAML mapping.');
   for (const key of root.keys()) {
     if (UNSUPPORTED.includes(String(key))) throw new TemplateError(`The template section "${String(key)}" is not supported by the embedded engine`);

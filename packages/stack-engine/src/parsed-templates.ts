@@ -8,9 +8,12 @@
  * fails to parse is not kept: it fails again, with the same error, each time.
  */
 import { parseTemplate, type HotTemplate } from './hot-parser.js';
+import { ChunkedYaml } from './yaml-chunks.js';
 
 export class ParsedTemplates {
   private readonly byText = new Map<string, HotTemplate>();
+  /** Texts not seen lately still share most of their YAML with those that were. */
+  private readonly pieces = new ChunkedYaml();
 
   constructor(private readonly capacity = 32) {}
 
@@ -22,7 +25,7 @@ export class ParsedTemplates {
       this.byText.set(text, kept);
       return kept;
     }
-    const parsed = parseTemplate(text);
+    const parsed = parseTemplate(text, (t) => this.pieces.load(t));
     this.byText.set(text, parsed);
     if (this.byText.size > this.capacity) this.byText.delete(this.byText.keys().next().value!);
     return parsed;
