@@ -14,8 +14,13 @@ import type { StackStore, StoredStack } from '@esi/stack-engine';
 import { faultPoint } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
 
-/** What the running job read or wrote, by stack name (undefined: absent or deleted). */
-const jobsStacks = new AsyncLocalStorage<Map<string, StoredStack | undefined>>();
+/**
+ * What the running job read or wrote, by stack name, as the JSON text stored (undefined:
+ * absent or deleted). Text, because the engine changes the objects it is given: each
+ * answer is a fresh parse, and a write keeps the text it sent rather than a deep copy
+ * nobody may read (most jobs write several times and read their stack at most once).
+ */
+const jobsStacks = new AsyncLocalStorage<Map<string, string | undefined>>();
 
 /** Runs one job's work: its stack reads after the first are served from what it read or wrote. */
 export function oneJobsStackReads<T>(fn: () => Promise<T>): Promise<T> {
@@ -27,15 +32,16 @@ export class EtcdStackStore implements StackStore {
 
   async get(name: string): Promise<StoredStack | undefined> {
     const held = jobsStacks.getStore();
-    if (held?.has(name)) return copy(held.get(name));
-    const stack = (await this.store.getJson<StoredStack>(heatEngineStackKey(name)))?.value;
-    held?.set(name, copy(stack));
-    return stack;
+    if (held?.has(name)) return parsed(held.get(name));
+    const text = (await this.store.getString(heatEngineStackKey(name)))?.value;
+    held?.set(name, text);
+    return parsed(text);
   }
 
   async put(stack: StoredStack): Promise<void> {
-    await this.store.putJson(heatEngineStackKey(stack.name), stack);
-    jobsStacks.getStore()?.set(stack.name, copy(stack));
+    const text = JSON.stringify(stack);
+    await this.store.put(heatEngineStackKey(stack.name), text);
+    jobsStacks.getStore()?.set(stack.name, text);
     // The engine stores an operation's progress after each resource: a test-only fault
     // aimed here dies with the stack half made (or half removed), to be resumed.
     if (stack.status.endsWith('_IN_PROGRESS')) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
@@ -43,12 +49,13 @@ export class EtcdStackStore implements StackStore {
 
   async putIfAbsent(stack: StoredStack): Promise<boolean> {
     const key = heatEngineStackKey(stack.name);
-    const claimed = await this.store.txn([{ key, absent: true }], [{ put: key, value: JSON.stringify(stack) }]);
+    const text = JSON.stringify(stack);
+    const claimed = await this.store.txn([{ key, absent: true }], [{ put: key, value: text }]);
     if (!claimed) {
       jobsStacks.getStore()?.delete(stack.name);
       return false;
     }
-    jobsStacks.getStore()?.set(stack.name, copy(stack));
+    jobsStacks.getStore()?.set(stack.name, text);
     if (stack.status.endsWith('_IN_PROGRESS')) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
     return true;
   }
@@ -59,5 +66,4 @@ export class EtcdStackStore implements StackStore {
   }
 }
 
-/** The engine changes what it is given; what is held stays as it was stored. */
-const copy = (stack: StoredStack | undefined): StoredStack | undefined => (stack === undefined ? undefined : structuredClone(stack));
+const parsed = (text: string | undefined): StoredStack | undefined => (text === undefined ? undefined : (JSON.parse(text) as StoredStack));
