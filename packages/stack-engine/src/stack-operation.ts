@@ -128,13 +128,18 @@ export class StackOperation {
     this.stored = Math.max(this.stored, upTo);
   }
 
+  /**
+   * The state as it stands. Its parts are shared, not copied: the operation replaces a
+   * resource or a field whole and never changes one in place, a StackStore copies or
+   * serialises what it is given before its put returns, and results are only read.
+   */
   snapshot(): StoredStack {
     const listed = this.order.filter((n) => this.resources.has(n));
     const rest = [...this.resources.keys()].filter((n) => !listed.includes(n));
-    return structuredClone({
+    return {
       ...this.stack,
       resources: [...listed, ...rest].map((n) => this.resources.get(n)!),
-    });
+    };
   }
 
   outputs(evaluate: (scope: ReturnType<typeof stackScope>) => StackOutput[]): StackOutput[] {

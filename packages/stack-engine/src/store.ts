@@ -80,6 +80,7 @@ export interface StoredStack extends StackResult {
  */
 export interface StackStore {
   get(name: string): Promise<StoredStack | undefined>;
+  /** The stack given is the engine's working state: copy or serialise it before returning. */
   put(stack: StoredStack): Promise<void>;
   /** Stores the stack only when none is stored under its name; false (nothing written) when one is. */
   putIfAbsent(stack: StoredStack): Promise<boolean>;
