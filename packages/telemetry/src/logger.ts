@@ -64,9 +64,14 @@ function censorBindings(logger: Logger): Logger {
  * reader that stops reading stdout holds the service up once the pipe is full. A SIGKILL
  * loses at most the last 100 ms of lines, as it loses everything else in flight.
  */
+let stdout: DestinationStream | undefined;
+
+/** One batched stdout per process, shared by its loggers, so their lines keep their order. */
 function batchedStdout(): DestinationStream {
+  if (stdout) return stdout;
   const stream = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 100 });
   process.on('exit', () => stream.flushSync());
+  stdout = stream;
   return stream;
 }
 
