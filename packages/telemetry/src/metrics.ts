@@ -115,6 +115,30 @@ const MAX_UNVERSIONED_SEGMENTS = 3;
  * prefix (/esi-monitoring/targets/networks/<id>/), become a label of its own.
  */
 function keyFamily(key: string): string {
+  // A key's last segment changes its family only when it or the segment before it is a
+  // version segment (the rules above cut before it otherwise), so the other families are
+  // kept by the key's parent: one lookup per request, not a regular expression per segment.
+  const slash = key.lastIndexOf('/');
+  const last = key.slice(slash + 1);
+  const parent = key.slice(0, slash);
+  if (last === '' || last === '*' || VERSION_SEGMENT.test(last) || VERSION_SEGMENT.test(parent.slice(parent.lastIndexOf('/') + 1))) {
+    return familyOf(key);
+  }
+  const kept = familiesByParent.get(parent);
+  if (kept !== undefined) return kept;
+  const family = familyOf(key);
+  // A key that is its own family (one segment, or an id first) says nothing of its siblings.
+  if (family !== key) {
+    if (familiesByParent.size >= MAX_KEPT_FAMILIES) familiesByParent.clear();
+    familiesByParent.set(parent, family);
+  }
+  return family;
+}
+
+const familiesByParent = new Map<string, string>();
+const MAX_KEPT_FAMILIES = 4096;
+
+function familyOf(key: string): string {
   const isPrefix = key.endsWith('/') || key.endsWith('/*');
   const parts = key.replace(/\/\*?$/, '').split('/').slice(1);
   const firstId = parts.findIndex((p) => ID_SEGMENT.test(p));
@@ -148,6 +172,8 @@ export function recordEtcdDuration(op: EtcdOp, ok: boolean, seconds: number): vo
 
 /** The key without its last segment, for span attributes as for the counter's label. */
 export { keyFamily };
+/** keyFamily without its memory of parents, for tests that compare the two. */
+export { familyOf as keyFamilyUncached };
 
 const dependencyUp = new Gauge({
   name: 'esi_dependency_up',
