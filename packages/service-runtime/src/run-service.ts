@@ -102,6 +102,9 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const stop = await def.start({ config, log, tracer: tracing.tracer, store, messaging, publisher, health });
   health.setReady(true);
   log.info({ nats: config.natsServers, etcd: config.etcdEndpoints, ...(metrics ? { metrics: metrics.url } : {}) }, 'ready');
+  // Lines go out in batches (@esi/telemetry): the start-up lines reach stdout before the
+  // parent hears of readiness.
+  log.flush();
   // A supervising parent (the local stack) learns readiness over IPC, whatever LOG_LEVEL hides.
   process.send?.({ esi: 'ready', service: def.name, metrics: metrics?.url });
 

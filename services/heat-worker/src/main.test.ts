@@ -56,7 +56,8 @@ describe('heat-worker service process', () => {
       lines,
     );
     await service.ready;
-    expect(lines.join('\n')).toMatch(/"driver":"openstack"/);
+    // Its start-up lines went out before readiness, on a pipe of their own.
+    await expect.poll(() => lines.join('\n'), { timeout: 5_000 }).toMatch(/"driver":"openstack"/);
     const templateId = await putTemplate(infra);
     const job = jobDispatched({ action: 'create', resourceId: randomUUID(), templateId, params: goodParams() });
     await lane.publish(job);
