@@ -1,12 +1,14 @@
 /**
  * Ends a job: writes the resource's /esi-worker/heat_stacks record (esi-reference §5.2
- * shapes) and publishes the result. Both are idempotent, so a repeated report is harmless
+ * shapes), in one transaction with the settled stack the embedded engine left for it
+ * (etcd-stack-store.ts), and publishes the result. Both are idempotent, so a repeated report is harmless
  * (the result's Nats-Msg-Id makes JetStream drop the copy).
  */
 import { heatStackKey, type events, type HeatStackValue } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 import { publishJobResult } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
+import { takeStackWrites } from './etcd-stack-store.js';
 import { isFailed, type StackView } from './stack-driver.js';
 
 export interface ReportDeps {
@@ -24,7 +26,7 @@ export async function reportStack(d: events.JobDispatched, view: StackView | und
   if (view === undefined) {
     if (!deleting) throw new Error(`no stack to report for ${id}`);
     const record: HeatStackValue = { stack_id: '', tenant_id: tenantId, stack_status: 'DELETE_COMPLETE', output: [], status_reason: '', id };
-    await deps.store.putJson(key, record);
+    await writeRecord(deps.store, key, record);
     await publishJobResult(deps.publisher, d, { result: { heat_outputs: [] } });
     return;
   }
@@ -36,12 +38,17 @@ export async function reportStack(d: events.JobDispatched, view: StackView | und
     status_reason: view.reason,
     id,
   };
-  await deps.store.putJson(key, record);
+  await writeRecord(deps.store, key, record);
   if (isFailed(view.status)) {
     await publishJobResult(deps.publisher, d, { error: `${view.status}: ${view.reason}` });
   } else {
     await publishJobResult(deps.publisher, d, { result: { heat_outputs: deleting ? [] : view.outputs } });
   }
+}
+
+/** The record, with the stack's settled state the engine left for it to write (one commit). */
+async function writeRecord(store: OwnedStore, key: string, record: HeatStackValue): Promise<void> {
+  await store.txn([], [...takeStackWrites(), { put: key, value: JSON.stringify(record) }]);
 }
 
 /** A job that ends without reaching the stack (bad input, gave up): the result only. */
