@@ -7,9 +7,9 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, events, monitoringKey } from '@esi/contracts';
+import { api, configSubject, events, monitoringKey } from '@esi/contracts';
 import { createResource, deleteResource, explainResource, getResource, getTemplate, listResources, listTemplates, planChange, putTemplate, resourceClient, resourceHistory, updateResource, watchResources, type ResourceClient, type WatchHandle } from '@esi/client';
 import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
@@ -349,9 +349,12 @@ describe('template catalog', () => {
 });
 
 /** Requests the api made to etcd on one key family so far, from its /metrics. */
-async function apiRequestsOn(family: string): Promise<number> {
-  const url = stack.services.get('api')?.metricsUrl;
-  if (!url) throw new Error('the api serves no metrics');
+const apiRequestsOn = (family: string): Promise<number> => requestsOn('api', family);
+
+/** Requests a service made to etcd on one key family so far, from its /metrics. */
+async function requestsOn(service: Parameters<Stack['services']['get']>[0], family: string): Promise<number> {
+  const url = stack.services.get(service)?.metricsUrl;
+  if (!url) throw new Error(`the ${service} serves no metrics`);
   const text = await (await fetch(url)).text();
   let n = 0;
   for (const line of text.split('\n')) {
@@ -391,6 +394,37 @@ describe('reference checks on the configs the api keeps', () => {
 });
 
 describe('planning with the configs and templates the planner keeps', () => {
+  it("a new resource is planned from the config its change event carries, without reading it back", async () => {
+    await createResource(client, 'network', { id: 'told-warm', name: 'told-warm' });
+    await settledAt('network', 'told-warm', 1);
+    const reads = await requestsOn('planner', '/config/v2.0/networks');
+    await createResource(client, 'network', { id: 'told-net', name: 'told-net' });
+    await settledAt('network', 'told-net', 1);
+    expect(await requestsOn('planner', '/config/v2.0/networks')).toBe(reads);
+  });
+
+  it('a carried config overtaken by a newer version before planning is not planned: the newer one is, from a read', async () => {
+    // Written behind the api's back, so that no event of the api's announces version 2.
+    const key = '/config/v2.0/networks/told-stale';
+    const v1 = JSON.stringify({ version: 1, body: JSON.stringify({ id: 'told-stale', name: 'v1', tenant_id: '' }), marked_for_deletion: false });
+    const r1 = String((await etcd.put(key).value(v1).exec()).header.revision);
+    await etcd.put(key).value(JSON.stringify({ version: 2, body: JSON.stringify({ id: 'told-stale', name: 'v2', tenant_id: '' }), marked_for_deletion: false }));
+    const js = jetstream(nc);
+    await js.publish(
+      configSubject('network', 'told-stale'),
+      events.ResourceChanged.encode({ resourceType: 'network', resourceId: 'told-stale', version: 1, markedForDeletion: false, acceptedAtMs: Date.now(), removed: false, retry: false, configJson: v1, configRevision: r1 }).finish(),
+    );
+    // Planned from the carried copy, the commit would have stored version 1 and the
+    // newer version would wait for the resync (30 s): it settles at 2 well before.
+    const settled = await waitFor('told-stale at version 2', async () => {
+      const s = await stateOf('network', 'told-stale');
+      return s && s.version >= 2 ? s : undefined;
+    }, 10_000);
+    expect([settled.version, settled.state.worker_state]).toEqual([2, 'CREATE_COMPLETED']);
+    const record = JSON.parse((await etcd.get('/esi-planner/workflows/networks/told-stale').string())!) as { version: number };
+    expect(record.version).toBe(2);
+  });
+
   it('a change accepted after its template changed is planned with the new template, not a kept copy', async () => {
     const dispatched: events.JobDispatched[] = [];
     const sub = nc.subscribe('esi.work.heat_worker', {

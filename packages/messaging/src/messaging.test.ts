@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 const changed = (id: string, version = 1): Uint8Array =>
-  events.ResourceChanged.encode({ resourceType: 'port', resourceId: id, version, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish();
+  events.ResourceChanged.encode({ resourceType: 'port', resourceId: id, version, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false, configJson: '', configRevision: '' }).finish();
 
 describe('messaging against a real nats-server', () => {
   it('caps every stream in age and count (bytes when asked), dropping the oldest past a cap (default and configured limits)', async () => {
@@ -125,7 +125,7 @@ describe('messaging against a real nats-server', () => {
       { tracer: tracing.tracer, log, prefix: '' },
     );
     await m.js.publish('esi.config.ese_device.bad', new Uint8Array([0xff, 0xff, 0xff]));
-    await m.js.publish('esi.config.ese_device.good', events.ResourceChanged.encode({ resourceType: 'ese_device', resourceId: 'good', version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish());
+    await m.js.publish('esi.config.ese_device.good', events.ResourceChanged.encode({ resourceType: 'ese_device', resourceId: 'good', version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false, configJson: '', configRevision: '' }).finish());
     const deadline = Date.now() + 10_000;
     while (!handled.includes('good') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await consumer.stop();
@@ -153,7 +153,7 @@ describe('dead letters', () => {
       { tracer: tracing.tracer, log, prefix: '' },
     );
     const enc = (id: string): Uint8Array =>
-      events.ResourceChanged.encode({ resourceType: 'subnet', resourceId: id, version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish();
+      events.ResourceChanged.encode({ resourceType: 'subnet', resourceId: id, version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false, configJson: '', configRevision: '' }).finish();
     await svc.js.publish('esi.config.subnet.garbage', new Uint8Array([0xff, 0x01]));
     await svc.js.publish('esi.config.subnet.flaky', enc('flaky'));
     await svc.js.publish('esi.config.subnet.fine', enc('fine'));

@@ -41,7 +41,7 @@ async function metric(name: string, labels: Record<string, string>): Promise<num
 }
 
 const changed = (type: string, id: string): Uint8Array =>
-  events.ResourceChanged.encode({ resourceType: type, resourceId: id, version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false }).finish();
+  events.ResourceChanged.encode({ resourceType: type, resourceId: id, version: 1, markedForDeletion: false, acceptedAtMs: 0, removed: false, retry: false, configJson: '', configRevision: '' }).finish();
 
 async function until(what: string, done: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -57,6 +57,8 @@ export async function finishDeletion(deps: FinisherDeps, type: string, id: strin
         acceptedAtMs: Date.now(),
         removed: true,
         retry: false,
+        configJson: '',
+        configRevision: '',
       }).finish(),
       removedMsgId(type, id, version),
     );

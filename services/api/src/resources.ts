@@ -177,6 +177,8 @@ export class Resources {
         acceptedAtMs: Date.now(),
         removed: false,
         retry: true,
+        configJson: '',
+        configRevision: '',
       }).finish(),
       // Each request is its own event: a retry asked for twice runs twice (the planner
       // ignores a retry while the workflow is running or after it succeeded).
@@ -221,7 +223,8 @@ export class Resources {
   private async commit(ctx: CallContext, p: PreparedChange, explainFailure = true): Promise<ResourceView | undefined> {
     if (p.kind !== 'unchanged') {
       ctx.checkpoint();
-      const revision = await this.store.txnAt(p.expects, [{ put: p.key, value: JSON.stringify(p.value) }]);
+      const json = JSON.stringify(p.value);
+      const revision = await this.store.txnAt(p.expects, [{ put: p.key, value: json }]);
       if (revision === undefined) {
         if (!explainFailure) return undefined;
         if (p.kind === 'create') throw await this.createConflict(p);
@@ -229,7 +232,7 @@ export class Resources {
       }
       this.known.wrote(p.key, { value: p.value, modRevision: revision });
       faultPoint('after-etcd-write', p.kind);
-      await this.announce(p.rules.type, p.id, p.value);
+      await this.announce(p.rules.type, p.id, p.value, { json, revision });
     }
     // A create's transaction found no /state, so its view has none; nor /monitoring: a
     // resource is registered for monitoring by its workflow, which has not run yet (a key
@@ -341,7 +344,8 @@ export class Resources {
     return { expects, kept };
   }
 
-  private async announce(type: string, id: string, value: ConfigValue): Promise<void> {
+  /** `written`: the value as stored and its revision, which the event carries so the planner need not read it back. */
+  private async announce(type: string, id: string, value: ConfigValue, written: { json: string; revision: string }): Promise<void> {
     // The change is already durable in etcd; if this publish is lost the planner's
     // resync still finds it, so a failure here is logged, not returned to the client.
     try {
@@ -355,6 +359,8 @@ export class Resources {
           acceptedAtMs: Date.now(),
           removed: false,
           retry: false,
+          configJson: written.json,
+          configRevision: written.revision,
         }).finish(),
         MSG_ID.config(type, id, value.version),
       );

@@ -9,8 +9,9 @@
  * (KeptCopies in @esi/store) when there are any: every port of a build names the same network,
  * physical port and templates. A kept copy may be stale, so the commit requires each one
  * an event used still at the revision used (`keptExpects`); when it is not, the event is
- * planned again from fresh reads (plan-change.ts). The resource being planned is always
- * read fresh (`getOwnConfig`): which version to plan is never taken from a copy.
+ * planned again from fresh reads (plan-change.ts). The resource being planned is read
+ * fresh (`getOwnConfig`), or, new, taken from its change event (`tellOwnConfig`): the
+ * api's write, as recent as the event, and required by the commit like a kept copy.
  */
 import { SLICES, configKey, templateKey, type ConfigValue } from '@esi/contracts';
 import type { ResourceLookup } from '@esi/mapping';
@@ -57,6 +58,18 @@ export class ConfigReader implements ResourceLookup {
   /** The config of the resource being planned: read fresh, whatever is kept or was taken from a copy. */
   getOwnConfig(type: string, id: string): Promise<ConfigValue | undefined> {
     return this.readKey(configKey(this.pluralOf(type), id), false).then((v) => v?.value);
+  }
+
+  /**
+   * The planned resource's config as its change event carries it (the api's write, at its
+   * revision), taken instead of a read: the commit requires it still, like a kept copy.
+   */
+  tellOwnConfig(type: string, id: string, told: Versioned<ConfigValue>): ConfigValue {
+    const key = configKey(this.pluralOf(type), id);
+    this.kept.saw(key, told);
+    this.keptUsed.set(key, told.modRevision);
+    this.seen.set(key, Promise.resolve(told));
+    return told.value;
   }
 
   async getBody(type: string, id: string): Promise<Record<string, unknown> | undefined> {

@@ -3,7 +3,8 @@
  * is planned (a removal first forgets the resource and replans the deletes that waited
  * for it), a result finishes its job; both then dispatch whatever became ready.
  */
-import type { events } from '@esi/contracts';
+import { SLICES, type ConfigValue, type events } from '@esi/contracts';
+import type { Versioned } from '@esi/store';
 import { dispatchReady, type DispatchDeps } from './dispatch.js';
 import { finishJob } from './handle-result.js';
 import { forgetResource, waitingDeletes } from './handle-removed.js';
@@ -33,9 +34,16 @@ export async function onChange(m: events.ResourceChanged, deps: HandlerDeps, bes
     if (inPartition(m.resourceId)) await forgetResource(plan.store, m.resourceType, deps.pluralOf(m.resourceType), m.resourceId, plan.partitions.count);
     await planAll((await waitingDeletes(plan.store)).filter((u) => inPartition(u.id)), plan, deps.typeOfPlural);
   } else {
-    await planChange(m.resourceType, m.resourceId, plan, { retry: m.retry, newResource: Number(m.version) === 1, beside });
+    await planChange(m.resourceType, m.resourceId, plan, { retry: m.retry, newResource: Number(m.version) === 1, beside, told: toldConfig(m) });
   }
   await dispatchReady(deps.dispatch);
+}
+
+/** The config the event carries as the api wrote it, at its revision; undefined when it carries none (or garbage). */
+function toldConfig(m: events.ResourceChanged): Versioned<ConfigValue> | undefined {
+  if (!m.configJson || !m.configRevision) return undefined;
+  const value = SLICES.config.parse(m.configJson);
+  return value ? { value, modRevision: m.configRevision } : undefined;
 }
 
 export async function onResult(r: events.JobResult, deps: HandlerDeps): Promise<void> {

@@ -7,11 +7,11 @@
  */
 import { isSpanContextValid, trace as otelTrace } from '@opentelemetry/api';
 import type { SharedTypes } from '@esi/catalog';
-import { SLICES, type StoredJob } from '@esi/contracts';
+import { SLICES, type ConfigValue, type StoredJob } from '@esi/contracts';
 import type { Relations } from '@esi/mapping';
 import { RetryableError, type Publisher } from '@esi/messaging';
 import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning';
-import type { OwnedStore } from '@esi/store';
+import type { OwnedStore, Versioned } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
 import type { ForeignJobs } from './foreign-jobs.js';
@@ -61,6 +61,12 @@ export interface PlanOptions {
    */
   newResource?: boolean;
   /**
+   * The config as the change event carries it (the api's write, at its revision): a new
+   * resource is planned from it without reading it back, and the commit requires the
+   * key still at that revision (a kept copy: planned again from reads when it is not).
+   */
+  told?: Versioned<ConfigValue>;
+  /**
    * Planned beside other handlers (planner-line.ts): a referenced resource that must be
    * planned first may be being planned beside it, so the change asks to run alone.
    */
@@ -89,6 +95,7 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
       // The copies it used are dropped: a reader for this event reads them afresh.
       if (err instanceof StaleCopyError && ++stale < STALE_COPY_TRIES) {
         deps = { ...deps, reader: deps.reader.forEvent() };
+        opts = { ...opts, told: undefined };
         continue;
       }
       // The plan it waited for is planned again: so is this one, at once (its jobs are now held again, or not).
@@ -104,7 +111,8 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
 
 async function planOnce(type: string, id: string, deps: PlanDeps, opts: PlanOptions): Promise<PlanOutcome> {
   try {
-    return await planFrom(await readCurrent(type, id, deps, (opts.newResource ?? false) && !opts.retry), deps, opts);
+    const asNew = (opts.newResource ?? false) && !opts.retry;
+    return await planFrom(await readCurrent(type, id, deps, asNew, asNew ? opts.told : undefined), deps, opts);
   } catch (err) {
     // Taken absent, the record was there: this change was planned already (a redelivery).
     if (!(err instanceof RecordConflictError) || !opts.newResource) throw err;

@@ -4,6 +4,7 @@
  * has not failed.
  */
 import { SLICES, stateKey, type ConfigValue, type StateValue, type WorkflowRecord } from '@esi/contracts';
+import type { Versioned } from '@esi/store';
 import type { Action, ResourceTypeInfo } from '@esi/planning';
 import { liveDependents } from './dependents.js';
 import { notePlanned, writeRecord } from './plan-commit.js';
@@ -28,13 +29,14 @@ export interface Current {
  * version 1, the state and record are taken absent instead of read: the commit compares
  * the record with absent, and a conflict there plans it again from reads (plan-change.ts).
  */
-export async function readCurrent(type: string, id: string, deps: PlanDeps, newResource = false): Promise<Current | undefined> {
+export async function readCurrent(type: string, id: string, deps: PlanDeps, newResource = false, told?: Versioned<ConfigValue>): Promise<Current | undefined> {
   const info = deps.typeInfo(type);
   if (!info) return undefined;
   const wfKey = SLICES.plannerWorkflows.key(info.plural, id);
   const resource = `${type}:${id}`;
   if (newResource) {
-    const config = await deps.reader.getOwnConfig(type, id);
+    // The event's own copy, as the api wrote it: no read (the commit requires it still).
+    const config = told?.value.version === 1 ? deps.reader.tellOwnConfig(type, id, told) : await deps.reader.getOwnConfig(type, id);
     if (!config) return undefined;
     if (config.version === 1 && !config.marked_for_deletion) return { type, id, resource, info, wfKey, config, state: undefined, previous: undefined };
   }

@@ -72,6 +72,14 @@ export interface ResourceChanged {
    * again; the planner re-plans it.
    */
   retry: boolean;
+  /**
+   * The /config value the api wrote (its JSON text) and the etcd mod revision it was
+   * written at; empty when the event announces no write (a retry, a removal). The
+   * planner plans a new resource from it instead of reading it back, and its commit
+   * requires the key still at that revision.
+   */
+  configJson: string;
+  configRevision: string;
 }
 
 /** A resource referenced by a job parameter. */
@@ -190,6 +198,8 @@ function createBaseResourceChanged(): ResourceChanged {
     acceptedAtMs: 0,
     removed: false,
     retry: false,
+    configJson: "",
+    configRevision: "",
   };
 }
 
@@ -215,6 +225,12 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     }
     if (message.retry !== false) {
       writer.uint32(56).bool(message.retry);
+    }
+    if (message.configJson !== "") {
+      writer.uint32(66).string(message.configJson);
+    }
+    if (message.configRevision !== "") {
+      writer.uint32(74).string(message.configRevision);
     }
     return writer;
   },
@@ -288,6 +304,22 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
             message.retry = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.configJson = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.configRevision = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -325,6 +357,16 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
         : 0,
       removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false,
       retry: isSet(object.retry) ? globalThis.Boolean(object.retry) : false,
+      configJson: isSet(object.configJson)
+        ? globalThis.String(object.configJson)
+        : isSet(object.config_json)
+        ? globalThis.String(object.config_json)
+        : "",
+      configRevision: isSet(object.configRevision)
+        ? globalThis.String(object.configRevision)
+        : isSet(object.config_revision)
+        ? globalThis.String(object.config_revision)
+        : "",
     };
   },
 
@@ -351,6 +393,12 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     if (message.retry !== false) {
       obj.retry = message.retry;
     }
+    if (message.configJson !== "") {
+      obj.configJson = message.configJson;
+    }
+    if (message.configRevision !== "") {
+      obj.configRevision = message.configRevision;
+    }
     return obj;
   },
 
@@ -366,6 +414,8 @@ export const ResourceChanged: MessageFns<ResourceChanged> = {
     message.acceptedAtMs = object.acceptedAtMs ?? 0;
     message.removed = object.removed ?? false;
     message.retry = object.retry ?? false;
+    message.configJson = object.configJson ?? "";
+    message.configRevision = object.configRevision ?? "";
     return message;
   },
 };
