@@ -180,6 +180,15 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
         ]),
       );
     }
+    const staged = r.scale.filter((s) => s.changes.stages && s.changesWithMonitoring.stages);
+    if (staged.length > 0) {
+      out.push('', 'The same new changes by stage (p50 ms), without the poller\'s targets / with every key:', '');
+      out.push(row(['present', ...STAGES]), row(['---:', ...STAGES.map(() => '---:')]));
+      for (const s of staged) {
+        const p50 = (x: Summary | undefined): string => (x && x.n > 0 ? f0(x.p50) : '–');
+        out.push(row([s.present.toLocaleString('en'), ...STAGES.map((st) => `${p50(s.changes.stages![st])} / ${p50(s.changesWithMonitoring.stages![st])}`)]));
+      }
+    }
     for (const s of r.scale) {
       if (s.pollFailures.count > 0) {
         out.push(

@@ -5,12 +5,15 @@
  * pipeline that stopped settling is reported, not waited for again and again).
  */
 import type { ChainDeps } from '../chain/levels.js';
+import { stageLatencies } from '../chain/stages.js';
 import { runBuild, type Settled } from '../chain/submit.js';
 import { summarize, type Summary } from '../stats.js';
 
 export interface ChangeRound {
   latency: Summary;
   byType: Record<string, Summary>;
+  /** By stage (STAGES in chain/stages.ts), to tell which one grows with the resources present; absent in older results. */
+  stages?: Record<string, Summary>;
   failures: string[];
 }
 
@@ -29,6 +32,7 @@ export async function measureChanges(chain: ChainDeps, builds: number, pauseMs: 
   return {
     latency: summarize(settled.map((s) => s.latencyMs)),
     byType: Object.fromEntries(types.map((t) => [t, summarize(settled.filter((s) => s.type === t).map((s) => s.latencyMs))])),
+    stages: stageLatencies(chain.tap, settled),
     failures,
   };
 }
