@@ -108,6 +108,12 @@ describe('secrets stay secret', () => {
     expect(theirs.events.some((e) => e.eventJson.includes(PASSWORD))).toBe(true);
     const routerHistory = await resourceHistory(tenant, 'edge_router', idOf('edge-router-a'));
     for (const e of routerHistory.events) expect(leaks(e.eventJson), e.eventJson).toBe(false);
+    // A change event carries the value the api wrote (for the planner): masked like a Get.
+    const carried = routerHistory.events.filter((e) => e.kind === 'config' && e.eventJson.includes('configJson'));
+    expect(carried.length).toBeGreaterThan(0);
+    expect(carried.every((e) => e.eventJson.includes(MASK))).toBe(true);
+    const adminRouter = await resourceHistory(admin, 'edge_router', idOf('edge-router-a'));
+    expect(adminRouter.events.some((e) => e.kind === 'config' && e.eventJson.includes(PASSWORD))).toBe(true);
   });
 
   it('Watch, Get and List show a tenant state values with secrets masked, a member named for a secret and any text quoting one', async () => {

@@ -6,6 +6,7 @@
  */
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import {
+  SLICES,
   STREAMS,
   configKey,
   configSubject,
@@ -80,8 +81,27 @@ export async function history(deps: HistoryDeps, ctx: CallContext, req: api.Hist
   if (ctx.caller.kind === 'admin') return picked;
   const facts = deps.facts ? await deps.facts.current() : undefined;
   const isSecret = (param: string): boolean => (facts ? facts.isSecretParam(type, undefined, param) : isSecretParamName(param));
-  const masked = picked.map((e) => ({ e, json: e.kind === 'job_result' ? maskJobParams(parseObject(e.eventJson), rules.schema, isSecret, secrets) : undefined }));
+  const masked = picked.map((e) => ({
+    e,
+    json:
+      e.kind === 'job_result'
+        ? maskJobParams(parseObject(e.eventJson), rules.schema, isSecret, secrets)
+        : e.kind === 'config'
+          ? maskCarriedConfig(parseObject(e.eventJson), rules.schema, secrets)
+          : undefined,
+  }));
   return masked.map(({ e, json }) => ({ ...e, eventJson: redactedEvent(e.kind, json ?? parseObject(e.eventJson), secrets) }));
+}
+
+/**
+ * A change event carries the /config value the api wrote (for the planner): its body's
+ * secret fields are masked like a Get's; a value that does not parse is masked whole.
+ */
+function maskCarriedConfig(event: Record<string, unknown>, schema: ResourceSchema, secrets: Set<string>): Record<string, unknown> {
+  if (typeof event.configJson !== 'string' || event.configJson === '') return event;
+  const carried = SLICES.config.parse(event.configJson);
+  event.configJson = carried ? JSON.stringify({ ...carried, body: JSON.stringify(redactBody(parseObject(carried.body), schema, secrets)) }) : MASK;
+  return event;
 }
 
 /** A job result's secret params masked, their values collected so the texts can be scrubbed. */
@@ -102,7 +122,7 @@ function maskJobParams(event: Record<string, unknown>, schema: ResourceSchema, i
 /** Texts that may quote a secret (errors, reasons, job results) scrubbed; ids, subjects and versions stay. */
 function redactedEvent(kind: string, event: Record<string, unknown>, secrets: ReadonlySet<string>): string {
   const out = { ...event };
-  for (const k of ['error', 'reason', 'result', 'status']) if (k in out) out[k] = scrubDeep(out[k], secrets);
+  for (const k of ['error', 'reason', 'result', 'status', 'configJson']) if (k in out) out[k] = scrubDeep(out[k], secrets);
   if (kind === 'job_result' && out.job && typeof out.job === 'object') {
     const job = out.job as Record<string, unknown>;
     out.job = { ...job, params: scrubDeep(job.params, secrets), resourceInput: scrubDeep(job.resourceInput, secrets) };
