@@ -18,6 +18,7 @@
  * so errors always read as the whole text's.
  */
 import { parseDocument } from 'yaml';
+import { RecentMap } from '@esi/recent-map';
 import { HEAT_YAML_OPTIONS, loadYaml } from './yaml-load.js';
 
 /** Where a mapping entry may start: a plain key, then ':' and a space or the line's end. */
@@ -32,10 +33,12 @@ const DOCUMENT_LEVEL = /^(?:---|\.\.\.|%)/m;
 type YamlMap = Map<unknown, unknown>;
 
 export class ChunkedYaml {
-  private readonly parsed = new Map<string, YamlMap>();
+  private readonly parsed: RecentMap<string, YamlMap>;
 
   /** @param capacity pieces kept, least recently used dropped first */
-  constructor(private readonly capacity = 512) {}
+  constructor(capacity = 512) {
+    this.parsed = new RecentMap(capacity);
+  }
 
   /** As loadYaml (yaml-load.ts), the same values and the same errors. */
   load(text: string): unknown {
@@ -44,7 +47,7 @@ export class ChunkedYaml {
     if (pieces === undefined || pieces.length < 2) return loadYaml(text);
     const root: YamlMap = new Map();
     for (const piece of pieces) {
-      const part = this.kept(piece.join('')) ?? this.parseEntry(piece);
+      const part = this.parsed.get(piece.join('')) ?? this.parseEntry(piece);
       if (part === undefined) return loadYaml(text);
       for (const [key, value] of part) root.set(key, value);
     }
@@ -69,13 +72,13 @@ export class ChunkedYaml {
       for (const [key, v] of part) value.set(key, v);
     }
     const entry: YamlMap = new Map([[head.keys().next().value, value]]);
-    this.keep(text, entry);
+    this.parsed.set(text, entry);
     return entry;
   }
 
   /** A piece parsed as its own document: its mapping, or undefined when it has an error or is no mapping. */
   private parseAlone(text: string): YamlMap | undefined {
-    const kept = this.kept(text);
+    const kept = this.parsed.get(text);
     if (kept !== undefined) return kept;
     const doc = parseDocument(text, HEAT_YAML_OPTIONS);
     if (doc.errors.length > 0) return undefined;
@@ -87,22 +90,8 @@ export class ChunkedYaml {
       return undefined;
     }
     if (!(value instanceof Map)) return undefined;
-    this.keep(text, value);
-    return value;
-  }
-
-  private kept(text: string): YamlMap | undefined {
-    const value = this.parsed.get(text);
-    if (value === undefined) return undefined;
-    // Most recently used last: the first key is the one to drop.
-    this.parsed.delete(text);
     this.parsed.set(text, value);
     return value;
-  }
-
-  private keep(text: string, value: YamlMap): void {
-    this.parsed.set(text, value);
-    if (this.parsed.size > this.capacity) this.parsed.delete(this.parsed.keys().next().value!);
   }
 }
 

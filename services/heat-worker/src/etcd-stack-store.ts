@@ -94,9 +94,7 @@ export class EtcdStackStore implements StackStore {
       await this.store.put(key, text);
     }
     scope?.stacks.set(stack.name, text);
-    // The engine stores an operation's progress after each resource: a test-only fault
-    // aimed here dies with the stack half made (or half removed), to be resumed.
-    if (inProgress) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
+    progressStored(stack);
   }
 
   async putIfAbsent(stack: StoredStack): Promise<boolean> {
@@ -108,7 +106,7 @@ export class EtcdStackStore implements StackStore {
       return false;
     }
     jobs.getStore()?.stacks.set(stack.name, text);
-    if (stack.status.endsWith('_IN_PROGRESS')) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
+    progressStored(stack);
     return true;
   }
 
@@ -118,6 +116,14 @@ export class EtcdStackStore implements StackStore {
     await this.store.delete(heatEngineStackKey(name));
     scope?.stacks.set(name, undefined);
   }
+}
+
+/**
+ * The engine stores an operation's progress after each resource: a test-only fault aimed
+ * here dies with the stack half made (or half removed), to be resumed.
+ */
+function progressStored(stack: StoredStack): void {
+  if (stack.status.endsWith('_IN_PROGRESS')) faultPoint('mid-stack', stack.status.split('_')[0]!.toLowerCase());
 }
 
 const parsed = (text: string | undefined): StoredStack | undefined => (text === undefined ? undefined : (JSON.parse(text) as StoredStack));
