@@ -49,7 +49,7 @@ async function startNatsWithLogin(): Promise<void> {
     // Debian's nats-server 2.9 lacks sync_interval (the image's 2.10 has it).
     .replace(older ? /^\s*sync_interval: always$/m : /$^/, '');
   writeFileSync(join(dir, 'nats.conf'), conf);
-  nats = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { env: { ...process.env, ESI_NATS_PASSWORD: NATS_PASSWORD }, stdio: 'ignore' });
+  nats = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { env: { ...process.env, ESI_NATS_PASSWORD_QUOTED: `'${NATS_PASSWORD}'` }, stdio: 'ignore' });
   await waitFor('nats-server with a login', () => portOpen(natsPort), 20_000, 100);
 }
 
