@@ -189,6 +189,15 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
         out.push(row([s.present.toLocaleString('en'), ...STAGES.map((st) => `${p50(s.changes.stages![st])} / ${p50(s.changesWithMonitoring.stages![st])}`)]));
       }
     }
+    const probed = r.scale.filter((s) => s.raw);
+    if (probed.length > 0) {
+      out.push('', 'The raw step on the same servers right before each round, one at a time (p50 ms), before the poller\'s targets / with every key:', '');
+      out.push(row(['present', 'etcd compare-and-put', 'pipeline step']), row(['---:', '---:', '---:']));
+      for (const s of probed) {
+        const { changes: a, changesWithMonitoring: b } = s.raw!;
+        out.push(row([s.present.toLocaleString('en'), `${a.etcdTxnP50.toFixed(2)} / ${b.etcdTxnP50.toFixed(2)}`, `${a.stepP50.toFixed(2)} / ${b.stepP50.toFixed(2)}`]));
+      }
+    }
     for (const s of r.scale) {
       if (s.pollFailures.count > 0) {
         out.push(

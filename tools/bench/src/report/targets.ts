@@ -12,6 +12,7 @@
 import type { LevelResult } from '../chain/levels.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { ChangeRound } from '../scale/measure-changes.js';
+import type { RawAtSize } from '../scale/raw-at-size.js';
 import type { ScaleStep } from '../scale/scale-step.js';
 import { bestPipelineStep, cpuMsPerResource, peakOf } from './per-resource.js';
 
@@ -88,22 +89,24 @@ export function verdicts(raw: RawLimits, unloadedLevel: LevelResult, levels: Lev
     const small = scale[0]!;
     const large = scale[scale.length - 1]!;
     const sizes = `${large.present.toLocaleString('en')} ≤ 1.2 × at ${small.present.toLocaleString('en')}`;
-    const compare = (a: ChangeRound, b: ChangeRound, what: string): Verdict => {
+    const compare = (a: ChangeRound, b: ChangeRound, what: string, rawA?: RawAtSize, rawB?: RawAtSize): Verdict => {
       if (b.failures.length > 0 || a.failures.length > 0) {
         const failed = b.failures.length > 0 ? b : a;
         return { target: `new-change latency at ${sizes} (${what})`, measured: `new changes failed: ${failed.failures[0]}`, met: false, gap: 'no change settles' };
       }
       const r = b.latency.p50 / a.latency.p50;
+      // The servers' own share: the raw step measured just before each round.
+      const raw = rawA && rawB ? `; the raw step alone ${rawB.stepP50.toFixed(2)} ms vs ${rawA.stepP50.toFixed(2)} ms = ${(rawB.stepP50 / rawA.stepP50).toFixed(2)}×` : '';
       return {
         target: `new-change latency at ${sizes} (${what})`,
-        measured: `p50 ${b.latency.p50.toFixed(0)} ms vs ${a.latency.p50.toFixed(0)} ms = ${r.toFixed(2)}×`,
+        measured: `p50 ${b.latency.p50.toFixed(0)} ms vs ${a.latency.p50.toFixed(0)} ms = ${r.toFixed(2)}×${raw}`,
         met: r <= 1.2,
         gap: r <= 1.2 ? undefined : `${(r / 1.2).toFixed(2)}× over the allowance`,
       };
     };
     out.changeLatencyRatio = large.changes.latency.p50 / small.changes.latency.p50;
-    list.push(compare(small.changesWithMonitoring, large.changesWithMonitoring, 'every key a deployment holds'));
-    list.push(compare(small.changes, large.changes, "without the monitoring-worker's targets"));
+    list.push(compare(small.changesWithMonitoring, large.changesWithMonitoring, 'every key a deployment holds', small.raw?.changesWithMonitoring, large.raw?.changesWithMonitoring));
+    list.push(compare(small.changes, large.changes, "without the monitoring-worker's targets", small.raw?.changes, large.raw?.changes));
     const services = Object.entries(large.procs).filter(([n]) => !['nats-server', 'etcd', 'bench driver'].includes(n) && !n.startsWith('machine'));
     const [service, usage] = services.reduce((a, b) => (Math.max(b[1].peakRssMb, b[1].hwmMb) > Math.max(a[1].peakRssMb, a[1].hwmMb) ? b : a));
     const mb = Math.max(usage.peakRssMb, usage.hwmMb);

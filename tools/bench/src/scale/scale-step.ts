@@ -21,6 +21,7 @@ import { restartApiAndCreate, type ApiRestartCheck } from './api-restart-check.j
 import { seedCopies, writeEntries, type PairTemplate } from './clone-pair.js';
 import { countResources } from './count-resources.js';
 import { measureChanges, type ChangeRound } from './measure-changes.js';
+import { measureRawAtSize, type RawAtSize } from './raw-at-size.js';
 
 export interface ScaleStep {
   size: number;
@@ -38,6 +39,8 @@ export interface ScaleStep {
   changes: ChangeRound;
   /** New changes with every key of the copies present. */
   changesWithMonitoring: ChangeRound;
+  /** The raw step right before each round, on the same servers (absent in older results). */
+  raw?: { changes: RawAtSize; changesWithMonitoring: RawAtSize };
   /** Poll cycles the monitoring-worker logged as failed during that round, and the first reason. */
   pollFailures: { count: number; first?: string };
   apiAfterRestart?: ApiRestartCheck;
@@ -91,11 +94,14 @@ export async function runScaleStep(
       .catch(() => undefined);
   };
   watchPeriodic();
+  const rawBefore = await measureRawAtSize(b.nats.url, etcd);
+  say(`  raw, one at a time: etcd compare-and-put p50 ${rawBefore.etcdTxnP50.toFixed(2)} ms, pipeline step p50 ${rawBefore.stepP50.toFixed(2)} ms`);
   const changes = await measureChanges(chain, round.builds, round.pauseMs);
   say(`  new change p50 ${changes.latency.p50} ms${changes.failures.length ? `; failed: ${changes.failures[0]}` : ''}`);
   await writeEntries(etcd, monitoringSlice);
   const polls = b.collectLines('monitoring-worker', (l) => l.includes('"msg":"poll cycle failed"'));
   await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS + 1_000));
+  const rawWithMonitoring = await measureRawAtSize(b.nats.url, etcd);
   const changesWithMonitoring = await measureChanges(chain, round.builds, round.pauseMs);
   const failedPolls = polls.stop();
   const pollFailures = { count: failedPolls.length, ...(failedPolls[0] ? { first: reasonOf(failedPolls[0].line) } : {}) };
@@ -120,6 +126,7 @@ export async function runScaleStep(
     periodicResyncFull: periodicFull,
     changes,
     changesWithMonitoring,
+    raw: { changes: rawBefore, changesWithMonitoring: rawWithMonitoring },
     pollFailures,
     ...(apiAfterRestart ? { apiAfterRestart } : {}),
     procs,
