@@ -7,27 +7,24 @@
  * what it extends), so one parse serves every stack made from the same text. A text that
  * fails to parse is not kept: it fails again, with the same error, each time.
  */
+import { RecentMap } from '@esi/recent-map';
 import { parseTemplate, type HotTemplate } from './hot-parser.js';
 import { ChunkedYaml } from './yaml-chunks.js';
 
 export class ParsedTemplates {
-  private readonly byText = new Map<string, HotTemplate>();
+  private readonly byText: RecentMap<string, HotTemplate>;
   /** Texts not seen lately still share most of their YAML with those that were. */
   private readonly pieces = new ChunkedYaml();
 
-  constructor(private readonly capacity = 32) {}
+  constructor(capacity = 32) {
+    this.byText = new RecentMap(capacity);
+  }
 
   parse(text: string): HotTemplate {
     const kept = this.byText.get(text);
-    if (kept) {
-      // Most recently used last: the first key is the one to evict.
-      this.byText.delete(text);
-      this.byText.set(text, kept);
-      return kept;
-    }
+    if (kept) return kept;
     const parsed = parseTemplate(text, (t) => this.pieces.load(t));
     this.byText.set(text, parsed);
-    if (this.byText.size > this.capacity) this.byText.delete(this.byText.keys().next().value!);
     return parsed;
   }
 
