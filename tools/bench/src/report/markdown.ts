@@ -198,6 +198,16 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
         out.push(row([s.present.toLocaleString('en'), `${a.etcdTxnP50.toFixed(2)} / ${b.etcdTxnP50.toFixed(2)}`, `${a.stepP50.toFixed(2)} / ${b.stepP50.toFixed(2)}`]));
       }
     }
+    const sampled = r.scale.filter((s) => s.changes.cpuPct && s.changesWithMonitoring.cpuPct);
+    if (sampled.length > 0) {
+      const names = Object.keys(sampled[0]!.changes.cpuPct!);
+      out.push('', 'CPU (% of one core) during each round, before the poller\'s targets / with every key:', '');
+      out.push(row(['present', ...names]), row(['---:', ...names.map(() => '---:')]));
+      for (const s of sampled) {
+        const pct = (x: number | undefined): string => (x === undefined ? '–' : `${f0(x)}`);
+        out.push(row([s.present.toLocaleString('en'), ...names.map((n) => `${pct(s.changes.cpuPct![n])} / ${pct(s.changesWithMonitoring.cpuPct![n])}`)]));
+      }
+    }
     for (const s of r.scale) {
       if (s.pollFailures.count > 0) {
         out.push(
