@@ -2,3 +2,4 @@ export { OwnedStore, type Versioned, type Expect, type WriteOp, type KeyRange, t
 export { OwnershipViolationError, StoreUnavailableError, isTooLarge } from './errors.js';
 export { scanPrefix } from './scan-prefix.js';
 export { KeptCopies } from './kept-copies.js';
+export { watchPrefixFrom, type PrefixEvents, type PrefixWatch } from './prefix-watch.js';

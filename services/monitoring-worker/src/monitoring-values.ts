@@ -13,9 +13,9 @@
  * while the watch lags behind a burst of writes, and the next cycle would skip a write.
  */
 import { KEY_PREFIX } from '@esi/contracts';
-import { scanPrefix, type OwnedStore } from '@esi/store';
+import { scanPrefix, watchPrefixFrom, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import { FollowedPrefix, watchPrefixFrom } from './prefix-watch.js';
+import { FollowedPrefix } from './prefix-watch.js';
 
 export type MonitoringValue = Record<string, unknown>;
 

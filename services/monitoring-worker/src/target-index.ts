@@ -10,10 +10,10 @@
  * targets are kept, never the raw JSON.
  */
 import { KEY_PREFIX, monitoringKey } from '@esi/contracts';
-import { scanPrefix, type OwnedStore } from '@esi/store';
+import { scanPrefix, watchPrefixFrom, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { MonitoringItem } from './item-types.js';
-import { FollowedPrefix, watchPrefixFrom } from './prefix-watch.js';
+import { FollowedPrefix } from './prefix-watch.js';
 import { STATUS } from './statuses.js';
 import { parseTarget, type Target } from './targets.js';
 
