@@ -2,10 +2,13 @@
  * When and how much the safety net reads (the rule itself is in resync.ts): a full pass
  * at start and every FULL_PASS_EVERY-th interval, an incremental one between, and only
  * what two passes in a row found unplanned is planned (the start pass plans nothing).
+ * The incremental pass checks the configs a watch of /config delivered since the last
+ * pass (config-changes.ts), or, while no watch follows, those a range read returns.
  */
 import type { Logger } from '@esi/telemetry';
 import type { OwnedStore } from '@esi/store';
-import { findUnplanned, findUnplannedSince, type Unplanned } from './resync.js';
+import { ConfigChanges } from './config-changes.js';
+import { findUnplanned, findUnplannedAmong, findUnplannedSince, type Unplanned } from './resync.js';
 
 /** Every how many resyncs one reads everything (the others read what changed since). */
 const FULL_PASS_EVERY = 10;
@@ -39,6 +42,11 @@ export class ResyncScheduler {
    * planner's CPU, every interval.
    */
   private lastRevision: string | undefined;
+  /** Configs written since the last pass, while a watch follows /config. */
+  private changes: ConfigChanges | undefined;
+  /** A watch being set up: passes may overlap (a partition's start pass), watches may not. */
+  private following: Promise<void> | undefined;
+  private stopped = false;
   private passes = 0;
   private timer: NodeJS.Timeout | undefined;
   /** One pass at a time, each after the previous. */
@@ -55,8 +63,12 @@ export class ResyncScheduler {
 
   /** No pass after this; resolves once a pass already running has ended (its planning included). */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.chain;
+    await this.following;
+    await this.changes?.cancel();
+    this.changes = undefined;
   }
 
   /**
@@ -69,17 +81,52 @@ export class ResyncScheduler {
     const started = performance.now();
     const full = trigger === 'start' || this.lastRevision === undefined || this.passes % FULL_PASS_EVERY === 0;
     this.passes++;
-    const since = full ? undefined : await findUnplannedSince(this.deps.store, this.lastRevision!, this.seenBefore.values(), this.knownPlanned);
+    const followed = full ? undefined : this.changes?.take();
+    const since = full
+      ? undefined
+      : followed
+        ? { unplanned: await findUnplannedAmong(this.deps.store, followed.written, this.seenBefore.values(), this.knownPlanned), revision: followed.revision }
+        : await findUnplannedSince(this.deps.store, this.lastRevision!, this.seenBefore.values(), this.knownPlanned);
     const found = since ?? (await findUnplanned(this.deps.store));
     this.lastRevision = found.revision;
+    await this.follow(found.revision);
     const unplanned = found.unplanned.filter((u) => this.seenBefore.get(keyOf(u))?.version === u.version);
     this.seenBefore = new Map(found.unplanned.map((u) => [keyOf(u), u]));
     const dispatched = await this.deps.planFound(unplanned);
     // Its duration is what a pass over the keyspace costs (pnpm bench reads it).
     this.deps.log.info(
-      { trigger, full: !since, ms: Math.round(performance.now() - started), unplanned: unplanned.length, deferred: found.unplanned.length - unplanned.length, dispatched },
+      {
+        trigger,
+        full: !since,
+        read: !since ? 'scan' : followed ? 'watched' : 'range',
+        ms: Math.round(performance.now() - started),
+        unplanned: unplanned.length,
+        deferred: found.unplanned.length - unplanned.length,
+        dispatched,
+      },
       'resync done',
     );
+  }
+
+  /**
+   * Follows /config after `revision` unless a watch already does. A watch that cannot be
+   * set up leaves the next pass to read by range, and is tried again after it.
+   */
+  private follow(revision: string): Promise<void> {
+    if (this.changes?.live || this.stopped) return Promise.resolve();
+    this.following ??= ConfigChanges.follow(this.deps.store, revision, (err) =>
+      this.deps.log.warn({ err }, 'watch of /config stopped: the next resync reads the configs written since its last pass'),
+    )
+      .then(async (changes) => {
+        if (this.stopped) await changes.cancel();
+        else this.changes = changes;
+      })
+      .catch((err: unknown) => {
+        this.changes = undefined;
+        this.deps.log.warn({ err }, 'watch of /config not set up: the next resync reads the configs written since this one');
+      })
+      .finally(() => (this.following = undefined));
+    return this.following;
   }
 
   private readonly knownPlanned = (plural: string, id: string, version: number): boolean => {

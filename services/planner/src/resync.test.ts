@@ -1,12 +1,14 @@
 /**
  * The resync's two passes against a real etcd: the full pass and the incremental one
  * (configs written since a revision, plus what the last pass found unplanned) apply the
- * same rule, and the incremental one sees nothing older than its revision.
+ * same rule, and the incremental one sees nothing older than its revision. The scheduler
+ * takes the configs written from a watch of /config, reads them by range only while no
+ * watch follows (after etcd restarted), and follows again after that pass.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SLICES, configKey, stateKey } from '@esi/contracts';
 import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { Etcd3 } from 'etcd3';
@@ -128,5 +130,78 @@ describe('resync scheduler', () => {
     const after = passes;
     await new Promise((r) => setTimeout(r, 100));
     expect(passes).toBe(after);
+  });
+
+  /** Runs interval passes until `done`, at most `passes` of them (a full pass comes at the tenth). */
+  async function passUntil(scheduler: ResyncScheduler, done: () => boolean, passes = 8): Promise<void> {
+    for (let i = 0; i < passes && !done(); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      // Right after an etcd restart a pass may fail; the next one is what counts.
+      await scheduler.pass('interval').catch(() => undefined);
+    }
+  }
+
+  const configRanges = (spy: { mock: { calls: unknown[][] } }) =>
+    spy.mock.calls.filter(([range]) => (range as { prefix?: string }).prefix === SLICES.config.prefix);
+
+  it('the incremental pass checks the configs a watch of /config delivered, with no range read of /config', async () => {
+    const planned: string[] = [];
+    const scheduler = new ResyncScheduler({
+      store,
+      log: createLogger('planner', 'silent'),
+      typeOfPlural: () => 'network',
+      plannedVersions: new Map(),
+      planFound: async (found) => (planned.push(...found.map((u) => u.id)), 0),
+    });
+    await scheduler.pass('start');
+    const ranges = vi.spyOn(store, 'range');
+    try {
+      await putConfig('watched', 1);
+      await passUntil(scheduler, () => planned.includes('watched'));
+      expect(planned).toContain('watched');
+      // Without the watch each incremental pass reads /config by range, filtered by etcd.
+      expect(configRanges(ranges)).toEqual([]);
+    } finally {
+      ranges.mockRestore();
+      await scheduler.stop();
+    }
+  });
+
+  it('once the watch has stopped (etcd restarted), the next pass reads the configs written by range, then a new watch follows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esi-resync-restart-'));
+    const own = await startEtcd(dir);
+    const ownStore = new OwnedStore([own.url], 'planner');
+    const ownRaw = new Etcd3({ hosts: own.url });
+    const planned: string[] = [];
+    const scheduler = new ResyncScheduler({
+      store: ownStore,
+      log: createLogger('planner', 'silent'),
+      typeOfPlural: () => 'network',
+      plannedVersions: new Map(),
+      planFound: async (found) => (planned.push(...found.map((u) => u.id)), 0),
+    });
+    const ranges = vi.spyOn(ownStore, 'range');
+    try {
+      await scheduler.pass('start');
+      await own.restart!();
+      // Written while no watch follows: only a range read can find it.
+      await ownRaw.put(configKey('networks', 'while-down')).value(config(1));
+      ranges.mockClear();
+      await passUntil(scheduler, () => planned.includes('while-down'));
+      expect(planned).toContain('while-down');
+      expect(configRanges(ranges).some(([, options]) => (options as { minModRevision?: string } | undefined)?.minModRevision !== undefined)).toBe(true);
+      // That pass set up a new watch: what is written now is found without a range read.
+      ranges.mockClear();
+      await ownRaw.put(configKey('networks', 'followed-again')).value(config(1));
+      await passUntil(scheduler, () => planned.includes('followed-again'));
+      expect(planned).toContain('followed-again');
+      expect(configRanges(ranges)).toEqual([]);
+    } finally {
+      ranges.mockRestore();
+      await scheduler.stop();
+      ownStore.close();
+      ownRaw.close();
+      await own.stop();
+    }
   });
 });
