@@ -8,7 +8,7 @@
 import type { Logger } from '@esi/telemetry';
 import type { OwnedStore } from '@esi/store';
 import { ConfigChanges } from './config-changes.js';
-import { findUnplanned, findUnplannedAmong, findUnplannedSince, type Unplanned } from './resync.js';
+import { findUnplanned, findUnplannedAmong, findUnplannedSince, type Unplanned, type WrittenConfig } from './resync.js';
 
 /** Every how many resyncs one reads everything (the others read what changed since). */
 const FULL_PASS_EVERY = 10;
@@ -82,11 +82,7 @@ export class ResyncScheduler {
     const full = trigger === 'start' || this.lastRevision === undefined || this.passes % FULL_PASS_EVERY === 0;
     this.passes++;
     const followed = full ? undefined : this.changes?.take();
-    const since = full
-      ? undefined
-      : followed
-        ? { unplanned: await findUnplannedAmong(this.deps.store, followed.written, this.seenBefore.values(), this.knownPlanned), revision: followed.revision }
-        : await findUnplannedSince(this.deps.store, this.lastRevision!, this.seenBefore.values(), this.knownPlanned);
+    const since = full ? undefined : followed ? await this.checkFollowed(followed) : await findUnplannedSince(this.deps.store, this.lastRevision!, this.seenBefore.values(), this.knownPlanned);
     const found = since ?? (await findUnplanned(this.deps.store));
     this.lastRevision = found.revision;
     await this.follow(found.revision);
@@ -106,6 +102,11 @@ export class ResyncScheduler {
       },
       'resync done',
     );
+  }
+
+  private async checkFollowed(followed: { written: WrittenConfig[]; revision: string }): Promise<{ unplanned: Unplanned[]; revision: string } | undefined> {
+    const unplanned = await findUnplannedAmong(this.deps.store, followed.written, this.seenBefore.values(), this.knownPlanned);
+    return unplanned && { unplanned, revision: followed.revision };
   }
 
   /**

@@ -13,7 +13,7 @@ import { SLICES, configKey, stateKey } from '@esi/contracts';
 import { startEtcd, type RunningServer } from '@esi/test-servers';
 import { Etcd3 } from 'etcd3';
 import { OwnedStore } from '@esi/store';
-import { findUnplanned, findUnplannedSince } from './resync.js';
+import { MAX_CHECKED, findUnplanned, findUnplannedAmong, findUnplannedSince } from './resync.js';
 import { ResyncScheduler } from './resync-scheduler.js';
 import { createLogger } from '@esi/telemetry';
 
@@ -74,6 +74,22 @@ describe('resync passes', () => {
     const vouched = await findUnplannedSince(store, full.revision, [], (plural, id, version) => id === 'new' && version === 1);
     expect(vouched!.unplanned.map((u) => u.id)).toEqual(['planned']);
     expect(ids((await findUnplanned(store)).unplanned)).toEqual(['new', 'planned', 'skipped', 'waiting']);
+  });
+});
+
+describe('the incremental pass with too much to check', () => {
+  it('gives way to a full pass (answers undefined) without a read when more than MAX_CHECKED configs were written', async () => {
+    const reads = vi.spyOn(store, 'read');
+    try {
+      const written = Array.from({ length: MAX_CHECKED + 1 }, (_, i) => ({ plural: 'networks', id: `burst-${i}`, raw: config(1) }));
+      expect(await findUnplannedAmong(store, written, [])).toBeUndefined();
+      expect(reads).not.toHaveBeenCalled();
+      // At the limit it checks them all.
+      expect(await findUnplannedAmong(store, written.slice(0, 3), [])).toEqual([]);
+      expect(reads).toHaveBeenCalledTimes(9);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
 
