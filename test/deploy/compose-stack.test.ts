@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { SERVICE_NAMES } from '@esi/contracts';
 import { REPO_ROOT } from '@esi/local-stack';
 import { dockerReady, localImages } from '../support/docker-env.js';
 import { waitFor } from '../support/wait.js';
+import { localNatsConf } from '../support/nats-conf.js';
 import { dashboardQueries, FAILURE_ONLY_PANEL, grafanaToPromQL } from '../support/dashboard-queries.js';
 
 const ready = dockerReady();
@@ -90,8 +91,7 @@ beforeAll(async () => {
   const images = localImages()!;
   const dir = mkdtempSync(join(tmpdir(), 'esi-compose-'));
   // Debian's nats-server is 2.9: the same config without sync_interval (a 2.10 setting).
-  const natsConf = join(dir, 'nats.conf');
-  writeFileSync(natsConf, readFileSync(join(REPO_ROOT, 'deploy/nats/nats.conf'), 'utf8').replace(/^\s*sync_interval: always\n/m, ''));
+  const natsConf = localNatsConf('deploy/nats/nats.conf', dir);
   env = {
     ...process.env,
     // Random, and led by 12e4 so that unquoted nats-server would read it as a number (in

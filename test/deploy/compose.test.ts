@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { SERVICE_NAMES } from '@esi/contracts';
 import { REPO_ROOT } from '@esi/local-stack';
 import { connect } from '@nats-io/transport-node';
 import { freePort, hasBinary, waitForPort } from '@esi/test-servers';
+import { localNatsConf } from '../support/nats-conf.js';
 
 const COMPOSE = join(REPO_ROOT, 'deploy', 'docker-compose.yml');
 
@@ -179,21 +180,18 @@ describe('docker-compose.yml', () => {
   });
 
   it.skipIf(!hasBinary('nats-server'))('nats-server accepts the JetStream configs (fsync on every write, a login required, its password from the environment)', () => {
-    const version = /v?(\d+)\.(\d+)/.exec(execFileSync('nats-server', ['--version'], { encoding: 'utf8' }))!;
     const dir = mkdtempSync(join(tmpdir(), 'esi-nats-conf-'));
-    // The image runs nats >= 2.10; an older server here checks the rest of the file.
-    const older = Number(version[1]) === 2 && Number(version[2]) < 10;
     for (const file of ['deploy/nats/nats.conf', 'deploy/cluster/nats-cluster.conf']) {
       const conf = readFileSync(join(REPO_ROOT, file), 'utf8');
       expect(conf, file).toMatch(/^\s*sync_interval: always$/m);
       expect(conf, file).toMatch(/^authorization \{\n\s+user: esi\n\s+password: \$ESI_NATS_PASSWORD_QUOTED\n\}$/m);
-      const local = conf.replace('store_dir: /data', `store_dir: ${join(dir, 'js')}`).replace(older ? /^\s*sync_interval: always\n/m : /$^/, '');
-      writeFileSync(join(dir, 'nats.conf'), local);
-      const res = spawnSync('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { encoding: 'utf8', env: { ...process.env, ESI_NATS_PASSWORD_QUOTED: "'compose-test-password'" } });
+      // The image runs nats >= 2.10; an older server here checks the rest of the file.
+      const local = localNatsConf(file, dir, { storeDir: join(dir, 'js') });
+      const res = spawnSync('nats-server', ['-c', local, '-t'], { encoding: 'utf8', env: { ...process.env, ESI_NATS_PASSWORD_QUOTED: "'compose-test-password'" } });
       expect(`${res.stdout}${res.stderr}`, file).toContain('is valid');
       expect(res.status, file).toBe(0);
       // Without the password the server does not start with an empty one.
-      const bare = spawnSync('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { encoding: 'utf8', env: { ...process.env, ESI_NATS_PASSWORD_QUOTED: undefined } });
+      const bare = spawnSync('nats-server', ['-c', local, '-t'], { encoding: 'utf8', env: { ...process.env, ESI_NATS_PASSWORD_QUOTED: undefined } });
       expect(bare.status, file).not.toBe(0);
     }
   });
@@ -202,8 +200,6 @@ describe('docker-compose.yml', () => {
   // several: nats-server parses a variable's value as config, so a hex password like
   // 12e4… read as a number. One random 16-byte hex password in about twenty does.
   it.skipIf(!hasBinary('nats-server') || !hasBinary('docker-compose'))('nats-server started as compose starts it lets the services log in, whatever their password looks like', async () => {
-    const version = /v?(\d+)\.(\d+)/.exec(execFileSync('nats-server', ['--version'], { encoding: 'utf8' }))!;
-    const older = Number(version[1]) === 2 && Number(version[2]) < 10;
     const dir = mkdtempSync(join(tmpdir(), 'esi-nats-login-'));
     // A float, a float with an exponent, a size, digits only, the config syntax's own
     // characters, and one random like the README's.
@@ -218,14 +214,9 @@ describe('docker-compose.yml', () => {
       const clientPassword = services.services.api!.environment.NATS_PASSWORD!;
       expect(clientPassword).toBe(password);
       const port = await freePort();
-      const conf = readFileSync(join(REPO_ROOT, 'deploy/nats/nats.conf'), 'utf8')
-        .replace('store_dir: /data', `store_dir: ${join(dir, 'js')}`)
-        .replace(/^port: 4222$/m, `listen: 127.0.0.1:${port}`)
-        .replace(/^http_port: 8222$/m, '')
-        .replace(older ? /^\s*sync_interval: always\n/m : /$^/, '');
-      writeFileSync(join(dir, 'nats.conf'), conf);
+      const conf = localNatsConf('deploy/nats/nats.conf', dir, { storeDir: join(dir, 'js'), port });
       let output = '';
-      const server = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const server = spawn('nats-server', ['-c', conf], { env: { ...process.env, ...serverEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
       server.stderr.on('data', (d: Buffer) => (output += d.toString()));
       try {
         await waitForPort(port, '127.0.0.1', 20_000, () => server.exitCode === null).catch((err: Error) => {

@@ -7,7 +7,7 @@
  * stack's own nats.conf), every service logs in, a call without a valid token gets
  * UNAUTHENTICATED and writes nothing, and no token or password reaches any log.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +18,12 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, STREAMS } from '@esi/contracts';
 import { connectMessaging, type Messaging } from '@esi/messaging';
-import { REPO_ROOT, startService, startStack, type Stack } from '@esi/local-stack';
+import { startService, startStack, type Stack } from '@esi/local-stack';
 import { createResource, getResource, listResources, listTemplates, planChange, resourceClient, watchResources, type ResourceClient } from '@esi/client';
 import { freePort, startEtcd, type RunningServer } from '@esi/test-servers';
 import { waitFor } from '../support/wait.js';
 import { rejection } from '../support/rejection.js';
+import { localNatsConf } from '../support/nats-conf.js';
 
 const NATS_PASSWORD = 'nats-login-secret-4711';
 const TOKENS = { admin: 'auth-admin-token-0815', tenant: 'auth-tenant-token-0816' };
@@ -40,16 +41,8 @@ const clients: ResourceClient[] = [];
 /** The compose stack's nats.conf (login required), on a free loopback port with local storage. */
 async function startNatsWithLogin(): Promise<void> {
   natsPort = await freePort();
-  const version = /v?(\d+)\.(\d+)/.exec(execFileSync('nats-server', ['--version'], { encoding: 'utf8' }))!;
-  const older = Number(version[1]) === 2 && Number(version[2]) < 10;
-  const conf = readFileSync(join(REPO_ROOT, 'deploy/nats/nats.conf'), 'utf8')
-    .replace('store_dir: /data', `store_dir: ${join(dir, 'nats')}`)
-    .replace(/^port: 4222$/m, `listen: 127.0.0.1:${natsPort}`)
-    .replace(/^http_port: 8222$/m, '')
-    // Debian's nats-server 2.9 lacks sync_interval (the image's 2.10 has it).
-    .replace(older ? /^\s*sync_interval: always$/m : /$^/, '');
-  writeFileSync(join(dir, 'nats.conf'), conf);
-  nats = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { env: { ...process.env, ESI_NATS_PASSWORD_QUOTED: `'${NATS_PASSWORD}'` }, stdio: 'ignore' });
+  const conf = localNatsConf('deploy/nats/nats.conf', dir, { storeDir: join(dir, 'nats'), port: natsPort });
+  nats = spawn('nats-server', ['-c', conf], { env: { ...process.env, ESI_NATS_PASSWORD_QUOTED: `'${NATS_PASSWORD}'` }, stdio: 'ignore' });
   await waitFor('nats-server with a login', () => portOpen(natsPort), 20_000, 100);
 }
 

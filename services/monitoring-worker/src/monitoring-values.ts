@@ -15,7 +15,7 @@
 import { KEY_PREFIX } from '@esi/contracts';
 import { scanPrefix, watchPrefixFrom, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
-import { FollowedPrefix } from './prefix-watch.js';
+import { FollowedPrefix } from './followed-prefix.js';
 
 export type MonitoringValue = Record<string, unknown>;
 

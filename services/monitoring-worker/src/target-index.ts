@@ -1,7 +1,7 @@
 /**
  * The registered targets, held in memory so that a poll cycle reads nothing from etcd:
  * loaded with a paged scan of /esi-monitoring/targets/ and kept current by a watch of
- * that prefix from the scan's revision on (prefix-watch.ts). The watch, not this
+ * that prefix from the scan's revision on (watchPrefixFrom in @esi/store). The watch, not this
  * worker's own job writes, is the source of truth: other replicas register targets too.
  *
  * Indexed by resource (its /monitoring key, what the poller merges and writes) and by
@@ -13,7 +13,7 @@ import { KEY_PREFIX, monitoringKey } from '@esi/contracts';
 import { scanPrefix, watchPrefixFrom, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import type { MonitoringItem } from './item-types.js';
-import { FollowedPrefix } from './prefix-watch.js';
+import { FollowedPrefix } from './followed-prefix.js';
 import { STATUS } from './statuses.js';
 import { parseTarget, type Target } from './targets.js';
 

@@ -148,6 +148,16 @@ describe('resync scheduler', () => {
     expect(passes).toBe(after);
   });
 
+  /** A scheduler over `on` that records the ids each pass plans into `planned`. */
+  const recordingScheduler = (on: OwnedStore, planned: string[]): ResyncScheduler =>
+    new ResyncScheduler({
+      store: on,
+      log: createLogger('planner', 'silent'),
+      typeOfPlural: () => 'network',
+      plannedVersions: new Map(),
+      planFound: async (found) => (planned.push(...found.map((u) => u.id)), 0),
+    });
+
   /** Runs interval passes until `done`, at most `passes` of them (a full pass comes at the tenth). */
   async function passUntil(scheduler: ResyncScheduler, done: () => boolean, passes = 8): Promise<void> {
     for (let i = 0; i < passes && !done(); i++) {
@@ -162,13 +172,7 @@ describe('resync scheduler', () => {
 
   it('the incremental pass checks the configs a watch of /config delivered, with no range read of /config', async () => {
     const planned: string[] = [];
-    const scheduler = new ResyncScheduler({
-      store,
-      log: createLogger('planner', 'silent'),
-      typeOfPlural: () => 'network',
-      plannedVersions: new Map(),
-      planFound: async (found) => (planned.push(...found.map((u) => u.id)), 0),
-    });
+    const scheduler = recordingScheduler(store, planned);
     await scheduler.pass('start');
     const ranges = vi.spyOn(store, 'range');
     try {
@@ -189,13 +193,7 @@ describe('resync scheduler', () => {
     const ownStore = new OwnedStore([own.url], 'planner');
     const ownRaw = new Etcd3({ hosts: own.url });
     const planned: string[] = [];
-    const scheduler = new ResyncScheduler({
-      store: ownStore,
-      log: createLogger('planner', 'silent'),
-      typeOfPlural: () => 'network',
-      plannedVersions: new Map(),
-      planFound: async (found) => (planned.push(...found.map((u) => u.id)), 0),
-    });
+    const scheduler = recordingScheduler(ownStore, planned);
     const ranges = vi.spyOn(ownStore, 'range');
     try {
       await scheduler.pass('start');
