@@ -9,9 +9,16 @@
  * leaving it blocked for good (seen: services stuck in a futex wait, holding their
  * ports). In their own groups only the launcher hears Ctrl-C, and it stops them in
  * order: services first, then the servers they use.
+ *
+ * A group of its own also means a launcher killed outright (SIGKILL, a crash, a test
+ * worker ended at its timeout) would leave them running, holding ports and data. On
+ * Linux each is therefore started through util-linux's `setpriv --pdeathsig TERM`, which
+ * asks the kernel to send it SIGTERM when the launcher dies and then executes it in place
+ * (same pid). The signal follows the launcher's thread that spawned it: in Node that is
+ * the main thread, which lives as long as the process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
 export interface Managed {
@@ -21,13 +28,17 @@ export interface Managed {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
+/** util-linux's setpriv where the kernel has parent-death signals (Linux); elsewhere none. */
+const PDEATHSIG = process.platform === 'linux' && existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : undefined;
+
 export function startProcess(
   name: string,
   command: string,
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; logFile: string; cwd?: string; onLine?: (line: string) => void; ipc?: boolean },
 ): Managed {
-  const proc = spawn(command, args, {
+  const [file, argv] = PDEATHSIG ? [PDEATHSIG, ['--pdeathsig', 'TERM', command, ...args]] : [command, args];
+  const proc = spawn(file, argv, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
     stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

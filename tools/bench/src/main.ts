@@ -1,23 +1,20 @@
 /**
- * `pnpm bench [--quick] [--profile] [--label NAME] [--scale SIZES] [--compare FILE] [--notes FILE] [--render FILE] [--keep-data]`:
- * starts real nats-server and etcd and the five services, measures the raw limits and
- * the chain (unloaded, at rising load, at half its peak), then on a fresh stack with two
- * planners by partition the chain's peak level again (reported, not a target), then on a
- * fresh stack the scale steps, and writes tools/bench/results/<date>[-quick][-NAME].{md,json}.
- * `--profile` also records CPU profiles of the services during the chain phase (the
- * figures then include the profiler's overhead). `--scale 1000,100000` replaces the
- * mode's sizes; `--scale none` skips the phase. `--compare results/X.json` adds a table
- * of this run's headline figures beside that run's, `--notes FILE` appends a file of
- * findings, and `--render results/Y.json` only writes Y.md again from Y.json.
+ * `pnpm bench [options]` (`args.ts` lists them, `--help` prints them): starts real
+ * nats-server and etcd and the five services, measures the raw limits and the chain
+ * (unloaded, at rising load, at half its peak), then on a fresh stack with two planners
+ * by partition the chain's peak level again (reported, not a target), then on a fresh
+ * stack the scale steps, and writes tools/bench/results/<date>[-quick][-NAME].{md,json}.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killAllNow } from '@esi/test-servers';
 import { startBenchStack, type BenchStack, type BenchStackOptions } from './bench-stack.js';
 import { runChainPhase } from './chain/chain-phase.js';
 import { openChainSession, type ChainSession } from './chain/session.js';
 import { firstPlannerEnv, PARTITIONS, runTwoPlannerLevel, startSecondPlanner, type TwoPlannersResult } from './chain/two-planners.js';
+import { parseBenchArgs, UsageError, USAGE, type BenchArgs } from './args.js';
 import { describeMachine } from './machine.js';
 import { MODES } from './modes.js';
 import { timeByConcern } from './profile-concerns.js';
@@ -30,16 +27,22 @@ import { verdicts } from './report/targets.js';
 import { runScalePhase } from './scale/scale-phase.js';
 import type { ScaleStep } from './scale/scale-step.js';
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const baseMode = MODES[args.includes('--quick') ? 'quick' : 'full'];
-const scaleArg = option('--scale');
-const mode = scaleArg === undefined ? baseMode : { ...baseMode, scaleSizes: scaleArg === 'none' ? [] : scaleArg.split(',').map(Number) };
-const label = option('--label');
-const compareFile = option('--compare');
-const notesFile = option('--notes');
-const keepData = args.includes('--keep-data');
-const profileDir = args.includes('--profile') ? mkdtempSync(join(tmpdir(), 'esi-bench-prof-')) : undefined;
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(`bench: ${err.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const baseMode = MODES[args.quick ? 'quick' : 'full'];
+const mode = args.scaleSizes === undefined ? baseMode : { ...baseMode, scaleSizes: args.scaleSizes };
+const { label, compareFile, notesFile, keepData } = args;
+const profileDir = args.profile ? mkdtempSync(join(tmpdir(), 'esi-bench-prof-')) : undefined;
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 const say = (s: string): void => console.log(`[bench] ${s}`);
 const started = performance.now();
@@ -55,6 +58,7 @@ async function onStack<T>(
 ): Promise<T> {
   say(`${what}: starting nats-server, etcd and the five services`);
   const b = await startBenchStack(env, opts);
+  current = b;
   const stackStartedMs = performance.now();
   let session: ChainSession | undefined;
   try {
@@ -63,13 +67,36 @@ async function onStack<T>(
     return await fn(b, session, stackStartedMs);
   } finally {
     await session?.close().catch(() => undefined);
+    current = undefined;
     await b.stop({ keepData });
     if (keepData) say(`data and logs kept in ${b.dataDir}`);
   }
 }
 
+// Ctrl-C or SIGTERM stops the stack being measured and writes no report. Its servers and
+// services run in process groups of their own (see @esi/test-servers), so without this
+// they would outlive the bench, an etcd holding gigabytes in /tmp among them.
+let current: BenchStack | undefined;
+let stopping = 0;
+const stopOnSignal = async (signal: NodeJS.Signals): Promise<void> => {
+  if (stopping) {
+    // One Ctrl-C can arrive twice (the terminal's group and pnpm passing it on).
+    if (Date.now() - stopping < 1_000) return;
+    say('stopping now (second signal): killing every process');
+    killAllNow();
+    process.exit(130);
+  }
+  stopping = Date.now();
+  say(`${signal}: stopping the stack (no report is written; ${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to stop at once)`);
+  await current?.stop({ keepData }).catch((err: unknown) => say(`stopping: ${(err as Error).message}`));
+  if (keepData && current) say(`data and logs kept in ${current.dataDir}`);
+  process.exit(130);
+};
+process.on('SIGINT', (sig) => void stopOnSignal(sig));
+process.on('SIGTERM', (sig) => void stopOnSignal(sig));
+
 // --render results/X.json: write X.md again from the figures kept in X.json (no run).
-const renderFile = option('--render');
+const renderFile = args.renderFile;
 if (renderFile) {
   const kept = JSON.parse(readFileSync(renderFile, 'utf8')) as BenchResult;
   writeFileSync(renderFile.replace(/\.json$/, '.md'), report(kept));
