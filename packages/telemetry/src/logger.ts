@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { trace } from '@opentelemetry/api';
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { censorSecrets } from './censor-secrets.js';
+import { batchedWriter, type BatchedWriter } from './stdout-batch.js';
 import { LOG_CENSOR, SECRET_LOG_KEYS } from './secret-keys.js';
 
 export type { Logger } from 'pino';
@@ -55,24 +56,15 @@ function censorBindings(logger: Logger): Logger {
   return logger;
 }
 
-/**
- * Lines reach stdout in batches: one write once 4 KiB wait or every 100 ms, whichever
- * comes first, and whatever waits when the process exits (a fatal error's exit
- * included). A write per line cost a few percent of each service's CPU under load (a
- * system call for every line). The writes are synchronous, so none is in flight at the
- * exit and the last lines cannot overtake earlier ones; like any synchronous log, a
- * reader that stops reading stdout holds the service up once the pipe is full. A SIGKILL
- * loses at most the last 100 ms of lines, as it loses everything else in flight.
- */
-let stdout: DestinationStream | undefined;
+/** One batched stdout per process (stdout-batch.ts), shared by its loggers, so their lines keep their order. */
+let stdout: BatchedWriter | undefined;
 
-/** One batched stdout per process, shared by its loggers, so their lines keep their order. */
 function batchedStdout(): DestinationStream {
   if (stdout) return stdout;
-  const stream = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 100 });
-  process.on('exit', () => stream.flushSync());
-  stdout = stream;
-  return stream;
+  const writer = batchedWriter(1);
+  process.on('exit', () => writer.flushSync());
+  stdout = writer;
+  return writer;
 }
 
 /** `destination` defaults to stdout, batched; tests pass a stream to read the lines back. */
