@@ -25,6 +25,9 @@ export interface Mode {
   scaleRound: { builds: number; pauseMs: number };
 }
 
+/** The pause between the unloaded level's builds, and between the paced raw step's inputs. */
+export const UNLOADED_PAUSE_MS = 300;
+
 export const MODES: Record<Mode['name'], Mode> = {
   quick: {
     name: 'quick',

@@ -2,7 +2,7 @@
  * The chain phase: warm the services up, measure one build at a time on an idle
  * system, then closed levels of rising load, then an open level at half the peak.
  */
-import type { Mode } from '../modes.js';
+import { UNLOADED_PAUSE_MS, type Mode } from '../modes.js';
 import { runClosedLevel, runOpenLevel, runPacedLevel, type ChainDeps, type LevelResult } from './levels.js';
 
 export interface ChainPhase {
@@ -11,7 +11,6 @@ export interface ChainPhase {
   halfPeak: LevelResult;
 }
 
-const UNLOADED_PAUSE_MS = 300;
 const WARMUP_BUILDS_IN_FLIGHT = 4;
 
 export async function runChainPhase(chain: ChainDeps, mode: Mode, say: (s: string) => void): Promise<ChainPhase> {

@@ -7,7 +7,9 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Etcd3 } from 'etcd3';
 import { measureEtcdTxn } from './etcd-txn.js';
 import { measureJetStreamPublish } from './jetstream-publish.js';
+import { measurePacedStep } from './paced-step.js';
 import { measurePipelineStep } from './pipeline-step.js';
+import { UNLOADED_PAUSE_MS } from '../modes.js';
 import { readMachineBusySeconds } from '../proc-stats.js';
 import type { RateResult } from './rate-result.js';
 
@@ -15,7 +17,11 @@ export interface RawLimits {
   etcdTxn: RateResult[];
   jetStreamPublish: RateResult[];
   pipelineStep: RateResult[];
+  /** One step at a time, one input every `pauseMs` as the unloaded builds come (absent in older result files). */
+  pacedStep?: RateResult & { pauseMs: number };
 }
+
+const PACED_STEPS = 30;
 
 export async function measureRawLimits(natsUrl: string, etcdUrl: string, concurrencies: number[], durationMs: number, say: (s: string) => void): Promise<RawLimits> {
   const nc = await connect({ servers: natsUrl, name: 'bench-raw' });
@@ -42,6 +48,8 @@ export async function measureRawLimits(natsUrl: string, etcdUrl: string, concurr
       say(`  pipeline step, ${c} at once: ${r.perSecond.toFixed(0)}/s, p50 ${r.latency.p50.toFixed(2)} ms, ${r.machineCpuMsPerOp.toFixed(2)} ms of CPU each`);
       out.pipelineStep.push(r);
     }
+    out.pacedStep = { ...(await measurePacedStep(js, jsm, etcd, PACED_STEPS, UNLOADED_PAUSE_MS)), pauseMs: UNLOADED_PAUSE_MS };
+    say(`  pipeline step, one every ${UNLOADED_PAUSE_MS} ms on the idle system: p50 ${out.pacedStep.latency.p50.toFixed(2)} ms`);
   } finally {
     etcd.close();
     await nc.drain();

@@ -11,7 +11,7 @@ import { CONCERNS, concernList, type Concern } from '../profile-concerns.js';
 import { MACHINE } from '../proc-stats.js';
 import { bestPipelineStep, cpuMsPerResource, peakOf } from './per-resource.js';
 import type { BenchResult } from './result.js';
-import { STEPS_PER_RESOURCE } from './targets.js';
+import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
 
 export function boundsLines(r: BenchResult): string[] {
   const peak = peakOf(r.chain.levels);
@@ -47,6 +47,7 @@ export function boundsLines(r: BenchResult): string[] {
       `(api, planner, heat-worker, planner, monitoring-worker, aggregator). Each stage is several sequential etcd round trips (fsync'd writes among them) ` +
       `and a JetStream hop, not the one of each a raw step makes; the heat-worker also renders its template (sandboxed Jinja, parsed once) and parses the result (YAML) unless it parsed the same text lately.` +
       unloadedSplit(u, r.raw.etcdTxn[0]?.latency.p50) +
+      pacedBaseline(u, r) +
       crowding(u, cpuPerResourceMs, cores, 'this level'),
     `- **p99 at half the peak:** ${half.latency.p99.toFixed(0)} ms; the slowest stage there at p95 is "${worstStage[0]}" (${worstStage[1].toFixed(0)} ms)` +
       (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.') +
@@ -99,6 +100,22 @@ function crowding(l: LevelResult, peakMs: number, cores: number, where: string):
  * the resource's path (results folded after its last dispatch), so it is set beside the
  * latency, not subtracted from it.
  */
+/**
+ * The limit's step runs back to back, its processes kept on a CPU; an unloaded build's
+ * stages start from sleeping ones. The raw step paced as the builds are says how much of
+ * the ratio that alone makes.
+ */
+function pacedBaseline(u: LevelResult, r: BenchResult): string {
+  const paced = r.raw.pacedStep;
+  const hot = r.raw.pipelineStep[0]?.latency.p50;
+  if (!paced || hot === undefined) return '';
+  const sum = CRITICAL_PATH_STEPS * paced.latency.p50;
+  return (
+    ` The raw step itself, paced one every ${paced.pauseMs} ms as these builds are, took ${paced.latency.p50.toFixed(2)} ms (p50) against ${hot.toFixed(2)} ms back to back: ` +
+    `an idle system costs a step ${(paced.latency.p50 / hot).toFixed(1)}× its time, and against ${CRITICAL_PATH_STEPS} paced steps (${sum.toFixed(1)} ms) the unloaded p50 is ${(u.latency.p50 / sum).toFixed(1)}×.`
+  );
+}
+
 function unloadedSplit(u: LevelResult, rawTxnMs: number | undefined): string {
   const t = u.timePerResource;
   if (!t || Object.keys(t).length === 0) return '';

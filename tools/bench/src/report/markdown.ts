@@ -67,6 +67,15 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
       row([e.concurrency, `${f0(e.perSecond)} (${f2(e.latency.p50)})`, `${f0(j.perSecond)} (${f2(j.latency.p50)})`, `${f0(s.perSecond)} (${f2(s.latency.p50)})`, f2(s.machineCpuMsPerOp ?? Number.NaN)]),
     );
   });
+  const paced = r.raw.pacedStep;
+  if (paced) {
+    out.push(
+      '',
+      `The pipeline step one at a time but paced, one input every ${paced.pauseMs} ms as the unloaded builds come (the processes asleep between steps, ` +
+        `not kept on a CPU by the next step): p50 ${f2(paced.latency.p50)} ms, p95 ${f2(paced.latency.p95)} ms over ${paced.ops} steps, ` +
+        `against ${f2(r.raw.pipelineStep[0]!.latency.p50)} ms back to back.`,
+    );
+  }
   out.push('');
 
   out.push('## The chain: port + ese_logical_port builds through gRPC', '');
