@@ -6,7 +6,7 @@
  */
 import { describeSpec, parseConfigOrExit } from '@esi/config';
 import { runExampleBuild } from '@esi/demo';
-import { ensureBinaries, killAllNow } from '@esi/test-servers';
+import { ensureBinaries, onStopSignals } from '@esi/test-servers';
 import type { ConsoleEdge } from '@esi/console';
 import { startConsole } from './console.js';
 import { describeObservability, keepTraces, logEcho } from './observability.js';
@@ -46,26 +46,14 @@ const stack = await startStack({
 // clean-stop test) must find them, or the process dies by SIGINT with its children running.
 // Set once the console has started (it may not have when a stop comes).
 const consoleEdge: { current?: ConsoleEdge } = {};
-let stopping = 0;
-const shutdown = async (): Promise<void> => {
-  if (stopping) {
-    // One Ctrl-C can arrive twice (the terminal signals the group, and a wrapper such as
-    // npx may pass it on): only a second press, a moment later, means "stop now".
-    if (Date.now() - stopping < 1_000) return;
-    say('stopping now (second signal): killing every process');
-    killAllNow();
-    process.exit(130);
-  }
-  stopping = Date.now();
+const stop = onStopSignals(async () => {
   say('stopping … (Ctrl-C again to stop at once)');
   await consoleEdge.current?.close();
   await stack.stop();
   await traces.close();
   say('stopped');
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+  return 0;
+}, say);
 say(`ready: gRPC API at ${stack.apiAddr} (nats ${stack.natsUrl}, etcd ${stack.etcdEndpoints}; service logs in ${dataDir}/logs)`);
 if (stack.deviceSimulator) {
   const { snmpPort, controlUrl } = stack.deviceSimulator;
@@ -79,9 +67,9 @@ for (const line of describeObservability(stack, traces, otlpForward)) say(line);
 // After the handlers: the first start builds the console's page, which takes a while,
 // and a Ctrl-C meanwhile must still stop everything cleanly.
 consoleEdge.current = await startConsole({ apiAddr: stack.apiAddr, spanFile: traces.file, listen: env.consoleAddr, jaegerUrl: env.jaegerUrl, jaegerUiUrl: env.jaegerUiUrl }, say);
-if (stopping) await new Promise(() => {}); // shutdown() exits the process
+if (stop.requested) await new Promise(() => {}); // the stop exits the process
 
 if (!args.has('--no-demo')) {
-  await runExampleBuild({ apiAddr: stack.apiAddr, etcdEndpoints: stack.etcdEndpoints, say, stopping: () => stopping > 0 });
+  await runExampleBuild({ apiAddr: stack.apiAddr, etcdEndpoints: stack.etcdEndpoints, say, stopping: () => stop.requested });
   say('serving; monitoring keeps polling. Ctrl-C stops everything.');
 }

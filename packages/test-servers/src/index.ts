@@ -2,5 +2,6 @@ export { startNats, startEtcd, hasBinary, MissingBinaryError, type EtcdOptions, 
 export { startNatsCluster, startEtcdCluster, type Cluster } from './infra-cluster.js';
 export { freePort } from './free-port.js';
 export { startProcess, waitForPort, killAllNow, type Managed } from './child-process.js';
+export { onStopSignals, type StopState } from './stop-signals.js';
 export { ensureBinaries } from './ensure-binaries.js';
 export { pollUntil } from './poll-until.js';

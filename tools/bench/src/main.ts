@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAllNow } from '@esi/test-servers';
+import { onStopSignals } from '@esi/test-servers';
 import { startBenchStack, type BenchStack, type BenchStackOptions } from './bench-stack.js';
 import { runChainPhase } from './chain/chain-phase.js';
 import { openChainSession, type ChainSession } from './chain/session.js';
@@ -77,23 +77,12 @@ async function onStack<T>(
 // services run in process groups of their own (see @esi/test-servers), so without this
 // they would outlive the bench, an etcd holding gigabytes in /tmp among them.
 let current: BenchStack | undefined;
-let stopping = 0;
-const stopOnSignal = async (signal: NodeJS.Signals): Promise<void> => {
-  if (stopping) {
-    // One Ctrl-C can arrive twice (the terminal's group and pnpm passing it on).
-    if (Date.now() - stopping < 1_000) return;
-    say('stopping now (second signal): killing every process');
-    killAllNow();
-    process.exit(130);
-  }
-  stopping = Date.now();
+onStopSignals(async (signal) => {
   say(`${signal}: stopping the stack (no report is written; ${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to stop at once)`);
   await current?.stop({ keepData }).catch((err: unknown) => say(`stopping: ${(err as Error).message}`));
   if (keepData && current) say(`data and logs kept in ${current.dataDir}`);
-  process.exit(130);
-};
-process.on('SIGINT', (sig) => void stopOnSignal(sig));
-process.on('SIGTERM', (sig) => void stopOnSignal(sig));
+  return 130;
+}, say);
 
 // --render results/X.json: write X.md again from the figures kept in X.json (no run).
 const renderFile = args.renderFile;
