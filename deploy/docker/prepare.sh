@@ -34,7 +34,7 @@ ln -sfn "$(basename "$rootfs_tar")" "$cache/rootfs.tar"
 app="$cache/app"
 rm -rf "$app.new"
 mkdir -p "$app.new/app"
-git ls-files -co --exclude-standard -- package.json pnpm-lock.yaml pnpm-workspace.yaml '*/package.json' packages services tools proto deploy/docker \
+git ls-files -co --exclude-standard -- package.json pnpm-lock.yaml pnpm-workspace.yaml patches '*/package.json' packages services tools proto deploy/docker \
   | grep -v -E '(^|/)node_modules/|\.test\.ts$|^tools/bench/|^packages/console/web/|^test/' \
   | while read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
   | xargs -0 cp --parents -t "$app.new/app"
