@@ -45,4 +45,16 @@ describe('measurePacedStep', () => {
     await expect(jsm.streams.info('BENCH_PACED')).rejects.toThrow();
     expect(await etcd.get('/bench/paced/step').string()).toBeNull();
   });
+
+  it('fails, not waits for ever, when a step fails', async () => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const run = measurePacedStep(js, jsm, etcd, 50, 50);
+    // Written behind the step's back: its next compare-and-put finds another revision.
+    await new Promise((r) => setTimeout(r, 200));
+    await etcd.put('/bench/paced/step').value('someone else').exec();
+    const outcome = await Promise.race([run.then(() => 'finished', (err: Error) => err.message), new Promise((r) => setTimeout(() => r('hung'), 5_000))]);
+    expect(outcome).toMatch(/lost its revision/);
+    await expect(jsm.streams.info('BENCH_PACED')).rejects.toThrow();
+  });
 });

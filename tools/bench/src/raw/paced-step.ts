@@ -30,7 +30,10 @@ export async function measurePacedStep(js: JetStreamClient, jsm: JetStreamManage
   const messages = await consumer.consume({ max_messages: 8 });
   const samples: number[] = [];
   const outputAckedAt = new Map<number, number>();
-  const done = new Map<number, () => void>();
+  // The step waited for, settled by the consumer; a failed step fails the measurement
+  // rather than leaving it waiting.
+  let waiting: { n: number; resolve: () => void; reject: (err: unknown) => void } | undefined;
+  let failure: unknown;
   const consuming = (async () => {
     for await (const msg of messages) {
       const n = Number(new TextDecoder().decode(msg.data));
@@ -40,14 +43,18 @@ export async function measurePacedStep(js: JetStreamClient, jsm: JetStreamManage
       await js.publish('bench.paced.out', String(n), { msgID: `out:${n}` });
       outputAckedAt.set(n, performance.now());
       msg.ack();
-      done.get(n)?.();
+      if (waiting?.n === n) waiting.resolve();
     }
-  })();
+  })().catch((err: unknown) => {
+    failure = err;
+    waiting?.reject(err);
+  });
   const started = performance.now();
   try {
     for (let n = 0; n < steps; n++) {
       await new Promise((r) => setTimeout(r, pauseMs));
-      const stepDone = new Promise<void>((resolve) => done.set(n, resolve));
+      if (failure) throw failure;
+      const stepDone = new Promise<void>((resolve, reject) => (waiting = { n, resolve, reject }));
       await js.publish('bench.paced.in', String(n), { msgID: `in:${n}` });
       // Taken before the step is awaited: the step's own ack cannot come before it.
       const inputAckedAt = performance.now();
@@ -56,7 +63,7 @@ export async function measurePacedStep(js: JetStreamClient, jsm: JetStreamManage
     }
   } finally {
     await messages.close();
-    await consuming.catch(() => undefined);
+    await consuming;
     await jsm.streams.delete(STREAM);
     await etcd.delete().key(KEY).exec();
   }
