@@ -3,24 +3,17 @@
  * groups of their own (so Ctrl-C reaches only the launcher), which no group signal reaches.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pollUntil } from './poll-until.js';
+import { processRunning } from './process-running.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'esi-child-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Running, not a zombie (an orphan is reaped by whatever adopted it, maybe late). */
-const alive = (pid: number): boolean => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 describe.runIf(process.platform === 'linux')('startProcess', () => {
   it('stops the child when its launcher is killed with SIGKILL', async () => {
@@ -36,11 +29,11 @@ describe.runIf(process.platform === 'linux')('startProcess', () => {
       launcher.once('exit', (code) => reject(new Error(`launcher exited (${code}) before starting its child`)));
     });
     try {
-      expect(alive(childPid)).toBe(true);
+      expect(processRunning(childPid)).toBe(true);
       launcher.kill('SIGKILL');
-      await pollUntil(`child ${childPid} to stop after its launcher was killed`, async () => (alive(childPid) ? undefined : true), 5_000, 50);
+      await pollUntil(`child ${childPid} to stop after its launcher was killed`, async () => (processRunning(childPid) ? undefined : true), 5_000, 50);
     } finally {
-      if (alive(childPid)) process.kill(childPid, 'SIGKILL');
+      if (processRunning(childPid)) process.kill(childPid, 'SIGKILL');
     }
   });
 });

@@ -3,5 +3,6 @@ export { startNatsCluster, startEtcdCluster, type Cluster } from './infra-cluste
 export { freePort } from './free-port.js';
 export { startProcess, waitForPort, killAllNow, type Managed } from './child-process.js';
 export { onStopSignals, type StopState } from './stop-signals.js';
+export { processRunning } from './process-running.js';
 export { ensureBinaries } from './ensure-binaries.js';
 export { pollUntil } from './poll-until.js';

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { processRunning } from '@esi/test-servers';
 import { parseBenchArgs, UsageError } from './args.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -27,13 +28,6 @@ function runBench(args: string[], onLine?: (line: string, child: ChildProcess) =
   return new Promise<{ code: number | null; out: string }>((resolve) => child.on('close', (code) => resolve({ code, out })));
 }
 
-const running = (pid: number): boolean => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 /** Pids of the running processes whose parent is `parent`. */
 function childrenOf(parent: number): number[] {
@@ -110,10 +104,10 @@ describe('pnpm bench', () => {
     const dataDir = /data and logs kept in (\S+)/.exec(out)?.[1];
     try {
       expect(dataDir, out).toBeDefined();
-      expect(started.filter(running)).toEqual([]);
+      expect(started.filter(processRunning)).toEqual([]);
       expect(out).not.toContain('report:');
     } finally {
-      for (const pid of started.filter(running)) process.kill(pid, 'SIGKILL');
+      for (const pid of started.filter(processRunning)) process.kill(pid, 'SIGKILL');
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     }
   });
