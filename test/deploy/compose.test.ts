@@ -19,7 +19,7 @@ import { parse } from 'yaml';
 import { SERVICE_NAMES } from '@esi/contracts';
 import { REPO_ROOT } from '@esi/local-stack';
 import { connect } from '@nats-io/transport-node';
-import { freePort, hasBinary, waitForPort } from '@esi/test-servers';
+import { ETCD_HISTORY_RETENTION, freePort, hasBinary, waitForPort } from '@esi/test-servers';
 import { localNatsConf } from '../support/nats-conf.js';
 
 const COMPOSE = join(REPO_ROOT, 'deploy', 'docker-compose.yml');
@@ -74,6 +74,17 @@ describe('docker-compose.yml', () => {
       expect(env.NATS_URL!.split(','), name).toHaveLength(3);
       expect(env.ETCD_ENDPOINTS!.split(','), name).toHaveLength(3);
       expect(env.ESI_STREAM_REPLICAS, name).toBe('3');
+    }
+  });
+
+  it.skipIf(!hasBinary('docker-compose'))('every etcd member compacts its history as the local stack’s does (base and cluster)', () => {
+    for (const files of [[COMPOSE], [COMPOSE, CLUSTER]]) {
+      const members = Object.entries(resolved(files).services as Record<string, { command?: string[]; image?: string }>).filter(([, svc]) => svc.image?.includes('etcd'));
+      expect(members.length, files.join(' + ')).toBe(files.length === 1 ? 1 : 3);
+      for (const [name, svc] of members) {
+        expect(svc.command, name).toContain('--auto-compaction-mode=periodic');
+        expect(svc.command, name).toContain(`--auto-compaction-retention=${ETCD_HISTORY_RETENTION}`);
+      }
     }
   });
 

@@ -1,4 +1,4 @@
-export { startNats, startEtcd, hasBinary, MissingBinaryError, type EtcdOptions, type RunningServer } from './infra.js';
+export { startNats, startEtcd, hasBinary, MissingBinaryError, ETCD_HISTORY_RETENTION, historyArgs, type EtcdOptions, type RunningServer } from './infra.js';
 export { startNatsCluster, startEtcdCluster, type Cluster } from './infra-cluster.js';
 export { freePort } from './free-port.js';
 export { startProcess, waitForPort, killAllNow, type Managed } from './child-process.js';

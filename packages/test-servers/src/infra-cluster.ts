@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { hasBinary, MissingBinaryError, restartable, type RunningServer } from './infra.js';
+import { hasBinary, historyArgs, MissingBinaryError, restartable, type RunningServer } from './infra.js';
 import { startProcess, waitForPort, type Managed } from './child-process.js';
 
 export interface Cluster {
@@ -76,6 +76,7 @@ export async function startEtcdCluster(dataDir: string, size = 3): Promise<Clust
             '--initial-cluster-state', 'new',
             '--initial-cluster-token', 'esi-test',
             '--log-level', 'warn',
+            ...historyArgs(),
           ],
           { logFile: join(dataDir, `etcd-${i}.log`) },
         );

@@ -48,7 +48,24 @@ export async function startNats(dataDir: string, port?: number): Promise<Running
   return restartable(`nats://127.0.0.1:${p}`, p, launch, await launch());
 }
 
+/**
+ * How long etcd keeps the revisions a later write superseded before it compacts them away.
+ * etcd keeps every revision until told otherwise, and each resource the chain builds
+ * leaves about 25 KB of history behind, so without compaction the 2 GiB default quota
+ * fills after some 80,000 resources and etcd refuses every write (NOSPACE) until an
+ * operator compacts and defragments it. An hour is far longer than any service needs to
+ * resume a watch; a Watch call asking for older history gets REVISION_COMPACTED.
+ */
+export const ETCD_HISTORY_RETENTION = '1h';
+
+/** etcd's flags for periodic compaction keeping `retention` (a Go duration, or hours; '0' keeps all). */
+export function historyArgs(retention: string = ETCD_HISTORY_RETENTION): string[] {
+  return ['--auto-compaction-mode', 'periodic', '--auto-compaction-retention', retention];
+}
+
 export interface EtcdOptions {
+  /** Overrides ETCD_HISTORY_RETENTION (tests that watch compaction happen use seconds). */
+  historyRetention?: string;
   /**
    * `--metrics extensive`: etcd also keeps a histogram of the time it took to handle each
    * gRPC request, by method (grpc_server_handling_seconds), so the bench can tell etcd's
@@ -78,6 +95,7 @@ export async function startEtcd(dataDir: string, port?: number, opts: EtcdOption
         '--initial-advertise-peer-urls', peer,
         '--initial-cluster', `esi=${peer}`,
         '--log-level', 'warn',
+        ...historyArgs(opts.historyRetention),
         ...(opts.extensiveMetrics ? ['--metrics', 'extensive'] : []),
       ],
       { logFile: join(dataDir, 'etcd.log') },
