@@ -3,16 +3,18 @@
  * prometheus package), each alert fires when it should (deploy/prometheus/alerts.test.yml),
  * and every alert expression and every Prometheus query of the dashboard (nested panels
  * and variables included) names series and labels the services define, read from the
- * telemetry registry itself. test/e2e/observability-signals.test.ts checks the same
- * against a running stack and a real Prometheus.
+ * telemetry registry itself, or that etcd exports (read from a real etcd's /metrics).
+ * test/e2e/observability-signals.test.ts checks the same against a running stack and a
+ * real Prometheus.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@esi/local-stack';
-import { hasBinary } from '@esi/test-servers';
+import { hasBinary, startEtcd } from '@esi/test-servers';
 // The registry of @esi/telemetry (metrics.ts, grpc-metrics.ts) by path: what every service exports.
 import { metricsRegistry } from '../../packages/telemetry/src/index.js';
 import { seriesUsedBy } from '../support/prom-text.js';
@@ -46,10 +48,29 @@ async function definedSeries(): Promise<Map<string, Set<string>>> {
   return out;
 }
 
+/** The series a real etcd exports (job etcd in prometheus.yml), with the scrape's labels. */
+async function etcdSeries(): Promise<Map<string, Set<string>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'etcd-series-'));
+  const etcd = await startEtcd(dir);
+  try {
+    const text = await (await fetch(`${etcd.url}/metrics`)).text();
+    const out = new Map<string, Set<string>>();
+    for (const m of text.matchAll(/^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? /gm)) {
+      const labels = out.get(m[1]!) ?? new Set(['job', 'instance']);
+      for (const l of (m[2] ?? '').matchAll(/(\w+)="/g)) labels.add(l[1]!);
+      out.set(m[1]!, labels);
+    }
+    return out;
+  } finally {
+    await etcd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function expectKnown(defined: Map<string, Set<string>>, where: string, expr: string): void {
   const used = seriesUsedBy(expr.replace(/\$__\w+|\$\w+/g, (v) => (v.startsWith('$__') ? '5m' : 'x')));
   expect(used.metrics.length, `${where}: ${expr}`).toBeGreaterThan(0);
-  for (const m of used.metrics) expect(defined.has(m), `${where}: ${m} is a series the services export`).toBe(true);
+  for (const m of used.metrics) expect(defined.has(m), `${where}: ${m} is a series the services (or etcd) export`).toBe(true);
   const labels = new Set(used.metrics.flatMap((m) => [...(defined.get(m) ?? [])]));
   for (const l of used.labels) expect(labels.has(l), `${where}: label ${l} on ${used.metrics.join(', ')}`).toBe(true);
 }
@@ -65,17 +86,17 @@ interface Panel {
 describe('Prometheus configuration and alert rules', () => {
   it('promtool accepts the configuration and the rules, and every alert fires when it should', () => {
     expect(promtool('check', 'config', 'prometheus.yml')).toContain('is valid prometheus config file syntax');
-    expect(promtool('check', 'rules', 'alerts.yml')).toMatch(/SUCCESS: 5 rules found/);
+    expect(promtool('check', 'rules', 'alerts.yml')).toMatch(/SUCCESS: 6 rules found/);
     expect(promtool('test', 'rules', 'alerts.test.yml')).toContain('SUCCESS');
   });
 
-  it('every alert has a unit test, and every expression names series the services export', async () => {
-    const defined = await definedSeries();
+  it('every alert has a unit test, and every expression names series the services or etcd export', async () => {
+    const defined = new Map([...(await etcdSeries()), ...(await definedSeries())]);
     const rules = parse(readFileSync(join(PROM_DIR, 'alerts.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
     const tests = parse(readFileSync(join(PROM_DIR, 'alerts.test.yml'), 'utf8')) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] };
     const fired = new Set(tests.tests.flatMap((t) => t.alert_rule_test.filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname)));
     const all = rules.groups.flatMap((g) => g.rules);
-    expect(all.map((r) => r.alert).sort()).toEqual(['EsiApiServerErrors', 'EsiBacklogGrowing', 'EsiDependencyUnreachable', 'EsiMessagesParked', 'EsiTargetDown']);
+    expect(all.map((r) => r.alert).sort()).toEqual(['EsiApiServerErrors', 'EsiBacklogGrowing', 'EsiDependencyUnreachable', 'EsiEtcdSpaceLow', 'EsiMessagesParked', 'EsiTargetDown']);
     for (const r of all) {
       expect(fired.has(r.alert), `${r.alert} is shown firing in alerts.test.yml`).toBe(true);
       expectKnown(defined, r.alert, r.expr);

@@ -254,7 +254,7 @@ describe('metrics that lead to traces (Prometheus with exemplar storage)', () =>
       const all = a.data.groups.flatMap((g) => g.rules);
       return all.length > 0 && all.every((r) => r.health === 'ok') ? all : undefined;
     }, 20_000);
-    expect(rules.map((r) => r.name).sort()).toEqual(['EsiApiServerErrors', 'EsiBacklogGrowing', 'EsiDependencyUnreachable', 'EsiMessagesParked', 'EsiTargetDown']);
+    expect(rules.map((r) => r.name).sort()).toEqual(['EsiApiServerErrors', 'EsiBacklogGrowing', 'EsiDependencyUnreachable', 'EsiEtcdSpaceLow', 'EsiMessagesParked', 'EsiTargetDown']);
     expect(rules.filter((r) => r.state !== 'inactive').map((r) => r.name)).toEqual([]);
   });
 
