@@ -6,7 +6,7 @@ import type { Summary } from '../stats.js';
 import { concernList } from '../profile-concerns.js';
 import { boundsLines } from './bounds.js';
 import { comparisonLines } from './comparison.js';
-import { cpuMsPerResource, peakOf } from './per-resource.js';
+import { costCurve, cpuMsPerResource, peakOf } from './per-resource.js';
 import type { BenchResult } from './result.js';
 import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
 import { twoPlannersLines } from './two-planners.js';
@@ -86,8 +86,8 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
     '',
   );
   out.push(
-    row(['level', 'resources', 'throughput /s', '÷ limit', 'p50 / p95 / p99 ms', 'port p50', 'logical port p50', 'machine CPU (of 200 %)', 'of it others', 'failures']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['level', 'resources', 'throughput /s', '÷ limit', 'p50 / p95 / p99 ms', 'port p50', 'logical port p50', 'machine CPU (of 200 %)', 'of it others', 'CPU ms per resource', 'failures']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   );
   for (const l of [r.chain.unloaded, ...r.chain.levels, r.chain.halfPeak]) {
     out.push(
@@ -101,11 +101,22 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
         f0(l.latencyByType.ese_logical_port?.p50 ?? Number.NaN),
         `${f0(l.procs[MACHINE]?.cpuPct ?? Number.NaN)} %`,
         `${f0(othersPct(l.procs))} %`,
+        f1(cpuMsPerResource(l)),
         l.failures,
       ]),
     );
   }
-  out.push('', `Unloaded (one build at a time on an idle system) p50 ${f0(v.unloaded.p50)} ms = ${f1(v.unloaded.ratio)} × the latency limit.`, '');
+  out.push('', `Unloaded (one build at a time on an idle system) p50 ${f0(v.unloaded.p50)} ms = ${f1(v.unloaded.ratio)} × the latency limit.`);
+  const curve = costCurve(r.chain.levels, r.raw);
+  if (curve) {
+    out.push(
+      '',
+      `CPU per resource (all processes) falls as more is in flight: ${f1(curve.chain.oneMs)} ms ${curve.chain.oneLabel.replace(/^closed, /, 'with ')}, ` +
+        `${f1(curve.chain.peakMs)} ms at the peak (${curve.chain.peakLabel}), ${f1(curve.chain.ratio)} ×. The raw step's CPU falls alike on the same servers: ` +
+        `${f2(curve.raw.oneMs)} ms one at a time, ${f2(curve.raw.peakMs)} ms at ${curve.raw.peakConcurrency} at once, ${f1(curve.raw.ratio)} ×.`,
+    );
+  }
+  out.push('');
 
   out.push('### Stages (p50 ms, from the services\' event timestamps)', '');
   out.push(row(['level', ...STAGES]), row(['---', ...STAGES.map(() => '---:')]));

@@ -23,3 +23,30 @@ export function cpuMsPerResource(l: LevelResult, which: (name: string) => boolea
   for (const [name, usage] of Object.entries(l.procs)) if (name !== MACHINE && which(name)) seconds += usage.cpuSeconds;
   return (1000 * seconds) / Math.max(1, l.resources);
 }
+
+/**
+ * How CPU per unit of work falls as more is in flight, for the chain and for the raw
+ * step alike: the chain's CPU per resource with one build in flight and at the peak,
+ * the raw step's CPU per step one at a time and at its best concurrency. Each ratio is
+ * low-concurrency cost over peak cost; the two together say whether the chain's cost at
+ * low load is its own or the machine's (waking processes, cold caches), which the raw
+ * step pays as well.
+ */
+export interface CostCurve {
+  chain: { oneMs: number; peakMs: number; ratio: number; oneLabel: string; peakLabel: string };
+  raw: { oneMs: number; peakMs: number; ratio: number; peakConcurrency: number };
+}
+
+export function costCurve(levels: LevelResult[], raw: RawLimits): CostCurve | undefined {
+  const one = levels.find((l) => l.concurrency === 1);
+  const rawOne = raw.pipelineStep.find((s) => s.concurrency === 1);
+  const rawBest = bestPipelineStep(raw);
+  if (!one || rawOne?.machineCpuMsPerOp === undefined || rawBest.machineCpuMsPerOp === undefined) return undefined;
+  const peak = peakOf(levels);
+  const oneMs = cpuMsPerResource(one);
+  const peakMs = cpuMsPerResource(peak);
+  return {
+    chain: { oneMs, peakMs, ratio: oneMs / peakMs, oneLabel: one.label, peakLabel: peak.label },
+    raw: { oneMs: rawOne.machineCpuMsPerOp, peakMs: rawBest.machineCpuMsPerOp, ratio: rawOne.machineCpuMsPerOp / rawBest.machineCpuMsPerOp, peakConcurrency: rawBest.concurrency },
+  };
+}
