@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onStopSignals } from '@esi/test-servers';
 import { startBenchStack, type BenchStack, type BenchStackOptions } from './bench-stack.js';
-import { runChainPhase } from './chain/chain-phase.js';
+import { runChainPhase, WARMUP_BUILDS_IN_FLIGHT } from './chain/chain-phase.js';
 import { openChainSession, type ChainSession } from './chain/session.js';
 import { firstPlannerEnv, PARTITIONS, runTwoPlannerLevel, startSecondPlanner, type TwoPlannersResult } from './chain/two-planners.js';
 import { parseBenchArgs, UsageError, USAGE, type BenchArgs } from './args.js';
@@ -145,6 +145,7 @@ const result: BenchResult = {
   mode: mode.name,
   machine: describeMachine(),
   settings: {
+    'warm-up before the unloaded level': `${chain.warmupBuilds ?? '?'} builds, ${WARMUP_BUILDS_IN_FLIGHT} in flight (until ${mode.warmup.builds} builds or ${mode.warmup.maxMs / 1000} s)`,
     'unloaded builds (one at a time, 300 ms apart)': mode.unloadedBuilds,
     'builds in flight per closed level': mode.levels.join(', '),
     'seconds per level': mode.levelMs / 1000,

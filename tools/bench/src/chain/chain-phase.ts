@@ -6,16 +6,20 @@ import { UNLOADED_PAUSE_MS, type Mode } from '../modes.js';
 import { runClosedLevel, runOpenLevel, runPacedLevel, type ChainDeps, type LevelResult } from './levels.js';
 
 export interface ChainPhase {
+  /** Builds settled in the warm-up (absent in older result files). */
+  warmupBuilds?: number;
   unloaded: LevelResult;
   levels: LevelResult[];
   halfPeak: LevelResult;
 }
 
-const WARMUP_BUILDS_IN_FLIGHT = 4;
+export const WARMUP_BUILDS_IN_FLIGHT = 8;
 
 export async function runChainPhase(chain: ChainDeps, mode: Mode, say: (s: string) => void): Promise<ChainPhase> {
-  // A few seconds of load first, so the services' code is compiled and warm.
-  await runClosedLevel(chain, WARMUP_BUILDS_IN_FLIGHT, mode.warmupMs, mode.maxBuildsPerLevel);
+  // Load first, so the services' hot code is compiled and warm (modes.ts: warmup).
+  const warmup = await runClosedLevel(chain, WARMUP_BUILDS_IN_FLIGHT, mode.warmup.maxMs, mode.warmup.builds);
+  const warmupBuilds = Math.floor(warmup.resources / 2);
+  say(`  warm-up: ${warmupBuilds} builds, ${WARMUP_BUILDS_IN_FLIGHT} in flight, in ${warmup.seconds.toFixed(1)} s`);
   const unloaded = await runPacedLevel(chain, mode.unloadedBuilds, UNLOADED_PAUSE_MS);
   say(`  ${unloaded.label}: p50 ${unloaded.latency.p50} ms, p99 ${unloaded.latency.p99} ms`);
   const levels: LevelResult[] = [];
@@ -27,5 +31,5 @@ export async function runChainPhase(chain: ChainDeps, mode: Mode, say: (s: strin
   const peak = levels.reduce((a, x) => (x.throughput > a.throughput ? x : a));
   const halfPeak = await runOpenLevel(chain, peak.throughput / 2, mode.halfPeakMs, mode.maxBuildsPerLevel);
   say(`  ${halfPeak.label}: ${halfPeak.throughput.toFixed(1)} resources/s, p50 ${halfPeak.latency.p50} ms, p99 ${halfPeak.latency.p99} ms`);
-  return { unloaded, levels, halfPeak };
+  return { warmupBuilds, unloaded, levels, halfPeak };
 }

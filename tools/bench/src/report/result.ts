@@ -14,6 +14,8 @@ export interface BenchResult {
   settings: Record<string, string | number>;
   raw: RawLimits;
   chain: {
+    /** Builds settled in the warm-up before the unloaded level (absent in older result files). */
+    warmupBuilds?: number;
     /** One build at a time on an idle system. */
     unloaded: LevelResult;
     levels: LevelResult[];
