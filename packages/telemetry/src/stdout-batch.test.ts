@@ -1,9 +1,9 @@
 // A service's log lines reach stdout in batches, yet none is lost when the process ends
 // by itself (exit, a fatal error) and none waits long while it runs. Real child processes.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { processRunning } from '@esi/test-servers';
 
 const LOGGER = fileURLToPath(new URL('./logger.ts', import.meta.url));
 
@@ -90,13 +90,7 @@ async function hangsAfterReaderKilled(script: string): Promise<boolean> {
   } finally {
     launcher.kill('SIGKILL');
   }
-  const running = (): boolean => {
-    try {
-      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    } catch {
-      return false;
-    }
-  };
+  const running = (): boolean => processRunning(pid);
   const deadline = Date.now() + 5_000;
   while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (!running()) return false;
