@@ -52,7 +52,7 @@ export async function startNats(dataDir: string, port?: number): Promise<Running
  * How long etcd keeps the revisions a later write superseded before it compacts them away.
  * etcd keeps every revision until told otherwise, and each resource the chain builds
  * leaves about 25 KB of history behind, so without compaction the 2 GiB default quota
- * fills after some 80,000 resources and etcd refuses every write (NOSPACE) until an
+ * fills after some 85,000 resources and etcd refuses every write (NOSPACE) until an
  * operator compacts and defragments it. An hour is far longer than any service needs to
  * resume a watch; a Watch call asking for older history gets REVISION_COMPACTED.
  */
