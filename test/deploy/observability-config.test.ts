@@ -17,7 +17,7 @@ import { REPO_ROOT } from '@esi/local-stack';
 import { hasBinary, startEtcd } from '@esi/test-servers';
 // The registry of @esi/telemetry (metrics.ts, grpc-metrics.ts) by path: what every service exports.
 import { metricsRegistry } from '../../packages/telemetry/src/index.js';
-import { seriesUsedBy } from '../support/prom-text.js';
+import { parsePromText, seriesUsedBy } from '../support/prom-text.js';
 
 const PROM_DIR = join(REPO_ROOT, 'deploy/prometheus');
 
@@ -53,12 +53,11 @@ async function etcdSeries(): Promise<Map<string, Set<string>>> {
   const dir = mkdtempSync(join(tmpdir(), 'etcd-series-'));
   const etcd = await startEtcd(dir);
   try {
-    const text = await (await fetch(`${etcd.url}/metrics`)).text();
     const out = new Map<string, Set<string>>();
-    for (const m of text.matchAll(/^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? /gm)) {
-      const labels = out.get(m[1]!) ?? new Set(['job', 'instance']);
-      for (const l of (m[2] ?? '').matchAll(/(\w+)="/g)) labels.add(l[1]!);
-      out.set(m[1]!, labels);
+    for (const sample of parsePromText(await (await fetch(`${etcd.url}/metrics`)).text()).samples) {
+      const labels = out.get(sample.name) ?? new Set(['job', 'instance']);
+      for (const l of Object.keys(sample.labels)) labels.add(l);
+      out.set(sample.name, labels);
     }
     return out;
   } finally {
