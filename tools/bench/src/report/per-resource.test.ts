@@ -9,22 +9,9 @@ import type { RawLimits } from '../raw/raw-limits.js';
 import type { RateResult } from '../raw/rate-result.js';
 import { summarize } from '../stats.js';
 import { costCurve } from './per-resource.js';
+import { testLevel } from './test-level.js';
 
-function level(concurrency: number, resources: number, cpuSeconds: Record<string, number>): LevelResult {
-  return {
-    label: `closed, ${concurrency} build(s) in flight`,
-    concurrency,
-    resources,
-    failures: 0,
-    seconds: 10,
-    throughput: resources / 10,
-    latency: summarize([100]),
-    latencyByType: {},
-    stages: {},
-    procs: Object.fromEntries(Object.entries(cpuSeconds).map(([n, s]) => [n, { cpuSeconds: s, cpuPct: 10 * s, peakRssMb: 100, rssMb: 100 }])),
-    etcdPerResource: { range: 0, put: 0, delete: 0, txn: 0, fsync: 0 },
-  };
-}
+const level = (concurrency: number, resources: number, cpuSeconds: Record<string, number>): LevelResult => testLevel({ concurrency, resources, cpuSeconds });
 
 const step = (concurrency: number, perSecond: number, machineCpuMsPerOp?: number): RateResult => ({
   concurrency,

@@ -7,24 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { LevelResult } from '../chain/levels.js';
 import type { EtcdCounts } from '../etcd-metrics.js';
 import { MACHINE } from '../proc-stats.js';
-import { summarize } from '../stats.js';
 import { peakCostVerdicts } from './targets.js';
+import { testLevel } from './test-level.js';
 
-function level(resources: number, cpuSeconds: Record<string, number>, etcd: EtcdCounts): LevelResult {
-  return {
-    label: 'closed, 64 build(s) in flight',
-    concurrency: 64,
-    resources,
-    failures: 0,
-    seconds: 10,
-    throughput: resources / 10,
-    latency: summarize([100, 200]),
-    latencyByType: {},
-    stages: {},
-    procs: Object.fromEntries(Object.entries(cpuSeconds).map(([n, s]) => [n, { cpuSeconds: s, cpuPct: 10 * s, peakRssMb: 100, rssMb: 100 }])),
-    etcdPerResource: etcd,
-  };
-}
+const level = (resources: number, cpuSeconds: Record<string, number>, etcd: EtcdCounts): LevelResult =>
+  testLevel({ concurrency: 64, resources, cpuSeconds, etcdPerResource: etcd });
 
 describe('targets of what a resource costs at the peak', () => {
   it('meets each one at or under its limit, and sums the CPU of the processes, not the machine', () => {

@@ -7,25 +7,18 @@ import type { LevelResult } from '../chain/levels.js';
 import { heldFromLog, type TwoPlannersResult } from '../chain/two-planners.js';
 import { MACHINE } from '../proc-stats.js';
 import { summarize } from '../stats.js';
+import { testLevel } from './test-level.js';
 import { twoPlannersLines } from './two-planners.js';
 
-const usage = (cpuSeconds: number, seconds: number, rssMb: number) => ({ cpuSeconds, cpuPct: (100 * cpuSeconds) / seconds, peakRssMb: rssMb, rssMb });
-
-function level(resources: number, seconds: number, procs: Record<string, number>, failures = 0): LevelResult {
-  return {
-    label: 'closed, 8 build(s) in flight',
-    concurrency: 8,
+const level = (resources: number, seconds: number, procs: Record<string, number>, failures = 0): LevelResult =>
+  testLevel({
     resources,
-    failures,
     seconds,
-    throughput: resources / seconds,
+    cpuSeconds: procs,
+    failures,
     latency: summarize([100, 200, 300, 400]),
     latencyByType: { port: summarize([100, 200]), ese_logical_port: summarize([300, 400]) },
-    stages: {},
-    procs: Object.fromEntries(Object.entries(procs).map(([n, cpu]) => [n, usage(cpu, seconds, 100)])),
-    etcdPerResource: { range: 0, put: 0, delete: 0, txn: 0, fsync: 0 },
-  };
-}
+  });
 
 describe('two planners by partition', () => {
   it('reads the partitions a planner holds from its last "partition planning started" line', () => {
