@@ -145,7 +145,7 @@ const result: BenchResult = {
   mode: mode.name,
   machine: describeMachine(),
   settings: {
-    'warm-up before the unloaded level': `${chain.warmupBuilds ?? '?'} builds, ${WARMUP_BUILDS_IN_FLIGHT} in flight (until ${mode.warmup.builds} builds or ${mode.warmup.maxMs / 1000} s)`,
+    'warm-up before the unloaded level': `${chain.warmupBuilds} builds, ${WARMUP_BUILDS_IN_FLIGHT} in flight (until ${mode.warmup.builds} builds or ${mode.warmup.maxMs / 1000} s)`,
     'unloaded builds (one at a time, 300 ms apart)': mode.unloadedBuilds,
     'builds in flight per closed level': mode.levels.join(', '),
     'seconds per level': mode.levelMs / 1000,

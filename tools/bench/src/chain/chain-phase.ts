@@ -6,8 +6,8 @@ import { UNLOADED_PAUSE_MS, type Mode } from '../modes.js';
 import { runClosedLevel, runOpenLevel, runPacedLevel, type ChainDeps, type LevelResult } from './levels.js';
 
 export interface ChainPhase {
-  /** Builds settled in the warm-up (absent in older result files). */
-  warmupBuilds?: number;
+  /** Builds settled in the warm-up. */
+  warmupBuilds: number;
   unloaded: LevelResult;
   levels: LevelResult[];
   halfPeak: LevelResult;
