@@ -9,7 +9,7 @@ import { STAGES } from '../chain/stages.js';
 import type { LevelResult } from '../chain/levels.js';
 import { CONCERNS, concernList, type Concern } from '../profile-concerns.js';
 import { MACHINE } from '../proc-stats.js';
-import { bestPipelineStep, cpuMsPerResource, peakOf } from './per-resource.js';
+import { bestPipelineStep, cpuMsPerResource, peakOf, serviceBudget, type ServiceBudget } from './per-resource.js';
 import type { BenchResult } from './result.js';
 import { CRITICAL_PATH_STEPS, STEPS_PER_RESOURCE } from './targets.js';
 
@@ -35,7 +35,8 @@ export function boundsLines(r: BenchResult): string[] {
         .slice(0, 4)
         .map(([n, ms]) => `${n} ${ms.toFixed(0)}`)
         .join(', ')} …), which alone caps ${cores} cores at ${cpuCap.toFixed(0)} resources/s. One raw step costs ` +
-      `${stepCpuMs.toFixed(2)} ms of CPU, so a resource costs as much as ${(cpuPerResourceMs / stepCpuMs).toFixed(0)} raw steps where the limit counts ${STEPS_PER_RESOURCE}.`,
+      `${stepCpuMs.toFixed(2)} ms of CPU, so a resource costs as much as ${(cpuPerResourceMs / stepCpuMs).toFixed(0)} raw steps where the limit counts ${STEPS_PER_RESOURCE}.` +
+      budgetSentence(serviceBudget(peak, r.raw, cores, STEPS_PER_RESOURCE, SERVICE_NAMES), cores),
     `- **Where the CPU goes:** a resource makes ` +
       `${(e.requests ?? e.range + e.put + e.delete).toFixed(0)} etcd requests (carrying ${e.range.toFixed(0)} reads, ${e.put.toFixed(0)} puts, ${e.delete.toFixed(0)} deletes; ${e.fsync.toFixed(0)} WAL fsyncs) ` +
       `against the raw step's one compare-and-put, and each service handles, logs and traces every message it takes. ` +
@@ -53,6 +54,17 @@ export function boundsLines(r: BenchResult): string[] {
       (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.') +
       crowding(half, cpuPerResourceMs, cores, 'half the peak'),
   ];
+}
+
+/**
+ * The target as a CPU budget: what half the limit leaves a resource on this machine, and
+ * what the servers and the driver leave of it to the services.
+ */
+function budgetSentence(b: ServiceBudget, cores: number): string {
+  const start = ` At half the limit the ${cores} cores, fully busy, give a resource at most ${b.allowedMs.toFixed(1)} ms of CPU; etcd, nats-server and the bench driver alone spent ${b.othersMs.toFixed(1)} ms of it at the peak, `;
+  return b.servicesAllowedMs <= 0
+    ? `${start}so the target is out of reach however little the five services spend (they spent ${b.servicesMs.toFixed(1)} ms).`
+    : `${start}leaving the five services ${b.servicesAllowedMs.toFixed(1)} ms together where they spent ${b.servicesMs.toFixed(1)} (${(b.servicesMs / b.servicesAllowedMs).toFixed(1)}×).`;
 }
 
 /**
@@ -112,7 +124,10 @@ function pacedBaseline(u: LevelResult, r: BenchResult): string {
   const sum = CRITICAL_PATH_STEPS * paced.latency.p50;
   return (
     ` The raw step itself, paced one every ${paced.pauseMs} ms as these builds are, took ${paced.latency.p50.toFixed(2)} ms (p50) against ${hot.toFixed(2)} ms back to back: ` +
-    `an idle system costs a step ${(paced.latency.p50 / hot).toFixed(1)}× its time, and against ${CRITICAL_PATH_STEPS} paced steps (${sum.toFixed(1)} ms) the unloaded p50 is ${(u.latency.p50 / sum).toFixed(1)}×.`
+    `an idle system costs a step ${(paced.latency.p50 / hot).toFixed(1)}× its time, and against ${CRITICAL_PATH_STEPS} paced steps (${sum.toFixed(1)} ms) the unloaded p50 is ${(u.latency.p50 / sum).toFixed(1)}×.` +
+    (sum > 2 * CRITICAL_PATH_STEPS * hot
+      ? ` Those ${CRITICAL_PATH_STEPS} paced raw steps alone take longer than the target allows (${(2 * CRITICAL_PATH_STEPS * hot).toFixed(1)} ms): a chain that added nothing to them would miss it too.`
+      : '')
   );
 }
 

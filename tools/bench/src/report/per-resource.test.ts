@@ -8,7 +8,7 @@ import { MACHINE } from '../proc-stats.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { RateResult } from '../raw/rate-result.js';
 import { summarize } from '../stats.js';
-import { costCurve } from './per-resource.js';
+import { costCurve, serviceBudget } from './per-resource.js';
 import { testLevel } from './test-level.js';
 
 const level = (concurrency: number, resources: number, cpuSeconds: Record<string, number>): LevelResult => testLevel({ concurrency, resources, cpuSeconds });
@@ -42,5 +42,22 @@ describe('cost curve', () => {
     expect(costCurve(levels, { etcdTxn: [], jetStreamPublish: [], pipelineStep: [step(1, 500), step(128, 4000)] })).toBeUndefined();
     const raw: RawLimits = { etcdTxn: [], jetStreamPublish: [], pipelineStep: [step(1, 500, 2), step(128, 4000, 0.4)] };
     expect(costCurve(levels.slice(1), raw)).toBeUndefined();
+  });
+});
+
+describe('service budget', () => {
+  const raw: RawLimits = { etcdTxn: [], jetStreamPublish: [], pipelineStep: [step(1, 500, 2), step(128, 4000, 0.4)] };
+  const services = ['planner', 'api'];
+
+  it('gives the services what the cores leave at half the limit after the servers and the driver', () => {
+    // Limit 4000 / 8 = 500 resources/s; half of it on 2 cores leaves 2000 / 250 = 8 ms a resource.
+    // At the peak: 1000 resources, servers 3 s (3 ms each), services 9 s (9 ms each).
+    const peak = testLevel({ resources: 1000, cpuSeconds: { planner: 6, api: 3, etcd: 2, 'nats-server': 0.5, 'bench driver': 0.5, [MACHINE]: 20 } });
+    expect(serviceBudget(peak, raw, 2, 8, services)).toEqual({ allowedMs: 8, othersMs: 3, servicesAllowedMs: 5, servicesMs: 9 });
+  });
+
+  it('goes below zero when the servers alone spend more than the target allows', () => {
+    const peak = testLevel({ resources: 100, cpuSeconds: { planner: 0.1, etcd: 0.9 } });
+    expect(serviceBudget(peak, raw, 2, 8, services).servicesAllowedMs).toBeCloseTo(8 - 9);
   });
 });

@@ -50,3 +50,25 @@ export function costCurve(levels: LevelResult[], raw: RawLimits): CostCurve | un
     raw: { oneMs: rawOne.machineCpuMsPerOp, peakMs: rawBest.machineCpuMsPerOp, ratio: rawOne.machineCpuMsPerOp / rawBest.machineCpuMsPerOp, peakConcurrency: rawBest.concurrency },
   };
 }
+
+/**
+ * What the throughput target leaves the services: at half the limit the machine's cores
+ * give a resource at most `allowedMs` of CPU in all (even fully busy), of which etcd,
+ * nats-server and the bench driver, measured at the peak, already spend `othersMs`.
+ * `servicesAllowedMs` (negative when the others alone exceed it) is what the five
+ * services could spend together, against `servicesMs` measured.
+ */
+export interface ServiceBudget {
+  allowedMs: number;
+  othersMs: number;
+  servicesAllowedMs: number;
+  servicesMs: number;
+}
+
+export function serviceBudget(peak: LevelResult, raw: RawLimits, cores: number, steps: number, services: readonly string[]): ServiceBudget {
+  const halfLimit = bestPipelineStep(raw).perSecond / steps / 2;
+  const allowedMs = (1000 * cores) / halfLimit;
+  const servicesMs = cpuMsPerResource(peak, (n) => services.includes(n));
+  const othersMs = cpuMsPerResource(peak, (n) => !services.includes(n));
+  return { allowedMs, othersMs, servicesAllowedMs: allowedMs - othersMs, servicesMs };
+}
