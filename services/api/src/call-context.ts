@@ -40,7 +40,12 @@ export function callContext(caller: Caller, deadlineMs: number, opts: CallOption
   const wait = Math.max(0, deadlineMs - Date.now());
   // A stream without a deadline has none; setTimeout cannot wait longer than 2^31-1 ms.
   const timer = Number.isFinite(deadlineMs) && wait < 2 ** 31 ? setTimeout(() => abort(new DeadlineExceededError('deadline exceeded')), wait) : undefined;
-  opts.onCancel?.(() => abort(new CancelledError('the client cancelled the call')));
+  let disposed = false;
+  // grpc-js reports every call's stream closing as a cancel, answered calls too: once the
+  // call is disposed there is nothing left to stop, so no error is made and no signal fires.
+  opts.onCancel?.(() => {
+    if (!disposed) abort(new CancelledError('the client cancelled the call'));
+  });
   return {
     caller,
     callerKey: opts.callerKey ?? (caller.kind === 'tenant' ? `tenant:${caller.tenant}` : 'admin'),
@@ -55,6 +60,7 @@ export function callContext(caller: Caller, deadlineMs: number, opts: CallOption
       }
     },
     dispose() {
+      disposed = true;
       clearTimeout(timer);
     },
   };
