@@ -1,6 +1,7 @@
 /**
- * Starts the five services as separate processes (TypeScript run through tsx) and
- * waits for each to log "ready". Used by `pnpm start` and by the end-to-end tests.
+ * Starts the five services as separate processes (TypeScript run through tsx, or a
+ * compiled copy of the workspace run as JavaScript) and waits for each to log "ready".
+ * Used by `pnpm start`, the end-to-end tests and the bench.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -26,6 +27,11 @@ export interface LaunchOptions {
   serviceEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
   /** Its log file's name (without .log): a replica's own, not its first instance's. */
   logName?: string;
+  /**
+   * A compiled copy of the workspace (compiled-workspace.ts): the service runs from it as
+   * plain JavaScript, as the production image runs it, instead of through tsx.
+   */
+  compiledRoot?: string;
 }
 
 export function startService(name: ServiceName, opts: LaunchOptions): ServiceProcess {
@@ -40,9 +46,11 @@ export function startService(name: ServiceName, opts: LaunchOptions): ServicePro
   // The last lines it wrote, for the error when it dies before it is ready: the log file
   // may be gone by the time anyone reads the error (a CI run's temporary directory).
   const lastLines: string[] = [];
-  const proc = startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', name, 'src', 'main.ts')], {
+  const root = opts.compiledRoot ?? REPO_ROOT;
+  const args = opts.compiledRoot ? [join(root, 'services', name, 'src', 'main.js')] : ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')];
+  const proc = startProcess(name, process.execPath, args, {
     env: { ...opts.env, ...opts.serviceEnv?.[name] },
-    cwd: REPO_ROOT,
+    cwd: root,
     logFile: join(opts.logDir, `${opts.logName ?? name}.log`),
     ipc: true,
     onLine: (line) => {

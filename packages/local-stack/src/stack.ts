@@ -38,6 +38,8 @@ export interface StackOptions {
   metricsPortBase?: number;
   /** Environment for one service only, over `env` (e.g. the first planner's ESI_PLANNER_PREFERRED). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Run the services from this compiled copy of the workspace (compileWorkspace) instead of through tsx. */
+  compiledRoot?: string;
 }
 
 export interface Stack {
@@ -105,6 +107,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ),
       logDir: join(dataDir, 'logs'),
       onLine: opts.onLine,
+      ...(opts.compiledRoot ? { compiledRoot: opts.compiledRoot } : {}),
     };
     const services = await startAllServices(launch);
     const replicas: ServiceProcess[] = [];

@@ -52,8 +52,10 @@ describe('parseBenchArgs', () => {
       label: 'x-1',
       keepData: true,
       profile: false,
+      tsx: false,
       help: false,
     });
+    expect(parseBenchArgs(['--tsx']).tsx).toBe(true);
     expect(parseBenchArgs(['--scale', 'none']).scaleSizes).toEqual([]);
     expect(parseBenchArgs([]).scaleSizes).toBeUndefined();
     expect(parseBenchArgs(['-h']).help).toBe(true);

@@ -18,6 +18,8 @@ limits and the chain, and writes tools/bench/results/<date>[-quick][-LABEL].{md,
   --notes FILE       append FILE (hand-written findings) to the report
   --render FILE      only write FILE's .md again from FILE (a .json report); no run
   --keep-data        keep the servers' data and the services' logs
+  --tsx              run the services through tsx (as pnpm start does) instead of
+                     compiled to JavaScript (as the production image runs them)
   -h, --help         print this and exit`;
 
 export interface BenchArgs {
@@ -30,6 +32,8 @@ export interface BenchArgs {
   notesFile?: string;
   renderFile?: string;
   keepData: boolean;
+  /** Run the services through tsx instead of compiled (the default, as the image runs them). */
+  tsx: boolean;
   help: boolean;
 }
 
@@ -51,6 +55,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         notes: { type: 'string' },
         render: { type: 'string' },
         'keep-data': { type: 'boolean', default: false },
+        tsx: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -71,6 +76,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     notesFile: v.notes,
     renderFile: v.render,
     keepData: v['keep-data'],
+    tsx: v.tsx,
     help: v.help,
   };
 }

@@ -44,6 +44,8 @@ export interface BenchStack {
 export interface BenchStackOptions {
   /** Environment for one service only (e.g. the planner's ESI_PLANNER_PARTITIONS). */
   serviceEnv?: StackOptions['serviceEnv'];
+  /** Run the services from this compiled copy of the workspace (as the image runs them) instead of through tsx. */
+  compiledRoot?: string;
 }
 
 export async function startBenchStack(env: Record<string, string>, opts: BenchStackOptions = {}): Promise<BenchStack> {
@@ -60,6 +62,7 @@ export async function startBenchStack(env: Record<string, string>, opts: BenchSt
       etcdEndpoints: etcd.url,
       env,
       ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
+      ...(opts.compiledRoot ? { compiledRoot: opts.compiledRoot } : {}),
       onLine: (service, line) => {
         if (listeners.size === 0) return;
         const l = { service, line, atMs: Date.now() };

@@ -4,7 +4,7 @@
  * starts services with a fixed command line, so the profiler is started here through
  * the inspector instead. On exit the profile is written as
  * <ESI_BENCH_PROFILE_DIR>/<service>-<pid>.cpuprofile, the format --cpu-prof writes.
- * Plain JavaScript: it runs before tsx is registered.
+ * Plain JavaScript: it runs before tsx is registered (or, for compiled services, alone).
  */
 import process from 'node:process';
 import { Session } from 'node:inspector';
@@ -13,8 +13,8 @@ import { basename, dirname, join } from 'node:path';
 
 const dir = process.env.ESI_BENCH_PROFILE_DIR;
 const main = process.argv[1] ?? '';
-// services/<name>/src/main.ts
-const service = main.endsWith('main.ts') ? basename(dirname(dirname(main))) : '';
+// services/<name>/src/main.ts, or main.js in a compiled copy of the workspace
+const service = /main\.[jt]s$/.test(main) ? basename(dirname(dirname(main))) : '';
 if (dir && service) {
   const session = new Session();
   session.connect();

@@ -5,10 +5,11 @@
  * by partition the chain's peak level again (reported, not a target), then on a fresh
  * stack the scale steps, and writes tools/bench/results/<date>[-quick][-NAME].{md,json}.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileWorkspace } from '@esi/local-stack';
 import { onStopSignals } from '@esi/test-servers';
 import { startBenchStack, type BenchStack, type BenchStackOptions } from './bench-stack.js';
 import { runChainPhase, WARMUP_BUILDS_IN_FLIGHT } from './chain/chain-phase.js';
@@ -57,7 +58,7 @@ async function onStack<T>(
   opts: BenchStackOptions & { beforeSession?: (b: BenchStack) => Promise<void> } = {},
 ): Promise<T> {
   say(`${what}: starting nats-server, etcd and the five services`);
-  const b = await startBenchStack(env, opts);
+  const b = await startBenchStack(env, { ...opts, ...(compiledRoot ? { compiledRoot } : {}) });
   current = b;
   const stackStartedMs = performance.now();
   let session: ChainSession | undefined;
@@ -93,6 +94,10 @@ if (renderFile) {
   process.exit(0);
 }
 
+// The services run as the production image runs them: compiled to JavaScript, file by
+// file (deploy/docker/compile.sh), unless --tsx asks for tsx as `pnpm start` uses.
+const compiledRoot = args.tsx ? undefined : compileWorkspace(join(mkdtempSync(join(tmpdir(), 'esi-bench-compiled-')), 'app'));
+if (compiledRoot) say(`services compiled to JavaScript in ${compiledRoot}`);
 const busyBefore = await waitForQuietMachine(mode.name === 'quick' ? 15_000 : 120_000, 25, say);
 const first = await onStack(`${mode.name} mode, raw limits and chain`, async (b, s, stackStartedMs) => {
   const pids = new Map(b.pids());
@@ -140,6 +145,9 @@ try {
 const scale: ScaleStep[] =
   mode.scaleSizes.length === 0 ? [] : await onStack('scale', async (b, s) => (say('scale'), runScalePhase(b, s.chain, mode, say)));
 
+// Every stack is down: the compiled copy is of no further use.
+if (compiledRoot) rmSync(dirname(compiledRoot), { recursive: true, force: true });
+
 const result: BenchResult = {
   date: new Date().toISOString().slice(0, 10),
   mode: mode.name,
@@ -153,6 +161,7 @@ const result: BenchResult = {
     'two planners (fresh stack, 2 partitions)': `${mode.twoPlannersWarmupMs / 1000} s at 4 builds in flight, then the peak level's builds in flight for ${mode.levelMs / 1000} s`,
     'scale sizes (on a fresh stack)': mode.scaleSizes.join(', ') || 'none',
     'new changes per size and round': `${mode.scaleRound.builds} builds, one at a time, ${mode.scaleRound.pauseMs} ms apart`,
+    services: compiledRoot ? 'compiled to JavaScript as the production image runs them (esbuild file by file, deploy/docker/compile.sh)' : 'TypeScript through tsx, as pnpm start runs them (--tsx)',
     'service settings': 'defaults (ESI_RESYNC_INTERVAL_MS 30000, ESI_POLL_INTERVAL_MS 5000, LOG_LEVEL info, no OTLP export)',
     profiled: profileDir ? 'yes: figures include the profiler overhead' : 'no',
     'machine busy before the start (% of one core, others)': Math.round(busyBefore),
@@ -187,7 +196,7 @@ function summarizeProfiles(dir: string, pids: Map<string, number>, fromMs: numbe
   for (const [name, pid] of pids) {
     const file = readdirSync(dir).find((f) => f === `${name}-${pid}.cpuprofile`);
     if (!file) continue;
-    const profile = readProfile(join(dir, file));
+    const profile = readProfile(join(dir, file), compiledRoot);
     out[name] = {
       functions: hottestFunctions(profile, 15, fromMs).functions,
       packages: selfTimeByPackage(profile, fromMs).slice(0, 12),

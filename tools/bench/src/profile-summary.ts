@@ -3,7 +3,7 @@
  * time, with their file, so a report can say where a service spends its CPU.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The checkout this file is in, as the profiles' file URLs name it. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,9 +29,20 @@ export interface CpuProfile {
   timeDeltas?: number[];
 }
 
-/** A .cpuprofile as `node --cpu-prof` (or the bench's preload) writes it; read once, summed several ways. */
-export function readProfile(file: string): CpuProfile {
-  return JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+/**
+ * A .cpuprofile as `node --cpu-prof` (or the bench's preload) writes it; read once, summed
+ * several ways. `compiledRoot`: the services ran from this compiled copy of the workspace,
+ * whose files are then named as this checkout's (services/api/src/x.js), so they count as
+ * the services' own code.
+ */
+export function readProfile(file: string, compiledRoot?: string): CpuProfile {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  if (compiledRoot) {
+    const from = pathToFileURL(compiledRoot.endsWith('/') ? compiledRoot : `${compiledRoot}/`).href;
+    const to = pathToFileURL(ROOT).href;
+    for (const n of profile.nodes) if (n.callFrame.url.startsWith(from)) n.callFrame.url = to + n.callFrame.url.slice(from.length);
+  }
+  return profile;
 }
 
 export interface HotFunction {
