@@ -67,6 +67,16 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
       row([e.concurrency, `${f0(e.perSecond)} (${f2(e.latency.p50)})`, `${f0(j.perSecond)} (${f2(j.latency.p50)})`, `${f0(s.perSecond)} (${f2(s.latency.p50)})`, f2(s.machineCpuMsPerOp ?? Number.NaN)]),
     );
   });
+  const again = r.raw.pipelineStepAfter;
+  if (again) {
+    const before = r.raw.pipelineStep.find((x) => x.concurrency === again.concurrency);
+    out.push(
+      '',
+      `The pipeline step at ${again.concurrency} at once again after the chain's levels: ${f0(again.perSecond)}/s (p50 ${f2(again.latency.p50)} ms, ` +
+        `${f2(again.machineCpuMsPerOp ?? Number.NaN)} ms of CPU each), against ${f0(before?.perSecond ?? Number.NaN)}/s before them. ` +
+        `The machine's speed drifts within a run; the limits above take the faster of the two.`,
+    );
+  }
   const paced = r.raw.pacedStep;
   if (paced) {
     out.push(

@@ -8,7 +8,7 @@ import { MACHINE } from '../proc-stats.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { RateResult } from '../raw/rate-result.js';
 import { summarize } from '../stats.js';
-import { costCurve, serviceBudget } from './per-resource.js';
+import { bestPipelineStep, costCurve, serviceBudget } from './per-resource.js';
 import { testLevel } from './test-level.js';
 
 const level = (concurrency: number, resources: number, cpuSeconds: Record<string, number>): LevelResult => testLevel({ concurrency, resources, cpuSeconds });
@@ -59,5 +59,20 @@ describe('service budget', () => {
   it('goes below zero when the servers alone spend more than the target allows', () => {
     const peak = testLevel({ resources: 100, cpuSeconds: { planner: 0.1, etcd: 0.9 } });
     expect(serviceBudget(peak, raw, 2, 8, services).servicesAllowedMs).toBeCloseTo(8 - 9);
+  });
+});
+
+describe('the best pipeline step', () => {
+  const before: RawLimits = { etcdTxn: [], jetStreamPublish: [], pipelineStep: [step(1, 500, 2), step(128, 3000, 0.6)] };
+
+  it('takes the measurement after the chain when it was faster (the machine drifts within a run)', () => {
+    const after = step(128, 3600, 0.5);
+    expect(bestPipelineStep({ ...before, pipelineStepAfter: after })).toBe(after);
+  });
+
+  it('keeps the measurement before the chain when the one after was slower', () => {
+    const best = bestPipelineStep({ ...before, pipelineStepAfter: step(128, 2500, 0.7) });
+    expect(best.perSecond).toBe(3000);
+    expect(best.machineCpuMsPerOp).toBe(0.6);
   });
 });

@@ -8,8 +8,12 @@ import { MACHINE } from '../proc-stats.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { RateResult } from '../raw/rate-result.js';
 
-/** The raw pipeline step at its best concurrency: the limit's rate and its CPU per step. */
-export const bestPipelineStep = (raw: RawLimits): RateResult => raw.pipelineStep.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+/**
+ * The raw pipeline step at its best concurrency: the limit's rate and its CPU per step.
+ * Measured again after the chain's levels, the faster of the two measurements counts.
+ */
+export const bestPipelineStep = (raw: RawLimits): RateResult =>
+  [...raw.pipelineStep, ...(raw.pipelineStepAfter ? [raw.pipelineStepAfter] : [])].reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
 
 /** The level of the highest throughput. */
 export const peakOf = (levels: LevelResult[]): LevelResult => levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
