@@ -23,6 +23,7 @@ import { hottestFunctions, readProfile, selfTimeByPackage } from './profile-summ
 import { waitForQuietMachine } from './quiet-machine.js';
 import { measurePipelineStepAgain, measureRawLimits } from './raw/raw-limits.js';
 import { renderMarkdown } from './report/markdown.js';
+import { bestPipelineStep, peakOf } from './report/per-resource.js';
 import type { BenchResult } from './report/result.js';
 import { verdicts } from './report/targets.js';
 import { runScalePhase } from './scale/scale-phase.js';
@@ -107,7 +108,7 @@ const first = await onStack(`${mode.name} mode, raw limits and chain`, async (b,
   const chainFromMs = performance.now() - stackStartedMs;
   const phase = await runChainPhase(s.chain, mode, say);
   // The limit once more, now that the chain has run: the faster measurement counts.
-  const best = raw.pipelineStep.reduce((a, x) => (x.perSecond > a.perSecond ? x : a));
+  const best = bestPipelineStep(raw);
   raw.pipelineStepAfter = await measurePipelineStepAgain(b.nats.url, b.etcd.url, best.concurrency, mode.rawMs);
   say(
     `raw pipeline step again after the chain, ${best.concurrency} at once: ${raw.pipelineStepAfter.perSecond.toFixed(0)}/s ` +
@@ -122,7 +123,7 @@ const profile = profileDir ? summarizeProfiles(profileDir, first.pids, first.cha
 if (profileDir) say(`CPU profiles of the services (open as flame graphs): ${profileDir}`);
 
 // The peak level again on a fresh stack with two planners by partition (reported, not a target).
-const onePlannerPeak = chain.levels.reduce((a, x) => (x.throughput > a.throughput ? x : a));
+const onePlannerPeak = peakOf(chain.levels);
 const twoPlanners: TwoPlannersResult = { partitions: PARTITIONS, held: {}, warmupSeconds: mode.twoPlannersWarmupMs / 1000 };
 try {
   twoPlanners.level = await onStack(
