@@ -16,6 +16,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResource, getResource, getTemplate, planChange, putTemplate, resourceClient, type ResourceClient } from '@esi/client';
+import { KEY_PREFIX } from '@esi/contracts';
 import { startStack, type Stack } from '@esi/local-stack';
 import { waitFor } from '../support/wait.js';
 import { rejection } from '../support/rejection.js';
@@ -40,6 +41,9 @@ beforeAll(async () => {
   tenant = resourceClient(stack.apiAddr, { token: TENANT_TOKEN });
   etcd = new Etcd3({ hosts: stack.etcdEndpoints });
   nc = await connect({ servers: stack.natsUrl });
+  // The planner reports ready before it has won its election; its leader key appearing
+  // between two snapshots below would read as a write the refused request made.
+  await waitFor('the planner leads', async () => ((await etcd.getAll().prefix(`${KEY_PREFIX.plannerElection}election/`).keys()).length > 0 ? true : undefined), 30_000);
 }, 90_000);
 
 afterAll(async () => {
