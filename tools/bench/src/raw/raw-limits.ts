@@ -3,7 +3,7 @@
  * servers the services use (while the services idle), from this Node process.
  */
 import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Etcd3 } from 'etcd3';
 import { measureEtcdTxn } from './etcd-txn.js';
 import { measureJetStreamPublish } from './jetstream-publish.js';
@@ -75,7 +75,7 @@ export async function measurePipelineStepAgain(natsUrl: string, etcdUrl: string,
 }
 
 /** The pipeline step with the machine's CPU per step: what a step costs, to set against what a resource costs. */
-async function measureStepWithCpu(...[js, jsm, etcd, c, durationMs]: Parameters<typeof measurePipelineStep>): Promise<RateResult> {
+async function measureStepWithCpu(js: JetStreamClient, jsm: JetStreamManager, etcd: Etcd3, c: number, durationMs: number): Promise<RateResult> {
   const busy = readMachineBusySeconds();
   const r = await measurePipelineStep(js, jsm, etcd, c, durationMs);
   r.machineCpuMsPerOp = ((readMachineBusySeconds() - busy) * 1000) / Math.max(1, r.ops);

@@ -69,11 +69,11 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
   });
   const again = r.raw.pipelineStepAfter;
   if (again) {
-    const before = r.raw.pipelineStep.find((x) => x.concurrency === again.concurrency);
+    const first = r.raw.pipelineStep.find((x) => x.concurrency === again.concurrency);
     out.push(
       '',
       `The pipeline step at ${again.concurrency} at once again after the chain's levels: ${f0(again.perSecond)}/s (p50 ${f2(again.latency.p50)} ms, ` +
-        `${f2(again.machineCpuMsPerOp ?? Number.NaN)} ms of CPU each), against ${f0(before?.perSecond ?? Number.NaN)}/s before them. ` +
+        `${f2(again.machineCpuMsPerOp ?? Number.NaN)} ms of CPU each), against ${f0(first?.perSecond ?? Number.NaN)}/s before them. ` +
         `The machine's speed drifts within a run; the limits above take the faster of the two.`,
     );
   }
