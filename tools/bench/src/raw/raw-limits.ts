@@ -2,8 +2,8 @@
  * Measures the three raw limits at each concurrency, one after another, on the same
  * servers the services use (while the services idle), from this Node process.
  */
-import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { connectMessaging } from '@esi/messaging';
 import { Etcd3 } from 'etcd3';
 import { measureEtcdTxn } from './etcd-txn.js';
 import { measureJetStreamPublish } from './jetstream-publish.js';
@@ -32,9 +32,9 @@ export interface RawLimits {
 const PACED_STEPS = 30;
 
 export async function measureRawLimits(natsUrl: string, etcdUrl: string, concurrencies: number[], durationMs: number, say: (s: string) => void): Promise<RawLimits> {
-  const nc = await connect({ servers: natsUrl, name: 'bench-raw' });
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
+  // The services' own client settings (connectMessaging), so the raw step pays what
+  // theirs do per publish and no more: the limits are what this client allows them.
+  const { nc, js, jsm } = await connectMessaging([natsUrl], 'bench-raw');
   const etcd = new Etcd3({ hosts: etcdUrl });
   const out: RawLimits = { etcdTxn: [], jetStreamPublish: [], pipelineStep: [] };
   try {
@@ -64,10 +64,10 @@ export async function measureRawLimits(natsUrl: string, etcdUrl: string, concurr
 
 /** The pipeline step at `concurrency` again (see RawLimits.pipelineStepAfter). */
 export async function measurePipelineStepAgain(natsUrl: string, etcdUrl: string, concurrency: number, durationMs: number): Promise<RateResult> {
-  const nc = await connect({ servers: natsUrl, name: 'bench-raw' });
+  const { nc, js, jsm } = await connectMessaging([natsUrl], 'bench-raw');
   const etcd = new Etcd3({ hosts: etcdUrl });
   try {
-    return await measureStepWithCpu(jetstream(nc), await jetstreamManager(nc), etcd, concurrency, durationMs);
+    return await measureStepWithCpu(js, jsm, etcd, concurrency, durationMs);
   } finally {
     etcd.close();
     await nc.drain();

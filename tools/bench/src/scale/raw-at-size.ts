@@ -5,8 +5,7 @@
  * 100,000 resources is judged against the same at 1,000; these say how much of a
  * difference the servers themselves make there (etcd's database grows with the keys).
  */
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connectMessaging } from '@esi/messaging';
 import type { Etcd3 } from 'etcd3';
 import { measureEtcdTxn } from '../raw/etcd-txn.js';
 import { measurePipelineStep } from '../raw/pipeline-step.js';
@@ -21,10 +20,10 @@ export interface RawAtSize {
 const PROBE_MS = 2_000;
 
 export async function measureRawAtSize(natsUrl: string, etcd: Etcd3): Promise<RawAtSize> {
-  const nc = await connect({ servers: natsUrl, name: 'bench-scale-raw' });
+  const { nc, js, jsm } = await connectMessaging([natsUrl], 'bench-scale-raw');
   try {
     const txn = await measureEtcdTxn(etcd, 1, PROBE_MS, '/bench/scale-txn/');
-    const step = await measurePipelineStep(jetstream(nc), await jetstreamManager(nc), etcd, 1, PROBE_MS);
+    const step = await measurePipelineStep(js, jsm, etcd, 1, PROBE_MS);
     return { etcdTxnP50: txn.latency.p50, stepP50: step.latency.p50 };
   } finally {
     await nc.drain();
