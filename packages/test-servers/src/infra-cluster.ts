@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { hasBinary, historyArgs, MissingBinaryError, restartable, type RunningServer } from './infra.js';
 import { startProcess, waitForPort, type Managed } from './child-process.js';
+import { goServerEnv } from './go-server-env.js';
 
 export interface Cluster {
   /** Comma-separated client URLs, as NATS_URL / ETCD_ENDPOINTS take them. */
@@ -40,7 +41,7 @@ export async function startNatsCluster(dataDir: string, size = 3): Promise<Clust
           `nats-${i}`,
           'nats-server',
           ['-a', '127.0.0.1', '-p', String(p), '-js', '-sd', dir, '-n', `esi-${i}`, '--cluster_name', 'esi', '--cluster', `nats://127.0.0.1:${route[i]}`, '--routes', routes],
-          { logFile: join(dataDir, `nats-${i}.log`) },
+          { logFile: join(dataDir, `nats-${i}.log`), env: goServerEnv(process.env) },
         );
         await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
         return proc;
@@ -78,7 +79,7 @@ export async function startEtcdCluster(dataDir: string, size = 3): Promise<Clust
             '--log-level', 'warn',
             ...historyArgs(),
           ],
-          { logFile: join(dataDir, `etcd-${i}.log`) },
+          { logFile: join(dataDir, `etcd-${i}.log`), env: goServerEnv(process.env) },
         );
         await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
         return proc;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { freePort } from './free-port.js';
 import { startProcess, waitForPort, type Managed } from './child-process.js';
+import { goServerEnv } from './go-server-env.js';
 
 export interface RunningServer {
   url: string;
@@ -41,6 +42,7 @@ export async function startNats(dataDir: string, port?: number): Promise<Running
   const launch = async (): Promise<Managed> => {
     const proc = startProcess('nats-server', 'nats-server', ['-a', '127.0.0.1', '-p', String(p), '-js', '-sd', dir], {
       logFile: join(dataDir, 'nats-server.log'),
+      env: goServerEnv(process.env),
     });
     await waitForPort(p, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
     return proc;
@@ -98,7 +100,7 @@ export async function startEtcd(dataDir: string, port?: number, opts: EtcdOption
         ...historyArgs(opts.historyRetention),
         ...(opts.extensiveMetrics ? ['--metrics', 'extensive'] : []),
       ],
-      { logFile: join(dataDir, 'etcd.log') },
+      { logFile: join(dataDir, 'etcd.log'), env: goServerEnv(process.env) },
     );
     await waitForPort(clientPort, '127.0.0.1', 20_000, () => proc.proc.exitCode === null);
     return proc;
