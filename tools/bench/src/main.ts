@@ -23,7 +23,7 @@ import { hottestFunctions, readProfile, selfTimeByPackage } from './profile-summ
 import { waitForQuietMachine } from './quiet-machine.js';
 import { measurePipelineStepAgain, measureRawLimits } from './raw/raw-limits.js';
 import { renderMarkdown } from './report/markdown.js';
-import { bestPipelineStep, peakOf } from './report/per-resource.js';
+import { bestPipelineStep, peakOf, stepsBesidePeak } from './report/per-resource.js';
 import type { BenchResult } from './report/result.js';
 import { verdicts } from './report/targets.js';
 import { runScalePhase } from './scale/scale-phase.js';
@@ -106,14 +106,14 @@ const first = await onStack(`${mode.name} mode, raw limits and chain`, async (b,
   const raw = await measureRawLimits(b.nats.url, b.etcd.url, mode.rawConcurrency, mode.rawMs, say);
   say('chain: unloaded, then at rising load');
   const chainFromMs = performance.now() - stackStartedMs;
-  const phase = await runChainPhase(s.chain, mode, say);
-  // The limit once more, now that the chain has run: the faster measurement counts.
-  const best = bestPipelineStep(raw);
-  raw.pipelineStepAfter = await measurePipelineStepAgain(b.nats.url, b.etcd.url, best.concurrency, mode.rawMs);
-  say(
-    `raw pipeline step again after the chain, ${best.concurrency} at once: ${raw.pipelineStepAfter.perSecond.toFixed(0)}/s ` +
-      `(${best.perSecond.toFixed(0)}/s before); the limit takes the faster`,
-  );
+  // The raw step again after each closed level, so the limit is read beside the peak.
+  const limitConcurrency = bestPipelineStep(raw).concurrency;
+  const phase = await runChainPhase(s.chain, mode, say, () => measurePipelineStepAgain(b.nats.url, b.etcd.url, limitConcurrency, mode.rawMs));
+  raw.besidePeak = stepsBesidePeak(raw, phase.levels);
+  if (raw.besidePeak) {
+    const { level, before, after } = raw.besidePeak;
+    say(`the limit beside the peak (${level}): ${before.perSecond.toFixed(0)} steps/s right before it, ${after.perSecond.toFixed(0)}/s right after; the faster counts`);
+  }
   return { raw, chain: { ...phase, etcdPerResource: phase.levels[phase.levels.length - 1]!.etcdPerResource }, pids, chainFromMs };
 });
 const { raw, chain } = first;

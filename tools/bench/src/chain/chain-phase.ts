@@ -3,6 +3,7 @@
  * system, then closed levels of rising load, then an open level at half the peak.
  */
 import { UNLOADED_PAUSE_MS, type Mode } from '../modes.js';
+import type { RateResult } from '../raw/rate-result.js';
 import { runClosedLevel, runOpenLevel, runPacedLevel, type ChainDeps, type LevelResult } from './levels.js';
 
 export interface ChainPhase {
@@ -15,7 +16,11 @@ export interface ChainPhase {
 
 export const WARMUP_BUILDS_IN_FLIGHT = 8;
 
-export async function runChainPhase(chain: ChainDeps, mode: Mode, say: (s: string) => void): Promise<ChainPhase> {
+/**
+ * `rawStep` measures the raw pipeline step once; it runs after each closed level, so the
+ * limit can be read beside the level that reached the peak (LevelResult.rawStepAfter).
+ */
+export async function runChainPhase(chain: ChainDeps, mode: Mode, say: (s: string) => void, rawStep?: () => Promise<RateResult>): Promise<ChainPhase> {
   // Load first, so the services' hot code is compiled and warm (modes.ts: warmup).
   const warmup = await runClosedLevel(chain, WARMUP_BUILDS_IN_FLIGHT, mode.warmup.maxMs, mode.warmup.builds);
   const warmupBuilds = Math.floor(warmup.resources / 2);
@@ -27,6 +32,10 @@ export async function runChainPhase(chain: ChainDeps, mode: Mode, say: (s: strin
     const l = await runClosedLevel(chain, c, mode.levelMs, mode.maxBuildsPerLevel);
     levels.push(l);
     say(`  ${l.label}: ${l.throughput.toFixed(1)} resources/s, p50 ${l.latency.p50} ms, p99 ${l.latency.p99} ms${l.failures ? `, ${l.failures} failed (${l.firstFailure})` : ''}`);
+    if (rawStep) {
+      l.rawStepAfter = await rawStep();
+      say(`    raw pipeline step right after it, ${l.rawStepAfter.concurrency} at once: ${l.rawStepAfter.perSecond.toFixed(0)}/s`);
+    }
   }
   const peak = levels.reduce((a, x) => (x.throughput > a.throughput ? x : a));
   const halfPeak = await runOpenLevel(chain, peak.throughput / 2, mode.halfPeakMs, mode.maxBuildsPerLevel);

@@ -9,6 +9,7 @@
 import type { ResourceClient } from '@esi/client';
 import { perItem, readEtcdCounts, type EtcdCounts } from '../etcd-metrics.js';
 import { ProcSampler, type ProcUsage } from '../proc-stats.js';
+import type { RateResult } from '../raw/rate-result.js';
 import { readServiceRequests, requestsByFamilyPerItem, requestsPerItem } from '../service-etcd-requests.js';
 import { readServiceTimes, timePerItem } from '../service-time.js';
 import { summarize, type Summary } from '../stats.js';
@@ -53,6 +54,13 @@ export interface LevelResult {
   requestsByFamily?: Record<string, Record<string, number>>;
   /** Per service, ms per resource handling and, of it, waiting on etcd (absent in older result files). */
   timePerResource?: Record<string, { handleMs: number; etcdMs: number; etcdRequests: number }>;
+  /**
+   * The raw pipeline step at the limit's concurrency, measured right after this level on
+   * the same stack (closed levels; absent in older result files): the limit beside the
+   * level, where the one measured before the chain may be minutes and a different machine
+   * speed away.
+   */
+  rawStepAfter?: RateResult;
 }
 
 export async function runClosedLevel(deps: ChainDeps, concurrency: number, durationMs: number, maxBuilds: number): Promise<LevelResult> {

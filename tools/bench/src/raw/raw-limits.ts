@@ -20,11 +20,17 @@ export interface RawLimits {
   /** One step at a time, one input every `pauseMs` as the unloaded builds come (absent in older result files). */
   pacedStep?: RateResult & { pauseMs: number };
   /**
-   * The pipeline step at its best concurrency once more, after the chain's levels, on the
-   * same servers (absent in older result files). The machine's speed drifts within a run
-   * (the step's peak moved from 307 to 458 resources/s' worth between runs of one hour),
-   * so the limit is the faster of the two: a slow moment at the start does not flatter
-   * the chain's ratio.
+   * The pipeline step at its best concurrency measured right before and right after the
+   * level that reached the peak (each closed level is followed by one: LevelResult.
+   * rawStepAfter; before the first, the measurement above). The machine's speed drifts
+   * within a run, by half in minutes (5,315 steps/s before the chain and 2,418 after it in
+   * one run), so the limit is read beside the level it judges, and the faster of the two
+   * counts: a slow moment does not flatter the chain's ratio. Absent in older result files.
+   */
+  besidePeak?: { level: string; before: RateResult; after: RateResult };
+  /**
+   * Older result files (session 17): the step measured once more after all of the chain's
+   * levels, the faster of it and the one above counting.
    */
   pipelineStepAfter?: RateResult;
 }
@@ -62,7 +68,7 @@ export async function measureRawLimits(natsUrl: string, etcdUrl: string, concurr
   return out;
 }
 
-/** The pipeline step at `concurrency` again (see RawLimits.pipelineStepAfter). */
+/** The pipeline step at `concurrency` again, on the same servers (see LevelResult.rawStepAfter). */
 export async function measurePipelineStepAgain(natsUrl: string, etcdUrl: string, concurrency: number, durationMs: number): Promise<RateResult> {
   const { nc, js, jsm } = await connectMessaging([natsUrl], 'bench-raw');
   const etcd = new Etcd3({ hosts: etcdUrl });

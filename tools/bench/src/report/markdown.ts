@@ -67,8 +67,21 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
       row([e.concurrency, `${f0(e.perSecond)} (${f2(e.latency.p50)})`, `${f0(j.perSecond)} (${f2(j.latency.p50)})`, `${f0(s.perSecond)} (${f2(s.latency.p50)})`, f2(s.machineCpuMsPerOp ?? Number.NaN)]),
     );
   });
+  const beside = r.raw.besidePeak;
+  if (beside) {
+    const c = beside.after.concurrency;
+    const first = r.raw.pipelineStep.find((x) => x.concurrency === c);
+    const drift = r.chain.levels.flatMap((l) => (l.rawStepAfter ? [`${f0(l.rawStepAfter.perSecond)} after ${l.concurrency}`] : []));
+    out.push(
+      '',
+      `The limit is read beside the level it judges. The pipeline step at ${c} at once, right before the peak level (${beside.level}): ` +
+        `${f0(beside.before.perSecond)}/s (${f2(beside.before.machineCpuMsPerOp ?? Number.NaN)} ms of CPU each); right after it: ` +
+        `${f0(beside.after.perSecond)}/s (${f2(beside.after.machineCpuMsPerOp ?? Number.NaN)} ms); the faster counts. ` +
+        `The same step through the run, the machine's speed drifting: ${f0(first?.perSecond ?? Number.NaN)}/s before the chain, then ${drift.join(', ')} build(s) in flight.`,
+    );
+  }
   const again = r.raw.pipelineStepAfter;
-  if (again) {
+  if (again && !beside) {
     const first = r.raw.pipelineStep.find((x) => x.concurrency === again.concurrency);
     out.push(
       '',

@@ -8,7 +8,7 @@ import { MACHINE } from '../proc-stats.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { RateResult } from '../raw/rate-result.js';
 import { summarize } from '../stats.js';
-import { bestPipelineStep, costCurve, serviceBudget } from './per-resource.js';
+import { bestPipelineStep, costCurve, serviceBudget, stepsBesidePeak } from './per-resource.js';
 import { testLevel } from './test-level.js';
 
 const level = (concurrency: number, resources: number, cpuSeconds: Record<string, number>): LevelResult => testLevel({ concurrency, resources, cpuSeconds });
@@ -74,5 +74,37 @@ describe('the best pipeline step', () => {
     const best = bestPipelineStep({ ...before, pipelineStepAfter: step(128, 2500, 0.7) });
     expect(best.perSecond).toBe(3000);
     expect(best.machineCpuMsPerOp).toBe(0.6);
+  });
+});
+
+describe('the limit beside the peak level', () => {
+  const raw: RawLimits = { etcdTxn: [], jetStreamPublish: [], pipelineStep: [step(1, 500, 2), step(128, 5000, 0.3)] };
+  // Throughput = resources / 10 s: the 32 level is the peak.
+  const levels = [
+    testLevel({ concurrency: 16, resources: 900, cpuSeconds: {}, rawStepAfter: step(128, 4000, 0.4) }),
+    testLevel({ concurrency: 32, resources: 1000, cpuSeconds: {}, rawStepAfter: step(128, 2500, 0.7) }),
+    testLevel({ concurrency: 64, resources: 950, cpuSeconds: {}, rawStepAfter: step(128, 2400, 0.7) }),
+  ];
+
+  it('takes the steps measured right before and right after the peak level, not the raw phase far earlier', () => {
+    const beside = stepsBesidePeak(raw, levels)!;
+    expect(beside.level).toBe('closed, 32 build(s) in flight');
+    expect(beside.before.perSecond).toBe(4000);
+    expect(beside.after.perSecond).toBe(2500);
+    // The faster of the two is the limit: the raw phase's 5,000/s no longer counts.
+    expect(bestPipelineStep({ ...raw, besidePeak: beside }).perSecond).toBe(4000);
+  });
+
+  it('uses the raw phase as "before" when the peak is the first level', () => {
+    const first = [testLevel({ concurrency: 8, resources: 2000, cpuSeconds: {}, rawStepAfter: step(128, 3000, 0.5) }), ...levels];
+    const beside = stepsBesidePeak(raw, first)!;
+    expect(beside.before.perSecond).toBe(5000);
+    expect(bestPipelineStep({ ...raw, besidePeak: beside }).perSecond).toBe(5000);
+  });
+
+  it('is absent when the levels carry no raw step (older result files keep their rule)', () => {
+    const bare = levels.map(({ rawStepAfter: _unused, ...l }) => l);
+    expect(stepsBesidePeak(raw, bare)).toBeUndefined();
+    expect(bestPipelineStep(raw).perSecond).toBe(5000);
   });
 });

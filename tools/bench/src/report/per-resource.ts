@@ -8,12 +8,31 @@ import { MACHINE } from '../proc-stats.js';
 import type { RawLimits } from '../raw/raw-limits.js';
 import type { RateResult } from '../raw/rate-result.js';
 
+const faster = (a: RateResult, b: RateResult): RateResult => (b.perSecond > a.perSecond ? b : a);
+
 /**
- * The raw pipeline step at its best concurrency: the limit's rate and its CPU per step.
- * Measured again after the chain's levels, the faster of the two measurements counts.
+ * The raw pipeline step the limit is taken from: its rate and its CPU per step. Measured
+ * right before and right after the peak level, the faster of the two (RawLimits.
+ * besidePeak); in older result files, the best of the raw phase's and the one after the
+ * chain.
  */
-export const bestPipelineStep = (raw: RawLimits): RateResult =>
-  [...raw.pipelineStep, ...(raw.pipelineStepAfter ? [raw.pipelineStepAfter] : [])].reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+export function bestPipelineStep(raw: RawLimits): RateResult {
+  if (raw.besidePeak) return faster(raw.besidePeak.before, raw.besidePeak.after);
+  return [...raw.pipelineStep, ...(raw.pipelineStepAfter ? [raw.pipelineStepAfter] : [])].reduce(faster);
+}
+
+/**
+ * The raw steps measured next to the peak level: the one after the level before it (the
+ * raw phase's best when the peak is the first level) and the one after it. Undefined
+ * when the levels carry no such measurement.
+ */
+export function stepsBesidePeak(raw: RawLimits, levels: LevelResult[]): RawLimits['besidePeak'] {
+  const peak = peakOf(levels);
+  const i = levels.indexOf(peak);
+  const after = peak.rawStepAfter;
+  const before = i > 0 ? levels[i - 1]!.rawStepAfter : raw.pipelineStep.reduce(faster);
+  return after && before ? { level: peak.label, before, after } : undefined;
+}
 
 /** The level of the highest throughput. */
 export const peakOf = (levels: LevelResult[]): LevelResult => levels.reduce((a, b) => (b.throughput > a.throughput ? b : a));
