@@ -46,7 +46,7 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
   out.push(
     '',
     `Limits from the raw figures of this run: one pipeline step (consume → etcd compare-and-put → publish with ack → ack) ` +
-      `peaks at ${f0(v.stepPerSecond)} steps/s; a resource takes ${STEPS_PER_RESOURCE} steps, so the throughput limit is ` +
+      `peaks at ${f0(v.stepPerSecond)} steps/s${r.raw.besidePeak ? ` beside the peak level (measured right before or after it; see "Raw limits")` : ''}; a resource takes ${STEPS_PER_RESOURCE} steps, so the throughput limit is ` +
       `${f1(v.throughputLimit)} resources/s. One step takes ${f2(v.stepP50Ms)} ms (p50, alone); ${CRITICAL_PATH_STEPS} steps lie ` +
       `between submit and CREATE_COMPLETED, so the latency limit is ${f1(v.latencyLimitMs)} ms.`,
     '',
