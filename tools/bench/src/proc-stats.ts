@@ -18,6 +18,8 @@ export interface ProcReading {
   hwmMb: number;
   /** Seconds the main thread spent runnable but waiting for a CPU (absent without schedstats). */
   runQueueWaitSeconds?: number;
+  /** utime + stime of the main thread alone (/proc/<pid>/task/<pid>/stat), seconds. */
+  mainThreadCpuSeconds?: number;
 }
 
 const CLK_TCK = (() => {
@@ -28,16 +30,28 @@ const CLK_TCK = (() => {
   }
 })();
 
+/** utime + stime in clock ticks, from a stat file of /proc. */
+function statTicks(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  // The command name (field 2) may hold spaces; fields are counted after its ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 export function readProc(pid: number): ProcReading | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces; fields are counted after its ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const ticks = statTicks(`/proc/${pid}/stat`);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
     const wait = mainThreadWaitSeconds(pid);
-    return { cpuSeconds: ticks / CLK_TCK, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024, ...(wait === undefined ? {} : { runQueueWaitSeconds: wait }) };
+    const main = mainThreadCpuSeconds(pid);
+    return {
+      cpuSeconds: ticks / CLK_TCK,
+      rssMb: kb('VmRSS') / 1024,
+      hwmMb: kb('VmHWM') / 1024,
+      ...(wait === undefined ? {} : { runQueueWaitSeconds: wait }),
+      ...(main === undefined ? {} : { mainThreadCpuSeconds: main }),
+    };
   } catch {
     return undefined;
   }
@@ -48,6 +62,19 @@ function mainThreadWaitSeconds(pid: number): number | undefined {
   try {
     const wait = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
     return Number.isFinite(wait) ? wait / 1e9 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The main thread's own CPU (its thread id is the process id). For a Node.js service that
+ * is the event loop; the rest of the process's CPU ran on V8's threads (the garbage
+ * collector's helpers, the optimising compilers) and libuv's.
+ */
+function mainThreadCpuSeconds(pid: number): number | undefined {
+  try {
+    return statTicks(`/proc/${pid}/task/${pid}/stat`) / CLK_TCK;
   } catch {
     return undefined;
   }
@@ -74,14 +101,21 @@ export interface ProcUsage {
   rssMb: number;
   /** Seconds the main thread waited for a CPU during the phase (absent when not readable). */
   runQueueWaitSeconds?: number;
+  /** CPU seconds of the main thread alone during the phase (absent when not readable). */
+  mainThreadCpuSeconds?: number;
 }
+
+/** The cumulative counters of a reading that a phase reports as differences. */
+type Counter = 'cpuSeconds' | 'runQueueWaitSeconds' | 'mainThreadCpuSeconds';
+const COUNTERS: readonly Counter[] = ['cpuSeconds', 'runQueueWaitSeconds', 'mainThreadCpuSeconds'];
+type Counts = Partial<Record<Counter, number>>;
 
 /** Samples a named set of processes (looked up at every tick, so restarts are followed). */
 export class ProcSampler {
-  private readonly first = new Map<string, { pid: number; cpu: number; wait: number | undefined }>();
+  private readonly first = new Map<string, { pid: number; counts: Counts }>();
   private readonly last = new Map<string, ProcReading>();
-  private readonly cpuBefore = new Map<string, number>();
-  private readonly waitBefore = new Map<string, number>();
+  /** What earlier processes of the same name counted before they were replaced. */
+  private readonly banked = new Map<string, Counts>();
   private readonly peak = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private started = 0;
@@ -103,18 +137,21 @@ export class ProcSampler {
     const seconds = Math.max(1e-3, (performance.now() - this.started) / 1000);
     const out = new Map<string, ProcUsage>();
     for (const [name, reading] of this.last) {
-      const first = this.first.get(name);
-      const cpu = (this.cpuBefore.get(name) ?? 0) + reading.cpuSeconds - (first?.cpu ?? 0);
-      const wait =
-        reading.runQueueWaitSeconds === undefined || first?.wait === undefined
-          ? undefined
-          : (this.waitBefore.get(name) ?? 0) + reading.runQueueWaitSeconds - first.wait;
+      const first = this.first.get(name)?.counts ?? {};
+      const banked = this.banked.get(name) ?? {};
+      // A counter not readable at the start or now (no schedstats, a Go process) is left out.
+      const during = (c: Counter): number | undefined =>
+        reading[c] === undefined || first[c] === undefined ? undefined : (banked[c] ?? 0) + reading[c] - first[c];
+      const cpu = during('cpuSeconds') ?? 0;
+      const wait = during('runQueueWaitSeconds');
+      const main = during('mainThreadCpuSeconds');
       out.set(name, {
         cpuSeconds: cpu,
         cpuPct: (100 * cpu) / seconds,
         peakRssMb: this.peak.get(name) ?? reading.rssMb,
         rssMb: reading.rssMb,
         ...(wait === undefined ? {} : { runQueueWaitSeconds: wait }),
+        ...(main === undefined ? {} : { mainThreadCpuSeconds: main }),
       });
     }
     return out;
@@ -123,22 +160,30 @@ export class ProcSampler {
   private tick(): void {
     // The machine as one more "process": its CPU is what every process shares.
     const machine = { cpuSeconds: readMachineBusySeconds(), rssMb: 0, hwmMb: 0 };
-    if (!this.first.has(MACHINE)) this.first.set(MACHINE, { pid: 0, cpu: machine.cpuSeconds, wait: undefined });
+    if (!this.first.has(MACHINE)) this.first.set(MACHINE, { pid: 0, counts: { cpuSeconds: machine.cpuSeconds } });
     this.last.set(MACHINE, machine);
     for (const [name, pid] of this.pids()) {
       const r = readProc(pid);
       if (!r) continue;
       const first = this.first.get(name);
-      if (!first) this.first.set(name, { pid, cpu: r.cpuSeconds, wait: r.runQueueWaitSeconds });
+      if (!first) this.first.set(name, { pid, counts: countsOf(r) });
       else if (first.pid !== pid) {
-        // Restarted: bank the old process's CPU (and wait) and count the new one from zero.
+        // Restarted: bank what the old process counted and count the new one from zero.
         const last = this.last.get(name);
-        this.cpuBefore.set(name, (this.cpuBefore.get(name) ?? 0) + (last?.cpuSeconds ?? first.cpu) - first.cpu);
-        if (first.wait !== undefined) this.waitBefore.set(name, (this.waitBefore.get(name) ?? 0) + (last?.runQueueWaitSeconds ?? first.wait) - first.wait);
-        this.first.set(name, { pid, cpu: 0, wait: r.runQueueWaitSeconds === undefined ? undefined : 0 });
+        const banked = this.banked.get(name) ?? {};
+        for (const c of COUNTERS) {
+          const from = first.counts[c];
+          if (from !== undefined) banked[c] = (banked[c] ?? 0) + (last?.[c] ?? from) - from;
+        }
+        this.banked.set(name, banked);
+        this.first.set(name, { pid, counts: Object.fromEntries(COUNTERS.filter((c) => r[c] !== undefined).map((c) => [c, 0])) });
       }
       this.last.set(name, r);
       this.peak.set(name, Math.max(this.peak.get(name) ?? 0, r.rssMb));
     }
   }
+}
+
+function countsOf(r: ProcReading): Counts {
+  return Object.fromEntries(COUNTERS.filter((c) => r[c] !== undefined).map((c) => [c, r[c]]));
 }

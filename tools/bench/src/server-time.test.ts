@@ -4,6 +4,7 @@
  * and the kernel's run-queue delay of a process's main thread, both read from a real
  * etcd and real processes.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,5 +69,37 @@ describe('run-queue delay', () => {
     expect(self?.cpuSeconds).toBeGreaterThan(0);
     expect(self?.runQueueWaitSeconds).toBeGreaterThanOrEqual(0);
     expect(self!.runQueueWaitSeconds!).toBeLessThan(1);
+  });
+});
+
+describe("the main thread's share of a process's CPU", () => {
+  it('counts the main thread alone, apart from work on other threads', async () => {
+    // A child whose main thread spins ~400 ms and a worker thread ~400 ms more.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { Worker } = require('node:worker_threads');
+         const spin = (ms) => { const t = Date.now() + ms; while (Date.now() < t) Math.sqrt(Math.random()); };
+         setTimeout(() => {
+           spin(400);
+           new Worker("const t = Date.now() + 400; while (Date.now() < t) Math.sqrt(Math.random());", { eval: true }).on('exit', () => setTimeout(() => process.exit(0), 300));
+         }, 200);`,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const sampler = new ProcSampler(() => new Map([['child', child.pid!]]), 20);
+      await new Promise((r) => setTimeout(r, 100));
+      sampler.start();
+      await new Promise((r) => setTimeout(r, 1100));
+      const u = sampler.stop().get('child')!;
+      expect(u.cpuSeconds).toBeGreaterThan(0.6);
+      // The main thread did about half of it: the worker's 400 ms are not its own.
+      expect(u.mainThreadCpuSeconds).toBeGreaterThan(0.25);
+      expect(u.mainThreadCpuSeconds!).toBeLessThan(u.cpuSeconds - 0.25);
+    } finally {
+      child.kill();
+    }
   });
 });

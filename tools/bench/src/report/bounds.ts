@@ -40,7 +40,8 @@ export function boundsLines(r: BenchResult): string[] {
     `- **Where the CPU goes:** a resource makes ` +
       `${(e.requests ?? e.range + e.put + e.delete).toFixed(0)} etcd requests (carrying ${e.range.toFixed(0)} reads, ${e.put.toFixed(0)} puts, ${e.delete.toFixed(0)} deletes; ${e.fsync.toFixed(0)} WAL fsyncs) ` +
       `against the raw step's one compare-and-put, and each service handles, logs and traces every message it takes. ` +
-      whereTheServicesCpuGoes(r, byCpu),
+      whereTheServicesCpuGoes(r, byCpu) +
+      offTheEventLoop(peak),
     `- **The planner's stages grow with load.** It plans changes and results of different resources side by side (one at a time per resource). ` +
       `Its two stages are ${planner(peak).toFixed(0)} ms of the p50 at the peak level (the change stage ${(peak.stages[STAGES[1]]?.p50 ?? 0).toFixed(0)} ms, ` +
       `which for a logical port includes waiting for its port's heat job) and ${planner(r.chain.levels[0]!).toFixed(0)} ms at one build in flight.`,
@@ -80,6 +81,27 @@ function whereTheServicesCpuGoes(r: BenchResult, byCpu: readonly (readonly [stri
   return (
     `The services' profiles of the chain levels, weighted by each one's CPU per resource at the peak (${total.toFixed(0)} ms of the ${byCpu.reduce((a, [, ms]) => a + ms, 0).toFixed(0)}; ` +
     `the rest is etcd, nats-server and the bench driver), split it by concern: ${concernList(mix)}.`
+  );
+}
+
+/**
+ * How much of the services' CPU at the level ran on threads other than their event loops:
+ * V8's (the garbage collector's helpers, the optimising compilers) and libuv's. A profile
+ * of the main thread does not see it. Empty for result files without the split.
+ */
+export function offTheEventLoop(l: LevelResult): string {
+  const split = Object.entries(l.procs).filter(([name, u]) => (SERVICE_NAMES as readonly string[]).includes(name) && u.mainThreadCpuSeconds !== undefined && u.cpuSeconds > 0);
+  if (split.length === 0) return '';
+  const share = (cpu: number, main: number): number => (100 * Math.max(0, cpu - main)) / cpu;
+  const cpu = split.reduce((a, [, u]) => a + u.cpuSeconds, 0);
+  const main = split.reduce((a, [, u]) => a + u.mainThreadCpuSeconds!, 0);
+  const each = split
+    .map(([name, u]) => [name, share(u.cpuSeconds, u.mainThreadCpuSeconds!)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, pct]) => `${name} ${pct.toFixed(0)} %`);
+  return (
+    ` Of the services' CPU at this level, ${share(cpu, main).toFixed(0)} % ran off their event loops, on V8's own threads ` +
+    `(the garbage collector's helpers, the optimising compilers), which their profiles do not show: ${each.join(', ')}.`
   );
 }
 
