@@ -72,34 +72,67 @@ describe('run-queue delay', () => {
   });
 });
 
+/** Spins until the process has used `ms` more CPU (all its threads), then runs `then`: CPU time, not wall time, so a busy machine only makes it slower. */
+const SPIN = `const spin = (ms, then) => { const end = process.cpuUsage().user / 1000 + ms; const go = () => { const t = Date.now() + 20; while (Date.now() < t && process.cpuUsage().user / 1000 < end) Math.sqrt(Math.random()); if (process.cpuUsage().user / 1000 < end) setImmediate(go); else then(); }; go(); };`;
+
+/** A child running `code` (with SPIN defined) that prints "done" when it is; resolves then. */
+function child(code: string): { proc: ReturnType<typeof spawn>; done: Promise<void> } {
+  const proc = spawn(process.execPath, ['-e', `${SPIN}\n${code}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const done = new Promise<void>((resolve) => proc.stdout!.on('data', (d: Buffer) => d.toString().includes('done') && resolve()));
+  return { proc, done };
+}
+
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 60));
+
 describe("the main thread's share of a process's CPU", () => {
   it('counts the main thread alone, apart from work on other threads', async () => {
-    // A child whose main thread spins ~400 ms and a worker thread ~400 ms more.
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const { Worker } = require('node:worker_threads');
-         const spin = (ms) => { const t = Date.now() + ms; while (Date.now() < t) Math.sqrt(Math.random()); };
-         setTimeout(() => {
-           spin(400);
-           new Worker("const t = Date.now() + 400; while (Date.now() < t) Math.sqrt(Math.random());", { eval: true }).on('exit', () => setTimeout(() => process.exit(0), 300));
-         }, 200);`,
-      ],
-      { stdio: 'ignore' },
+    // 400 ms of CPU on the main thread, then 400 ms on a worker thread.
+    const workerCode = `${SPIN} spin(400, () => {});`;
+    const c = child(
+      `spin(400, () => new (require('node:worker_threads').Worker)(${JSON.stringify(workerCode)}, { eval: true })` +
+        `.on('exit', () => { console.log('done'); setInterval(() => {}, 1000); }));`,
     );
+    const sampler = new ProcSampler(() => new Map([['child', c.proc.pid!]]), 20);
     try {
-      const sampler = new ProcSampler(() => new Map([['child', child.pid!]]), 20);
-      await new Promise((r) => setTimeout(r, 100));
       sampler.start();
-      await new Promise((r) => setTimeout(r, 1100));
+      await c.done;
+      await settle();
       const u = sampler.stop().get('child')!;
-      expect(u.cpuSeconds).toBeGreaterThan(0.6);
+      expect(u.cpuSeconds).toBeGreaterThan(0.7);
       // The main thread did about half of it: the worker's 400 ms are not its own.
-      expect(u.mainThreadCpuSeconds).toBeGreaterThan(0.25);
-      expect(u.mainThreadCpuSeconds!).toBeLessThan(u.cpuSeconds - 0.25);
+      expect(u.mainThreadCpuSeconds).toBeGreaterThan(0.35);
+      expect(u.mainThreadCpuSeconds!).toBeLessThan(u.cpuSeconds - 0.3);
     } finally {
-      child.kill();
+      c.proc.kill();
+    }
+  });
+});
+
+describe('a process restarted during a phase', () => {
+  it("counts the old process's CPU up to its end and the new one's from its start", async () => {
+    const spinner = (): ReturnType<typeof child> => child(`spin(300, () => { console.log('done'); setInterval(() => {}, 1000); });`);
+    const old = spinner();
+    let current = old.proc.pid!;
+    const sampler = new ProcSampler(() => new Map([['svc', current]]), 20);
+    try {
+      sampler.start();
+      await old.done;
+      await settle();
+      const next = spinner();
+      current = next.proc.pid!;
+      await next.done;
+      await settle();
+      const u = sampler.stop().get('svc')!;
+      const [oldAll, nextAll] = [readProc(old.proc.pid!)!, readProc(next.proc.pid!)!];
+      next.proc.kill();
+      // The new process from its start, plus the old one's 300 ms and more within the phase;
+      // never more than both lifetimes.
+      expect(u.cpuSeconds).toBeGreaterThan(nextAll.cpuSeconds + 0.28);
+      expect(u.cpuSeconds).toBeLessThanOrEqual(oldAll.cpuSeconds + nextAll.cpuSeconds + 0.02);
+      expect(u.mainThreadCpuSeconds).toBeGreaterThan(nextAll.mainThreadCpuSeconds! + 0.28);
+      expect(u.mainThreadCpuSeconds!).toBeLessThanOrEqual(u.cpuSeconds + 0.02);
+    } finally {
+      old.proc.kill();
     }
   });
 });
