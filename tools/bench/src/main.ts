@@ -107,7 +107,7 @@ const first = await onStack(`${mode.name} mode, raw limits and chain`, async (b,
   say('chain: unloaded, then at rising load');
   const chainFromMs = performance.now() - stackStartedMs;
   // The raw step again after each closed level, so the limit is read beside the peak.
-  const limitConcurrency = bestPipelineStep(raw).concurrency;
+  const limitConcurrency = bestPipelineStep(raw).concurrency; // the raw phase's best: besidePeak is not set yet
   const phase = await runChainPhase(s.chain, mode, say, () => measurePipelineStepAgain(b.nats.url, b.etcd.url, limitConcurrency, mode.rawMs));
   raw.besidePeak = stepsBesidePeak(raw, phase.levels);
   if (raw.besidePeak) {
