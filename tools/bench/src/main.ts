@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { compileWorkspace } from '@esi/local-stack';
 import { onStopSignals } from '@esi/test-servers';
 import { startBenchStack, type BenchStack, type BenchStackOptions } from './bench-stack.js';
-import { runChainPhase, WARMUP_BUILDS_IN_FLIGHT } from './chain/chain-phase.js';
+import { buildsBefore, runChainPhase, WARMUP_BUILDS_IN_FLIGHT } from './chain/chain-phase.js';
 import { openChainSession, type ChainSession } from './chain/session.js';
 import { firstPlannerEnv, PARTITIONS, runTwoPlannerLevel, startSecondPlanner, type TwoPlannersResult } from './chain/two-planners.js';
 import { parseBenchArgs, UsageError, USAGE, type BenchArgs } from './args.js';
@@ -124,13 +124,17 @@ if (profileDir) say(`CPU profiles of the services (open as flame graphs): ${prof
 
 // The peak level again on a fresh stack with two planners by partition (reported, not a target).
 const onePlannerPeak = peakOf(chain.levels);
-const twoPlanners: TwoPlannersResult = { partitions: PARTITIONS, held: {}, warmupSeconds: mode.twoPlannersWarmupMs / 1000 };
+const twoPlanners: TwoPlannersResult = { partitions: PARTITIONS, held: {}, warmupSeconds: 0 };
 try {
   twoPlanners.level = await onStack(
     `two planners (${PARTITIONS} partitions)`,
     async (_b, s) => {
-      say(`two planners: ${mode.twoPlannersWarmupMs / 1000} s warm-up, then ${onePlannerPeak.concurrency} build(s) in flight for ${mode.levelMs / 1000} s`);
-      const l = await runTwoPlannerLevel(s.chain, onePlannerPeak.concurrency ?? 8, mode.twoPlannersWarmupMs, mode.levelMs, mode.maxBuildsPerLevel);
+      const inFlight = onePlannerPeak.concurrency ?? 8;
+      const wanted = buildsBefore(chain, onePlannerPeak);
+      say(`two planners: warm-up of ${wanted} builds (the one-planner stack's before its peak), ${inFlight} in flight, then ${mode.levelMs / 1000} s measured`);
+      const { level: l, warmup } = await runTwoPlannerLevel(s.chain, inFlight, { builds: wanted, maxMs: mode.twoPlannersWarmupMaxMs }, mode.levelMs, mode.maxBuildsPerLevel);
+      Object.assign(twoPlanners, { warmupSeconds: warmup.seconds, warmupBuilds: Math.floor(warmup.resources / 2), warmupBuildsWanted: wanted, warmupInFlight: inFlight });
+      say(`  warm-up: ${twoPlanners.warmupBuilds} builds in ${warmup.seconds.toFixed(1)} s`);
       say(`  ${l.label}: ${l.throughput.toFixed(1)} resources/s, p50 ${l.latency.p50} ms, p99 ${l.latency.p99} ms${l.failures ? `, ${l.failures} failed (${l.firstFailure})` : ''}`);
       return l;
     },
@@ -166,7 +170,7 @@ const result: BenchResult = {
     'builds in flight per closed level': mode.levels.join(', '),
     'seconds per level': mode.levelMs / 1000,
     'half-peak open level, seconds': mode.halfPeakMs / 1000,
-    'two planners (fresh stack, 2 partitions)': `${mode.twoPlannersWarmupMs / 1000} s at 4 builds in flight, then the peak level's builds in flight for ${mode.levelMs / 1000} s`,
+    'two planners (fresh stack, 2 partitions)': `a warm-up of as many builds as the one-planner stack settled before its peak level (at most ${mode.twoPlannersWarmupMaxMs / 1000} s), then ${mode.levelMs / 1000} s, both at the peak level's builds in flight`,
     'scale sizes (on a fresh stack)': mode.scaleSizes.join(', ') || 'none',
     'new changes per size and round': `${mode.scaleRound.builds} builds, one at a time, ${mode.scaleRound.pauseMs} ms apart`,
     services: compiledRoot ? 'compiled to JavaScript as the production image runs them (esbuild file by file, deploy/docker/compile.sh)' : 'TypeScript through tsx, as pnpm start runs them (--tsx)',

@@ -18,10 +18,11 @@ export interface Mode {
   maxBuildsPerLevel: number;
   halfPeakMs: number;
   /**
-   * Load (4 builds in flight) on the fresh two-planner stack before its peak level
-   * (which runs `levelMs`): about what the one-planner stack had before its peak.
+   * At most this long warming the fresh two-planner stack up before its peak level (which
+   * runs `levelMs`). The warm-up runs as many builds as the one-planner stack had settled
+   * before its peak level (two-planners.ts), at the peak's builds in flight; this caps it.
    */
-  twoPlannersWarmupMs: number;
+  twoPlannersWarmupMaxMs: number;
   scaleSizes: number[];
   /**
    * Builds (two resources each) submitted one at a time at each size, with a pause after
@@ -44,7 +45,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     levelMs: 4_000,
     maxBuildsPerLevel: 2_000,
     halfPeakMs: 4_000,
-    twoPlannersWarmupMs: 6_000,
+    twoPlannersWarmupMaxMs: 30_000,
     scaleSizes: [1_000, 10_000],
     scaleRound: { builds: 3, pauseMs: 300 },
   },
@@ -58,7 +59,7 @@ export const MODES: Record<Mode['name'], Mode> = {
     levelMs: 12_000,
     maxBuildsPerLevel: 20_000,
     halfPeakMs: 20_000,
-    twoPlannersWarmupMs: 15_000,
+    twoPlannersWarmupMaxMs: 120_000,
     scaleSizes: [1_000, 100_000],
     scaleRound: { builds: 36, pauseMs: 1_000 },
   },

@@ -17,6 +17,18 @@ export interface ChainPhase {
 export const WARMUP_BUILDS_IN_FLIGHT = 8;
 
 /**
+ * Builds the stack had settled when `level` began: the warm-up's, the unloaded level's
+ * and those of every closed level before it. The services' code is only as warm as the
+ * work it has run (V8 optimises a function after many calls), so a stack measured
+ * beside this level should have run as many.
+ */
+export function buildsBefore(phase: Pick<ChainPhase, 'warmupBuilds' | 'unloaded' | 'levels'>, level: LevelResult): number {
+  const at = phase.levels.indexOf(level);
+  const before = at < 0 ? phase.levels : phase.levels.slice(0, at);
+  return phase.warmupBuilds + Math.floor(phase.unloaded.resources / 2) + before.reduce((a, l) => a + Math.floor(l.resources / 2), 0);
+}
+
+/**
  * `rawStep` measures the raw pipeline step once; it runs after each closed level, so the
  * limit can be read beside the level that reached the peak (LevelResult.rawStepAfter).
  */

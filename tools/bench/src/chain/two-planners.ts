@@ -12,7 +12,6 @@ import { runClosedLevel, type ChainDeps, type LevelResult } from './levels.js';
 
 export const PARTITIONS = 2;
 export const SECOND_PLANNER = 'planner-2';
-const WARMUP_BUILDS_IN_FLIGHT = 4;
 const HELD_TIMEOUT_MS = 60_000;
 
 export interface TwoPlannersResult {
@@ -21,7 +20,15 @@ export interface TwoPlannersResult {
   held: Record<string, number[]>;
   /** From the second planner's start to both planning their partitions. */
   heldAfterMs?: number;
+  /** How long the warm-up ran (older result files: the setting, at 4 builds in flight). */
   warmupSeconds: number;
+  /**
+   * Builds the warm-up settled, and the one-planner stack's builds before its peak level
+   * that it aimed for, at `warmupInFlight` builds in flight (absent in older result files).
+   */
+  warmupBuilds?: number;
+  warmupBuildsWanted?: number;
+  warmupInFlight?: number;
   /** The closed level run: the one-planner peak level's builds in flight and seconds. */
   level?: LevelResult;
   /** Why it was not measured (the stack or the partitions did not come up). */
@@ -87,9 +94,22 @@ export async function startSecondPlanner(b: BenchStack): Promise<{ held: Record<
   }
 }
 
-/** Warms the fresh stack up, then runs the peak level's closed load on it. */
-export async function runTwoPlannerLevel(chain: ChainDeps, concurrency: number, warmupMs: number, levelMs: number, maxBuilds: number): Promise<LevelResult> {
-  await runClosedLevel(chain, WARMUP_BUILDS_IN_FLIGHT, warmupMs, maxBuilds);
+/**
+ * Warms the fresh stack up with as many builds as the one-planner stack had settled
+ * before its peak level (`warmup.builds`, at the peak's builds in flight, at most
+ * `warmup.maxMs`), then runs the peak level's closed load on it. A shorter warm-up
+ * compares cold services with warm ones: with 6 s at 4 builds in flight, every process
+ * of the fresh stack cost 1.5-2 times its one-planner figure per resource; warmed for
+ * 40 s, two planners matched one planner's throughput (quick runs, 2026-12-06).
+ */
+export async function runTwoPlannerLevel(
+  chain: ChainDeps,
+  concurrency: number,
+  warmup: { builds: number; maxMs: number },
+  levelMs: number,
+  maxBuilds: number,
+): Promise<{ level: LevelResult; warmup: LevelResult }> {
+  const warm = await runClosedLevel(chain, concurrency, warmup.maxMs, warmup.builds);
   const level = await runClosedLevel(chain, concurrency, levelMs, maxBuilds);
-  return { ...level, label: `${level.label}, two planners` };
+  return { level: { ...level, label: `${level.label}, two planners` }, warmup: warm };
 }

@@ -23,6 +23,18 @@ const othersPct = (procs: LevelResult['procs']): number => {
   return Math.max(0, (procs[MACHINE]?.cpuPct ?? Number.NaN) - ours);
 };
 
+/** The warm-up the level came after: as many builds as the one-planner stack's before its peak (older files: seconds at 4 in flight). */
+function warmupSaid(tp: TwoPlannersResult): string {
+  if (tp.warmupBuilds === undefined) return `${f0(tp.warmupSeconds)} s at 4 builds in flight`;
+  const short = tp.warmupBuildsWanted !== undefined && tp.warmupBuilds < tp.warmupBuildsWanted;
+  return (
+    `a warm-up of ${tp.warmupBuilds} builds at ${tp.warmupInFlight ?? '?'} in flight (${f0(tp.warmupSeconds)} s), ` +
+    (short
+      ? `fewer than the ${tp.warmupBuildsWanted} the one-planner stack had settled before its peak level: its time ran out, so this stack's services are less warm`
+      : `as many as the one-planner stack had settled before its peak level, so both stacks' services had run as much work when measured`)
+  );
+}
+
 export function twoPlannersLines(tp: TwoPlannersResult, onePlannerPeak: LevelResult, throughputLimit: number, cores: number): string[] {
   const out: string[] = ['## Two planners (2 partitions)', ''];
   const held = (n: string): string => (tp.held[n] ? `[${tp.held[n].join(', ')}]` : 'nothing');
@@ -33,7 +45,7 @@ export function twoPlannersLines(tp: TwoPlannersResult, onePlannerPeak: LevelRes
       (tp.level
         ? `Measured once both had logged "partition planning started" (planner held ${held('planner')}, ${SECOND_PLANNER} ${held(SECOND_PLANNER)}` +
           `${tp.heldAfterMs === undefined ? '' : `, ${f1(tp.heldAfterMs / 1000)} s after ${SECOND_PLANNER} was started`}) and after ` +
-          `${f0(tp.warmupSeconds)} s at 4 builds in flight. `
+          `${warmupSaid(tp)}. `
         : '') +
       'Reported, not a target; the one-planner row is the chain\'s peak level above (on the first stack, after its other levels).',
     '',
