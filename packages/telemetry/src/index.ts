@@ -14,6 +14,8 @@ export {
   recordRedelivery,
   recordPublished,
   recordJobOutcome,
+  recordReplan,
+  type ReplanReason,
   recordChangeSettled,
   recordEtcdRequest,
   recordEtcdDuration,

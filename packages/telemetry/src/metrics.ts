@@ -72,6 +72,27 @@ const jobs = new Counter({
   registers,
 });
 
+/**
+ * Why the planner planned a change again, or put it off, instead of planning it once:
+ * - partition_conflict: another partition's planner stored jobs this plan had to see
+ *   (partition-marks.ts); planned again once its view caught up;
+ * - waits_for_partition: a resource it references is another partition's and not planned
+ *   yet; its event comes back after a delay;
+ * - runs_alone: it must plan a never-planned resource it references first, so it runs
+ *   again once no other handler runs (planner-line.ts);
+ * - dependencies_claimed: a plan beside it claimed jobs it must wait for meanwhile;
+ * - stale_copy: a kept copy it planned from was stale; planned again from reads;
+ * - held_dependency_dropped: a plan it waited for was dropped and planned again.
+ */
+export type ReplanReason = 'partition_conflict' | 'waits_for_partition' | 'runs_alone' | 'dependencies_claimed' | 'stale_copy' | 'held_dependency_dropped';
+
+const replans = new Counter({
+  name: 'esi_planner_replans_total',
+  help: 'Changes the planner planned again or put off, by reason: work done twice, and with partitions how often two planners meet.',
+  labelNames: ['reason'] as const,
+  registers,
+});
+
 const jobSeconds = new Histogram({
   name: 'esi_job_duration_seconds',
   help: 'From the planner dispatching a job to its worker publishing the result (queueing included).',
@@ -240,6 +261,10 @@ export function recordRedelivery(labels: ConsumerLabels): void {
 
 export function recordPublished(subject: string, outcome: PublishOutcome): void {
   published.inc({ subject: subjectFamily(subject), outcome });
+}
+
+export function recordReplan(reason: ReplanReason): void {
+  replans.inc({ reason });
 }
 
 export function recordJobOutcome(job: { handler: string; action: string }, outcome: JobOutcome, seconds: number | undefined): void {

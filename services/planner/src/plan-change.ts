@@ -12,7 +12,7 @@ import type { Relations } from '@esi/mapping';
 import { RetryableError, type Publisher } from '@esi/messaging';
 import { planWorkflow, type Action, type ResourceTypeInfo } from '@esi/planning';
 import type { OwnedStore, Versioned } from '@esi/store';
-import type { Logger } from '@esi/telemetry';
+import { recordReplan, type Logger } from '@esi/telemetry';
 import type { ConfigReader } from './config-reader.js';
 import type { ForeignJobs } from './foreign-jobs.js';
 import type { Partitions } from './partitions.js';
@@ -94,13 +94,18 @@ export async function planChange(type: string, id: string, deps: PlanDeps, opts:
     } catch (err) {
       // The copies it used are dropped: a reader for this event reads them afresh.
       if (err instanceof StaleCopyError && ++stale < STALE_COPY_TRIES) {
+        recordReplan('stale_copy');
         deps = { ...deps, reader: deps.reader.forEvent() };
         opts = { ...opts, told: undefined };
         continue;
       }
       // The plan it waited for is planned again: so is this one, at once (its jobs are now held again, or not).
-      if (err instanceof HeldDependencyDroppedError && ++dropped < HELD_DROPPED_TRIES) continue;
+      if (err instanceof HeldDependencyDroppedError && ++dropped < HELD_DROPPED_TRIES) {
+        recordReplan('held_dependency_dropped');
+        continue;
+      }
       if (!(err instanceof PartitionConflictError) || !deps.foreign || ++conflicts >= PARTITION_CONFLICT_TRIES) throw err;
+      recordReplan('partition_conflict');
       // Plan again once the view holds everything etcd held at the conflict.
       const now = (await deps.store.range({ key: SLICES.plannerWorkflows.prefix }, { limit: 1 })).revision;
       deps.log.debug({ resource: `${type}:${id}`, revision: now }, 'another partition stored jobs meanwhile; planning again');
@@ -157,6 +162,7 @@ async function planFrom(current: Current | undefined, deps: PlanDeps, opts: Plan
     for (let again = 0; result.kind === 'planned' && again < PLAN_AGAIN_TRIES; again++) {
       const refs = await planReferencedFirst(current.resource, result.jobs, deps, opts, planChange, release, computedAt);
       if (refs.plannedFirst === 0 && !refs.missedJobs && !released) break;
+      if (refs.missedJobs) recordReplan('dependencies_claimed');
       deps.pending.dropHeld(claimed);
       result = await plan();
       if (refs.plannedFirst > 0 || released) break;

@@ -3,6 +3,7 @@
  * not reference (another tenant's), and planning first those never planned.
  */
 import type { StoredJob } from '@esi/contracts';
+import { recordReplan } from '@esi/telemetry';
 import type { PlanDeps, PlanOptions, PlanOutcome } from './plan-change.js';
 import { readCurrent } from './plan-guards.js';
 import { NeedsAlone, WaitsForOtherPartition } from './planner-line.js';
@@ -53,6 +54,7 @@ export async function planReferencedFirst(
     // Another partition's planner plans it: this one waits for that (its event is redelivered).
     if (!deps.partitions.owns(ref.id)) {
       if (await plannedElsewhere(ref.type, ref.id, deps)) continue;
+      recordReplan('waits_for_partition');
       throw new WaitsForOtherPartition(`${resource} references ${ref.key}, which the planner of its partition has not planned yet`);
     }
     // Its own change may be planned beside this one: planned from here only alone (planner-line.ts).

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OwnedStore } from '@esi/store';
-import { createLogger } from '@esi/telemetry';
+import { createLogger, metricsRegistry } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
 import { PendingJobs } from './pending-jobs.js';
 import { NeedsAlone, PlannerLine } from './planner-line.js';
@@ -30,6 +30,12 @@ function step(name: string, log: string[]) {
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
+
+/** esi_planner_replans_total for one reason, as /metrics would show it. */
+async function replans(reason: string): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric('esi_planner_replans_total')?.get();
+  return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+}
 
 describe('PlannerLine', () => {
   it('runs results of different resources side by side, and beside a change of another resource', async () => {
@@ -60,8 +66,9 @@ describe('PlannerLine', () => {
     await Promise.all(all);
   });
 
-  it('a change runs beside others; one that asks to run alone runs again so, once every running handler has ended', async () => {
+  it('a change runs beside others; one that asks to run alone runs again so, once every running handler has ended, and is counted', async () => {
     const l = line();
+    const countedBefore = await replans('runs_alone');
     const log: string[] = [];
     const other = step('result b', log);
     const turns: boolean[] = [];
@@ -78,6 +85,7 @@ describe('PlannerLine', () => {
     other.release();
     expect(await change).toBe('done');
     expect(turns).toEqual([true, false]);
+    expect(await replans('runs_alone')).toBe(countedBefore + 1);
     expect(log).toEqual(['result b+', 'result b-', 'change a alone']);
     await running;
   });

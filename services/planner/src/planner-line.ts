@@ -13,7 +13,7 @@
 import { KeyedLock } from '@esi/keyed-lock';
 import { RetryableError } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
-import type { Logger } from '@esi/telemetry';
+import { recordReplan, type Logger } from '@esi/telemetry';
 import type { MetaWrites } from './meta-writes.js';
 import type { PendingJobs } from './pending-jobs.js';
 import { SharedGate } from './shared-gate.js';
@@ -72,6 +72,7 @@ export class PlannerLine {
       return await this.lock.run(id, () => this.shared(() => fn(true)));
     } catch (err) {
       if (!(err instanceof NeedsAlone)) throw err;
+      recordReplan('runs_alone');
       this.deps.log.debug({ resource: id, reason: err.message }, 'change runs again alone');
     }
     return this.alone(() => fn(false));
