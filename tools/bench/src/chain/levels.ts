@@ -9,6 +9,7 @@
 import type { ResourceClient } from '@esi/client';
 import { perItem, readEtcdCounts, type EtcdCounts } from '../etcd-metrics.js';
 import { ProcSampler, type ProcUsage } from '../proc-stats.js';
+import { readReplans, replansPerItem } from '../planner-replans.js';
 import type { RateResult } from '../raw/rate-result.js';
 import { readServiceRequests, requestsByFamilyPerItem, requestsPerItem } from '../service-etcd-requests.js';
 import { readServiceTimes, timePerItem } from '../service-time.js';
@@ -52,6 +53,8 @@ export interface LevelResult {
   requestsPerResource?: Record<string, Record<string, number>>;
   /** Per service, "op key-family" → requests per resource (absent in older result files). */
   requestsByFamily?: Record<string, Record<string, number>>;
+  /** Per planner, reason → changes planned again or put off per resource (only those that happened; absent in older result files). */
+  replansPerResource?: Record<string, Record<string, number>>;
   /** Per service, ms per resource handling and, of it, waiting on etcd (absent in older result files). */
   timePerResource?: Record<string, { handleMs: number; etcdMs: number; etcdRequests: number }>;
   /**
@@ -122,6 +125,7 @@ async function measure(
   const etcdBefore = await readEtcdCounts(deps.etcdUrl);
   const requestsBefore = await readServiceRequests(deps.metricsUrls());
   const timesBefore = await readServiceTimes(deps.metricsUrls());
+  const replansBefore = await readReplans(deps.metricsUrls());
   const t0 = Date.now();
   sampler.start();
   await drive(async (build) => {
@@ -138,6 +142,7 @@ async function measure(
   const requestsPerResource = requestsPerItem(requestsBefore, requestsAfter, done.length);
   const requestsByFamily = requestsByFamilyPerItem(requestsBefore, requestsAfter, done.length);
   const timePerResource = timePerItem(timesBefore, await readServiceTimes(deps.metricsUrls()), done.length);
+  const replansPerResource = replansPerItem(replansBefore, await readReplans(deps.metricsUrls()), done.length);
   const last = done.reduce((a, r) => Math.max(a, r.timeline.completedAtMs!), t0 + 1);
   const seconds = (last - t0) / 1000;
   const types = [...new Set(done.map((r) => r.type))];
@@ -157,6 +162,7 @@ async function measure(
     requestsPerResource,
     requestsByFamily,
     timePerResource,
+    replansPerResource,
   };
 }
 

@@ -9,7 +9,8 @@ import { heldFromLog, type TwoPlannersResult } from '../chain/two-planners.js';
 import { MACHINE } from '../proc-stats.js';
 import { summarize } from '../stats.js';
 import { testLevel } from './test-level.js';
-import { twoPlannersLines } from './two-planners.js';
+import { parseReplans, replansPerItem } from '../planner-replans.js';
+import { replansSentence, twoPlannersLines } from './two-planners.js';
 
 const level = (resources: number, seconds: number, procs: Record<string, number>, failures = 0): LevelResult =>
   testLevel({
@@ -64,6 +65,24 @@ describe('two planners by partition', () => {
     );
     const short = twoPlannersLines({ ...tp, warmupSeconds: 120, warmupBuilds: 2_900 }, one, 100, 2).join('\n');
     expect(short).toContain('a warm-up of 2900 builds at 64 in flight (120 s), fewer than the 3600 the one-planner stack had settled before its peak level');
+  });
+
+  it('counts the changes each planner planned again or put off, per resource, from its counter', () => {
+    const text = (waits: number, conflicts: number) =>
+      [
+        '# TYPE esi_planner_replans_total counter',
+        `esi_planner_replans_total{reason="waits_for_partition",service="planner"} ${waits}`,
+        `esi_planner_replans_total{reason="partition_conflict",service="planner"} ${conflicts}`,
+        'esi_etcd_requests_total{op="txn",family="/jobs/all",service="planner"} 7',
+      ].join('\n');
+    const before = parseReplans('planner', text(3, 1));
+    const after = parseReplans('planner-2', text(0, 0), parseReplans('planner', text(13, 1)));
+    after.set('planner-2 waits_for_partition', 5);
+    const per = replansPerItem(before, after, 100);
+    expect(per).toEqual({ planner: { waits_for_partition: 0.1 }, 'planner-2': { waits_for_partition: 0.05 } });
+    expect(replansSentence(per, {})).toBe(
+      "Changes planned again or put off, per resource (the planners' `esi_planner_replans_total`): planner: 0.10 a resource put off to wait for the other partition’s plan of a resource it references; planner-2: 0.050 a resource put off to wait for the other partition’s plan of a resource it references; with one planner: none.",
+    );
   });
 
   it('says why when the level was not measured', () => {

@@ -94,5 +94,29 @@ export function twoPlannersLines(tp: TwoPlannersResult, onePlannerPeak: LevelRes
       `all processes: ${f1(cpuMsPerResource(two))} ms (one planner: ${f1(cpuMsPerResource(onePlannerPeak))}).`,
     '',
   );
+  if (two.replansPerResource) out.push(replansSentence(two.replansPerResource, onePlannerPeak.replansPerResource), '');
   return out;
+}
+
+/** Rare events stay visible: 0.005, not 0.00. */
+const share = (x: number): string => (x < 0.1 ? x.toFixed(3) : x.toFixed(2));
+
+const REASONS: Record<string, string> = {
+  waits_for_partition: 'put off to wait for the other partition’s plan of a resource it references',
+  partition_conflict: 'refused because the other partition stored jobs it had to see, and planned again',
+  runs_alone: 'run again alone to plan a never-planned resource first',
+  dependencies_claimed: 'computed again because a plan beside it claimed jobs it waits for',
+  stale_copy: 'planned again from reads because a kept copy was stale',
+  held_dependency_dropped: 'planned again because a plan it waited for was',
+};
+
+/** Changes planned again or put off, per resource, from the planners' counters (esi_planner_replans_total). */
+export function replansSentence(two: Record<string, Record<string, number>>, one: Record<string, Record<string, number>> | undefined): string {
+  const said = (per: Record<string, Record<string, number>>): string => {
+    const parts = Object.entries(per)
+      .filter(([service]) => service === 'planner' || service === SECOND_PLANNER)
+      .flatMap(([service, reasons]) => Object.entries(reasons).map(([reason, n]) => `${service}: ${share(n)} a resource ${REASONS[reason] ?? reason}`));
+    return parts.length ? parts.join('; ') : 'none';
+  };
+  return `Changes planned again or put off, per resource (the planners' \`esi_planner_replans_total\`): ${said(two)}${one ? `; with one planner: ${said(one)}` : ''}.`;
 }

@@ -1,0 +1,38 @@
+/**
+ * How often each planner planned a change again or put it off, by reason, from its own
+ * counter (esi_planner_replans_total): work done twice, and with two planners by
+ * partition, how often they met (one waiting for the other's plan, or refused by it).
+ */
+import { readEachService } from './service-etcd-requests.js';
+
+/** "service reason" → replans so far. */
+export type ReplanCounts = Map<string, number>;
+
+const SERIES = /^esi_planner_replans_total\{([^}]*)\} (\S+)$/gm;
+
+export function parseReplans(service: string, text: string, into: ReplanCounts = new Map()): ReplanCounts {
+  for (const m of text.matchAll(SERIES)) {
+    const reason = /reason="([^"]*)"/.exec(m[1]!)?.[1];
+    if (reason) into.set(`${service} ${reason}`, Number(m[2]));
+  }
+  return into;
+}
+
+export async function readReplans(metricsUrls: Map<string, string>): Promise<ReplanCounts> {
+  const out: ReplanCounts = new Map();
+  await readEachService(metricsUrls, (service, text) => parseReplans(service, text, out));
+  return out;
+}
+
+/** Per service, reason → replans per item between two readings (only those that happened). */
+export function replansPerItem(before: ReplanCounts, after: ReplanCounts, items: number): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [key, n] of after) {
+    const [service, reason] = key.split(' ') as [string, string];
+    const delta = n - (before.get(key) ?? 0);
+    if (delta <= 0) continue;
+    out[service] ??= {};
+    out[service][reason] = delta / Math.max(1, items);
+  }
+  return out;
+}
