@@ -3,7 +3,7 @@
  * counter (esi_planner_replans_total): work done twice, and with two planners by
  * partition, how often they met (one waiting for the other's plan, or refused by it).
  */
-import { readEachService } from './service-etcd-requests.js';
+import { deltasPerItem, readEachService } from './service-etcd-requests.js';
 
 /** "service reason" → replans so far. */
 export type ReplanCounts = Map<string, number>;
@@ -26,13 +26,5 @@ export async function readReplans(metricsUrls: Map<string, string>): Promise<Rep
 
 /** Per service, reason → replans per item between two readings (only those that happened). */
 export function replansPerItem(before: ReplanCounts, after: ReplanCounts, items: number): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [key, n] of after) {
-    const [service, reason] = key.split(' ') as [string, string];
-    const delta = n - (before.get(key) ?? 0);
-    if (delta <= 0) continue;
-    out[service] ??= {};
-    out[service][reason] = delta / Math.max(1, items);
-  }
-  return out;
+  return deltasPerItem(before, after, items, ([reason]) => reason!);
 }

@@ -31,28 +31,29 @@ export async function readEachService(metricsUrls: Map<string, string>, take: (s
   );
 }
 
-/** Per service and operation: requests per item between two readings. */
-export function requestsPerItem(before: RequestCounts, after: RequestCounts, items: number): Record<string, Record<string, number>> {
+/**
+ * Between two readings of counters keyed "service part…": per service, the increase per
+ * item of each `inner(parts)` (increases only; parts mapping to one inner key add up).
+ */
+export function deltasPerItem(before: Map<string, number>, after: Map<string, number>, items: number, inner: (parts: string[]) => string): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const [key, n] of after) {
-    const [service, op] = key.split(' ') as [string, string];
+    const [service, ...parts] = key.split(' ') as [string, ...string[]];
     const delta = n - (before.get(key) ?? 0);
     if (delta <= 0) continue;
+    const k = inner(parts);
     out[service] ??= {};
-    out[service][op] = (out[service][op] ?? 0) + delta / Math.max(1, items);
+    out[service][k] = (out[service][k] ?? 0) + delta / Math.max(1, items);
   }
   return out;
 }
 
+/** Per service and operation: requests per item between two readings. */
+export function requestsPerItem(before: RequestCounts, after: RequestCounts, items: number): Record<string, Record<string, number>> {
+  return deltasPerItem(before, after, items, ([op]) => op!);
+}
+
 /** Per service, "op family" → requests per item between two readings (where a service's requests go). */
 export function requestsByFamilyPerItem(before: RequestCounts, after: RequestCounts, items: number): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [key, n] of after) {
-    const [service, op, family] = key.split(' ') as [string, string, string];
-    const delta = n - (before.get(key) ?? 0);
-    if (delta <= 0) continue;
-    out[service] ??= {};
-    out[service][`${op} ${family}`] = delta / Math.max(1, items);
-  }
-  return out;
+  return deltasPerItem(before, after, items, ([op, family]) => `${op} ${family}`);
 }
