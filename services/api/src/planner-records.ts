@@ -4,7 +4,7 @@
  * The shapes and parsers are the planner's own, from @esi/contracts.
  */
 import { KEY_PREFIX, SLICES, type JobMeta, type StoredJob, type WorkflowRecord } from '@esi/contracts';
-import type { OwnedStore } from '@esi/store';
+import { scanPrefix, type OwnedStore } from '@esi/store';
 
 export { traceIdOf } from '@esi/contracts';
 
@@ -13,9 +13,17 @@ export interface PendingJob {
   meta: JobMeta | undefined;
 }
 
-/** Every job still in /jobs/all, with its bookkeeping, read at once. */
+/**
+ * Every job still in /jobs/all, with its bookkeeping, both read at one revision. The
+ * planner writes a job and its bookkeeping in one transaction, and removes them in one;
+ * read side by side at two revisions, a plan committed between the two reads showed its
+ * job without its bookkeeping (no template, no trace id; seen in a CI run's Explain).
+ */
 export async function readPendingJobs(store: OwnedStore): Promise<Map<string, PendingJob>> {
-  const [jobs, metas] = await Promise.all([store.getPrefix(KEY_PREFIX.jobs), store.getPrefix(KEY_PREFIX.plannerJobMeta)]);
+  const jobs = new Map<string, string>();
+  const metas = new Map<string, string>();
+  const revision = await scanPrefix(store, KEY_PREFIX.jobs, (k, v) => jobs.set(k, v));
+  await scanPrefix(store, KEY_PREFIX.plannerJobMeta, (k, v) => metas.set(k, v), undefined, revision);
   const out = new Map<string, PendingJob>();
   for (const [key, raw] of jobs) {
     const id = SLICES.jobs.jobOf(key);
