@@ -3,7 +3,7 @@
  * counter (esi_planner_replans_total): work done twice, and with two planners by
  * partition, how often they met (one waiting for the other's plan, or refused by it).
  */
-import { deltasPerItem, readEachService } from './service-etcd-requests.js';
+import { deltasPerItem } from './service-etcd-requests.js';
 
 /** "service reason" → replans so far. */
 export type ReplanCounts = Map<string, number>;
@@ -16,12 +16,6 @@ export function parseReplans(service: string, text: string, into: ReplanCounts =
     if (reason) into.set(`${service} ${reason}`, Number(m[2]));
   }
   return into;
-}
-
-export async function readReplans(metricsUrls: Map<string, string>): Promise<ReplanCounts> {
-  const out: ReplanCounts = new Map();
-  await readEachService(metricsUrls, (service, text) => parseReplans(service, text, out));
-  return out;
 }
 
 /** Per service, reason → replans per item between two readings (only those that happened). */

@@ -5,17 +5,14 @@
  */
 export type RequestCounts = Map<string, number>;
 
-/** "service op family" → requests so far, for every service with a metrics URL. */
-export async function readServiceRequests(metricsUrls: Map<string, string>): Promise<RequestCounts> {
-  const out: RequestCounts = new Map();
-  await readEachService(metricsUrls, (service, text) => {
-    for (const m of text.matchAll(/^esi_etcd_requests_total\{([^}]*)\} (\S+)$/gm)) {
-      const op = /op="([^"]*)"/.exec(m[1]!)?.[1];
-      const family = /family="([^"]*)"/.exec(m[1]!)?.[1];
-      if (op && family) out.set(`${service} ${op} ${family}`, Number(m[2]));
-    }
-  });
-  return out;
+/** Adds one service's "service op family" → requests so far, from its /metrics text. */
+export function parseServiceRequests(service: string, text: string, into: RequestCounts = new Map()): RequestCounts {
+  for (const m of text.matchAll(/^esi_etcd_requests_total\{([^}]*)\} (\S+)$/gm)) {
+    const op = /op="([^"]*)"/.exec(m[1]!)?.[1];
+    const family = /family="([^"]*)"/.exec(m[1]!)?.[1];
+    if (op && family) into.set(`${service} ${op} ${family}`, Number(m[2]));
+  }
+  return into;
 }
 
 /** Hands each service's /metrics text to `take`; a service restarting right now is left out of this reading. */

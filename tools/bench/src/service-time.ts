@@ -5,8 +5,6 @@
  * table only shows per stage: what is etcd, what is the services' own work, and what is
  * neither (the JetStream hops between them).
  */
-import { readEachService } from './service-etcd-requests.js';
-
 export interface ServiceTime {
   /** Seconds handling messages or unary calls. */
   handleS: number;
@@ -16,13 +14,6 @@ export interface ServiceTime {
 }
 
 export type ServiceTimes = Map<string, ServiceTime>;
-
-/** Every service's totals so far, from its /metrics. */
-export async function readServiceTimes(metricsUrls: Map<string, string>): Promise<ServiceTimes> {
-  const out: ServiceTimes = new Map();
-  await readEachService(metricsUrls, (service, text) => out.set(service, parseServiceTime(text)));
-  return out;
-}
 
 export function parseServiceTime(text: string): ServiceTime {
   const sum = (pattern: RegExp): number => [...text.matchAll(pattern)].reduce((a, m) => a + Number(m[1]), 0);

@@ -9,10 +9,10 @@
 import type { ResourceClient } from '@esi/client';
 import { perItem, readEtcdCounts, type EtcdCounts } from '../etcd-metrics.js';
 import { ProcSampler, type ProcUsage } from '../proc-stats.js';
-import { readReplans, replansPerItem } from '../planner-replans.js';
+import { parseReplans, replansPerItem, type ReplanCounts } from '../planner-replans.js';
 import type { RateResult } from '../raw/rate-result.js';
-import { readServiceRequests, requestsByFamilyPerItem, requestsPerItem } from '../service-etcd-requests.js';
-import { readServiceTimes, timePerItem } from '../service-time.js';
+import { parseServiceRequests, readEachService, requestsByFamilyPerItem, requestsPerItem, type RequestCounts } from '../service-etcd-requests.js';
+import { parseServiceTime, timePerItem, type ServiceTimes } from '../service-time.js';
 import { summarize, type Summary } from '../stats.js';
 import type { BuildContext } from './build-bodies.js';
 import type { EventTap } from './event-tap.js';
@@ -111,6 +111,17 @@ export async function runOpenLevel(deps: ChainDeps, resourcesPerSecond: number, 
   });
 }
 
+/** The services' own counters a level reports, from one read of each service's /metrics. */
+async function readServiceCounters(metricsUrls: Map<string, string>): Promise<{ requests: RequestCounts; times: ServiceTimes; replans: ReplanCounts }> {
+  const out = { requests: new Map() as RequestCounts, times: new Map() as ServiceTimes, replans: new Map() as ReplanCounts };
+  await readEachService(metricsUrls, (service, text) => {
+    parseServiceRequests(service, text, out.requests);
+    out.times.set(service, parseServiceTime(text));
+    parseReplans(service, text, out.replans);
+  });
+  return out;
+}
+
 async function measure(
   deps: ChainDeps,
   label: string,
@@ -123,9 +134,7 @@ async function measure(
   let firstFailure: string | undefined;
   const sampler = new ProcSampler(deps.pids);
   const etcdBefore = await readEtcdCounts(deps.etcdUrl);
-  const requestsBefore = await readServiceRequests(deps.metricsUrls());
-  const timesBefore = await readServiceTimes(deps.metricsUrls());
-  const replansBefore = await readReplans(deps.metricsUrls());
+  const before = await readServiceCounters(deps.metricsUrls());
   const t0 = Date.now();
   sampler.start();
   await drive(async (build) => {
@@ -138,11 +147,11 @@ async function measure(
   });
   const procs = sampler.stop();
   const etcdPerResource = perItem(etcdBefore, await readEtcdCounts(deps.etcdUrl), done.length);
-  const requestsAfter = await readServiceRequests(deps.metricsUrls());
-  const requestsPerResource = requestsPerItem(requestsBefore, requestsAfter, done.length);
-  const requestsByFamily = requestsByFamilyPerItem(requestsBefore, requestsAfter, done.length);
-  const timePerResource = timePerItem(timesBefore, await readServiceTimes(deps.metricsUrls()), done.length);
-  const replansPerResource = replansPerItem(replansBefore, await readReplans(deps.metricsUrls()), done.length);
+  const after = await readServiceCounters(deps.metricsUrls());
+  const requestsPerResource = requestsPerItem(before.requests, after.requests, done.length);
+  const requestsByFamily = requestsByFamilyPerItem(before.requests, after.requests, done.length);
+  const timePerResource = timePerItem(before.times, after.times, done.length);
+  const replansPerResource = replansPerItem(before.replans, after.replans, done.length);
   const last = done.reduce((a, r) => Math.max(a, r.timeline.completedAtMs!), t0 + 1);
   const seconds = (last - t0) / 1000;
   const types = [...new Set(done.map((r) => r.type))];

@@ -115,6 +115,7 @@ export function replansSentence(two: Record<string, Record<string, number>>, one
   const said = (per: Record<string, Record<string, number>>): string => {
     const parts = Object.entries(per)
       .filter(([service]) => service === 'planner' || service === SECOND_PLANNER)
+      .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([service, reasons]) => Object.entries(reasons).map(([reason, n]) => `${service}: ${share(n)} a resource ${REASONS[reason] ?? reason}`));
     return parts.length ? parts.join('; ') : 'none';
   };
