@@ -1,38 +1,23 @@
 /**
- * Read-only views of what the planner keeps in its own slice: /jobs/all/<id> for
- * pending jobs, /esi-planner/jobs/<id> beside each, and the latest workflow per resource.
- * The shapes and parsers are the planner's own, from @esi/contracts.
+ * Read-only views of what the planner keeps in its own slice: the pending jobs with
+ * their bookkeeping, and the latest workflow per resource. The shapes and parsers are
+ * the planner's own, from @esi/contracts; the pending jobs are read as the planner loads
+ * them (readPendingJobRecords in @esi/store).
  */
-import { KEY_PREFIX, SLICES, type JobMeta, type StoredJob, type WorkflowRecord } from '@esi/contracts';
-import { scanPrefix, type OwnedStore } from '@esi/store';
+import { SLICES, type WorkflowRecord } from '@esi/contracts';
+import { readPendingJobRecords, type OwnedStore, type PendingJobRecord } from '@esi/store';
 
 export { traceIdOf } from '@esi/contracts';
 
-export interface PendingJob {
-  job: StoredJob;
-  meta: JobMeta | undefined;
-}
+export type PendingJob = PendingJobRecord;
 
 /**
- * Every job still in /jobs/all, with its bookkeeping, both read at one revision. The
- * planner writes a job and its bookkeeping in one transaction, and removes them in one;
- * read side by side at two revisions, a plan committed between the two reads showed its
- * job without its bookkeeping (no template, no trace id; seen in a CI run's Explain).
+ * Every job still in /jobs/all, with its bookkeeping, read at one revision. An answer
+ * about jobs shows what parses: a damaged job is left out, and a job whose bookkeeping
+ * is damaged shows without it.
  */
 export async function readPendingJobs(store: OwnedStore): Promise<Map<string, PendingJob>> {
-  const jobs = new Map<string, string>();
-  const metas = new Map<string, string>();
-  const revision = await scanPrefix(store, KEY_PREFIX.jobs, (k, v) => jobs.set(k, v));
-  await scanPrefix(store, KEY_PREFIX.plannerJobMeta, (k, v) => metas.set(k, v), undefined, revision);
-  const out = new Map<string, PendingJob>();
-  for (const [key, raw] of jobs) {
-    const id = SLICES.jobs.jobOf(key);
-    const job = SLICES.jobs.parse(raw)?.[1];
-    if (id === undefined || !job) continue;
-    const metaRaw = metas.get(SLICES.plannerJobMeta.key(id));
-    out.set(id, { job, meta: metaRaw === undefined ? undefined : SLICES.plannerJobMeta.parse(metaRaw) });
-  }
-  return out;
+  return (await readPendingJobRecords(store)).jobs;
 }
 
 export async function readWorkflow(store: OwnedStore, plural: string, id: string): Promise<WorkflowRecord | undefined> {

@@ -3,8 +3,8 @@
  * keeps beside each job under /esi-planner/jobs/<id>. The planner is the only writer of
  * both, so the in-memory copy is loaded once at start and kept in step with its writes.
  */
-import { KEY_PREFIX, SLICES, type JobMeta, type StoredJob } from '@esi/contracts';
-import { scanPrefix, type OwnedStore } from '@esi/store';
+import type { JobMeta, StoredJob } from '@esi/contracts';
+import { readPendingJobRecords, type OwnedStore } from '@esi/store';
 
 export type { JobMeta };
 
@@ -56,27 +56,17 @@ export class PendingJobs {
   constructor(readonly isOwn: (job: StoredJob) => boolean = () => true) {}
 
   async load(store: OwnedStore): Promise<string> {
-    // Paged (scanPrefix in @esi/store): a backlog of jobs must not exceed the client's message limit.
-    const all = new Map<string, string>();
-    const metas = new Map<string, string>();
-    const revision = await scanPrefix(store, KEY_PREFIX.jobs, (key, raw) => all.set(key, raw));
-    await scanPrefix(store, KEY_PREFIX.plannerJobMeta, (key, raw) => metas.set(key, raw), undefined, revision);
+    const read = await readPendingJobRecords(store);
+    // The planner is the only writer of both slices: a value it cannot read is damage,
+    // and starting without that job (or its bookkeeping) would lose it silently.
+    if (read.unreadable.length > 0) throw new Error(`unreadable pending job record at ${read.unreadable.join(', ')}`);
     this.clear();
-    for (const [key, raw] of all) {
-      const id = SLICES.jobs.jobOf(key);
-      const stored = SLICES.jobs.parse(raw);
-      // The planner is the only writer of both slices: a value it cannot read is damage,
-      // and starting without that job would lose it silently.
-      if (id === undefined || stored === undefined) throw new Error(`unreadable pending job at ${key}`);
-      const job = stored[1];
-      const metaRaw = metas.get(SLICES.plannerJobMeta.key(id));
-      const meta = metaRaw === undefined ? undefined : SLICES.plannerJobMeta.parse(metaRaw);
-      if (metaRaw !== undefined && meta === undefined) throw new Error(`unreadable job bookkeeping at ${SLICES.plannerJobMeta.key(id)}`);
+    for (const [id, { job, meta }] of read.jobs) {
       this.set({ job, meta: meta ?? blankMeta() });
       if ((meta?.dispatched_attempt ?? 0) > 0) this.unsent.add(id);
     }
     // The revision both were read at: what follows them (foreign-jobs.ts) starts after it.
-    return revision;
+    return read.revision;
   }
 
   /**

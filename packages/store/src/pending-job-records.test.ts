@@ -1,24 +1,25 @@
 /**
- * The pending jobs Explain and Plan read: a plan the planner commits while they are read
- * shows with its bookkeeping or not at all, never as a job without it. Against a real
- * etcd; the commit is placed between the two prefixes' reads by holding back the read
- * of /jobs/all until the bookkeeping's read (if one runs beside it) has been answered.
+ * The pending jobs as the planner loads them and Explain and Plan read them: a plan the
+ * planner commits while they are read shows with its bookkeeping or not at all, never as
+ * a job without it. Against a real etcd; the commit is placed between the two prefixes'
+ * reads by holding back the read of /jobs/all until the bookkeeping's read (if one runs
+ * beside it) has been answered.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PREFIX, jobKey, plannerJobMetaKey, storedJobValue, type JobMeta, type StoredJob } from '@esi/contracts';
-import { OwnedStore, type KeyRange, type RangeOptions } from '@esi/store';
+import { OwnedStore, type KeyRange, type RangeOptions } from './owned-store.js';
 import { startEtcd, type RunningServer } from '@esi/test-servers';
-import { readPendingJobs } from './planner-records.js';
+import { readPendingJobRecords } from './pending-job-records.js';
 
 let etcd: RunningServer;
 let api: OwnedStore;
 let planner: OwnedStore;
 
 beforeAll(async () => {
-  etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-planner-records-')));
+  etcd = await startEtcd(mkdtempSync(join(tmpdir(), 'esi-pending-job-records-')));
   api = new OwnedStore([etcd.url], 'api');
   planner = new OwnedStore([etcd.url], 'planner');
 });
@@ -84,18 +85,34 @@ function racing(between: () => Promise<unknown>): OwnedStore {
   });
 }
 
-describe('readPendingJobs', () => {
+describe('readPendingJobRecords', () => {
   it('shows a job committed while it reads with its bookkeeping, or not at all', async () => {
     await commit('before');
-    const read = await readPendingJobs(racing(() => commit('during')));
-    expect(read.get('before')?.meta?.template_id).toBe('subnet');
-    const during = read.get('during');
+    const read = await readPendingJobRecords(racing(() => commit('during')));
+    expect(read.jobs.get('before')?.meta?.template_id).toBe('subnet');
+    const during = read.jobs.get('during');
     if (during) expect(during.meta?.template_id, 'a job read without the bookkeeping committed with it').toBe('subnet');
-    // Read again, both are there, each with its bookkeeping.
-    const again = await readPendingJobs(api);
-    expect([...again.values()].map((p) => [p.job.id, p.meta?.template_id])).toEqual([
+    // Read again, both are there, each with its bookkeeping, and nothing unreadable.
+    const again = await readPendingJobRecords(api);
+    expect([...again.jobs.values()].map((p) => [p.job.id, p.meta?.template_id])).toEqual([
       ['before', 'subnet'],
       ['during', 'subnet'],
     ]);
+    expect(again.unreadable).toEqual([]);
+    expect(BigInt(again.revision)).toBeGreaterThanOrEqual(BigInt(read.revision));
+  });
+
+  it('lists what does not parse: a job is left out, a job with unreadable bookkeeping kept without it', async () => {
+    await planner.txnAt([], [
+      { put: jobKey('torn'), value: '{"id":' },
+      { put: jobKey('bare'), value: JSON.stringify(storedJobValue(job('bare'))) },
+      { put: plannerJobMetaKey('bare'), value: '{"template_id":7}' },
+    ]);
+    const read = await readPendingJobRecords(api);
+    expect(read.jobs.has('torn')).toBe(false);
+    expect(read.jobs.get('bare')?.job.id).toBe('bare');
+    expect(read.jobs.get('bare')?.meta).toBeUndefined();
+    expect(read.unreadable.sort()).toEqual([jobKey('torn'), plannerJobMetaKey('bare')].sort());
+    expect(read.jobs.get('before')?.meta?.template_id).toBe('subnet');
   });
 });
