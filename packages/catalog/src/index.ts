@@ -3,7 +3,6 @@ export { defaultCatalogDir, templateSourceDir, packageDir } from './paths.js';
 export { loadTemplates, templateBody } from './load-templates.js';
 export { goJson, storedTemplateValue, encodeStoredTemplate } from './go-json.js';
 export { readTemplateSources, buildCatalog } from './template-source.js';
-export { mappingProblems } from './mapping-shape.js';
 export {
   DEFAULT_PREFIX,
   loadResourceTypes,

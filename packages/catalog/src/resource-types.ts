@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mappingProblems } from './mapping-shape.js';
+import { mappingProblems } from '@esi/mapping';
 import { relationsFile, resourceTypesFile } from './paths.js';
 import { HANDLERS, isHandler, type Handler, type ParameterMapping } from './template-types.js';
 

@@ -23,7 +23,7 @@ export type Condition =
 /**
  * Object form of a mapping.  Exactly one "kind" member (constant, field, output_key,
  * version, nested, concatenate, if_mapping, for_field) plus the members that kind allows;
- * mappingProblems() checks that, the type only describes the members.
+ * mappingProblems() in @esi/mapping checks that, the type only describes the members.
  */
 export interface MappingObject {
   constant?: unknown;

@@ -18,10 +18,15 @@ function partText(result: Evaluated, index: number): string {
   throw badData(`part ${index} of concatenate is ${preview(value)}, not text`);
 }
 
+/** The parts of a concatenation: each a mapping, or a bare string taken as literal text. */
+export function concatenationParts(parts: unknown): unknown[] {
+  if (!Array.isArray(parts)) throw badMapping(`"concatenate" must be a list, got ${preview(parts)}`);
+  return parts;
+}
+
 /** `{"concatenate": [...]}` and compact `A`: joined text, resources of all parts in order. */
 export async function evaluateConcatenation(parts: unknown, scope: Scope, env: Env): Promise<Evaluated> {
-  if (!Array.isArray(parts)) throw badMapping(`"concatenate" must be a list, got ${preview(parts)}`);
-  const results = await Promise.all(parts.map((part) => evaluateOperand(part, scope, env)));
+  const results = await Promise.all(concatenationParts(parts).map((part) => evaluateOperand(part, scope, env)));
   const resources: ResourceRef[] = results.flatMap((result) => result.resources);
   const text = results.map(partText).join('');
   return { type: 'value', value: text, resources };

@@ -5,7 +5,7 @@ import { pythonMatch } from './python-regex.js';
 
 type Operator = 'equal' | 'regexp';
 
-function parseCondition(raw: unknown): { operator: Operator; operands: [unknown, unknown] } {
+export function parseCondition(raw: unknown): { operator: Operator; operands: [unknown, unknown] } {
   if (isPlainObject(raw)) {
     const keys = Object.keys(raw);
     const operator = keys[0];

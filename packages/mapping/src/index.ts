@@ -8,6 +8,7 @@
 export type { MappingContext, ParamType, PlannedParam, Relations, ResourceLookup, ResourceRef } from './types.js';
 export { MappingError, type MappingErrorOptions, type MappingFailure } from './errors.js';
 export { resolveTemplateId } from './template-mapping.js';
+export { mappingProblems } from './mapping-shape.js';
 export { planParams } from './plan-params.js';
 export { pythonMatch } from './python-regex.js';
 export { mappingReach, type MappingHop, type FieldRead, type MappingReach } from './mapping-reads.js';

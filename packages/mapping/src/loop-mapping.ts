@@ -4,12 +4,23 @@ import { readField } from './field-reading.js';
 import { isPlainObject, preview } from './json.js';
 import type { ResourceRef } from './types.js';
 
+/** What `for_field` names: an own field, or a mapping that yields the list. */
+export function loopSource(forField: unknown): { field: string } | { mapping: Record<string, unknown> } {
+  if (typeof forField === 'string' && forField !== '') return { field: forField };
+  if (isPlainObject(forField)) return { mapping: forField };
+  throw badMapping(`"for_field" must be a field name or a mapping, got ${preview(forField)}`);
+}
+
+/** The mapping applied to each element. */
+export function loopMapping(mapping: Record<string, unknown>): unknown {
+  if (mapping.for_mapping === undefined) throw badMapping('"for_field" needs a "for_mapping"');
+  return mapping.for_mapping;
+}
+
 /** The list to iterate: `for_field` is an own field name or any mapping. */
 async function loopItems(forField: unknown, scope: Scope, env: Env): Promise<{ items: unknown[]; resources: ResourceRef[] }> {
-  let source: Evaluated;
-  if (typeof forField === 'string' && forField !== '') source = readField(scope, forField, env, false);
-  else if (isPlainObject(forField)) source = await env.evaluate(forField, scope);
-  else throw badMapping(`"for_field" must be a field name or a mapping, got ${preview(forField)}`);
+  const named = loopSource(forField);
+  const source: Evaluated = 'field' in named ? readField(scope, named.field, env, false) : await env.evaluate(named.mapping, scope);
 
   if (source.type === 'list') return { items: source.elements.map(materialize), resources: source.resources };
   if (source.value === null) throw missing(`for_field ${preview(forField)} is missing on ${describeScope(scope)}`);
@@ -33,8 +44,7 @@ function yieldsOutputKeys(forMapping: unknown): boolean {
  * param's resources are the for_field's followed by every element's, duplicates kept (§3.4).
  */
 export async function evaluateLoop(mapping: Record<string, unknown>, scope: Scope, env: Env): Promise<Evaluated> {
-  const forMapping = mapping.for_mapping;
-  if (forMapping === undefined) throw badMapping('"for_field" needs a "for_mapping"');
+  const forMapping = loopMapping(mapping);
   const { items, resources } = await loopItems(mapping.for_field, scope, env);
   const elements = await Promise.all(
     items.map((element) =>

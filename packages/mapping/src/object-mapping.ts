@@ -23,11 +23,12 @@ const FORMS = {
   for_field: ['for_mapping'],
 } as const satisfies Record<string, readonly string[]>;
 
-type Form = keyof typeof FORMS;
+export type Form = keyof typeof FORMS;
 
 const isForm = (key: string): key is Form => Object.hasOwn(FORMS, key);
 
-function formOf(mapping: Record<string, unknown>): Form {
+/** The mapping's one form key; a mapping with none, several or a stray member is malformed. */
+export function formOf(mapping: Record<string, unknown>): Form {
   const keys = Object.keys(mapping);
   const forms = keys.filter(isForm);
   const [form] = forms;
@@ -40,7 +41,7 @@ function formOf(mapping: Record<string, unknown>): Form {
   return form;
 }
 
-function stringMember(mapping: Record<string, unknown>, key: string): string {
+export function stringMember(mapping: Record<string, unknown>, key: string): string {
   const value = mapping[key];
   if (typeof value !== 'string' || value === '') throw badMapping(`"${key}" must be a non-empty string, got ${preview(value)}`);
   return value;
@@ -70,11 +71,21 @@ async function evaluateOutputKey(mapping: Record<string, unknown>, scope: Scope,
   };
 }
 
-function evaluateNested(keys: unknown, scope: Scope): Evaluated {
+export function nestedKeys(keys: unknown): (string | number)[] {
   const valid =
     Array.isArray(keys) && keys.length > 0 && keys.every((key) => typeof key === 'string' || typeof key === 'number');
   if (!valid) throw badMapping(`"nested" must be a non-empty list of keys, got ${preview(keys)}`);
-  return readNested(scope, keys as (string | number)[]);
+  return keys as (string | number)[];
+}
+
+export function checkVersion(mapping: Record<string, unknown>): void {
+  if (mapping.version !== 'auto_filled') throw badMapping(`"version" only knows "auto_filled", got ${preview(mapping.version)}`);
+}
+
+export function ignoreMissingOf(mapping: Record<string, unknown>): boolean {
+  const ignoreMissing = mapping.ignore_missing ?? false;
+  if (typeof ignoreMissing !== 'boolean') throw badMapping(`"ignore_missing" must be true or false, got ${preview(ignoreMissing)}`);
+  return ignoreMissing;
 }
 
 function evaluateForm(form: Form, mapping: Record<string, unknown>, scope: Scope, env: Env): Promise<Evaluated> | Evaluated {
@@ -86,10 +97,10 @@ function evaluateForm(form: Form, mapping: Record<string, unknown>, scope: Scope
     case 'output_key':
       return evaluateOutputKey(mapping, scope, env);
     case 'version':
-      if (mapping.version !== 'auto_filled') throw badMapping(`"version" only knows "auto_filled", got ${preview(mapping.version)}`);
+      checkVersion(mapping);
       return plainValue(env.version);
     case 'nested':
-      return evaluateNested(mapping.nested, scope);
+      return readNested(scope, nestedKeys(mapping.nested));
     case 'concatenate':
       return evaluateConcatenation(mapping.concatenate, scope, env);
     case 'if_mapping':
@@ -101,8 +112,7 @@ function evaluateForm(form: Form, mapping: Record<string, unknown>, scope: Scope
 
 export async function evaluateObjectMapping(mapping: Record<string, unknown>, scope: Scope, env: Env): Promise<Evaluated> {
   const form = formOf(mapping);
-  const ignoreMissing = mapping.ignore_missing ?? false;
-  if (typeof ignoreMissing !== 'boolean') throw badMapping(`"ignore_missing" must be true or false, got ${preview(ignoreMissing)}`);
+  const ignoreMissing = ignoreMissingOf(mapping);
   try {
     return await evaluateForm(form, mapping, scope, env);
   } catch (error) {

@@ -1,11 +1,12 @@
 /**
  * Whether a template may enter the catalog: a well-formed body, every parameter mapping
- * well formed (@esi/catalog mappingProblems), and the template renders with sample input
+ * well formed (@esi/mapping mappingProblems, by evaluation's own rules), and the template renders with sample input
  * into what its handler reads — a HOT template whose required parameters are all mapped
  * (heat_worker), or a YAML mapping of monitoring items (monitoring_worker).
  */
 import { parse as parseYaml } from 'yaml';
-import { HANDLERS, mappingProblems } from '@esi/catalog';
+import { HANDLERS } from '@esi/catalog';
+import { mappingProblems } from '@esi/mapping';
 import { HEAT_YAML_OPTIONS, parseTemplate } from '@esi/stack-engine';
 import { renderYamlTemplate, templateLoopVariables, type YamlOptions } from '@esi/templating';
 
