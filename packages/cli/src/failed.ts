@@ -3,6 +3,7 @@
  * DELETE_FAILED, …): the live commands exit 1 when they saw one, and name each with its
  * error on stderr, so a script never reads "settled" as "succeeded".
  */
+import { isFailedWorkerState } from '@esi/contracts';
 import type { Ctx } from './context.js';
 import { parseJson } from './format.js';
 
@@ -26,7 +27,7 @@ interface StoredState {
 export function failureIn(resourceType: string, id: string, value: unknown): Failure | undefined {
   const s = (typeof value === 'string' ? parseJson(value) : value) as StoredState | undefined;
   const workerState = s?.state?.worker_state ?? '';
-  if (!/_FAILED$/.test(workerState)) return undefined;
+  if (!isFailedWorkerState(workerState)) return undefined;
   return { resourceType, id, workerState, version: s?.version ?? 0, error: s?.error || '(no error recorded)' };
 }
 

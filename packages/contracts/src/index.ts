@@ -6,6 +6,7 @@ export * from './planner-records.js';
 export * from './slices.js';
 export * from './job-codec.js';
 export * from './partitions.js';
+export * from './worker-states.js';
 export * as events from './gen/esi/events/v1/events.js';
 export * as api from './gen/esi/api/v1/resource_service.js';
 export * from './python-json.js';

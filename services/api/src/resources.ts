@@ -5,7 +5,7 @@
  * the caller's tenant) without writing, so the dry run shares the exact same checks.
  */
 import { randomUUID } from 'node:crypto';
-import { MSG_ID, configKey, configSubject, goJsonMarshal, stateKey, events, type ConfigValue } from '@esi/contracts';
+import { MSG_ID, configKey, configSubject, goJsonMarshal, isFailedWorkerState, stateKey, events, type ConfigValue } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 import { faultPoint } from '@esi/service-runtime';
 import type { Expect, OwnedStore } from '@esi/store';
@@ -161,7 +161,7 @@ export class Resources {
     const current = await this.visible(ctx, rules, id);
     const raw = await this.store.getString(stateKey(rules.plural, id));
     const state = raw ? (JSON.parse(raw.value) as { version: number; state: { worker_state?: string } }) : undefined;
-    if (!state || state.version !== current.value.version || !/_FAILED$/.test(state.state.worker_state ?? '')) {
+    if (!state || state.version !== current.value.version || !isFailedWorkerState(state.state.worker_state)) {
       throw new VersionConflictError(
         `${type} ${id} version ${current.value.version} has not failed (state: ${state?.state.worker_state ?? 'none'}); nothing to retry`,
       );

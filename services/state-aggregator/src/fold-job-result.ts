@@ -3,21 +3,14 @@
  * (or a failed one), writes /state and announces it. Idempotent: a redelivered result
  * merges the same members again, and a result older than /state is dropped.
  */
-import { SLICES,
-  MSG_ID,
-  jobStateKey,
-  stateKey,
-  stateSubject,
-  events,
-  type StateValue,
-} from '@esi/contracts';
-import type { Publisher } from '@esi/messaging';
+import { SLICES, events, isFailedWorkerState, isFinalWorkerState, jobStateKey, stateKey, workerStateFor } from '@esi/contracts';
+import { RetryableError, type Publisher } from '@esi/messaging';
 import { faultPoint } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
 import { recordChangeSettled, type Logger } from '@esi/telemetry';
-import { RetryableError } from '@esi/messaging';
+import { announceState } from './announce-state.js';
 import { expectAsKnown, type Known, type KnownState } from './known-state.js';
-import { stateValue, workerStateFor, type JobState } from './state-value.js';
+import { stateValue, type JobState } from './state-value.js';
 
 export interface FoldDeps {
   store: OwnedStore;
@@ -72,7 +65,7 @@ async function foldAgainst(
   }
   // A settled version ignores further results (redeliveries), except that a FAILED one
   // may be replaced by the results of a retry.
-  if (current && current.value.version === job.version && isFinal(current.value) && !/_FAILED$/.test(current.value.state.worker_state ?? '')) {
+  if (current && current.value.version === job.version && isFinalWorkerState(current.value.state.worker_state) && !isFailedWorkerState(current.value.state.worker_state)) {
     deps.log.debug({ job: job.id }, 'workflow already settled; duplicate result ignored');
     // The first delivery may have written /state and died before announcing it: announce
     // again (the same message id, so JetStream drops it if the first one went out).
@@ -127,21 +120,6 @@ function changeKind(job: events.Job): string {
   return Number(job.version) > 1 ? 'update' : job.action;
 }
 
-function isFinal(v: StateValue): boolean {
-  return /_(COMPLETED|FAILED)$|^READ_COMPLETE$/.test(v.state.worker_state ?? '');
-}
-
-async function announce(deps: FoldDeps, job: events.Job, workerState: string, error: string): Promise<void> {
-  await deps.publisher.publish(
-    stateSubject(job.resourceType, job.resourceId),
-    events.StateChanged.encode({
-      resourceType: job.resourceType,
-      resourceId: job.resourceId,
-      version: job.version,
-      workerState,
-      error,
-      changedAtMs: Date.now(),
-    }).finish(),
-    MSG_ID.state(job.resourceType, job.resourceId, job.version, workerState),
-  );
+function announce(deps: FoldDeps, job: events.Job, workerState: string, error: string): Promise<void> {
+  return announceState(deps.publisher, { resourceType: job.resourceType, resourceId: job.resourceId, version: job.version, workerState, error });
 }

@@ -3,11 +3,12 @@
  * (DELETE_COMPLETED when it is being deleted), <ACTION>_FAILED with the planner's error
  * when the change could not be planned.
  */
-import { SLICES, MSG_ID, stateKey, stateSubject, events } from '@esi/contracts';
+import { READ_COMPLETE, SLICES, stateKey, workerStateFor, type events } from '@esi/contracts';
 import { RetryableError } from '@esi/messaging';
 import { recordChangeSettled } from '@esi/telemetry';
 import type { FoldDeps } from './fold-job-result.js';
-import { READ_COMPLETE, stateValue, workerStateFor } from './state-value.js';
+import { announceState } from './announce-state.js';
+import { stateValue } from './state-value.js';
 
 export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps): Promise<void> {
   const key = stateKey(deps.pluralOf(msg.resourceType), msg.resourceId);
@@ -27,16 +28,5 @@ export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps)
   deps.known.delete(`${msg.resourceType}:${msg.resourceId}`);
   if (!written) throw new RetryableError(`/state of ${msg.resourceType} ${msg.resourceId} changed while settling version ${msg.version}`);
   recordChangeSettled(msg.resourceType, workerState);
-  await deps.publisher.publish(
-    stateSubject(msg.resourceType, msg.resourceId),
-    events.StateChanged.encode({
-      resourceType: msg.resourceType,
-      resourceId: msg.resourceId,
-      version: msg.version,
-      workerState,
-      error: value.error,
-      changedAtMs: Date.now(),
-    }).finish(),
-    MSG_ID.state(msg.resourceType, msg.resourceId, msg.version, workerState),
-  );
+  await announceState(deps.publisher, { resourceType: msg.resourceType, resourceId: msg.resourceId, version: msg.version, workerState, error: value.error });
 }

@@ -7,7 +7,7 @@
  * phase is analysed, so the tap costs the shared CPU as little as possible.
  */
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { events } from '@esi/contracts';
+import { events, isFinalWorkerState } from '@esi/contracts';
 
 export interface Timeline {
   acceptedAtMs?: number;
@@ -82,7 +82,7 @@ export class EventTap {
 
   private onState(data: Uint8Array): void {
     const e = events.StateChanged.decode(data);
-    if (!/_(COMPLETED|FAILED)$|^READ_COMPLETE$/.test(e.workerState)) return;
+    if (!isFinalWorkerState(e.workerState)) return;
     const t = this.of(e.resourceId);
     if (t.completedAtMs !== undefined) return;
     t.completedAtMs = Number(e.changedAtMs);
