@@ -2,9 +2,10 @@
  * The worker_state a resource's /state carries (esi-reference §6; the seed's checkpoints
  * 6 and 7): <ACTION>_COMPLETED or <ACTION>_FAILED after the last job of a workflow, by
  * that job's action, and READ_COMPLETE for a resource no job applies to. The
- * state-aggregator writes them; the api (a retry needs a failure, a deletion finishes at
- * DELETE_COMPLETED), esictl and the bench read them. The console's page bundle keeps its
- * own copy of the failed test, since it takes nothing from the server packages.
+ * state-aggregator writes them; the api and the planner (a retry needs a failure; a
+ * deletion finishes at DELETE_COMPLETED), esictl and the bench read them. The console's
+ * page bundle keeps its own copy of the failed test: it takes nothing from the server
+ * packages.
  */
 
 export const READ_COMPLETE = 'READ_COMPLETE';

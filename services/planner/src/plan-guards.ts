@@ -3,7 +3,7 @@
  * delete that waits for the resources depending on it, and a retry of a version that
  * has not failed.
  */
-import { SLICES, stateKey, type ConfigValue, type StateValue, type WorkflowRecord } from '@esi/contracts';
+import { SLICES, isFailedWorkerState, stateKey, type ConfigValue, type StateValue, type WorkflowRecord } from '@esi/contracts';
 import type { Versioned } from '@esi/store';
 import type { Action, ResourceTypeInfo } from '@esi/planning';
 import { liveDependents } from './dependents.js';
@@ -79,7 +79,7 @@ export async function deleteWaitsForDependents(current: Current, deps: PlanDeps)
  */
 export function retryAction({ type, id, resource, config, state, previous }: Current, deps: PlanDeps, retry: boolean): Action | 'not-failed' | undefined {
   if (!retry) return undefined;
-  const failed = state?.version === config.version && /_FAILED$/.test(state.state.worker_state ?? '');
+  const failed = state?.version === config.version && isFailedWorkerState(state.state.worker_state);
   const lastAction = previous?.value.action;
   if (!failed || !lastAction || !['create', 'modify', 'delete'].includes(lastAction)) {
     deps.log.info({ resource, state: state?.state.worker_state }, 'retry ignored: the current version has not failed');
