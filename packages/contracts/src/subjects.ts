@@ -38,6 +38,7 @@ export const MSG_ID = Object.freeze({
   work: (jobId: string, attempt: number): string => `work:${jobId}:${attempt}`,
   result: (jobId: string, attempt: number): string => `result:${jobId}:${attempt}`,
   skipped: (type: string, id: string, version: number): string => `skipped:${type}:${id}:${version}`,
+  removed: (type: string, id: string, version: number): string => `removed:${type}:${id}:${version}`,
   state: (type: string, id: string, version: number, workerState: string): string =>
     `state:${type}:${id}:${version}:${workerState}`,
 });

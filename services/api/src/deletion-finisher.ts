@@ -10,14 +10,12 @@
  * Both paths confirm against etcd before acting; a second announcement of a removal is
  * dropped by JetStream through the deterministic message id.
  */
-import { DELETE_COMPLETED, SLICES, configKey, removedSubject, stateKey, events } from '@esi/contracts';
+import { DELETE_COMPLETED, MSG_ID, SLICES, configKey, removedSubject, stateKey, events } from '@esi/contracts';
 import { RetryableError, type Publisher } from '@esi/messaging';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import { readConfig } from './resource-reads.js';
 import type { TypeRegistry } from './type-rules.js';
-
-export const removedMsgId = (type: string, id: string, version: number): string => `removed:${type}:${id}:${version}`;
 
 export interface FinisherDeps {
   store: OwnedStore;
@@ -58,7 +56,7 @@ export async function finishDeletion(deps: FinisherDeps, type: string, id: strin
         configJson: '',
         configRevision: '',
       }).finish(),
-      removedMsgId(type, id, version),
+      MSG_ID.removed(type, id, version),
     );
   } catch (err) {
     // The key is gone already; a redelivery of the state event announces again.
