@@ -13,6 +13,14 @@ export function jobId(action: string, handler: string, type: string, id: string,
   return `${action}:${handler}:${type}:${id}:${version}:${suffix}`;
 }
 
+/** The parts of a job id as jobId() writes it; undefined for anything else. */
+export function parseJobId(id: string): { action: string; handler: string; type: string; resourceId: string; version: number } | undefined {
+  const parts = id.split(':');
+  if (parts.length !== 6) return undefined;
+  const [action, handler, type, resourceId, version] = parts as [string, string, string, string, string];
+  return { action, handler, type, resourceId, version: Number(version) };
+}
+
 export function jobName(type: string, id: string, version: number): string {
   return `${type}:${id}:${version}`;
 }

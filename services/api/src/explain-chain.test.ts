@@ -1,7 +1,7 @@
 // Job statuses and wait chains, from the jobs pending in /jobs/all.
 import { describe, expect, it } from 'vitest';
 import type { StoredJob } from '@esi/contracts';
-import { parseJobId, statusOf, waitChain, type Pending } from './explain-chain.js';
+import { statusOf, waitChain, type Pending } from './explain-chain.js';
 
 function job(id: string, dependency: string[] = []): StoredJob {
   const [action, handler, type, rid, version] = id.split(':') as [string, string, string, string, string];
@@ -50,9 +50,3 @@ describe('waitChain', () => {
   });
 });
 
-describe('parseJobId', () => {
-  it('splits the original id form', () => {
-    expect(parseJobId(PORT_MON)).toEqual({ action: 'create', handler: 'monitoring_worker', type: 'port', resourceId: 'p1', version: 1 });
-    expect(parseJobId('nonsense')).toBeUndefined();
-  });
-});

@@ -53,10 +53,3 @@ export function waitChain(jobId: string, pending: ReadonlyMap<string, Pending>, 
   return out;
 }
 
-/** Parses `<action>:<handler>:<type>:<id>:<version>:<suffix>` (esi-reference §3.1). */
-export function parseJobId(id: string): { action: string; handler: string; type: string; resourceId: string; version: number } | undefined {
-  const parts = id.split(':');
-  if (parts.length !== 6) return undefined;
-  const [action, handler, type, resourceId, version] = parts as [string, string, string, string, string];
-  return { action, handler, type, resourceId, version: Number(version) };
-}

@@ -9,10 +9,11 @@
  */
 import { SLICES, configKey, stateKey, type StateValue } from '@esi/contracts';
 import { api } from '@esi/contracts';
+import { parseJobId } from '@esi/planning';
 import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
-import { parseJobId, statusOf, waitChain, type Link, type Status } from './explain-chain.js';
+import { statusOf, waitChain, type Link, type Status } from './explain-chain.js';
 import { readPendingJobs, readWorkflow, traceIdOf } from './planner-records.js';
 import { parseObject, readConfig, viewOf } from './resource-reads.js';
 import type { Resources } from './resources.js';
