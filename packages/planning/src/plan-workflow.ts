@@ -9,6 +9,7 @@ import { crossDependencies, type PendingView } from './dependencies.js';
 import { jobId, jobName } from './job-ids.js';
 import { workflowJobs, type Action } from './workflows.js';
 
+/** What planning reads of a stored template (the whole body is @esi/catalog's TemplateBody). */
 export interface TemplateBody {
   handler: string;
   id: string;

@@ -15,14 +15,8 @@
  */
 import { SLICES, configKey, templateKey, type ConfigValue } from '@esi/contracts';
 import type { ResourceLookup } from '@esi/mapping';
+import type { TemplateBody } from '@esi/planning';
 import { KeptCopies, type Expect, type OwnedStore, type Versioned } from '@esi/store';
-
-export interface TemplateBody {
-  handler: string;
-  id: string;
-  parameter_mappings: Record<string, unknown>;
-  template_file: string;
-}
 
 /** Referenced configs and templates kept across events: the bodies of a few thousand resources. */
 const KEPT_CONFIGS = 4096;
