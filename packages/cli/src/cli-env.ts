@@ -2,7 +2,7 @@
  * What esictl reads from its environment, parsed once by @esi/config's parser like
  * every service's settings; a flag given on the command line wins over its variable.
  */
-import { parsers, type Spec } from '@esi/config';
+import { DEFAULT_API_ADDR, parsers, type Spec } from '@esi/config';
 
 export interface CliEnv {
   apiAddr: string;
@@ -13,7 +13,7 @@ export interface CliEnv {
 }
 
 export const cliSpec: Spec<CliEnv> = {
-  apiAddr: { env: 'ESI_API_ADDR', default: '127.0.0.1:50051', parse: parsers.hostPort, doc: "the api's gRPC address (--addr)" },
+  apiAddr: { env: 'ESI_API_ADDR', default: DEFAULT_API_ADDR, parse: parsers.hostPort, doc: "the api's gRPC address (--addr)" },
   token: { env: 'ESI_TOKEN', default: '', parse: parsers.string, secret: true, doc: 'bearer token (--token)' },
   caFile: { env: 'ESI_API_CA', default: '', parse: parsers.string, doc: "PEM file of the api's CA: TLS, verified against it (--ca)" },
   etcdEndpoints: { env: 'ETCD_ENDPOINTS', default: '', parse: parsers.string, doc: 'etcd that replay watches (--etcd)' },

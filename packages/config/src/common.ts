@@ -22,6 +22,12 @@ export interface CommonConfig {
   streamMaxMegabytes: number;
 }
 
+/** Where the api listens for gRPC, and where esictl, the console and `pnpm start` reach it, unless told. */
+export const DEFAULT_API_ADDR = '127.0.0.1:50051';
+
+/** The streams' retention when the environment says nothing; @esi/messaging applies it as DEFAULT_STREAM_LIMITS. */
+export const DEFAULT_STREAM_RETENTION = Object.freeze({ maxAgeHours: 720, maxMessages: 1_000_000, maxMegabytes: 0 });
+
 export const commonSpec: Spec<CommonConfig> = {
   natsServers: {
     env: 'NATS_URL',
@@ -44,10 +50,9 @@ export const commonSpec: Spec<CommonConfig> = {
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: '', parse: parsers.string },
   ackWaitSeconds: { env: 'ESI_ACK_WAIT_SECONDS', default: 30, parse: parsers.int(1, 3600) },
   streamReplicas: { env: 'ESI_STREAM_REPLICAS', default: 1, parse: parsers.int(1, 5) },
-  // Defaults agree with DEFAULT_STREAM_LIMITS in @esi/messaging (test/repo/stream-limit-defaults.test.ts).
-  streamMaxAgeHours: { env: 'ESI_STREAM_MAX_AGE_HOURS', default: 720, parse: parsers.int(1, 87_600), doc: 'hours a stream keeps a message' },
-  streamMaxMessages: { env: 'ESI_STREAM_MAX_MSGS', default: 1_000_000, parse: parsers.int(1, 1_000_000_000), doc: 'messages each stream keeps' },
-  streamMaxMegabytes: { env: 'ESI_STREAM_MAX_MB', default: 0, parse: parsers.int(0, 1_048_576), doc: 'MiB each stream keeps (0: no byte cap; a cap is reserved on disk per stream)' },
+  streamMaxAgeHours: { env: 'ESI_STREAM_MAX_AGE_HOURS', default: DEFAULT_STREAM_RETENTION.maxAgeHours, parse: parsers.int(1, 87_600), doc: 'hours a stream keeps a message' },
+  streamMaxMessages: { env: 'ESI_STREAM_MAX_MSGS', default: DEFAULT_STREAM_RETENTION.maxMessages, parse: parsers.int(1, 1_000_000_000), doc: 'messages each stream keeps' },
+  streamMaxMegabytes: { env: 'ESI_STREAM_MAX_MB', default: DEFAULT_STREAM_RETENTION.maxMegabytes, parse: parsers.int(0, 1_048_576), doc: 'MiB each stream keeps (0: no byte cap; a cap is reserved on disk per stream)' },
   streamPrefix: {
     env: 'ESI_STREAM_PREFIX',
     default: '',

@@ -2,7 +2,7 @@
  * What the console on its own (src/main.ts, the compose stack's) reads from its
  * environment, parsed once by @esi/config's parser like the services' settings.
  */
-import { parsers, type Spec } from '@esi/config';
+import { DEFAULT_API_ADDR, parsers, type Spec } from '@esi/config';
 
 export interface ConsoleEnv {
   apiAddr: string;
@@ -16,7 +16,7 @@ export interface ConsoleEnv {
 }
 
 export const consoleSpec: Spec<ConsoleEnv> = {
-  apiAddr: { env: 'ESI_API_ADDR', default: '127.0.0.1:50051', parse: parsers.hostPort, doc: "the api's gRPC address" },
+  apiAddr: { env: 'ESI_API_ADDR', default: DEFAULT_API_ADDR, parse: parsers.hostPort, doc: "the api's gRPC address" },
   listen: { env: 'ESI_CONSOLE_ADDR', default: '127.0.0.1:50080', parse: parsers.hostPort, doc: 'where the console listens' },
   spanFile: { env: 'ESI_CONSOLE_SPAN_FILE', default: '', parse: parsers.string, doc: 'a span file to read traces from (as pnpm start keeps them)' },
   jaegerUrl: { env: 'ESI_JAEGER_URL', default: '', parse: parsers.string, doc: 'a Jaeger query service to read traces from instead' },

@@ -3,7 +3,7 @@
  * services parse theirs the same way); its --help lists this spec.
  */
 import { resolve } from 'node:path';
-import { parsers, type Spec } from '@esi/config';
+import { DEFAULT_API_ADDR, parsers, type Spec } from '@esi/config';
 import { REPO_ROOT } from './repo-root.js';
 
 export interface StartEnv {
@@ -28,7 +28,7 @@ const serverList = (where: string) => (raw: string) => parsers.serverList(where)
 
 export const startSpec: Spec<StartEnv> = {
   dataDir: { env: 'ESI_DATA_DIR', default: resolve(REPO_ROOT, '.esi-data'), parse: (raw) => resolve(raw), doc: 'data and logs' },
-  apiAddr: { env: 'ESI_API_ADDR', default: '127.0.0.1:50051', parse: parsers.hostPort, doc: 'gRPC listen address' },
+  apiAddr: { env: 'ESI_API_ADDR', default: DEFAULT_API_ADDR, parse: parsers.hostPort, doc: 'gRPC listen address' },
   natsUrl: { env: 'NATS_URL', default: '', parse: serverList('use a server without credentials here'), doc: 'use this NATS server instead of starting one' },
   etcdEndpoints: { env: 'ETCD_ENDPOINTS', default: '', parse: serverList('etcd is reached without credentials'), doc: 'use this etcd instead of starting one' },
   otlpForward: {

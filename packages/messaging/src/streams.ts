@@ -3,6 +3,7 @@
  * start, so start order does not matter.
  */
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { DEFAULT_STREAM_RETENTION } from '@esi/config';
 import { STREAMS, type StreamSpec } from '@esi/contracts';
 import { isJetStreamSettling, isStreamNameInUse, isStreamNotFound } from './errors.js';
 
@@ -27,7 +28,8 @@ export interface StreamLimits {
   maxMegabytes: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: StreamLimits = Object.freeze({ maxAgeHours: 720, maxMessages: 1_000_000, maxMegabytes: 0 });
+/** The retention a service applies when its environment says nothing: the defaults of @esi/config's spec. */
+export const DEFAULT_STREAM_LIMITS: StreamLimits = DEFAULT_STREAM_RETENTION;
 
 export function streamName(spec: StreamSpec, prefix: string): string {
   return `${prefix}${spec.name}`;

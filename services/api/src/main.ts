@@ -1,6 +1,6 @@
 /** api: the gRPC front door; writes desired state, announces changes, answers questions. */
 import { readFileSync } from 'node:fs';
-import { parsers } from '@esi/config';
+import { DEFAULT_API_ADDR, parsers } from '@esi/config';
 import { defaultCatalogDir, loadRelations, loadResourceTypes, loadSchemas, loadTemplates } from '@esi/catalog';
 import { runService, stopAll } from '@esi/service-runtime';
 import { runDeletionFinisher } from './deletion-finisher.js';
@@ -24,7 +24,7 @@ const optionalFile = (raw: string): string => {
 await runService({
   name: 'api',
   spec: {
-    addr: { env: 'ESI_API_ADDR', default: '127.0.0.1:50051', parse: parsers.hostPort },
+    addr: { env: 'ESI_API_ADDR', default: DEFAULT_API_ADDR, parse: parsers.hostPort },
     catalogDir: { env: 'ESI_CATALOG_DIR', default: defaultCatalogDir, parse: parsers.string },
     // Set but empty or blank is refused (emptyIsSet): it is a secret that failed to arrive.
     tokens: {
