@@ -1,4 +1,4 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, credentials, makeGenericClientConstructor, status, type sendUnaryData, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { rpcDetails, rpcStatus } from '@esi/contracts';
 import {
@@ -60,5 +60,42 @@ describe('errors in the standard error model', () => {
     expect(rpcDetails.QuotaFailure.decode(watches.details.get(url('QuotaFailure'))!).violations[0]).toMatchObject({ subject: 'ESI_API_MAX_WATCHES_PER_CALLER' });
     const down = standardStatus(Object.assign(new Error('nats down'), { name: 'RetryableError' }));
     expect(rpcDetails.RetryInfo.decode(down.details.get(url('RetryInfo'))!).retryDelay).toEqual({ seconds: 1, nanos: 0 });
+  });
+});
+
+describe('what the client sent, quoted back', () => {
+  /** A one-method service over loopback whose handler fails with `err`, as the api's do. */
+  async function callFailingWith(err: Error): Promise<{ code: number; details: string; field: unknown }> {
+    const method = {
+      path: '/test.Echo/Fail',
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
+    };
+    const server = new Server();
+    server.addService({ Fail: method }, { Fail: (_call: unknown, cb: sendUnaryData<Buffer>) => cb(toServiceError(err) as ServiceError) });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    const Client = makeGenericClientConstructor({ Fail: method }, 'Echo');
+    const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as Record<string, (req: Buffer, cb: (e: ServiceError | null) => void) => void>;
+    try {
+      return await new Promise((resolve) =>
+        client.Fail!(Buffer.alloc(0), (e) => resolve({ code: e!.code, details: e!.details, field: e!.metadata.get('esi-field')[0] })),
+      );
+    } finally {
+      (client as unknown as { close(): void }).close();
+      server.forceShutdown();
+    }
+  }
+
+  it('half a surrogate pair in a message or a field path reaches the client, and the server lives', async () => {
+    const answer = await callFailingWith(new ValidationError('body_json.parameter_mappings.\ud83d', '"\ud83d": unknown compact mapping'));
+    expect(answer.code).toBe(status.INVALID_ARGUMENT);
+    expect(answer.details).toBe('body_json.parameter_mappings.\ufffd: "\ufffd": unknown compact mapping');
+    expect(answer.field).toBe('body_json.parameter_mappings.\\ud83d');
+    const accented = await callFailingWith(new ValidationError('body.nom_é', 'is required'));
+    expect([accented.details, accented.field]).toEqual(['body.nom_é: is required', 'body.nom_\\u00e9']);
   });
 });

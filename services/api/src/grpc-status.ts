@@ -59,11 +59,28 @@ export function toServiceError(err: unknown): Partial<ServiceError> & { code: st
   const e = err instanceof Error ? err : new Error(String(err));
   const hit = TABLE.find(([cls]) => e instanceof cls);
   const code = hit ? hit[1] : UNAVAILABLE_NAMES.has(e.name) ? status.UNAVAILABLE : status.INTERNAL;
-  const details = code === status.INTERNAL ? `internal error: ${e.message}` : e.message;
+  // Messages quote what the client sent, which may hold half a surrogate pair: grpc-js
+  // percent-encodes the message for its trailer and throws on one, outside any handler,
+  // and the api process died of it (a fuzzed PutTemplate). Such halves become U+FFFD.
+  const details = wellFormed(code === status.INTERNAL ? `internal error: ${e.message}` : e.message);
   const metadata = new Metadata();
-  if (e instanceof ValidationError) metadata.set(LEGACY_FIELD_KEY, e.field);
+  if (e instanceof ValidationError) metadata.set(LEGACY_FIELD_KEY, asciiHeaderValue(e.field));
   metadata.set(STATUS_DETAILS_KEY, Buffer.from(rpcStatus.Status.encode(statusOf(e, code, details)).finish()));
   return { code, details, metadata };
+}
+
+/** The text with each unpaired surrogate replaced by U+FFFD (String#toWellFormed, ES2024). */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+
+/**
+ * A field path as a header value: grpc-js refuses any character outside printable ASCII
+ * there (a field path can hold a key the client chose), so those are written as \uXXXX.
+ * The BadRequest detail carries the path as it is.
+ */
+function asciiHeaderValue(text: string): string {
+  return text.replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The google.rpc.Status of an error: its code, message and the detail types that fit. */
