@@ -39,8 +39,13 @@ export interface StoredJob {
 /** /jobs/all/<id> = [handler, job, 0]; the trailing 0 is opaque (esi-reference §3.2). */
 export type StoredJobValue = [string, StoredJob, 0];
 
+/**
+ * One output of a Heat stack, as Heat's API returns it and the ESI records keep it, keys
+ * in that order: the Heat client, the embedded stack engine and /heat_stacks all use it.
+ */
 export interface HeatOutput {
   output_value: unknown;
+  /** Present when Heat could not evaluate the output; output_value is then null. */
   output_error?: string;
   description: string;
   output_key: string;

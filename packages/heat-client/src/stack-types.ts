@@ -1,13 +1,7 @@
 /** The parts of Heat's stack representation the client reads and writes. */
+import type { HeatOutput } from '@esi/contracts';
 
-/** One output, with keys in the order the ESI records keep them. */
-export interface HeatOutput {
-  output_value: unknown;
-  /** Present when Heat could not evaluate the output; output_value is then null. */
-  output_error?: string;
-  description: string;
-  output_key: string;
-}
+export type { HeatOutput };
 
 export interface HeatStack {
   readonly id: string;

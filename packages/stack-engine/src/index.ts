@@ -25,7 +25,6 @@ export {
   type StoredStack,
   type StackResult,
   type StoredResource,
-  type StackOutput,
   type StackStatus,
   type StackAction,
   type ResourceStatus,

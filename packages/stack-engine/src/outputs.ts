@@ -1,7 +1,7 @@
 import { errorMessage } from './errors.js';
 import type { OutputDefinition } from './hot-parser.js';
 import { resolveIntrinsics, type IntrinsicScope } from './intrinsics.js';
-import type { StackOutput } from './store.js';
+import type { HeatOutput } from '@esi/contracts';
 
 /** Heat's text for an output declared without a description. */
 export const NO_DESCRIPTION = 'No description given';
@@ -11,7 +11,7 @@ export const NO_DESCRIPTION = 'No description given';
  * fail the stack: like Heat it carries `output_value: null` and the error text. Keys are
  * set in the order the recorded stacks show them.
  */
-export function evaluateOutputs(outputs: readonly OutputDefinition[], scope: IntrinsicScope): StackOutput[] {
+export function evaluateOutputs(outputs: readonly OutputDefinition[], scope: IntrinsicScope): HeatOutput[] {
   return outputs.map((output) => {
     const description = output.description ?? NO_DESCRIPTION;
     try {

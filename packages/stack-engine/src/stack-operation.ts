@@ -16,7 +16,8 @@ import type { ProviderRegistry } from './providers/registry.js';
 import type { ProviderContext, ResourceProvider, ResourceState } from './providers/types.js';
 import type { ScheduleFailure } from './scheduler.js';
 import { stackScope } from './stack-scope.js';
-import type { StackAction, StackOutput, StackStatus, StackStore, StoredResource, StoredStack } from './store.js';
+import type { HeatOutput } from '@esi/contracts';
+import type { StackAction, StackStatus, StackStore, StoredResource, StoredStack } from './store.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -142,7 +143,7 @@ export class StackOperation {
     };
   }
 
-  outputs(evaluate: (scope: ReturnType<typeof stackScope>) => StackOutput[]): StackOutput[] {
+  outputs(evaluate: (scope: ReturnType<typeof stackScope>) => HeatOutput[]): HeatOutput[] {
     return evaluate(stackScope(this.stack.params, this.resources, this.providers));
   }
 
@@ -251,7 +252,7 @@ export class StackOperation {
     return this.snapshot();
   }
 
-  async complete(status: StackStatus, reason: string, outputs: StackOutput[]): Promise<StoredStack> {
+  async complete(status: StackStatus, reason: string, outputs: HeatOutput[]): Promise<StoredStack> {
     delete this.stack.failure;
     await this.save({ status, reason, outputs });
     return this.snapshot();

@@ -1,15 +1,8 @@
+import type { HeatOutput } from '@esi/contracts';
+
 export type StackAction = 'CREATE' | 'UPDATE' | 'DELETE';
 export type StackStatus = `${StackAction}_${'IN_PROGRESS' | 'COMPLETE' | 'FAILED'}`;
 export type ResourceStatus = StackStatus;
-
-/** One entry of a stack's outputs, shaped (and key-ordered) like Heat's API returns it. */
-export interface StackOutput {
-  output_value: unknown;
-  /** Present only when the output could not be evaluated; output_value is then null. */
-  output_error?: string;
-  description: string;
-  output_key: string;
-}
 
 export interface StoredResource {
   /** The logical name in the template. */
@@ -48,7 +41,7 @@ export interface StackResult {
   /** In template order. */
   readonly resources: StoredResource[];
   /** In template order; empty unless the last operation completed. */
-  readonly outputs: StackOutput[];
+  readonly outputs: HeatOutput[];
   readonly failure?: StackFailure;
 }
 
