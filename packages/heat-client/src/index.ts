@@ -12,7 +12,7 @@ export {
 export { HeatClient, type HeatClientOptions, type HeatExchange, type StackFilter, type WaitOptions } from './heat-client.js';
 export { HttpTransport, parseRetryAfter, type TransportOptions } from './http.js';
 export { heatErrorDecision, type HeatDecision } from './heat-error-policy.js';
-export { isSettled, isInProgress, type HeatStack, type HeatOutput, type StackSpec, type StackAction } from './stack-types.js';
+export { isSettled, isInProgress, type HeatStack, type StackSpec, type StackAction } from './stack-types.js';
 export { DEFAULT_RETRY, retryDelayMs, withRetry, type RetryPolicy } from './retry.js';
 export {
   OpenStackError,

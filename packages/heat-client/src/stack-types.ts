@@ -1,8 +1,6 @@
 /** The parts of Heat's stack representation the client reads and writes. */
 import type { HeatOutput } from '@esi/contracts';
 
-export type { HeatOutput };
-
 export interface HeatStack {
   readonly id: string;
   readonly name: string;

@@ -23,7 +23,7 @@ const FORMS = {
   for_field: ['for_mapping'],
 } as const satisfies Record<string, readonly string[]>;
 
-export type Form = keyof typeof FORMS;
+type Form = keyof typeof FORMS;
 
 const isForm = (key: string): key is Form => Object.hasOwn(FORMS, key);
 

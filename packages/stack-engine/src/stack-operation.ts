@@ -1,3 +1,4 @@
+import type { HeatOutput } from '@esi/contracts';
 import type { Deadline } from './deadline.js';
 import {
   errorMessage,
@@ -16,7 +17,6 @@ import type { ProviderRegistry } from './providers/registry.js';
 import type { ProviderContext, ResourceProvider, ResourceState } from './providers/types.js';
 import type { ScheduleFailure } from './scheduler.js';
 import { stackScope } from './stack-scope.js';
-import type { HeatOutput } from '@esi/contracts';
 import type { StackAction, StackStatus, StackStore, StoredResource, StoredStack } from './store.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

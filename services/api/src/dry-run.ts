@@ -7,10 +7,10 @@
 import { SLICES, configKey, heatStackKey, stateKey, templateKey, type HeatStackValue, type JobParamValue, type StoredJob } from '@esi/contracts';
 import type { Relations, ResourceLookup } from '@esi/mapping';
 import { planWorkflow, type PendingView, type TemplateBody } from '@esi/planning';
-import type { OwnedStore } from '@esi/store';
+import type { OwnedStore, PendingJobRecord } from '@esi/store';
 import { api } from '@esi/contracts';
 import type { CallContext } from './call-context.js';
-import { readPendingJobs, readWorkflow, type PendingJob } from './planner-records.js';
+import { readPendingJobs, readWorkflow } from './planner-records.js';
 import { parseObject, readConfig } from './resource-reads.js';
 import type { PreparedChange, Resources } from './resources.js';
 import { ValidationError } from './errors.js';
@@ -139,7 +139,7 @@ async function readTemplate(store: OwnedStore, templateId: string): Promise<Temp
   return cfg ? (parseObject(cfg.value.body) as unknown as TemplateBody) : undefined;
 }
 
-function pendingView(pending: Map<string, PendingJob>): PendingView {
+function pendingView(pending: Map<string, PendingJobRecord>): PendingView {
   return {
     all: () => pending.values(),
     ofResource: (type, id) => [...pending.values()].filter((p) => p.job.resource_type === type && p.job.resource_id === id),

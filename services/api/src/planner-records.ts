@@ -9,14 +9,12 @@ import { readPendingJobRecords, type OwnedStore, type PendingJobRecord } from '@
 
 export { traceIdOf } from '@esi/contracts';
 
-export type PendingJob = PendingJobRecord;
-
 /**
  * Every job still in /jobs/all, with its bookkeeping, read at one revision. An answer
  * about jobs shows what parses: a damaged job is left out, and a job whose bookkeeping
  * is damaged shows without it.
  */
-export async function readPendingJobs(store: OwnedStore): Promise<Map<string, PendingJob>> {
+export async function readPendingJobs(store: OwnedStore): Promise<Map<string, PendingJobRecord>> {
   return (await readPendingJobRecords(store)).jobs;
 }
 

@@ -11,7 +11,7 @@
  * being deleted (400 NotSupported).
  */
 import { randomUUID } from 'node:crypto';
-import type { HeatOutput } from '../stack-types.js';
+import type { HeatOutput } from '@esi/contracts';
 import { HeatFault, heatErrorBody } from './heat-fault.js';
 import { json, type Reply } from './reply.js';
 import { checkStackName, parseTags, parseTimeout, queryBool, queryList } from './stack-rules.js';

@@ -1,4 +1,4 @@
-import type { HeatOutput } from '../stack-types.js';
+import type { HeatOutput } from '@esi/contracts';
 
 export type OperationAction = 'CREATE' | 'UPDATE' | 'DELETE';
 
