@@ -330,6 +330,21 @@ describe('createStackIfAbsent', () => {
     await expect(engine.createStackIfAbsent(request({ template: 'resources: [' }))).rejects.toBeInstanceOf(TemplateError);
     expect(ops).toEqual([]);
   });
+
+  it('discardUnstored deletes what a create made in the providers and touches no store', async () => {
+    const { store, ops } = countingStore();
+    const { engine, calls } = setup({}, store);
+    const made = (await engine.createStackIfAbsent(request()))!;
+    calls.length = 0;
+    ops.length = 0;
+    await engine.discardUnstored(made);
+    expect(calls.map((c) => [c.op, c.resource]).sort()).toEqual([
+      ['delete', 'net'],
+      ['delete', 'port'],
+      ['delete', 'subnet'],
+    ]);
+    expect(ops).toEqual([]);
+  });
 });
 
 describe('updateStack', () => {

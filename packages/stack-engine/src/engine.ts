@@ -238,6 +238,26 @@ export class StackEngine {
     });
   }
 
+  /**
+   * Undo, in the providers only, a create whose store write did not hold: a store that
+   * decides putIfAbsent at its commit (store.ts) found the name taken, so nothing of this
+   * stack was stored and another stack owns the name. Its resources are deleted in the
+   * providers (last listed first) and the store is not touched; the simulated providers
+   * only forget what they made, so no order between them matters.
+   */
+  async discardUnstored(stack: StoredStack): Promise<void> {
+    await this.exclusive(stack.name, async () => {
+      const signal = new AbortController().signal;
+      for (const resource of [...stack.resources].reverse()) {
+        const provider = this.providers.get(resource.type);
+        if (!provider?.delete || resource.physicalId === '') continue;
+        const ctx = { stackName: stack.name, stackId: stack.id, resourceName: resource.name, tags: stack.tags ?? [], signal };
+        // Best effort: what is left behind lives only in this process's simulation.
+        await provider.delete(resource, ctx).catch(() => undefined);
+      }
+    });
+  }
+
   private prepare(request: StackRequest): Prepared {
     const template = this.parsed.parse(request.template);
     if (this.rejectUnknownTypes) {

@@ -75,7 +75,12 @@ export interface StackStore {
   get(name: string): Promise<StoredStack | undefined>;
   /** The stack given is the engine's working state: copy or serialise it before returning. */
   put(stack: StoredStack): Promise<void>;
-  /** Stores the stack only when none is stored under its name; false (nothing written) when one is. */
+  /**
+   * Stores the stack only when none is stored under its name; false (nothing written) when
+   * one is. A store that holds writes back may answer true at once and make the name's
+   * absence a condition of the held write (the heat-worker's, within a job): when that
+   * write finds the name taken, its owner hands the engine's work to `discardUnstored`.
+   */
   putIfAbsent(stack: StoredStack): Promise<boolean>;
   delete(name: string): Promise<void>;
 }
