@@ -1,10 +1,9 @@
 /** Builds the driver ESI_HEAT_DRIVER names, from the parsed configuration. */
 import { HeatApiError, HeatClient, KeystoneSession, type OpenStackError } from '@esi/heat-client';
-import { StackEngine } from '@esi/stack-engine';
 import type { OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import { EmbeddedDriver } from './embedded-driver.js';
-import { EtcdStackStore } from './etcd-stack-store.js';
+import { engineOverEtcd } from './etcd-stack-store.js';
 import { keystoneCredentials, type HeatWorkerConfig } from './heat-config.js';
 import { OpenStackDriver } from './openstack-driver.js';
 import { releaseGate } from './release-gate.js';
@@ -14,7 +13,7 @@ export function createDriver(config: HeatWorkerConfig, store: OwnedStore, log: L
   if (config.driver === 'embedded') {
     const hold = config.simulatedReleasePrefix ? releaseGate(store, config.simulatedReleasePrefix) : undefined;
     const simulation = { latencyMs: config.simulatedLatencyMs, hold };
-    return new EmbeddedDriver(new StackEngine({ store: new EtcdStackStore(store), simulation }));
+    return new EmbeddedDriver(engineOverEtcd(store, simulation));
   }
   const session = new KeystoneSession(keystoneCredentials(config), { caCert: config.caCert || undefined });
   const client = new HeatClient(session, {

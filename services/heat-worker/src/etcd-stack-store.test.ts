@@ -7,7 +7,7 @@ import { heatEngineStackKey } from '@esi/contracts';
 import { StackEngine } from '@esi/stack-engine';
 import { OwnedStore } from '@esi/store';
 import { startEtcd, type RunningServer } from '@esi/test-servers';
-import { EtcdStackStore, oneJobsStackReads, takeStackWrites } from './etcd-stack-store.js';
+import { EtcdStackStore, oneJobsStackReads, StackNameTaken, takeStackWrites } from './etcd-stack-store.js';
 
 const TEMPLATE = `heat_template_version: 2013-05-23
 resources:
@@ -84,9 +84,10 @@ describe('EtcdStackStore', () => {
       expect(commits() - before).toBe(1);
       expect((await store.getJson<{ status: string }>(key))?.value.status).toBe('CREATE_IN_PROGRESS');
       expect((await stacks.get('held_back'))?.status).toBe('CREATE_COMPLETE');
-      const ops = takeStackWrites();
-      expect(ops.map((op) => ('put' in op ? op.put : op.delete))).toEqual([key]);
-      await store.txn([], [...ops, { put: '/esi-worker/heat_stacks/v2.0/ports/held_back', value: '{}' }]);
+      const held = takeStackWrites();
+      expect(held.ops.map((op) => ('put' in op ? op.put : op.delete))).toEqual([key]);
+      expect(held.expects).toEqual([]);
+      await store.txn(held.expects, [...held.ops, { put: '/esi-worker/heat_stacks/v2.0/ports/held_back', value: '{}' }]);
     });
     expect(commits() - before).toBe(2);
     expect((await store.getJson<{ status: string }>(key))?.value.status).toBe('CREATE_COMPLETE');
@@ -108,7 +109,7 @@ describe('EtcdStackStore', () => {
     await oneJobsStackReads(async () => {
       await engine.createStackIfAbsent({ name: 'made_and_gone', template: TEMPLATE, params: {} });
       await engine.deleteStack('made_and_gone');
-      expect(takeStackWrites()).toEqual([]);
+      expect(takeStackWrites().ops).toEqual([]);
     });
     expect(await store.getJson(heatEngineStackKey('made_and_gone'))).toBeUndefined();
   });
@@ -124,5 +125,86 @@ describe('EtcdStackStore', () => {
       expect(await stacks.get('copied')).toBeUndefined();
     });
     expect(await stacks.get('copied')).toBeUndefined();
+  });
+});
+
+describe('EtcdStackStore holding claims back to the commit', () => {
+  /** A store whose lost claims are undone by the engine, and the stacks it discarded. */
+  function claimsAtCommit() {
+    const discarded: string[] = [];
+    const stacks: EtcdStackStore = new EtcdStackStore(store, {
+      discard: async (stack) => {
+        discarded.push(`${stack.name} ${stack.tags?.join(',') ?? ''}`);
+        await engine.discardUnstored(stack);
+      },
+    });
+    const engine: StackEngine = new StackEngine({ store: stacks });
+    return { stacks, engine, discarded };
+  }
+  const commits = (): number => store.groupCommit!.counts.members;
+  const RECORD = { put: '/esi-worker/heat_stacks/v2.0/ports/claimed_record', value: '{}' };
+
+  it('a new stack costs one commit, the claim and the outcome with the record, and no read', async () => {
+    const { engine } = claimsAtCommit();
+    const key = heatEngineStackKey('one_commit');
+    const [before, readsBefore] = [commits(), reads()];
+    await oneJobsStackReads(async () => {
+      const created = await engine.createStackIfAbsent({ name: 'one_commit', template: TEMPLATE, params: {} });
+      expect(created?.status).toBe('CREATE_COMPLETE');
+      // Nothing is stored before the job's commit.
+      expect(commits() - before).toBe(0);
+      expect(await store.getJson(key)).toBeUndefined();
+      const held = takeStackWrites();
+      expect(held.expects).toEqual([{ key, absent: true }]);
+      expect(await store.txn(held.expects, [...held.ops, RECORD])).toBe(true);
+    });
+    expect(commits() - before).toBe(1);
+    expect(reads() - readsBefore).toBe(1); // the test's own look above
+    expect((await store.getJson<{ status: string; operations: unknown }>(key))?.value).toMatchObject({ status: 'CREATE_COMPLETE', operations: { CREATE: 1 } });
+  });
+
+  it('a name taken before the commit: nothing written, the work discarded, the stack there read afresh', async () => {
+    const { engine, discarded } = claimsAtCommit();
+    const key = heatEngineStackKey('taken');
+    await new StackEngine({ store: new EtcdStackStore(store) }).createStack({ name: 'taken', template: TEMPLATE, params: {}, tags: ['first'] });
+    const stored = await store.getString(key);
+    await oneJobsStackReads(async () => {
+      const speculative = await engine.createStackIfAbsent({ name: 'taken', template: TEMPLATE, params: {}, tags: ['second'] });
+      expect(speculative?.tags).toEqual(['second']);
+      const held = takeStackWrites();
+      expect(await store.txn(held.expects, [...held.ops, { put: '/esi-worker/heat_stacks/v2.0/ports/taken', value: '{}' }])).toBe(false);
+      const lost = await held.lost();
+      expect(lost).toBeInstanceOf(StackNameTaken);
+      expect(lost.names).toEqual(['taken']);
+      expect(discarded).toEqual(['taken second']);
+      // The job's next look finds the namesake, not what it made.
+      const before = reads();
+      expect((await engine.getStack('taken'))?.tags).toEqual(['first']);
+      expect(reads() - before).toBe(1);
+    });
+    expect(await store.getString(key)).toEqual(stored);
+    expect(await store.getString('/esi-worker/heat_stacks/v2.0/ports/taken')).toBeUndefined();
+  });
+
+  it('a job ending without its record writes the claim on the same condition; a claimed stack deleted in the job never touches etcd', async () => {
+    const { engine, discarded } = claimsAtCommit();
+    await oneJobsStackReads(() => engine.createStackIfAbsent({ name: 'claimed_left_over', template: TEMPLATE, params: {} }));
+    expect((await store.getJson<{ status: string }>(heatEngineStackKey('claimed_left_over')))?.value.status).toBe('CREATE_COMPLETE');
+
+    // Taken meanwhile: the job's end finds it so and writes nothing.
+    const kept = await store.getString(heatEngineStackKey('claimed_left_over'));
+    await expect(oneJobsStackReads(() => engine.createStackIfAbsent({ name: 'claimed_left_over', template: TEMPLATE, params: {}, tags: ['again'] }))).rejects.toBeInstanceOf(
+      StackNameTaken,
+    );
+    expect(discarded).toEqual(['claimed_left_over again']);
+    expect(await store.getString(heatEngineStackKey('claimed_left_over'))).toEqual(kept);
+
+    // Created and deleted within one job over a namesake: the namesake stays.
+    await oneJobsStackReads(async () => {
+      await engine.createStackIfAbsent({ name: 'claimed_left_over', template: TEMPLATE, params: {} });
+      await engine.deleteStack('claimed_left_over');
+      expect(takeStackWrites().ops).toEqual([]);
+    });
+    expect(await store.getString(heatEngineStackKey('claimed_left_over'))).toEqual(kept);
   });
 });

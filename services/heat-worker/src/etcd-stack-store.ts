@@ -10,9 +10,26 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { heatEngineStackKey } from '@esi/contracts';
-import type { StackStore, StoredStack } from '@esi/stack-engine';
+import { StackEngine, type SimulationOptions, type StackStore, type StoredStack } from '@esi/stack-engine';
 import { faultPoint } from '@esi/service-runtime';
-import type { OwnedStore, WriteOp } from '@esi/store';
+import type { Expect, OwnedStore, WriteOp } from '@esi/store';
+
+/** A write the job holds back, to go with its record. */
+interface HeldWrite {
+  readonly store: OwnedStore;
+  readonly op: WriteOp;
+  /**
+   * Set when the stack's first write was a claim (putIfAbsent): nothing of it is stored
+   * yet, the held write stores it only if the name is still free then, and this undoes
+   * the engine's work when it is not.
+   */
+  readonly claim?: DiscardUnstored;
+  /** The stack as the write stores it: what a lost claim discards. */
+  readonly text: string;
+}
+
+/** Undoes what the engine made for a stack that was never stored (StackEngine.discardUnstored). */
+export type DiscardUnstored = (stack: StoredStack) => Promise<void>;
 
 interface JobScope {
   /**
@@ -22,8 +39,8 @@ interface JobScope {
    * read (most jobs write several times and read their stack at most once).
    */
   readonly stacks: Map<string, string | undefined>;
-  /** A stack's settled state not yet written: it goes with the job's own record (takeStackWrites). */
-  readonly pending: Map<string, { store: OwnedStore; op: WriteOp }>;
+  /** A stack's state not yet written: it goes with the job's own record (takeStackWrites). */
+  readonly pending: Map<string, HeldWrite>;
 }
 
 const jobs = new AsyncLocalStorage<JobScope>();
@@ -48,20 +65,60 @@ export async function oneJobsStackReads<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 async function writeHeldBack(scope: JobScope): Promise<void> {
-  for (const { store, op } of scope.pending.values()) await store.txn([], [op]);
+  const held = [...scope.pending.values()];
   scope.pending.clear();
+  for (const write of held) {
+    if (!(await write.store.txn(conditionsOf([write]), [write.op]))) throw await lostClaims([write]);
+  }
 }
 
 /**
- * The running job's stack writes held back so far, now the caller's to write (in the
- * transaction of the job's record); none outside a job.
+ * The running job's stack writes held back so far, now the caller's to write in the
+ * transaction of the job's record, with their conditions; nothing outside a job. When
+ * that transaction fails its conditions, `lost` discards the claimed stacks and answers
+ * the error to throw.
  */
-export function takeStackWrites(): WriteOp[] {
+export function takeStackWrites(): { expects: Expect[]; ops: WriteOp[]; lost: () => Promise<StackNameTaken> } {
   const pending = jobs.getStore()?.pending;
-  if (!pending) return [];
-  const ops = [...pending.values()].map((p) => p.op);
-  pending.clear();
-  return ops;
+  const held = pending ? [...pending.values()] : [];
+  pending?.clear();
+  return { expects: conditionsOf(held), ops: held.map((w) => w.op), lost: () => lostClaims(held) };
+}
+
+async function lostClaims(held: readonly HeldWrite[]): Promise<StackNameTaken> {
+  const seen = jobs.getStore()?.stacks;
+  const names: string[] = [];
+  for (const { claim, text } of held) {
+    if (!claim) continue;
+    const stack = JSON.parse(text) as StoredStack;
+    // What the job "wrote" was never stored: its next read of the name goes to etcd.
+    seen?.delete(stack.name);
+    await claim(stack);
+    names.push(stack.name);
+  }
+  return new StackNameTaken(names);
+}
+
+function conditionsOf(held: readonly HeldWrite[]): Expect[] {
+  return held.filter((w) => w.claim !== undefined).map((w) => ({ key: 'put' in w.op ? w.op.put : w.op.delete, absent: true as const }));
+}
+
+/**
+ * A create claimed a name that, at its commit, was taken: another stack of that name was
+ * stored (a namesake, or the same job run elsewhere). Nothing of this create was written,
+ * and what the engine made for it has been discarded.
+ */
+export class StackNameTaken extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`stack name taken before the create was stored: ${names.join(', ')}`);
+    this.name = 'StackNameTaken';
+  }
+}
+
+/** How an EtcdStackStore holding claims back to the commit undoes a lost one. */
+export interface ClaimsAtCommit {
+  /** How a claim lost at the commit is undone (StackEngine.discardUnstored). */
+  readonly discard: DiscardUnstored;
 }
 
 /**
@@ -69,10 +126,28 @@ export function takeStackWrites(): WriteOp[] {
  * job writes it with its heat_stacks record, one commit where there were two. The engine
  * goes on as if it were stored; a crash before the job's write leaves the stack as its
  * last progress write had it (in progress), which the next delivery resumes, as after a
- * crash just before the outcome's write. Progress (`*_IN_PROGRESS`) is written at once.
+ * crash just before the outcome's write. Progress (`*_IN_PROGRESS`) is written at once,
+ * except after a claim.
+ *
+ * A claim (a create job's first delivery, which expects no stack) is held back too, with
+ * every later write of that stack in the job: the job's one commit stores the stack on
+ * condition that the name is still free, so a new stack costs one fsync'd write, not two.
+ * A crash before it leaves nothing stored (the simulated resources lived in the dead
+ * process), and the next delivery creates the stack. When the commit finds the name taken
+ * it writes nothing and throws StackNameTaken; the job then discards what the engine made
+ * and looks at the stack that is there, as any other delivery does.
  */
 export class EtcdStackStore implements StackStore {
-  constructor(private readonly store: OwnedStore) {}
+  /**
+   * `claimsAtCommit`: hold a job's claims back to its commit (above). Only for an engine
+   * whose providers act inside this process (the simulated ones): a create whose name
+   * turns out taken has then run its providers for nothing, and is undone. Without it a
+   * claim is written at once and nothing runs before the name is known free.
+   */
+  constructor(
+    private readonly store: OwnedStore,
+    private readonly claimsAtCommit?: ClaimsAtCommit,
+  ) {}
 
   async get(name: string): Promise<StoredStack | undefined> {
     const held = jobs.getStore()?.stacks;
@@ -86,9 +161,10 @@ export class EtcdStackStore implements StackStore {
     const key = heatEngineStackKey(stack.name);
     const text = JSON.stringify(stack);
     const scope = jobs.getStore();
-    const inProgress = stack.status.endsWith('_IN_PROGRESS');
-    if (scope && !inProgress) {
-      scope.pending.set(stack.name, { store: this.store, op: { put: key, value: text } });
+    // A claimed stack's every write waits for the commit that decides the claim.
+    const claim = scope?.pending.get(stack.name)?.claim;
+    if (scope && (claim || !stack.status.endsWith('_IN_PROGRESS'))) {
+      scope.pending.set(stack.name, { store: this.store, op: { put: key, value: text }, claim, text });
     } else {
       scope?.pending.delete(stack.name);
       await this.store.put(key, text);
@@ -100,20 +176,31 @@ export class EtcdStackStore implements StackStore {
   async putIfAbsent(stack: StoredStack): Promise<boolean> {
     const key = heatEngineStackKey(stack.name);
     const text = JSON.stringify(stack);
+    const scope = jobs.getStore();
+    if (scope && this.claimsAtCommit) {
+      // Decided at the job's commit (see above): held back, the name's absence its condition.
+      scope.pending.set(stack.name, { store: this.store, op: { put: key, value: text }, claim: this.claimsAtCommit.discard, text });
+      scope.stacks.set(stack.name, text);
+      progressStored(stack);
+      return true;
+    }
     const claimed = await this.store.txn([{ key, absent: true }], [{ put: key, value: text }]);
     if (!claimed) {
-      jobs.getStore()?.stacks.delete(stack.name);
+      scope?.stacks.delete(stack.name);
       return false;
     }
-    jobs.getStore()?.stacks.set(stack.name, text);
+    scope?.stacks.set(stack.name, text);
     progressStored(stack);
     return true;
   }
 
   async delete(name: string): Promise<void> {
     const scope = jobs.getStore();
+    const held = scope?.pending.get(name);
     scope?.pending.delete(name);
-    await this.store.delete(heatEngineStackKey(name));
+    // A stack claimed in this job was never stored: deleting the key would remove the
+    // namesake that may hold the name.
+    if (held?.claim === undefined) await this.store.delete(heatEngineStackKey(name));
     scope?.stacks.set(name, undefined);
   }
 }
@@ -127,3 +214,14 @@ function progressStored(stack: StoredStack): void {
 }
 
 const parsed = (text: string | undefined): StoredStack | undefined => (text === undefined ? undefined : (JSON.parse(text) as StoredStack));
+
+/**
+ * The embedded engine with its stacks in this slice, as the heat-worker runs it: its
+ * simulated providers act only inside this process, so a create may run before the job's
+ * commit decides whether the name was free, and is undone when it was not.
+ */
+export function engineOverEtcd(store: OwnedStore, simulation: SimulationOptions = {}): StackEngine {
+  const stacks: EtcdStackStore = new EtcdStackStore(store, { discard: (stack) => engine.discardUnstored(stack) });
+  const engine: StackEngine = new StackEngine({ store: stacks, simulation });
+  return engine;
+}

@@ -113,6 +113,51 @@ describe('embedded driver: two copies of a job at once', () => {
   });
 });
 
+describe('embedded driver as the heat-worker runs it: a create over a stack already there', () => {
+  it("runs the providers, finds the name taken at its commit, undoes them and reports the stack there", async () => {
+    const calls: string[] = [];
+    const counting: ResourceProvider = {
+      type: 'ESI::Test::Port',
+      async create(properties) {
+        const physicalId = randomUUID();
+        calls.push(`create ${physicalId}`);
+        return { physicalId, attributes: { ...properties } };
+      },
+      async delete(current) {
+        calls.push(`delete ${current.physicalId}`);
+      },
+    };
+    // Claims decided at the commit, as engineOverEtcd builds it, with a provider that counts.
+    const stacks: EtcdStackStore = new EtcdStackStore(fx.infra.store, { discard: (stack) => engine.discardUnstored(stack) });
+    const engine: StackEngine = new StackEngine({ store: stacks, providers: [counting] });
+    fx.lane = await openLane(fx.infra);
+    await fx.lane.startWorker(embeddedDriver(fx.infra, engine));
+    const templateId = await putTemplate(fx.infra);
+    const id = randomUUID();
+    // Two messages, so each is a first delivery: the second expects no stack and claims.
+    const create = jobDispatched({ action: 'create', resourceId: id, templateId, params: goodParams() });
+    await fx.lane.publish(create);
+    const [first] = await fx.lane.resultsFor(create.job!.id);
+    const stored = await engineStack(fx.infra, id);
+    const made = calls.length;
+    expect(calls.every((c) => c.startsWith('create '))).toBe(true);
+
+    await fx.lane.publish(create);
+    const results = await fx.lane.resultsFor(create.job!.id, 2);
+    expect(results.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
+    expect(results[1]!.result).toEqual(first!.result);
+    // The second delivery's resources were made and then undone, each one.
+    const again = calls.slice(made);
+    const created = again.filter((c) => c.startsWith('create ')).map((c) => c.slice('create '.length));
+    const deleted = again.filter((c) => c.startsWith('delete ')).map((c) => c.slice('delete '.length));
+    expect(created).toHaveLength(made);
+    expect(deleted.sort()).toEqual([...created].sort());
+    // Nothing of it was stored: the stack is the first delivery's, created once.
+    expect(await engineStack(fx.infra, id)).toEqual(stored);
+    expect(stored).toMatchObject({ status: 'CREATE_COMPLETE', operations: { CREATE: 1 } });
+  });
+});
+
 describe.each(ENGINE_MODES)('openstack driver: a repeated delivery, %s engine', (engine: EngineMode) => {
   const heatFor = (options: HeatTestServerOptions) => startHeatTestServer({ ...options, engine });
 

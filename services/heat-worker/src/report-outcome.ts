@@ -46,9 +46,14 @@ export async function reportStack(d: events.JobDispatched, view: StackView | und
   }
 }
 
-/** The record, with the stack's settled state the engine left for it to write (one commit). */
+/**
+ * The record, with the stack's settled state the engine left for it to write (one commit).
+ * A stack this job claimed is stored only if its name is still free: otherwise nothing is
+ * written and StackNameTaken is thrown.
+ */
 async function writeRecord(store: OwnedStore, key: string, record: HeatStackValue): Promise<void> {
-  await store.txn([], [...takeStackWrites(), { put: key, value: JSON.stringify(record) }]);
+  const held = takeStackWrites();
+  if (!(await store.txn(held.expects, [...held.ops, { put: key, value: JSON.stringify(record) }]))) throw await held.lost();
 }
 
 /** A job that ends without reaching the stack (bad input, gave up): the result only. */

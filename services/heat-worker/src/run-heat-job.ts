@@ -11,7 +11,7 @@ import type { OwnedStore } from '@esi/store';
 import type { TemplateReader } from '@esi/service-runtime';
 import type { Logger } from '@esi/telemetry';
 import { classifyError, messageOf } from './classify-error.js';
-import { oneJobsStackReads } from './etcd-stack-store.js';
+import { oneJobsStackReads, StackNameTaken } from './etcd-stack-store.js';
 import { TransientStackFailure } from './errors.js';
 import { jobTag, jobTags } from './job-tags.js';
 import type { KeyedLock } from '@esi/keyed-lock';
@@ -76,19 +76,30 @@ async function runOnce(d: events.JobDispatched, kind: JobKind, stackName: string
   const { driver } = deps;
   const { mayRetry } = attempt;
   const tags = jobTags(job.id, job.version);
-  // A create job's first delivery expects no stack: it claims the name with its first
-  // write instead of looking first. A stack already there (a namesake, or this job's own
-  // from an attempt whose delivery was lost) is looked at and decided on below, as always.
+  // A create job's first delivery expects no stack: it claims the name instead of looking
+  // first. A stack already there (a namesake, or this job's own from an attempt whose
+  // delivery was lost) is looked at and decided on below, as always: found by the claim,
+  // or by the job's commit (etcd-stack-store.ts), which then stored nothing of ours.
   const claiming = kind === 'create' && attempt.firstDelivery && driver.createIfAbsent !== undefined;
   const call = claiming ? await prepareCall(d, stackName, tags, deps.templates) : undefined;
   const created = call && driver.createIfAbsent ? await driver.createIfAbsent(call) : undefined;
   if (created) deps.log.info({ job: job.id, stack: stackName, found: 'none', step: 'create', driver: driver.kind }, 'stack step chosen');
-  const result = created ?? (await actOnStackAsFound(d, kind, stackName, { tags, mayRetry, call }, deps));
-  if (result && isFailed(result.status) && result.retryable && mayRetry) {
-    throw new TransientStackFailure(result.status, result.reason);
+  const report = async (result: StackView | undefined): Promise<void> => {
+    if (result && isFailed(result.status) && result.retryable && mayRetry) {
+      throw new TransientStackFailure(result.status, result.reason);
+    }
+    await reportStack(d, result, kind === 'delete', deps);
+    deps.log.info({ job: job.id, stack: stackName, status: result?.status ?? 'DELETE_COMPLETE' }, 'stack done');
+  };
+  try {
+    await report(created ?? (await actOnStackAsFound(d, kind, stackName, { tags, mayRetry, call }, deps)));
+  } catch (error) {
+    if (!(created && error instanceof StackNameTaken)) throw error;
+    // The claim is decided at the commit (etcd-stack-store.ts): a stack of this name was
+    // stored meanwhile, and nothing of ours was. Look at it and decide, as any delivery does.
+    deps.log.warn({ job: job.id, stack: stackName }, 'stack name taken when the create was stored; looking at the stack there');
+    await report(await actOnStackAsFound(d, kind, stackName, { tags, mayRetry, call }, deps));
   }
-  await reportStack(d, result, kind === 'delete', deps);
-  deps.log.info({ job: job.id, stack: stackName, status: result?.status ?? 'DELETE_COMPLETE' }, 'stack done');
 }
 
 /** "Checking job status": the stack as it is, brought to rest, decides what the job does. */

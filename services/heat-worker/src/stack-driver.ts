@@ -45,7 +45,8 @@ export interface StackDriver {
   /**
    * Create the stack unless one of that name exists: undefined, with nothing done, when
    * one does. A create job's first delivery expects none, so it need not look first.
-   * Only the embedded engine offers it (its first write claims the name); Heat's own
+   * Only the embedded engine offers it (the job's commit claims the name, and a create
+   * that finds it taken there is undone and looked at: etcd-stack-store.ts); Heat's own
    * create answers 409 for a taken name, which `create` already handles.
    */
   createIfAbsent?(call: StackCall): Promise<StackView | undefined>;

@@ -15,7 +15,7 @@ import { InMemoryStackStore, parseTemplate, resolveParameters, StackEngine, type
 import { OwnedStore } from '@esi/store';
 import { createLogger } from '@esi/telemetry';
 import { EmbeddedDriver } from './embedded-driver.js';
-import { EtcdStackStore } from './etcd-stack-store.js';
+import { engineOverEtcd } from './etcd-stack-store.js';
 import { OpenStackDriver, type OpenStackDriverOptions } from './openstack-driver.js';
 import type { StackCall, StackDriver } from './stack-driver.js';
 import { startHeatWorker } from './start-heat-worker.js';
@@ -229,8 +229,9 @@ export async function engineStack(infra: Infra, resourceId: string): Promise<Sto
   return (await infra.store.getJson<StoredStack>(heatEngineStackKey(stackName(resourceId))))?.value;
 }
 
+/** The embedded driver; without an engine given, the engine as the heat-worker builds it. */
 export function embeddedDriver(infra: Infra, engine?: StackEngine): EmbeddedDriver {
-  return new EmbeddedDriver(engine ?? new StackEngine({ store: new EtcdStackStore(infra.store) }));
+  return new EmbeddedDriver(engine ?? engineOverEtcd(infra.store));
 }
 
 export function openstackDriver(server: HeatTestServer, options: OpenStackDriverOptions = {}): OpenStackDriver {
