@@ -158,6 +158,54 @@ describe('embedded driver as the heat-worker runs it: a create over a stack alre
   });
 });
 
+describe('embedded driver as the heat-worker runs it: two worker processes, one create at the same moment', () => {
+  it('stores one stack, created once; the loser at the commit undoes its work and reports the winner’s stack', async () => {
+    const made = new Map<string, number>();
+    // Each process its own engine (its own simulated objects), store, locks and template reader.
+    const process = (name: string) => {
+      const counting: ResourceProvider = {
+        type: 'ESI::Test::Port',
+        async create(properties) {
+          made.set(name, (made.get(name) ?? 0) + 1);
+          // Both creates run before either commits.
+          await new Promise((r) => setTimeout(r, 30));
+          return { physicalId: randomUUID(), attributes: { ...properties } };
+        },
+        async delete() {
+          made.set(name, (made.get(name) ?? 0) - 1);
+        },
+      };
+      const stacks: EtcdStackStore = new EtcdStackStore(fx.infra.store, { discard: (stack) => engine.discardUnstored(stack) });
+      const engine: StackEngine = new StackEngine({ store: stacks, providers: [counting] });
+      return {
+        store: fx.infra.store,
+        templates: new TemplateReader(fx.infra.store),
+        publisher: fx.lane!.publisher,
+        driver: embeddedDriver(fx.infra, engine),
+        locks: new KeyedLock(),
+        log,
+        pluralOf,
+        maxAttempts: 3,
+      };
+    };
+    fx.lane = await openLane(fx.infra);
+    const templateId = await putTemplate(fx.infra);
+    const id = randomUUID();
+    const create = jobDispatched({ action: 'create', resourceId: id, templateId, params: goodParams() });
+    await Promise.all([runHeatJob(create, { deliveryCount: 1 }, process('a')), runHeatJob(create, { deliveryCount: 1 }, process('b'))]);
+    const results = await fx.lane.resultsFor(create.job!.id, 2);
+    expect(results.map((r) => r.outcome)).toEqual([SUCCEEDED, SUCCEEDED]);
+    expect(results[1]!.result).toEqual(results[0]!.result);
+    // Both processes made the resources (neither knew of the other before its commit)…
+    expect(made.size).toBe(2);
+    // …and what is left made is the winner's: the loser's were undone, each one.
+    const left = [...made.values()].filter((n) => n > 0);
+    expect(left).toHaveLength(1);
+    expect(await engineStack(fx.infra, id)).toMatchObject({ status: 'CREATE_COMPLETE', operations: { CREATE: 1 } });
+    expect(left[0]).toBe((await engineStack(fx.infra, id))!.resources.filter((r) => r.type === 'ESI::Test::Port').length);
+  });
+});
+
 describe.each(ENGINE_MODES)('openstack driver: a repeated delivery, %s engine', (engine: EngineMode) => {
   const heatFor = (options: HeatTestServerOptions) => startHeatTestServer({ ...options, engine });
 
