@@ -134,8 +134,8 @@ export interface ClaimsAtCommit {
  * condition that the name is still free, so a new stack costs one fsync'd write, not two.
  * A crash before it leaves nothing stored (the simulated resources lived in the dead
  * process), and the next delivery creates the stack. When the commit finds the name taken
- * it writes nothing and throws StackNameTaken; the job then discards what the engine made
- * and looks at the stack that is there, as any other delivery does.
+ * it writes nothing, has the engine undo what it made, and throws StackNameTaken; the job
+ * then looks at the stack that is there, as any other delivery does.
  */
 export class EtcdStackStore implements StackStore {
   /**
