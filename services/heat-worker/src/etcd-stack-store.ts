@@ -14,19 +14,21 @@ import { StackEngine, type SimulationOptions, type StackStore, type StoredStack 
 import { faultPoint } from '@esi/service-runtime';
 import type { Expect, OwnedStore, WriteOp } from '@esi/store';
 
-/** A write the job holds back, to go with its record. */
+/** A stack's put the job holds back, to go with its record. */
 interface HeldWrite {
   readonly store: OwnedStore;
-  readonly op: WriteOp;
+  readonly key: string;
+  /** The stack as the put stores it (and, for a lost claim, what is discarded). */
+  readonly text: string;
   /**
    * Set when the stack's first write was a claim (putIfAbsent): nothing of it is stored
    * yet, the held write stores it only if the name is still free then, and this undoes
    * the engine's work when it is not.
    */
   readonly claim?: DiscardUnstored;
-  /** The stack as the write stores it: what a lost claim discards. */
-  readonly text: string;
 }
+
+const putOf = (w: HeldWrite): WriteOp => ({ put: w.key, value: w.text });
 
 /** Undoes what the engine made for a stack that was never stored (StackEngine.discardUnstored). */
 export type DiscardUnstored = (stack: StoredStack) => Promise<void>;
@@ -68,7 +70,7 @@ async function writeHeldBack(scope: JobScope): Promise<void> {
   const held = [...scope.pending.values()];
   scope.pending.clear();
   for (const write of held) {
-    if (!(await write.store.txn(conditionsOf([write]), [write.op]))) throw await lostClaims([write]);
+    if (!(await write.store.txn(conditionsOf([write]), [putOf(write)]))) throw await lostClaims([write]);
   }
 }
 
@@ -82,7 +84,7 @@ export function takeStackWrites(): { expects: Expect[]; ops: WriteOp[]; lost: ()
   const pending = jobs.getStore()?.pending;
   const held = pending ? [...pending.values()] : [];
   pending?.clear();
-  return { expects: conditionsOf(held), ops: held.map((w) => w.op), lost: () => lostClaims(held) };
+  return { expects: conditionsOf(held), ops: held.map(putOf), lost: () => lostClaims(held) };
 }
 
 async function lostClaims(held: readonly HeldWrite[]): Promise<StackNameTaken> {
@@ -100,7 +102,7 @@ async function lostClaims(held: readonly HeldWrite[]): Promise<StackNameTaken> {
 }
 
 function conditionsOf(held: readonly HeldWrite[]): Expect[] {
-  return held.filter((w) => w.claim !== undefined).map((w) => ({ key: 'put' in w.op ? w.op.put : w.op.delete, absent: true as const }));
+  return held.filter((w) => w.claim !== undefined).map((w) => ({ key: w.key, absent: true as const }));
 }
 
 /**
@@ -164,7 +166,7 @@ export class EtcdStackStore implements StackStore {
     // A claimed stack's every write waits for the commit that decides the claim.
     const claim = scope?.pending.get(stack.name)?.claim;
     if (scope && (claim || !stack.status.endsWith('_IN_PROGRESS'))) {
-      scope.pending.set(stack.name, { store: this.store, op: { put: key, value: text }, claim, text });
+      scope.pending.set(stack.name, { store: this.store, key, text, claim });
     } else {
       scope?.pending.delete(stack.name);
       await this.store.put(key, text);
@@ -179,7 +181,7 @@ export class EtcdStackStore implements StackStore {
     const scope = jobs.getStore();
     if (scope && this.claimsAtCommit) {
       // Decided at the job's commit (see above): held back, the name's absence its condition.
-      scope.pending.set(stack.name, { store: this.store, op: { put: key, value: text }, claim: this.claimsAtCommit.discard, text });
+      scope.pending.set(stack.name, { store: this.store, key, text, claim: this.claimsAtCommit.discard });
       scope.stacks.set(stack.name, text);
       progressStored(stack);
       return true;

@@ -12,6 +12,7 @@ import { KeyedLock } from '@esi/keyed-lock';
 import { TemplateReader } from '@esi/service-runtime';
 import { runHeatJob } from './run-heat-job.js';
 import {
+  claimsAtCommitEngine,
   embeddedDriver,
   engineBackedHeat,
   engineStack,
@@ -128,8 +129,7 @@ describe('embedded driver as the heat-worker runs it: a create over a stack alre
       },
     };
     // Claims decided at the commit, as engineOverEtcd builds it, with a provider that counts.
-    const stacks: EtcdStackStore = new EtcdStackStore(fx.infra.store, { discard: (stack) => engine.discardUnstored(stack) });
-    const engine: StackEngine = new StackEngine({ store: stacks, providers: [counting] });
+    const engine = claimsAtCommitEngine(fx.infra, [counting]);
     fx.lane = await openLane(fx.infra);
     await fx.lane.startWorker(embeddedDriver(fx.infra, engine));
     const templateId = await putTemplate(fx.infra);
@@ -175,8 +175,7 @@ describe('embedded driver as the heat-worker runs it: two worker processes, one 
           made.set(name, (made.get(name) ?? 0) - 1);
         },
       };
-      const stacks: EtcdStackStore = new EtcdStackStore(fx.infra.store, { discard: (stack) => engine.discardUnstored(stack) });
-      const engine: StackEngine = new StackEngine({ store: stacks, providers: [counting] });
+      const engine = claimsAtCommitEngine(fx.infra, [counting]);
       return {
         store: fx.infra.store,
         templates: new TemplateReader(fx.infra.store),

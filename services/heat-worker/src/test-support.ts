@@ -11,11 +11,11 @@ import { pluralOf, loadResourceTypes } from '@esi/catalog';
 import { HeatClient, KeystoneSession, startHeatTestServer, type HeatTestServer, type HeatTestServerOptions, type OperationResult, type StackOperationInfo } from '@esi/heat-client';
 import { startEtcd, startNats, type RunningServer } from '@esi/test-servers';
 import { connectMessaging, ensureStreams, prefixedSubject, Publisher, type Messaging, type RunningConsumer } from '@esi/messaging';
-import { InMemoryStackStore, parseTemplate, resolveParameters, StackEngine, type StoredStack } from '@esi/stack-engine';
+import { InMemoryStackStore, parseTemplate, resolveParameters, StackEngine, type ResourceProvider, type StoredStack } from '@esi/stack-engine';
 import { OwnedStore } from '@esi/store';
 import { createLogger } from '@esi/telemetry';
 import { EmbeddedDriver } from './embedded-driver.js';
-import { engineOverEtcd } from './etcd-stack-store.js';
+import { EtcdStackStore, engineOverEtcd } from './etcd-stack-store.js';
 import { OpenStackDriver, type OpenStackDriverOptions } from './openstack-driver.js';
 import type { StackCall, StackDriver } from './stack-driver.js';
 import { startHeatWorker } from './start-heat-worker.js';
@@ -227,6 +227,16 @@ export async function heatStackRecord(infra: Infra, resourceId: string): Promise
 
 export async function engineStack(infra: Infra, resourceId: string): Promise<StoredStack | undefined> {
   return (await infra.store.getJson<StoredStack>(heatEngineStackKey(stackName(resourceId))))?.value;
+}
+
+/**
+ * An engine holding claims back to the job's commit as engineOverEtcd builds it, with
+ * providers of the test's own standing in for the simulated ones (they act only in-process).
+ */
+export function claimsAtCommitEngine(infra: Infra, providers: readonly ResourceProvider[]): StackEngine {
+  const stacks: EtcdStackStore = new EtcdStackStore(infra.store, { discard: (stack) => engine.discardUnstored(stack) });
+  const engine: StackEngine = new StackEngine({ store: stacks, providers });
+  return engine;
 }
 
 /** The embedded driver; without an engine given, the engine as the heat-worker builds it. */
