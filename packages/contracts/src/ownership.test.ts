@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OWNERSHIP, SERVICE_NAMES, declaredConsumers, ownerOfKey, subjectMatches, subjectPatternsOverlap } from './ownership.js';
 import { KEY_PREFIX } from './keys.js';
-import { HANDLERS, STREAMS, configSubject, removedSubject, workSubject } from './subjects.js';
+import { HANDLERS, STREAMS, configSubject, deletedSubject, removedSubject, stateSubject, workSubject } from './subjects.js';
 
 describe('ownership registry', () => {
   it('no two services own overlapping etcd prefixes', () => {
@@ -69,6 +69,13 @@ describe('ownership registry', () => {
     // The planner plans removals in order with the resource's changes, so it reads both.
     expect(readers(configSubject('port', 'p1'))).toEqual(['planner.changes']);
     expect(readers(removedSubject('port', 'p1'))).toEqual(['heat-worker.removals', 'planner.changes', 'state-aggregator.removals']);
+  });
+
+  it('sends finished deletes to the api alone, and no other state event to it', () => {
+    const readers = (subject: string) => declaredConsumers().filter((c) => c.decl.stream === STREAMS.state && subjectMatches(c.decl.filter, subject)).map((c) => `${c.service}.${c.name}`);
+    expect(readers(deletedSubject('port', 'p1'))).toEqual(['api.deletions']);
+    expect(readers(stateSubject('port', 'p1'))).toEqual([]);
+    expect(OWNERSHIP['state-aggregator'].publishes.some((p) => subjectMatches(p, deletedSubject('port', 'p1')))).toBe(true);
   });
 
   it('matches NATS wildcards', () => {

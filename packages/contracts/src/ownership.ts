@@ -3,7 +3,7 @@
  * which subjects. It is the one place that says who owns what (DESIGN.md §2); the store
  * refuses writes outside a slice and a test fails when two owners overlap.
  */
-import { REMOVALS, STREAMS, workSubject, type StreamSpec } from './subjects.js';
+import { DELETIONS, REMOVALS, STREAMS, workSubject, type StreamSpec } from './subjects.js';
 
 export type ServiceName = 'api' | 'planner' | 'heat-worker' | 'monitoring-worker' | 'state-aggregator';
 
@@ -40,7 +40,9 @@ export const OWNERSHIP = Object.freeze({
     // /config/v2.0/<plural>/<id> and /config/v2.0/heat_templates/<tid>, plus tenants.
     etcdPrefixes: ['/config/'],
     publishes: ['esi.config.>', 'esi.dead.api.>'],
-    consumes: {},
+    consumes: {
+      deletions: consumer('api_deletions', STREAMS.state, DELETIONS),
+    },
   },
   planner: {
     etcdPrefixes: ['/jobs/', '/esi-planner/'],

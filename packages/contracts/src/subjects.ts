@@ -28,6 +28,15 @@ export const resultSubject = (handler: string, type: string, id: string): string
   `esi.result.${handler}.${type}.${id}`;
 export const skippedSubject = (type: string, id: string): string => `esi.skipped.${type}.${id}`;
 export const stateSubject = (type: string, id: string): string => `esi.state.${type}.${id}`;
+/**
+ * A finished delete (the aggregator wrote DELETE_COMPLETED), announced beside the state
+ * event on the resource's state subject: what the api acts on to remove the config. Its
+ * own subject lets the api's consumer filter for finished deletes alone; following every
+ * /state write woke the api twice for each resource only to find most were no delete.
+ */
+export const deletedSubject = (type: string, id: string): string => `esi.state.${type}.${id}.deleted`;
+/** Every finished delete (the api's filter). */
+export const DELETIONS = 'esi.state.*.*.deleted';
 /** Where a service parks a message it could not handle, keeping the original subject. */
 export const deadSubject = (service: string, originalSubject: string): string => `esi.dead.${service}.${originalSubject}`;
 export const monitoringSubject = (type: string, id: string): string => `esi.monitoring.${type}.${id}`;
@@ -39,6 +48,7 @@ export const MSG_ID = Object.freeze({
   result: (jobId: string, attempt: number): string => `result:${jobId}:${attempt}`,
   skipped: (type: string, id: string, version: number): string => `skipped:${type}:${id}:${version}`,
   removed: (type: string, id: string, version: number): string => `removed:${type}:${id}:${version}`,
+  deleted: (type: string, id: string, version: number): string => `deleted:${type}:${id}:${version}`,
   state: (type: string, id: string, version: number, workerState: string): string =>
     `state:${type}:${id}:${version}:${workerState}`,
 });

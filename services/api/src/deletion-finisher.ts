@@ -3,15 +3,17 @@
  * DELETE_COMPLETED for the version that marked a resource for deletion, the api removes
  * its /config key and announces `removed: true`, so every other owner clears its slice.
  *
- * It is level-triggered: a sweep of every config marked for deletion at start (and
- * after any interruption), then an etcd watch of /state from the sweep's revision on, so
- * nothing written in between is missed and no cursor has to be stored. The watch makes
- * no spans, unlike a JetStream consumer, so the api does not join every change's trace.
- * Both paths confirm against etcd before acting; a second announcement of a removal is
- * dropped by JetStream through the deterministic message id.
+ * Two paths lead here. The aggregator announces each finished delete on the resource's
+ * deleted subject, and the api's `deletions` consumer, which filters for those alone,
+ * finishes it; the message waits in the stream while no api runs. A sweep of every
+ * config marked for deletion at start finishes what no announcement brings (a delete
+ * finished before the announcement existed, or a stream lost). Both confirm against etcd
+ * before acting; a second announcement of a removal is dropped by JetStream through the
+ * deterministic message id. The api used to follow every /state write with an etcd watch
+ * for this, which woke it twice for each resource created, only to drop both.
  */
-import { DELETE_COMPLETED, MSG_ID, SLICES, configKey, removedSubject, stateKey, events } from '@esi/contracts';
-import { RetryableError, type Publisher } from '@esi/messaging';
+import { DELETE_COMPLETED, MSG_ID, OWNERSHIP, SLICES, configKey, removedSubject, stateKey, events } from '@esi/contracts';
+import { RetryableError, startConsumer, type ConsumerDeps, type Messaging, type Publisher } from '@esi/messaging';
 import { scanPrefix, type OwnedStore } from '@esi/store';
 import type { Logger } from '@esi/telemetry';
 import { readConfig } from './resource-reads.js';
@@ -66,12 +68,12 @@ export async function finishDeletion(deps: FinisherDeps, type: string, id: strin
   return outcome;
 }
 
-/** Finishes every deletion whose DELETE_COMPLETED is already in /state; returns the revision read. */
-export async function sweepDeletions(deps: FinisherDeps): Promise<{ revision: number; removed: number }> {
+/** Finishes every deletion whose DELETE_COMPLETED is already in /state; returns how many it removed. */
+export async function sweepDeletions(deps: FinisherDeps): Promise<{ removed: number }> {
   // Paged: one read of every /config fails past the etcd client's 4 MiB response limit
   // (some 7,000 resources), and the api then retried it every 2 s without ever serving.
   const marked: { type: string; id: string; version: number }[] = [];
-  const revision = await scanPrefix(deps.store, SLICES.config.prefix, (key, raw) => {
+  await scanPrefix(deps.store, SLICES.config.prefix, (key, raw) => {
     const parsed = SLICES.config.resourceOf(key);
     const type = parsed && parsed.plural !== 'heat_templates' ? deps.types.typeOfPlural(parsed.plural) : undefined;
     if (!parsed || !type) return;
@@ -80,53 +82,60 @@ export async function sweepDeletions(deps: FinisherDeps): Promise<{ revision: nu
   });
   let removed = 0;
   for (const m of marked) if ((await finishDeletion(deps, m.type, m.id, m.version)) === 'removed') removed++;
-  return { revision: Number(revision), removed };
+  return { removed };
 }
 
 /**
- * Sweeps, then watches /state for DELETE_COMPLETED from the sweep's revision on. A watch
- * failure or a failed removal starts over with a new sweep after a pause.
+ * Finishes each delete the aggregator announces, and sweeps once at start (again after a
+ * pause while the sweep fails). `swept` settles once the sweep has read every config.
  */
-export function runDeletionFinisher(deps: FinisherDeps, retryMs = 2_000): { stop(): Promise<void> } {
+export async function runDeletionFinisher(
+  deps: FinisherDeps,
+  messaging: Messaging,
+  consumerDeps: ConsumerDeps,
+  retryMs = 2_000,
+): Promise<{ swept: Promise<void>; stop(): Promise<void> }> {
+  const announced = await startConsumer(
+    messaging,
+    {
+      consumer: OWNERSHIP.api.consumes.deletions,
+      decode: (d) => events.StateChanged.decode(d),
+      handle: async (m) => {
+        if (m.workerState !== DELETE_COMPLETED) return;
+        await finishDeletion(deps, m.resourceType, m.resourceId, m.version);
+      },
+      spanName: 'process esi.state',
+    },
+    consumerDeps,
+  );
   let stopped = false;
-  let cancel: (() => Promise<void>) | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const restart = (why: unknown): void => {
-    if (stopped) return;
-    deps.log.warn({ err: why }, 'deletion finisher restarts with a sweep');
-    void cancel?.();
-    cancel = undefined;
-    timer = setTimeout(() => void cycle(), retryMs);
-  };
-  const cycle = async (): Promise<void> => {
-    try {
-      const { revision, removed } = await sweepDeletions(deps);
-      if (removed > 0) deps.log.info({ removed }, 'deletions finished by the sweep');
-      if (stopped) return;
-      const watcher = await deps.store.watch({ prefix: SLICES.state.prefix }, { startRevision: String(revision + 1) }).create();
-      cancel = () => watcher.cancel();
-      let chain = Promise.resolve();
-      watcher.on('error', restart);
-      watcher.on('put', (kv) => {
-        chain = chain.then(async () => {
-          // Every /state write comes here; only a finished delete is work.
-          const value = SLICES.state.parse(kv.value.toString());
-          if (value?.state?.worker_state !== DELETE_COMPLETED) return;
-          const parsed = SLICES.state.resourceOf(kv.key.toString());
-          const type = parsed ? deps.types.typeOfPlural(parsed.plural) : undefined;
-          if (parsed && type) await finishDeletion(deps, type, parsed.id, value.version);
-        }).catch(restart);
-      });
-    } catch (err) {
-      restart(err);
+  let wake: (() => void) | undefined;
+  // Tried again after a pause until it has read every config once (or the api stops).
+  const swept = (async () => {
+    while (!stopped) {
+      try {
+        const { removed } = await sweepDeletions(deps);
+        if (removed > 0) deps.log.info({ removed }, 'deletions finished by the sweep');
+        return;
+      } catch (err) {
+        if (stopped) return;
+        deps.log.warn({ err }, 'deletion sweep failed; trying again');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, retryMs);
+        });
+      }
     }
-  };
-  void cycle();
+  })();
   return {
+    swept,
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await cancel?.();
+      wake?.();
+      await swept;
+      await announced.stop();
     },
   };
 }

@@ -65,7 +65,12 @@ await runService({
     const tokens = tokenTable(config.tokens, config.tokensFile);
     if (tokens.open) log.warn({ addr: config.addr, allowOpen: config.allowOpen }, 'no API tokens configured: every caller is admin');
 
-    const deletions = runDeletionFinisher({ store, publisher, types, log });
+    const deletions = await runDeletionFinisher({ store, publisher, types, log }, messaging, {
+      tracer,
+      log,
+      prefix: config.streamPrefix,
+      ackWaitSeconds: config.ackWaitSeconds,
+    });
 
     // Calls read through a store that charges each call's read budget.
     const callStore = chargedStore(store);

@@ -3,8 +3,12 @@
  * message id names the version and the worker state, so announcing again (a redelivered
  * result whose first delivery wrote /state and died before this) is dropped by JetStream
  * when the first one went out.
+ *
+ * A DELETE_COMPLETED goes out once more on the resource's deleted subject, after the state
+ * event: the api removes the config when it reads it there (its consumer filters for
+ * these alone). Announced again, it is dropped the same way.
  */
-import { MSG_ID, events, stateSubject } from '@esi/contracts';
+import { DELETE_COMPLETED, MSG_ID, deletedSubject, events, stateSubject } from '@esi/contracts';
 import type { Publisher } from '@esi/messaging';
 
 export interface SettledState {
@@ -16,9 +20,9 @@ export interface SettledState {
 }
 
 export async function announceState(publisher: Publisher, s: SettledState): Promise<void> {
-  await publisher.publish(
-    stateSubject(s.resourceType, s.resourceId),
-    events.StateChanged.encode({ ...s, changedAtMs: Date.now() }).finish(),
-    MSG_ID.state(s.resourceType, s.resourceId, s.version, s.workerState),
-  );
+  const event = events.StateChanged.encode({ ...s, changedAtMs: Date.now() }).finish();
+  await publisher.publish(stateSubject(s.resourceType, s.resourceId), event, MSG_ID.state(s.resourceType, s.resourceId, s.version, s.workerState));
+  if (s.workerState === DELETE_COMPLETED) {
+    await publisher.publish(deletedSubject(s.resourceType, s.resourceId), event, MSG_ID.deleted(s.resourceType, s.resourceId, s.version));
+  }
 }

@@ -22,7 +22,7 @@ export async function restartApiAndCreate(b: BenchStack, chain: ChainDeps): Prom
   const out: ApiRestartCheck = { served: 0, failed: 0, sweepFailures: 0 };
   const counting = new AbortController();
   const countSweeps = (): void => {
-    b.nextLine('api', (l) => l.includes('deletion finisher restarts with a sweep'), 60_000, counting.signal)
+    b.nextLine('api', (l) => l.includes('deletion sweep failed'), 60_000, counting.signal)
       .then(() => {
         out.sweepFailures++;
         countSweeps();
