@@ -1,13 +1,26 @@
 /**
- * Listens (core NATS, no consumer) to every event of the pipeline and keeps, per
- * resource, when each stage happened by the timestamps the services put in their
- * events: accepted (api), dispatched and finished per handler (planner, workers), and
- * the final state (aggregator). Completion waiters resolve on the state event. Only
- * state events are decoded as they arrive; the rest are kept raw and decoded when a
- * phase is analysed, so the tap costs the shared CPU as little as possible.
+ * Keeps, per resource, when each stage happened by the timestamps the services put in
+ * their events: accepted (api), dispatched and finished per handler (planner, workers),
+ * and the final state (aggregator). Completion waiters resolve on the state event.
+ *
+ * Only what cannot be read later is listened to as it happens (core NATS, no consumer):
+ * the state events, which end each build, and the work messages, which leave their
+ * work-queue stream once acknowledged. The change and result events stay in their
+ * streams and are read from there after each level (`collect`), from the sequence each
+ * stream had when the level began (`clear`). Listening to every event made the bench
+ * driver, and nats-server for it, handle some eight messages per resource during the
+ * measured time instead of three. Work messages are kept raw and decoded when a phase is
+ * analysed, so the tap costs the shared CPU as little as possible.
  */
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { events, isFinalWorkerState } from '@esi/contracts';
+import { AckPolicy, DeliverPolicy, jetstreamManager, jetstream, type JetStreamManager } from '@nats-io/jetstream';
+import { STREAMS, events, isFinalWorkerState } from '@esi/contracts';
+
+/** The retained streams read after a level, and the subjects of each the tap needs. */
+const READ_AFTER = [
+  { stream: STREAMS.config.name, filter: 'esi.config.>' },
+  { stream: STREAMS.results.name, filter: 'esi.result.>' },
+] as const;
 
 export interface Timeline {
   acceptedAtMs?: number;
@@ -27,25 +40,26 @@ interface Waiter {
 
 export class EventTap {
   private nc: NatsConnection | undefined;
-  private sub: Subscription | undefined;
+  private jsm: JetStreamManager | undefined;
+  private subs: Subscription[] = [];
   private raw: { subject: string; data: Uint8Array }[] = [];
+  /** Per stream read after a level: the first sequence not read yet. */
+  private readonly from = new Map<string, number>();
   private readonly timelines = new Map<string, Timeline>();
   private readonly waiters = new Map<string, Waiter>();
 
   async start(natsUrl: string): Promise<void> {
     this.nc = await connect({ servers: natsUrl, name: 'bench-tap' });
-    this.sub = this.nc.subscribe('esi.>', {
-      callback: (err, msg) => {
-        if (err) return;
-        if (msg.subject.startsWith('esi.state.')) this.onState(msg.data);
-        else if (/^esi\.(config|work|result)\./.test(msg.subject)) this.raw.push({ subject: msg.subject, data: msg.data });
-      },
-    });
+    this.jsm = await jetstreamManager(this.nc);
+    // The state subject alone: `esi.state.<type>.<id>.deleted` repeats a state event.
+    this.subs.push(this.nc.subscribe('esi.state.*.*', { callback: (err, msg) => void (err || this.onState(msg.data)) }));
+    this.subs.push(this.nc.subscribe('esi.work.>', { callback: (err, msg) => void (err || this.raw.push({ subject: msg.subject, data: msg.data })) }));
+    await this.clear();
   }
 
   async stop(): Promise<void> {
     for (const w of this.waiters.values()) clearTimeout(w.timer);
-    this.sub?.unsubscribe();
+    for (const sub of this.subs) sub.unsubscribe();
     await this.nc?.drain();
   }
 
@@ -68,10 +82,53 @@ export class EventTap {
     return this.timelines.get(id);
   }
 
-  /** Forgets everything recorded (between phases, to keep memory flat). */
-  clear(): void {
+  /**
+   * Forgets everything recorded (between phases, to keep memory flat); the change and
+   * result events are read from here on.
+   */
+  async clear(): Promise<void> {
     this.raw = [];
     this.timelines.clear();
+    for (const { stream } of READ_AFTER) this.from.set(stream, (await this.jsm!.streams.info(stream)).state.last_seq + 1);
+  }
+
+  /**
+   * Reads the change and result events published since the last `clear` or `collect` from
+   * their streams (after a level, outside its measured time), for `timeline`.
+   */
+  async collect(): Promise<void> {
+    const js = jetstream(this.nc!);
+    for (const { stream, filter } of READ_AFTER) {
+      const start = this.from.get(stream)!;
+      const info = await this.jsm!.consumers.add(stream, {
+        filter_subject: filter,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: start,
+        ack_policy: AckPolicy.None,
+        mem_storage: true,
+        // Removed by the server if the bench dies before it deletes the consumer.
+        inactive_threshold: 30_000_000_000,
+      });
+      let next = start;
+      try {
+        let left = info.num_pending;
+        const consumer = await js.consumers.get(stream, info.name);
+        while (left > 0) {
+          const batch = await consumer.fetch({ max_messages: Math.min(left, 1024), expires: 2_000 });
+          let got = 0;
+          for await (const m of batch) {
+            got++;
+            left--;
+            next = m.seq + 1;
+            this.raw.push({ subject: m.subject, data: m.data });
+          }
+          if (got === 0) break;
+        }
+      } finally {
+        await this.jsm!.consumers.delete(stream, info.name).catch(() => undefined);
+      }
+      this.from.set(stream, Math.max(start, next));
+    }
   }
 
   private of(id: string): Timeline {

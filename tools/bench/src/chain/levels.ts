@@ -128,7 +128,7 @@ async function measure(
   shape: Pick<LevelResult, 'concurrency' | 'offeredPerSecond'>,
   drive: (record: (build: Promise<Settled[]>) => Promise<void>) => Promise<void>,
 ): Promise<LevelResult> {
-  deps.tap.clear();
+  await deps.tap.clear();
   const done: Settled[] = [];
   let failures = 0;
   let firstFailure: string | undefined;
@@ -165,7 +165,7 @@ async function measure(
     throughput: done.length / seconds,
     latency: summarize(done.map((r) => r.latencyMs)),
     latencyByType: Object.fromEntries(types.map((t) => [t, summarize(done.filter((r) => r.type === t).map((r) => r.latencyMs))])),
-    stages: stageLatencies(deps.tap, done),
+    stages: await stageLatencies(deps.tap, done),
     procs: Object.fromEntries(procs),
     etcdPerResource,
     requestsPerResource,

@@ -16,7 +16,8 @@ export const STAGES = [
   'state-aggregator: result → /state CREATE_COMPLETED',
 ] as const;
 
-export function stageLatencies(tap: EventTap, resources: Settled[]): Record<string, Summary> {
+export async function stageLatencies(tap: EventTap, resources: Settled[]): Promise<Record<string, Summary>> {
+  await tap.collect();
   const samples: number[][] = STAGES.map(() => []);
   for (const r of resources) {
     const t = tap.timeline(r.id);

@@ -41,7 +41,7 @@ export async function measureChanges(chain: ChainDeps, builds: number, pauseMs: 
   return {
     latency: summarize(settled.map((s) => s.latencyMs)),
     byType: Object.fromEntries(types.map((t) => [t, summarize(settled.filter((s) => s.type === t).map((s) => s.latencyMs))])),
-    stages: stageLatencies(chain.tap, settled),
+    stages: await stageLatencies(chain.tap, settled),
     failures,
     cpuPct: Object.fromEntries([...usage].map(([name, u]) => [name, u.cpuPct])),
   };

@@ -24,7 +24,7 @@ export async function runScalePhase(b: BenchStack, chain: ChainDeps, mode: Mode,
     const template = await capturePair(etcd, settled.map((s) => s.id), Object.values(chain.ctx));
     const steps: ScaleStep[] = [];
     for (const [i, size] of mode.scaleSizes.entries()) {
-      chain.tap.clear();
+      await chain.tap.clear();
       steps.push(await runScaleStep(b, etcd, chain, template, size, mode.scaleRound, i === mode.scaleSizes.length - 1, say));
     }
     return steps;
