@@ -131,10 +131,11 @@ export async function runDeletionFinisher(
   return {
     swept,
     async stop() {
+      // A sweep under way is not waited for (it reads every config, page by page): it
+      // ends at its next failure, once the store is closed, and says nothing then.
       stopped = true;
       clearTimeout(timer);
       wake?.();
-      await swept;
       await announced.stop();
     },
   };
