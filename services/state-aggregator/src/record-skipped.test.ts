@@ -1,7 +1,8 @@
 /**
  * A skipped workflow settles /state only if /state is still what it read, against a real
  * etcd: a newer version's state written between its read and its write is kept, and the
- * event is handed back (retryable) to be read again.
+ * event is handed back (retryable) to be read again; a redelivery of what is settled announces
+ * it again.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,5 +56,16 @@ describe('recordSkipped', () => {
     // Read again, it finds the newer state and leaves it.
     await recordSkipped(skipped('n2', 2), deps(store));
     expect(await stateOf('n2')).toMatchObject({ version: 3 });
+  });
+
+  it('announces again what its first delivery settled, so a skipped delete still reaches the api', async () => {
+    const del = events.WorkflowSkipped.fromPartial({ resourceType: 'network', resourceId: 'n3', version: 2, reason: 'non-workable', action: 'delete' });
+    await recordSkipped(del, deps(store));
+    expect(await stateOf('n3')).toMatchObject({ version: 2, state: { worker_state: 'DELETE_COMPLETED' } });
+    published.length = 0;
+    // Redelivered: the first delivery died after its write, before its announcement went out.
+    await recordSkipped(del, deps(store));
+    expect(published).toEqual(['esi.state.network.n3', 'esi.state.network.n3.deleted']);
+    expect(await stateOf('n3')).toMatchObject({ version: 2 });
   });
 });

@@ -13,7 +13,15 @@ import { stateValue } from './state-value.js';
 export async function recordSkipped(msg: events.WorkflowSkipped, deps: FoldDeps): Promise<void> {
   const key = stateKey(deps.pluralOf(msg.resourceType), msg.resourceId);
   const current = await deps.store.read(key, SLICES.state.parse);
-  if (current && current.value.version >= msg.version) return;
+  if (current && current.value.version > msg.version) return;
+  if (current && current.value.version === msg.version) {
+    // Settled by this event's first delivery, which may have died before announcing it:
+    // announce again (the same message ids, so JetStream drops what went out). The api
+    // removes a deleted resource's config on that announcement.
+    const { worker_state: settled = '' } = current.value.state;
+    await announceState(deps.publisher, { resourceType: msg.resourceType, resourceId: msg.resourceId, version: msg.version, workerState: settled, error: current.value.error ?? '' });
+    return;
+  }
   const workerState = msg.error
     ? workerStateFor(msg.action || 'create', true)
     : msg.action === 'delete'
