@@ -2,7 +2,7 @@
 // what Explain returns.
 import { describe, expect, it } from 'vitest';
 import { api } from '@esi/contracts';
-import { DagTracker, plannerLags, settled } from './dag-view.js';
+import { DagTracker, settled } from './dag-view.js';
 
 const S = api.JobStatus;
 
@@ -43,15 +43,5 @@ describe('DagTracker', () => {
     expect(settled(explain([], ''))).toBe(false);
     expect(settled(explain([], '{"version":0,"state":{}}'))).toBe(false);
     expect(settled(explain([], '{"version":1,"state":{"worker_state":"CREATE_COMPLETED"}}'))).toBe(true);
-  });
-});
-
-describe('plannerLags', () => {
-  it('is true while a job of the resource’s own version still shows dispatched', () => {
-    const own = (status: api.JobStatus, version = 1) => explain([{ id: 'create:monitoring_worker:subnet:s1:1:aaaaa', status, version }], '{"version":1}');
-    expect(plannerLags(own(S.JOB_STATUS_DISPATCHED))).toBe(true);
-    expect(plannerLags(own(S.JOB_STATUS_FINISHED))).toBe(false);
-    // An older version's job is not this settlement's.
-    expect(plannerLags(own(S.JOB_STATUS_DISPATCHED, 0))).toBe(false);
   });
 });

@@ -80,16 +80,6 @@ export function secs(ms: number): string {
 }
 
 /** True when the resource's state is at its config version: nothing left to watch. */
-/**
- * True when the view still shows a job of the resource's own version dispatched: once
- * /state has settled, that is the planner folding the last result a moment after the
- * aggregator did, not a job still at work.
- */
-export function plannerLags(e: api.ExplainResponse): boolean {
-  const version = e.resource?.version;
-  return e.jobs.some((j) => j.version === version && j.status === api.JobStatus.JOB_STATUS_DISPATCHED);
-}
-
 export function settled(e: api.ExplainResponse): boolean {
   const r = e.resource;
   if (!r?.stateJson) return false;

@@ -1,7 +1,7 @@
 // Job statuses and wait chains, from the jobs pending in /jobs/all.
 import { describe, expect, it } from 'vitest';
 import type { StoredJob } from '@esi/contracts';
-import { statusOf, waitChain, type Pending } from './explain-chain.js';
+import { shownStatus, statusOf, waitChain, type Pending } from './explain-chain.js';
 
 function job(id: string, dependency: string[] = []): StoredJob {
   const [action, handler, type, rid, version] = id.split(':') as [string, string, string, string, string];
@@ -50,3 +50,12 @@ describe('waitChain', () => {
   });
 });
 
+describe('shownStatus', () => {
+  it('shows a job of the version /state settled as finished, even while the planner still holds it dispatched', () => {
+    const p = pending([PORT, [], 1], [PORT_MON, [PORT], 1]);
+    expect(shownStatus(PORT_MON, 1, p, 1)).toBe('finished');
+    // Not settled, or settled at another version (or FAILED: no version given): as the records say.
+    expect(shownStatus(PORT_MON, 1, p, undefined)).toBe('dispatched');
+    expect(shownStatus(PORT_MON, 1, p, 2)).toBe('dispatched');
+  });
+});

@@ -31,6 +31,17 @@ export function statusOf(jobId: string, pending: ReadonlyMap<string, Pending>): 
 }
 
 /**
+ * A job's status as Explain shows it for its resource. A job of the version /state settled
+ * without failure is finished: a workflow's jobs run one after another and /state settles
+ * on the last one's result, which the planner folds into its records on its own, sometimes
+ * a moment after the aggregator (a view drawn in between showed the last job dispatched
+ * under a settled state).
+ */
+export function shownStatus(jobId: string, version: number, pending: ReadonlyMap<string, Pending>, settledVersion: number | undefined): Status {
+  return settledVersion !== undefined && version === settledVersion ? 'finished' : statusOf(jobId, pending);
+}
+
+/**
  * Every pending job `jobId` waits for, depth first: its unfinished dependencies, then
  * theirs, down to jobs that wait for nothing. Each job appears once, at the depth it was
  * first reached, so shared dependencies and cycles cannot blow the answer up.

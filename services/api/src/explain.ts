@@ -7,13 +7,13 @@
  * wait on something it cannot see (no id, type, handler, state or trace, and not what
  * that job waits for in turn), and every text is scrubbed of secret values.
  */
-import { SLICES, configKey, stateKey, type StateValue } from '@esi/contracts';
+import { SLICES, configKey, isFailedWorkerState, isFinalWorkerState, stateKey, type StateValue } from '@esi/contracts';
 import { api } from '@esi/contracts';
 import { parseJobId } from '@esi/planning';
 import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
-import { statusOf, waitChain, type Link, type Status } from './explain-chain.js';
+import { shownStatus, waitChain, type Link, type Status } from './explain-chain.js';
 import { readPendingJobs, readWorkflow, traceIdOf } from './planner-records.js';
 import { parseObject, readConfig, viewOf } from './resource-reads.js';
 import type { Resources } from './resources.js';
@@ -61,12 +61,16 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
   };
 
   const secrets = ctx.caller.kind === 'admin' ? new Set<string>() : await resources.secrets.current();
+  const state = parseObject(view.stateJson) as Partial<StateValue>;
+  const workerState = String(state.state?.worker_state ?? '');
+  const settledVersion = isFinalWorkerState(workerState) && !isFailedWorkerState(workerState) ? state.version : undefined;
   const jobs: api.ExplainedJob[] = [];
   for (const jobId of ids) {
     ctx.checkpoint();
     const p = pending.get(jobId);
     const parsed = parseJobId(jobId);
-    const status = statusOf(jobId, pending);
+    const version = p?.job.version ?? parsed?.version ?? 0;
+    const status = shownStatus(jobId, version, pending, settledVersion);
     const chain = status === 'waiting' ? waitChain(jobId, pending) : [];
     const waitsFor: api.WaitLink[] = [];
     // What a hidden job waits for is that other tenant's business: its links are left out.
@@ -91,11 +95,10 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
       traceId: traceIdOf(p?.meta?.trace),
       dependency: ctx.caller.kind === 'admin' ? (p?.job.dependency ?? []) : await shownIds(p?.job.dependency ?? [], pending, factsOf),
       waitsFor,
-      version: p?.job.version ?? parsed?.version ?? 0,
+      version,
     });
   }
 
-  const state = parseObject(view.stateJson) as Partial<StateValue>;
   const traceId = jobs.find((j) => j.traceId)?.traceId ?? '';
   return {
     resource: await resources.shown(ctx, view),

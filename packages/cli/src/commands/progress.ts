@@ -7,19 +7,11 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { explainResource, watchResources } from '@esi/client';
 import { intOption, need, type CommandSpec } from '../args.js';
 import type { Ctx } from '../context.js';
-import { DagTracker, plannerLags, settled } from '../dag-view.js';
+import { DagTracker, settled } from '../dag-view.js';
 import { failureIn, reportFailures, type Failure } from '../failed.js';
 import { explainJson } from '../format.js';
 
 export const progressSpec: CommandSpec = { options: { interval: 'string', once: 'boolean', follow: 'boolean' }, maxArgs: 2 };
-
-/**
- * /state settles when the aggregator folds a workflow's last result; the planner folds the
- * same result into its job records on its own, and may come a moment later. A settled view
- * that still shows a job of its version dispatched is asked again, this often at most,
- * this far apart, before it is drawn as the last frame.
- */
-const SETTLE_LAG = { tries: 20, everyMs: 50 };
 
 export async function progress(ctx: Ctx): Promise<number> {
   const type = need(ctx.args, 1, 'resource type');
@@ -34,7 +26,6 @@ export async function progress(ctx: Ctx): Promise<number> {
   let lastKey = '';
   // The failure the last answer showed, if the resource had settled FAILED.
   let failure: Failure | undefined;
-  let lagTries = 0;
   const end = (): number => {
     if (!failure) return 0;
     reportFailures(ctx, [failure]);
@@ -67,13 +58,6 @@ export async function progress(ctx: Ctx): Promise<number> {
         }
         throw err;
       }
-      if (settled(e) && !once && plannerLags(e)) {
-        if (lagTries++ < SETTLE_LAG.tries) {
-          await new Promise((r) => setTimeout(r, SETTLE_LAG.everyMs));
-          if (stop) return end();
-          continue;
-        }
-      } else lagTries = 0;
       const now = Date.now();
       failure = settled(e) && e.resource ? failureIn(type, id, e.resource.stateJson) : undefined;
       const done = settled(e) && !follow;
