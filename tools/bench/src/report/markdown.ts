@@ -2,6 +2,7 @@
 import { STAGES } from '../chain/stages.js';
 import { MACHINE } from '../proc-stats.js';
 import type { ChangeRound } from '../scale/measure-changes.js';
+import type { ScaleStep } from '../scale/scale-step.js';
 import type { Summary } from '../stats.js';
 import { concernList } from '../profile-concerns.js';
 import { boundsLines } from './bounds.js';
@@ -217,11 +218,15 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
           f1(s.seedSeconds),
           f0(s.restartToResyncMs),
           f0(s.resyncMs),
-          s.periodicResyncMs.map((ms, i) => `${f0(ms)}${s.periodicResyncFull?.[i] === false ? ' (incremental)' : ' (full)'}`).join(', ') || '–',
+          periodicResyncs(s),
           round(s.changes),
           round(s.changesWithMonitoring),
         ]),
       );
+    }
+    for (const s of r.scale.filter((x) => (x.configWatchWarnings?.count ?? 0) > 0)) {
+      const w = s.configWatchWarnings!;
+      out.push('', `At ${s.present.toLocaleString('en')} the planner's /config watch stopped or could not be set up ${w.count} time(s) during the round (${w.first ?? 'no reason logged'}): its incremental resyncs read every config by range until it followed again.`);
     }
     const staged = r.scale.filter((s) => s.changes.stages && s.changesWithMonitoring.stages);
     if (staged.length > 0) {
@@ -286,4 +291,18 @@ export function renderMarkdown(r: BenchResult, before?: BenchResult): string {
   }
   out.push('## Settings', '', ...Object.entries(r.settings).map(([k, x]) => `- ${k}: ${x}`), '');
   return out.join('\n');
+}
+
+/**
+ * The periodic resyncs of a scale round: each one's ms, whether it was full, and for an
+ * incremental one how it read what changed: a range read (no /config watch followed)
+ * costs etcd a read of every config, the watch's record nothing.
+ */
+function periodicResyncs(s: ScaleStep): string {
+  const one = (ms: number, i: number): string => {
+    if (s.periodicResyncFull?.[i] !== false) return `${f0(ms)} (full)`;
+    const read = s.periodicResyncRead?.[i];
+    return `${f0(ms)} (incremental${read ? `, ${read}` : ''})`;
+  };
+  return s.periodicResyncMs.map(one).join(', ') || '–';
 }

@@ -35,6 +35,10 @@ export interface ScaleStep {
   periodicResyncMs: number[];
   /** Whether each of them was a full pass (the others read only what changed since). */
   periodicResyncFull?: boolean[];
+  /** How each read what changed: 'watched' (its /config watch's record), 'range' (no watch followed: etcd read every config), 'scan'. */
+  periodicResyncRead?: string[];
+  /** The planner's warnings that its /config watch stopped or was not set up, during the round, and the first one's reason. */
+  configWatchWarnings?: { count: number; first?: string };
   /** New changes without the monitoring-worker's slice of the copies. */
   changes: ChangeRound;
   /** New changes with every key of the copies present. */
@@ -82,13 +86,16 @@ export async function runScaleStep(
 
   const periodic: number[] = [];
   const periodicFull: boolean[] = [];
+  const periodicRead: string[] = [];
+  const watchWarnings = b.collectLines('planner', (l) => l.includes('watch of /config'));
   const watching = new AbortController();
   const watchPeriodic = (): void => {
     b.nextLine('planner', (l) => l.includes('"msg":"resync done"') && l.includes('"trigger":"interval"'), 600_000, watching.signal)
       .then((l) => {
-        const logged = JSON.parse(l.line) as { ms?: number; full?: boolean };
+        const logged = JSON.parse(l.line) as { ms?: number; full?: boolean; read?: string };
         periodic.push(Number(logged.ms));
         periodicFull.push(logged.full !== false);
+        periodicRead.push(logged.read ?? '?');
         watchPeriodic();
       })
       .catch(() => undefined);
@@ -111,6 +118,9 @@ export async function runScaleStep(
       `${changesWithMonitoring.failures.length ? `; failed: ${changesWithMonitoring.failures[0]}` : ''}`,
   );
   watching.abort();
+  const watchWarned = watchWarnings.stop();
+  const configWatchWarnings = { count: watchWarned.length, ...(watchWarned[0] ? { first: reasonOf(watchWarned[0].line) } : {}) };
+  if (configWatchWarnings.count > 0) say(`  the planner's /config watch stopped or was not set up ${configWatchWarnings.count} times: ${configWatchWarnings.first}`);
   const apiAfterRestart = restartApi ? await restartApiAndCreate(b, chain) : undefined;
   if (apiAfterRestart) say(`  api restarted: ${apiAfterRestart.served} of 20 creates served in 10 s; ${apiAfterRestart.sweepFailures} failed sweeps`);
   const usage = sampler.stop();
@@ -124,6 +134,8 @@ export async function runScaleStep(
     resyncMs,
     periodicResyncMs: periodic,
     periodicResyncFull: periodicFull,
+    periodicResyncRead: periodicRead,
+    configWatchWarnings,
     changes,
     changesWithMonitoring,
     raw: { changes: rawBefore, changesWithMonitoring: rawWithMonitoring },
