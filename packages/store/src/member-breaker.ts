@@ -3,10 +3,11 @@
  * calls in a row and calls to that member fail at once for 5 s (etcd3's default). etcd3
  * also reports each failed stream (a watch, a lease keepalive) to the same breaker, and
  * a stream it cancelled itself counts: a planner that wins an election ends a watch,
- * etcd3 takes that for an outage and resets its channels, the other streams drop, and
- * those drops open the breaker. A planner taking over partitions then could not read for
- * 5 s and exited. Here only calls count: a stream's failure is reported to the policy as
- * a function that throws at once, while a call's goes through its promise.
+ * etcd3 took that for an outage and reset its channels (no longer: keep-channels-open.ts),
+ * the other streams dropped, and those drops opened the breaker. A planner taking over
+ * partitions then could not read for 5 s and exited. Here only calls count: a stream's
+ * failure is reported to the policy as a function that throws at once, while a call's
+ * goes through its promise.
  */
 import { circuitBreaker, ConsecutiveBreaker, handleWhen, type IDefaultPolicyContext, type IPolicy } from 'cockatiel';
 import { isRecoverableError } from 'etcd3';

@@ -6,6 +6,7 @@ import { CompareResult, CompareTarget, Etcd3, Range, type Election, type ICompar
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
+import { keepChannelsOpen } from './keep-channels-open.js';
 import { memberBreaker } from './member-breaker.js';
 import { scanPrefix } from './scan-prefix.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommit, type GroupCommitLimits } from './group-commit.js';
@@ -60,6 +61,8 @@ export class OwnedStore {
    * write (elections included), the outage classification and the request metrics.
    */
   private readonly client: Etcd3;
+  /** Gives etcd3 back its reset of the channels, which its close() uses. */
+  private readonly allowReset: () => void;
   /** Transactions asked for while one is in flight leave together (group-commit.ts). */
   readonly groupCommit: GroupCommit | undefined;
   /** Single-key reads asked for while one is in flight leave together (group-read.ts). */
@@ -78,10 +81,14 @@ export class OwnedStore {
       // them) would wait for TCP to give up, minutes later. Pinged while calls are open,
       // a dead connection fails within about 9 s and the client moves to another member.
       // 6 s: etcd turns away clients that ping more often than every 5 s.
-      grpcOptions: { 'grpc.keepalive_time_ms': 6_000, 'grpc.keepalive_timeout_ms': 3_000 },
+      // A lost connection is dialled again by grpc-js itself (etcd3's own reset is off,
+      // keep-channels-open.ts), at most 2 s apart, so a member back from a restart is
+      // used again within 2 s, not after grpc-js's default of up to 120 s.
+      grpcOptions: { 'grpc.keepalive_time_ms': 6_000, 'grpc.keepalive_timeout_ms': 3_000, 'grpc.max_reconnect_backoff_ms': 2_000 },
       // Only failed calls open a member's breaker, not streams etcd3 ended itself (member-breaker.ts).
       faultHandling: { host: () => memberBreaker() },
     });
+    this.allowReset = keepChannelsOpen(this.client);
     const limits = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
     this.groupCommit = limits ? new GroupCommit((expects, ops) => this.sendTxn(expects, ops), limits) : undefined;
     const readLimits = options.groupRead ?? DEFAULT_GROUP_READ;
@@ -226,6 +233,7 @@ export class OwnedStore {
   }
 
   close(): void {
+    this.allowReset();
     this.client.close();
   }
 }
