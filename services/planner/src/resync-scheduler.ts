@@ -8,7 +8,7 @@
 import type { Logger } from '@esi/telemetry';
 import type { OwnedStore } from '@esi/store';
 import { ConfigChanges } from './config-changes.js';
-import { findUnplanned, findUnplannedAmong, findUnplannedSince, type Unplanned, type WrittenConfig } from './resync.js';
+import { ResyncStopped, findUnplanned, findUnplannedAmong, findUnplannedSince, type Unplanned, type WrittenConfig } from './resync.js';
 
 /** Every how many resyncs one reads everything (the others read what changed since). */
 const FULL_PASS_EVERY = 10;
@@ -61,7 +61,10 @@ export class ResyncScheduler {
     }, intervalMs);
   }
 
-  /** No pass after this; resolves once a pass already running has ended (its planning included). */
+  /**
+   * No pass after this; resolves once a pass already running has ended. A pass still
+   * reading gives up at its next key (ResyncStopped); one already planning is waited for.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
@@ -78,12 +81,26 @@ export class ResyncScheduler {
    * is idempotent), so a change the event path planned meanwhile is found up to date.
    */
   async pass(trigger: ResyncTrigger): Promise<void> {
+    try {
+      await this.scanAndPlan(trigger);
+    } catch (err) {
+      if (!(err instanceof ResyncStopped)) throw err;
+      this.deps.log.info({ trigger }, 'resync given up: stopping');
+    }
+  }
+
+  private async scanAndPlan(trigger: ResyncTrigger): Promise<void> {
     const started = performance.now();
     const full = trigger === 'start' || this.lastRevision === undefined || this.passes % FULL_PASS_EVERY === 0;
     this.passes++;
     const followed = full ? undefined : this.changes?.take();
-    const since = full ? undefined : followed ? await this.checkFollowed(followed) : await findUnplannedSince(this.deps.store, this.lastRevision!, this.seenBefore.values(), this.knownPlanned);
-    const found = since ?? (await findUnplanned(this.deps.store));
+    const since = full
+      ? undefined
+      : followed
+        ? await this.checkFollowed(followed)
+        : await findUnplannedSince(this.deps.store, this.lastRevision!, this.seenBefore.values(), this.knownPlanned, this.isStopped);
+    const found = since ?? (await findUnplanned(this.deps.store, this.isStopped));
+    if (this.stopped) throw new ResyncStopped();
     this.lastRevision = found.revision;
     await this.follow(found.revision);
     const unplanned = found.unplanned.filter((u) => this.seenBefore.get(keyOf(u))?.version === u.version);
@@ -105,7 +122,7 @@ export class ResyncScheduler {
   }
 
   private async checkFollowed(followed: { written: WrittenConfig[]; revision: string }): Promise<{ unplanned: Unplanned[]; revision: string } | undefined> {
-    const unplanned = await findUnplannedAmong(this.deps.store, followed.written, this.seenBefore.values(), this.knownPlanned);
+    const unplanned = await findUnplannedAmong(this.deps.store, followed.written, this.seenBefore.values(), this.knownPlanned, this.isStopped);
     return unplanned && { unplanned, revision: followed.revision };
   }
 
@@ -129,6 +146,8 @@ export class ResyncScheduler {
       .finally(() => (this.following = undefined));
     return this.following;
   }
+
+  private readonly isStopped = (): boolean => this.stopped;
 
   private readonly knownPlanned = (plural: string, id: string, version: number): boolean => {
     const type = this.deps.typeOfPlural(plural);

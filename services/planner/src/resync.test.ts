@@ -148,6 +148,37 @@ describe('resync scheduler', () => {
     expect(passes).toBe(after);
   });
 
+  it('stop() gives up a pass still reading: it plans nothing and stop does not wait for the scan', async () => {
+    await putConfig('read-while-stopping', 1);
+    let planFoundCalls = 0;
+    const scheduler = new ResyncScheduler({
+      store,
+      log: createLogger('planner', 'silent'),
+      typeOfPlural: () => 'network',
+      plannedVersions: new Map(),
+      planFound: async () => (planFoundCalls++, 0),
+    });
+    // Every page of the scan waits until stop() has been called, as a page of a
+    // 100,000-resource scan is still to come when a planner is told to stop.
+    let stopCalled = (): void => undefined;
+    const stopping = new Promise<void>((r) => (stopCalled = r));
+    const range = store.range.bind(store);
+    const spy = vi.spyOn(store, 'range').mockImplementation(async (...args) => {
+      await stopping;
+      return range(...args);
+    });
+    try {
+      const pass = scheduler.pass('start');
+      await vi.waitFor(() => expect(spy).toHaveBeenCalled());
+      const stopped = scheduler.stop();
+      stopCalled();
+      await Promise.all([pass, stopped]);
+      expect(planFoundCalls).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   /** A scheduler over `on` that records the ids each pass plans into `planned`. */
   const recordingScheduler = (on: OwnedStore, planned: string[]): ResyncScheduler =>
     new ResyncScheduler({

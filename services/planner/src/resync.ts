@@ -14,32 +14,59 @@ export interface Unplanned {
 }
 
 /**
+ * A pass given up because its planner is stopping: at 100,000 resources a full scan takes
+ * some 15 to 25 s, which a stopping planner (and the replica waiting for its lease) would
+ * otherwise wait for, to plan nothing with it.
+ */
+export class ResyncStopped extends Error {
+  constructor() {
+    super('resync given up: the planner is stopping');
+  }
+}
+
+/**
  * Each prefix is read in pages (scanPrefix in @esi/store) and only the versions are kept, not the
  * values: at 100,000 resources the three prefixes are some 200 MB of JSON, which one
  * read could neither receive (etcd client's 4 MiB limit) nor hold under the planner's
  * memory budget. Values go through their slice's parser (SLICES): one that is not the
  * slice's shape counts as absent, as it does for every other reader.
  */
-export async function findUnplanned(store: OwnedStore): Promise<{ unplanned: Unplanned[]; revision: string }> {
+export async function findUnplanned(store: OwnedStore, stopped: () => boolean = () => false): Promise<{ unplanned: Unplanned[]; revision: string }> {
   const configs: Unplanned[] = [];
   const states = new Map<string, number>();
   const records = new Map<string, RecordLite>();
+  const unlessStopped = (visit: (key: string, raw: string) => void) => (key: string, raw: string) => {
+    if (stopped()) throw new ResyncStopped();
+    visit(key, raw);
+  };
   // The three scans run side by side (etcd reads a page while this process parses the
   // last); they were never one snapshot, and a change between them is caught next pass.
   const [revision] = await Promise.all([
-    scanPrefix(store, SLICES.config.prefix, (key, raw) => {
-      const parsed = SLICES.config.resourceOf(key);
-      const config = parsed && parsed.plural !== 'heat_templates' ? SLICES.config.parse(raw) : undefined;
-      if (parsed && config) configs.push({ ...parsed, version: config.version });
-    }),
-    scanPrefix(store, SLICES.state.prefix, (key, raw) => {
-      const state = SLICES.state.parse(raw);
-      if (state) states.set(key, state.version);
-    }),
-    scanPrefix(store, SLICES.plannerWorkflows.prefix, (key, raw) => {
-      const record = SLICES.plannerWorkflows.parse(raw);
-      if (record) records.set(key, lite(record));
-    }),
+    scanPrefix(
+      store,
+      SLICES.config.prefix,
+      unlessStopped((key, raw) => {
+        const parsed = SLICES.config.resourceOf(key);
+        const config = parsed && parsed.plural !== 'heat_templates' ? SLICES.config.parse(raw) : undefined;
+        if (parsed && config) configs.push({ ...parsed, version: config.version });
+      }),
+    ),
+    scanPrefix(
+      store,
+      SLICES.state.prefix,
+      unlessStopped((key, raw) => {
+        const state = SLICES.state.parse(raw);
+        if (state) states.set(key, state.version);
+      }),
+    ),
+    scanPrefix(
+      store,
+      SLICES.plannerWorkflows.prefix,
+      unlessStopped((key, raw) => {
+        const record = SLICES.plannerWorkflows.parse(raw);
+        if (record) records.set(key, lite(record));
+      }),
+    ),
   ]);
   const out: Unplanned[] = [];
   for (const { plural, id, version } of configs) {
@@ -114,6 +141,7 @@ export async function findUnplannedAmong(
   written: Iterable<WrittenConfig>,
   recheck: Iterable<{ plural: string; id: string }>,
   knownPlanned: (plural: string, id: string, version: number) => boolean = () => false,
+  stopped: () => boolean = () => false,
 ): Promise<Unplanned[] | undefined> {
   const candidates = new Map<string, { plural: string; id: string }>();
   for (const w of written) {
@@ -129,6 +157,7 @@ export async function findUnplannedAmong(
   const list = [...candidates.values()];
   const out: Unplanned[] = [];
   for (let i = 0; i < list.length; i += CHECKS_AT_ONCE) {
+    if (stopped()) throw new ResyncStopped();
     const checked = await Promise.all(list.slice(i, i + CHECKS_AT_ONCE).map((c) => checkOne(store, c.plural, c.id)));
     for (const u of checked) if (u) out.push(u);
   }
@@ -141,9 +170,10 @@ export async function findUnplannedSince(
   sinceRevision: string,
   recheck: Iterable<{ plural: string; id: string }>,
   knownPlanned?: (plural: string, id: string, version: number) => boolean,
+  stopped?: () => boolean,
 ): Promise<{ unplanned: Unplanned[]; revision: string } | undefined> {
   const since = await configsWrittenSince(store, sinceRevision);
-  const unplanned = since && (await findUnplannedAmong(store, since.written, recheck, knownPlanned));
+  const unplanned = since && (await findUnplannedAmong(store, since.written, recheck, knownPlanned, stopped));
   return unplanned && { unplanned, revision: since.revision };
 }
 
