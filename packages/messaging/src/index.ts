@@ -5,3 +5,4 @@ export { startConsumer, type ConsumerDeps, type ConsumerSpec, type MessageMeta, 
 export { RetryableError, PermanentError, PublishNotAllowedError, MessagingUnavailableError, isRetryable, isOutage } from './errors.js';
 export { backoffMs } from './backoff.js';
 export { injectTraceContext, extractTraceContext } from './trace-headers.js';
+export { readStreamRange, type StreamRangeOptions } from './stream-range.js';

@@ -4,7 +4,7 @@
  * state and monitoring changes — merged oldest first. Each subject is read with a
  * short-lived consumer of its own: nats-server 2.9 allows one filter per consumer.
  */
-import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import type { JsMsg } from '@nats-io/jetstream';
 import {
   SLICES,
   STREAMS,
@@ -18,7 +18,7 @@ import {
   api,
   type StreamSpec,
 } from '@esi/contracts';
-import { prefixedSubject, streamName, type Messaging } from '@esi/messaging';
+import { prefixedSubject, readStreamRange, streamName, type Messaging } from '@esi/messaging';
 import type { OwnedStore } from '@esi/store';
 import type { CallContext } from './call-context.js';
 import { maySee, ownerOf } from './caller.js';
@@ -132,51 +132,25 @@ function redactedEvent(kind: string, event: Record<string, unknown>, secrets: Re
 
 async function readSubject(deps: HistoryDeps, s: Source, limit: number, ctx: CallContext): Promise<api.HistoryEvent[]> {
   const stream = streamName(s.stream, deps.streamPrefix);
-  const { jsm, js } = deps.messaging;
-  const info = await jsm.consumers.add(stream, {
-    filter_subject: prefixedSubject(s.subject, deps.streamPrefix),
-    deliver_policy: DeliverPolicy.All,
-    ack_policy: AckPolicy.None,
-    mem_storage: true,
-    // Removed by the server if this call dies before it deletes the consumer.
-    inactive_threshold: 30_000_000_000,
-  });
   const out: api.HistoryEvent[] = [];
-  try {
-    // Only the latest `limit` of each subject can survive the merge: skip the rest unread.
-    let skip = Math.max(0, info.num_pending - limit);
-    let left = info.num_pending;
-    const consumer = await js.consumers.get(stream, info.name);
-    while (left > 0 && !ctx.signal.aborted) {
-      const batch = await consumer.fetch({ max_messages: Math.min(left, 512), expires: 2_000 });
-      let got = 0;
-      for await (const m of batch) {
-        got++;
-        left--;
-        if (skip > 0) {
-          skip--;
-          continue;
-        }
-        let json: unknown;
-        try {
-          json = s.toJson(m.data);
-        } catch {
-          json = { undecodable: Buffer.from(m.data).toString('base64') };
-        }
-        out.push({
-          stream,
-          sequence: m.info.streamSequence,
-          subject: m.subject,
-          timeMs: Math.floor(Number(m.info.timestampNanos) / 1e6),
-          kind: s.kind,
-          eventKind: historyEventKindOf(s.kind),
-          eventJson: JSON.stringify(json),
-        });
-      }
-      if (got === 0) break;
+  // Only the latest `limit` of each subject can survive the merge: the rest is passed over.
+  const visit = (m: JsMsg): void => {
+    let json: unknown;
+    try {
+      json = s.toJson(m.data);
+    } catch {
+      json = { undecodable: Buffer.from(m.data).toString('base64') };
     }
-  } finally {
-    await jsm.consumers.delete(stream, info.name).catch(() => undefined);
-  }
+    out.push({
+      stream,
+      sequence: m.info.streamSequence,
+      subject: m.subject,
+      timeMs: Math.floor(Number(m.info.timestampNanos) / 1e6),
+      kind: s.kind,
+      eventKind: historyEventKindOf(s.kind),
+      eventJson: JSON.stringify(json),
+    });
+  };
+  await readStreamRange(deps.messaging, stream, prefixedSubject(s.subject, deps.streamPrefix), visit, { keepLast: limit, signal: ctx.signal });
   return out;
 }

@@ -13,7 +13,8 @@
  * analysed, so the tap costs the shared CPU as little as possible.
  */
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstreamManager, jetstream, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, jetstream, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { readStreamRange } from '@esi/messaging';
 import { STREAMS, events, isFinalWorkerState } from '@esi/contracts';
 
 /** The retained streams read after a level, and the subjects of each the tap needs. */
@@ -97,37 +98,10 @@ export class EventTap {
    * their streams (after a level, outside its measured time), for `timeline`.
    */
   async collect(): Promise<void> {
-    const js = jetstream(this.nc!);
+    const nats = { jsm: this.jsm!, js: jetstream(this.nc!) };
     for (const { stream, filter } of READ_AFTER) {
-      const start = this.from.get(stream)!;
-      const info = await this.jsm!.consumers.add(stream, {
-        filter_subject: filter,
-        deliver_policy: DeliverPolicy.StartSequence,
-        opt_start_seq: start,
-        ack_policy: AckPolicy.None,
-        mem_storage: true,
-        // Removed by the server if the bench dies before it deletes the consumer.
-        inactive_threshold: 30_000_000_000,
-      });
-      let next = start;
-      try {
-        let left = info.num_pending;
-        const consumer = await js.consumers.get(stream, info.name);
-        while (left > 0) {
-          const batch = await consumer.fetch({ max_messages: Math.min(left, 1024), expires: 2_000 });
-          let got = 0;
-          for await (const m of batch) {
-            got++;
-            left--;
-            next = m.seq + 1;
-            this.raw.push({ subject: m.subject, data: m.data });
-          }
-          if (got === 0) break;
-        }
-      } finally {
-        await this.jsm!.consumers.delete(stream, info.name).catch(() => undefined);
-      }
-      this.from.set(stream, Math.max(start, next));
+      const visit = (m: JsMsg): void => void this.raw.push({ subject: m.subject, data: m.data });
+      this.from.set(stream, await readStreamRange(nats, stream, filter, visit, { fromSequence: this.from.get(stream)!, batch: 1024 }));
     }
   }
 
