@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DELETE_COMPLETED, READ_COMPLETE, isFailedWorkerState, isFinalWorkerState, workerStateFor } from './worker-states.js';
+import { DELETE_COMPLETED, READ_COMPLETE, isFailedWorkerState, isFinalWorkerState, isSucceededWorkerState, workerStateFor } from './worker-states.js';
 
 describe('worker states', () => {
   it('name the last job’s action and the outcome, a logical delete as a delete', () => {
@@ -14,5 +14,7 @@ describe('worker states', () => {
     expect(['', undefined, 'CREATE_IN_PROGRESS', 'READ_COMPLETED_SOON'].map(isFinalWorkerState)).toEqual([false, false, false, false]);
     expect(settled.map(isFailedWorkerState)).toEqual([false, true, false]);
     expect(isFailedWorkerState(undefined)).toBe(false);
+    expect(settled.map(isSucceededWorkerState)).toEqual([true, false, true]);
+    expect(isSucceededWorkerState('CREATE_IN_PROGRESS')).toBe(false);
   });
 });

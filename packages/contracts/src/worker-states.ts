@@ -26,3 +26,11 @@ export function isFailedWorkerState(workerState: string | undefined): boolean {
 export function isFinalWorkerState(workerState: string | undefined): boolean {
   return /_(COMPLETED|FAILED)$/.test(workerState ?? '') || workerState === READ_COMPLETE;
 }
+
+/**
+ * The change settled without failure: its jobs all ran, and a retry of it has nothing to
+ * redo (a redelivered result is a duplicate; Explain shows its jobs finished).
+ */
+export function isSucceededWorkerState(workerState: string | undefined): boolean {
+  return isFinalWorkerState(workerState) && !isFailedWorkerState(workerState);
+}

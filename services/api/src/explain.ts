@@ -7,7 +7,7 @@
  * wait on something it cannot see (no id, type, handler, state or trace, and not what
  * that job waits for in turn), and every text is scrubbed of secret values.
  */
-import { SLICES, configKey, isFailedWorkerState, isFinalWorkerState, stateKey, type StateValue } from '@esi/contracts';
+import { SLICES, configKey, isSucceededWorkerState, stateKey, type StateValue } from '@esi/contracts';
 import { api } from '@esi/contracts';
 import { parseJobId } from '@esi/planning';
 import type { OwnedStore } from '@esi/store';
@@ -63,7 +63,7 @@ export async function explain(store: OwnedStore, resources: Resources, ctx: Call
   const secrets = ctx.caller.kind === 'admin' ? new Set<string>() : await resources.secrets.current();
   const state = parseObject(view.stateJson) as Partial<StateValue>;
   const workerState = String(state.state?.worker_state ?? '');
-  const settledVersion = isFinalWorkerState(workerState) && !isFailedWorkerState(workerState) ? state.version : undefined;
+  const settledVersion = isSucceededWorkerState(workerState) ? state.version : undefined;
   const jobs: api.ExplainedJob[] = [];
   for (const jobId of ids) {
     ctx.checkpoint();

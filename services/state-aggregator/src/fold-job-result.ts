@@ -3,7 +3,7 @@
  * (or a failed one), writes /state and announces it. Idempotent: a redelivered result
  * merges the same members again, and a result older than /state is dropped.
  */
-import { SLICES, events, isFailedWorkerState, isFinalWorkerState, jobStateKey, stateKey, workerStateFor } from '@esi/contracts';
+import { SLICES, events, isSucceededWorkerState, jobStateKey, stateKey, workerStateFor } from '@esi/contracts';
 import { RetryableError, type Publisher } from '@esi/messaging';
 import { faultPoint } from '@esi/service-runtime';
 import type { OwnedStore } from '@esi/store';
@@ -65,7 +65,7 @@ async function foldAgainst(
   }
   // A settled version ignores further results (redeliveries), except that a FAILED one
   // may be replaced by the results of a retry.
-  if (current && current.value.version === job.version && isFinalWorkerState(current.value.state.worker_state) && !isFailedWorkerState(current.value.state.worker_state)) {
+  if (current && current.value.version === job.version && isSucceededWorkerState(current.value.state.worker_state)) {
     deps.log.debug({ job: job.id }, 'workflow already settled; duplicate result ignored');
     // The first delivery may have written /state and died before announcing it: announce
     // again (the same message id, so JetStream drops it if the first one went out).

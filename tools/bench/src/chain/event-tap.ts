@@ -99,8 +99,8 @@ export class EventTap {
    */
   async collect(): Promise<void> {
     const nats = { jsm: this.jsm!, js: jetstream(this.nc!) };
+    const visit = (m: JsMsg): void => void this.raw.push({ subject: m.subject, data: m.data });
     for (const { stream, filter } of READ_AFTER) {
-      const visit = (m: JsMsg): void => void this.raw.push({ subject: m.subject, data: m.data });
       this.from.set(stream, await readStreamRange(nats, stream, filter, visit, { fromSequence: this.from.get(stream)!, batch: 1024 }));
     }
   }
