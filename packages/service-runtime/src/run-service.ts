@@ -19,6 +19,7 @@ import { ServiceHealth } from './service-health.js';
 interface RuntimeConfig {
   metricsAddr: string;
   healthProbeMs: number;
+  etcdDirectKv: boolean;
   faults: FaultSpec[];
   faultState: string;
 }
@@ -35,6 +36,12 @@ const runtimeSpec: Spec<RuntimeConfig> = {
     default: 2_000,
     parse: parsers.int(100, 60_000),
     doc: 'how often etcd is probed for /healthz and gRPC health (NATS reports its own connection changes)',
+  },
+  etcdDirectKv: {
+    env: 'ESI_ETCD_DIRECT_KV',
+    default: true,
+    parse: parsers.bool,
+    doc: "etcd's range, put, delete and transaction requests over HTTP/2 directly, through etcd3 only when that fails (@esi/store direct/); false: always through etcd3",
   },
   faults: {
     env: 'ESI_FAULT',
@@ -80,7 +87,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   const log = createLogger(def.name, config.logLevel);
   const tracing = initTracing({ serviceName: def.name, otlpEndpoint: config.otlpEndpoint });
   initMetrics(def.name);
-  const { metricsAddr, healthProbeMs, faults, faultState } = config as unknown as RuntimeConfig;
+  const { metricsAddr, healthProbeMs, etcdDirectKv, faults, faultState } = config as unknown as RuntimeConfig;
   armFaults(faults, def.name, faultState);
   const health = new ServiceHealth();
   health.onChange((serving) => {
@@ -89,7 +96,7 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   });
   // Served before connecting, so a health check sees "not ready" rather than nothing.
   const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr, health) : undefined;
-  const store = new OwnedStore(config.etcdEndpoints, def.name);
+  const store = new OwnedStore(config.etcdEndpoints, def.name, { directKv: etcdDirectKv });
   const stopEtcdProbe = probeEtcd(store, health, log, { intervalMs: healthProbeMs });
   const messaging = await connectMessaging(config.natsServers, def.name, natsAuthOf(config));
   watchNats(messaging.nc, health, log);

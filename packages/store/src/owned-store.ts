@@ -2,10 +2,11 @@
  * An etcd client for one owner: reads anywhere, writes only inside the owner's slice
  * (ownership registry in @esi/contracts). Every write path checks the key first.
  */
-import { CompareResult, CompareTarget, Etcd3, Range, type Election, type ICompare, type IKeyValue, type IStatusResponse, type WatchBuilder } from 'etcd3';
+import { CompareResult, CompareTarget, Etcd3, Range, type Election, type ICompare, type IKeyValue, type IRangeRequest, type IStatusResponse, type ITxnRequest, type WatchBuilder } from 'etcd3';
 import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
+import { DirectKv } from './direct/direct-kv.js';
 import { keepChannelsOpen } from './keep-channels-open.js';
 import { memberBreaker } from './member-breaker.js';
 import { scanPrefix } from './scan-prefix.js';
@@ -67,11 +68,13 @@ export class OwnedStore {
   readonly groupCommit: GroupCommit | undefined;
   /** Single-key reads asked for while one is in flight leave together (group-read.ts). */
   readonly groupRead: GroupRead | undefined;
+  /** Range, put, delete and transaction requests, sent without etcd3 while that works (direct/direct-kv.ts). */
+  private readonly direct: DirectKv | undefined;
 
   constructor(
     endpoints: string[],
     readonly owner: ServiceName,
-    options: { groupCommit?: GroupCommitLimits | false; groupRead?: GroupReadLimits | false } = {},
+    options: { groupCommit?: GroupCommitLimits | false; groupRead?: GroupReadLimits | false; directKv?: boolean } = {},
   ) {
     this.client = new Etcd3({
       hosts: endpoints,
@@ -89,6 +92,7 @@ export class OwnedStore {
       faultHandling: { host: () => memberBreaker() },
     });
     this.allowReset = keepChannelsOpen(this.client);
+    this.direct = options.directKv === false ? undefined : DirectKv.forEndpoints(endpoints);
     const limits = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
     this.groupCommit = limits ? new GroupCommit((expects, ops) => this.sendTxn(expects, ops), limits) : undefined;
     const readLimits = options.groupRead ?? DEFAULT_GROUP_READ;
@@ -110,12 +114,11 @@ export class OwnedStore {
   private async sendReads(keys: string[]): Promise<(IKeyValue | undefined)[]> {
     if (keys.length === 1) {
       const key = keys[0]!;
-      return [(await etcdCall('get', key, () => wrap(() => this.client.get(key).exec()))).kvs[0]];
+      return [(await etcdCall('get', key, () => wrap(() => this.sendRange({ key: Buffer.from(key) })))).kvs[0]];
     }
-    const res = await etcdCall('get', keys[0]!, () =>
-      wrap(() => this.client.kv.txn({ compare: [], success: keys.map((k) => ({ request_range: { key: Buffer.from(k) } })), failure: [] })),
-    );
-    return res.responses.map((r) => r.response_range.kvs[0]);
+    const request: ITxnRequest = { compare: [], success: keys.map((k) => ({ request_range: { key: Buffer.from(k) } })), failure: [] };
+    const res = await etcdCall('get', keys[0]!, () => wrap(() => this.sendTxnRequest(request)));
+    return res.responses.map((r) => r.response_range?.kvs[0]);
   }
 
   /**
@@ -178,30 +181,45 @@ export class OwnedStore {
     // counts say what it is.
     const only = expects.length === 0 && ops.length === 1 ? ops[0]! : undefined;
     if (only && 'put' in only) {
-      return (await etcdCall('put', only.put, () => wrap(() => this.client.put(only.put).value(only.value).exec()))).header.revision;
+      const put = { key: Buffer.from(only.put), value: Buffer.from(only.value) };
+      const sent = () => (this.direct ? this.direct.put(put, () => this.client.kv.put(put)) : this.client.kv.put(put));
+      return (await etcdCall('put', only.put, () => wrap(sent))).header.revision;
     }
-    if (only) return (await etcdCall('delete', only.delete, () => wrap(() => this.client.delete().key(only.delete).exec()))).header.revision;
+    if (only) {
+      const del = { key: Buffer.from(only.delete) };
+      const sent = () => (this.direct ? this.direct.deleteRange(del, () => this.client.kv.deleteRange(del)) : this.client.kv.deleteRange(del));
+      return (await etcdCall('delete', only.delete, () => wrap(sent))).header.revision;
+    }
     // Named (in metrics and spans) by its first write's key, else its first condition's.
     const named = ops[0] ? opKey(ops[0]) : expectKey(expects[0]!);
     // Built as etcd's own request: an empty comparison list always succeeds, and a
     // comparison over a range ("no key under this prefix") has no builder in etcd3.
-    const request = {
+    const request: ITxnRequest = {
       compare: expects.map(toCompare),
       success: ops.map((op) => ('put' in op ? { request_put: { key: Buffer.from(op.put), value: Buffer.from(op.value) } } : { request_delete_range: { key: Buffer.from(op.delete) } })),
       failure: [],
     };
-    const res = await etcdCall('txn', named, () => wrap(() => this.client.kv.txn(request)));
+    const res = await etcdCall('txn', named, () => wrap(() => this.sendTxnRequest(request)));
     return res.succeeded ? res.header.revision : undefined;
+  }
+
+  private sendTxnRequest(request: ITxnRequest) {
+    return this.direct ? this.direct.txn(request, () => this.client.kv.txn(request)) : this.client.kv.txn(request);
+  }
+
+  private sendRange(request: IRangeRequest) {
+    return this.direct ? this.direct.range(request, () => this.client.kv.range(request)) : this.client.kv.range(request);
   }
 
   /** A range read with the same outage handling and metrics as every other call. */
   async range(range: KeyRange, options: RangeOptions = {}): Promise<RangeRead> {
-    let builder = 'key' in range ? this.client.getAll().inRange({ start: range.key, end: `${range.key}\u0000` }) : 'prefix' in range ? this.client.getAll().prefix(range.prefix) : this.client.getAll().inRange(range);
-    if (options.limit !== undefined) builder = builder.limit(options.limit);
-    if (options.revision !== undefined) builder = builder.revision(options.revision);
-    if (options.minModRevision !== undefined) builder = builder.minModRevision(options.minModRevision);
-    if (options.sortByKey) builder = builder.sort('Key', 'Ascend');
-    const res = await etcdCall('range', describeRange(range), () => wrap(() => builder.exec()));
+    const bounds = 'key' in range ? { start: Buffer.from(range.key), end: Buffer.from(`${range.key}\u0000`) } : 'prefix' in range ? Range.prefix(range.prefix) : new Range(range.start, range.end);
+    const request: IRangeRequest = { key: bounds.start, range_end: bounds.end };
+    if (options.limit !== undefined) request.limit = options.limit;
+    if (options.revision !== undefined) request.revision = options.revision;
+    if (options.minModRevision !== undefined) request.min_mod_revision = options.minModRevision;
+    if (options.sortByKey) Object.assign(request, { sort_order: 'Ascend', sort_target: 'Key' });
+    const res = await etcdCall('range', describeRange(range), () => wrap(() => this.sendRange(request)));
     return { kvs: res.kvs, revision: res.header.revision, more: res.more };
   }
 
@@ -233,6 +251,7 @@ export class OwnedStore {
   }
 
   close(): void {
+    this.direct?.close();
     this.allowReset();
     this.client.close();
   }
