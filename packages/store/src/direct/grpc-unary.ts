@@ -142,7 +142,8 @@ export class GrpcUnaryClient {
         }
       });
       stream.on('error', (err) => finish(new GrpcCallError(GRPC_STATUS.UNAVAILABLE, err.message)));
-      stream.on('close', () => finish(new GrpcCallError(GRPC_STATUS.UNAVAILABLE, `stream closed (code ${stream.rstCode ?? 'none'})`)));
+      // Every stream closes, most after their answer: the error is made only when none came.
+      stream.on('close', () => settled || finish(new GrpcCallError(GRPC_STATUS.UNAVAILABLE, `stream closed (code ${stream.rstCode ?? 'none'})`)));
       stream.end(frame(message));
     });
   }
