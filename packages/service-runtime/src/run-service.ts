@@ -96,7 +96,10 @@ export async function runService<C>(def: ServiceDefinition<C>, env: Env = proces
   });
   // Served before connecting, so a health check sees "not ready" rather than nothing.
   const metrics: MetricsServer | undefined = metricsAddr ? await startMetricsServer(metricsAddr, health) : undefined;
-  const store = new OwnedStore(config.etcdEndpoints, def.name, { directKv: etcdDirectKv });
+  const store = new OwnedStore(config.etcdEndpoints, def.name, {
+    directKv: etcdDirectKv,
+    onDirectFallback: (err, endpoint) => log.warn({ err, endpoint }, 'etcd: a direct request failed and went through etcd3; direct requests pause a few seconds'),
+  });
   const stopEtcdProbe = probeEtcd(store, health, log, { intervalMs: healthProbeMs });
   const messaging = await connectMessaging(config.natsServers, def.name, natsAuthOf(config));
   watchNats(messaging.nc, health, log);

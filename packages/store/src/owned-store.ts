@@ -74,7 +74,13 @@ export class OwnedStore {
   constructor(
     endpoints: string[],
     readonly owner: ServiceName,
-    options: { groupCommit?: GroupCommitLimits | false; groupRead?: GroupReadLimits | false; directKv?: boolean } = {},
+    options: {
+      groupCommit?: GroupCommitLimits | false;
+      groupRead?: GroupReadLimits | false;
+      directKv?: boolean;
+      /** Told when a direct request failed and went through etcd3 instead (direct/direct-kv.ts). */
+      onDirectFallback?: (err: Error, endpoint: string) => void;
+    } = {},
   ) {
     this.client = new Etcd3({
       hosts: endpoints,
@@ -92,7 +98,7 @@ export class OwnedStore {
       faultHandling: { host: () => memberBreaker() },
     });
     this.allowReset = keepChannelsOpen(this.client);
-    this.direct = options.directKv === false ? undefined : DirectKv.forEndpoints(endpoints);
+    this.direct = options.directKv === false ? undefined : DirectKv.forEndpoints(endpoints, { onFallback: options.onDirectFallback });
     const limits = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
     this.groupCommit = limits ? new GroupCommit((expects, ops) => this.sendTxn(expects, ops), limits) : undefined;
     const readLimits = options.groupRead ?? DEFAULT_GROUP_READ;

@@ -123,7 +123,8 @@ describe('when the direct connection does not work', () => {
 
   it('answers through etcd3, rests, then tries directly again', async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
-    const kv = DirectKv.forEndpoints([dead], 300)!;
+    const told: string[] = [];
+    const kv = DirectKv.forEndpoints([dead], { restMs: 300, onFallback: (err, endpoint) => told.push(`${endpoint} ${err.constructor.name}`) })!;
     let asked = 0;
     const etcd3Range = () => {
       asked++;
@@ -138,6 +139,8 @@ describe('when the direct connection does not work', () => {
     await new Promise((r) => setTimeout(r, 350));
     await kv.range(request(), etcd3Range);
     expect([kv.fallbacks, asked]).toEqual([2, 3]);
+    // Told each time, with the class etcd3 gives an unreachable member.
+    expect(told).toEqual([`${dead} GRPCUnavailableError`, `${dead} GRPCUnavailableError`]);
     kv.close();
   });
 

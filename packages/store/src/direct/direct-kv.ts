@@ -25,6 +25,12 @@ import { Decoder, type Encoder } from './protobuf.js';
 /** How long the direct path rests after a recoverable failure, calls going through etcd3 meanwhile. */
 export const DIRECT_REST_MS = 5_000;
 
+export interface DirectKvOptions {
+  restMs?: number;
+  /** Told of each failure sent on through etcd3 (at most one per rest: the path then rests). */
+  onFallback?: (err: Error, endpoint: string) => void;
+}
+
 export class DirectKv {
   private readonly clients: GrpcUnaryClient[];
   private current: number;
@@ -33,15 +39,16 @@ export class DirectKv {
   fallbacks = 0;
 
   /** Undefined when an endpoint is not plain http:// (TLS stays with etcd3). */
-  static forEndpoints(endpoints: readonly string[], restMs = DIRECT_REST_MS): DirectKv | undefined {
+  static forEndpoints(endpoints: readonly string[], options: DirectKvOptions = {}): DirectKv | undefined {
     const urls = endpoints.map((e) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(e) ? e : `http://${e}`));
     if (urls.length === 0 || !urls.every((u) => u.startsWith('http://'))) return undefined;
-    return new DirectKv(urls, restMs);
+    return new DirectKv(urls, options.restMs ?? DIRECT_REST_MS, options.onFallback);
   }
 
   private constructor(
     urls: string[],
     private readonly restMs: number,
+    private readonly onFallback: ((err: Error, endpoint: string) => void) | undefined,
   ) {
     this.clients = urls.map((u) => new GrpcUnaryClient(u));
     // Spread the services over the members, as etcd3 picks one at random.
@@ -78,6 +85,7 @@ export class DirectKv {
       if (isTooLarge(typed) || !isRecoverableError(typed)) throw typed;
       this.fallbacks++;
       this.restingUntil = Date.now() + this.restMs;
+      this.onFallback?.(typed, this.clients[this.current]!.endpoint);
       this.current = (this.current + 1) % this.clients.length;
       return viaEtcd3();
     }
