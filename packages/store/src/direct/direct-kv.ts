@@ -29,6 +29,8 @@ export interface DirectKvOptions {
   restMs?: number;
   /** Told of each failure sent on through etcd3 (at most one per rest: the path then rests). */
   onFallback?: (err: Error, endpoint: string) => void;
+  /** The clock the rest is measured by (tests set their own). */
+  now?: () => number;
 }
 
 export class DirectKv {
@@ -42,13 +44,14 @@ export class DirectKv {
   static forEndpoints(endpoints: readonly string[], options: DirectKvOptions = {}): DirectKv | undefined {
     const urls = endpoints.map((e) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(e) ? e : `http://${e}`));
     if (urls.length === 0 || !urls.every((u) => u.startsWith('http://'))) return undefined;
-    return new DirectKv(urls, options.restMs ?? DIRECT_REST_MS, options.onFallback);
+    return new DirectKv(urls, options.restMs ?? DIRECT_REST_MS, options.onFallback, options.now ?? Date.now);
   }
 
   private constructor(
     urls: string[],
     private readonly restMs: number,
     private readonly onFallback: ((err: Error, endpoint: string) => void) | undefined,
+    private readonly now: () => number,
   ) {
     this.clients = urls.map((u) => new GrpcUnaryClient(u));
     // Spread the services over the members, as etcd3 picks one at random.
@@ -76,7 +79,7 @@ export class DirectKv {
   }
 
   private async send<T>(method: string, body: Encoder, decode: (d: Decoder) => T, viaEtcd3: () => Promise<T>): Promise<T> {
-    if (Date.now() < this.restingUntil) return viaEtcd3();
+    if (this.now() < this.restingUntil) return viaEtcd3();
     let answer: Buffer;
     try {
       answer = await this.clients[this.current]!.call(`/etcdserverpb.KV/${method}`, body.finish());
@@ -84,7 +87,7 @@ export class DirectKv {
       const typed = asEtcd3Error(err);
       if (isTooLarge(typed) || !isRecoverableError(typed)) throw typed;
       this.fallbacks++;
-      this.restingUntil = Date.now() + this.restMs;
+      this.restingUntil = this.now() + this.restMs;
       this.onFallback?.(typed, this.clients[this.current]!.endpoint);
       this.current = (this.current + 1) % this.clients.length;
       return viaEtcd3();
@@ -94,7 +97,7 @@ export class DirectKv {
     } catch (err) {
       // An answer this codec cannot read. The request did reach etcd, so it is not sent
       // again here: it fails as an internal error, which callers retry as an outage.
-      this.restingUntil = Date.now() + this.restMs;
+      this.restingUntil = this.now() + this.restMs;
       throw asEtcd3Error(new GrpcCallError(GRPC_STATUS.INTERNAL, `unreadable ${method} answer: ${(err as Error).message}`));
     }
   }
