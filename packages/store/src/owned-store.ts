@@ -7,6 +7,7 @@ import { OWNERSHIP, type ServiceName } from '@esi/contracts';
 import { etcdCall } from '@esi/telemetry';
 import { OwnershipViolationError, wrap } from './errors.js';
 import { DirectKv } from './direct/direct-kv.js';
+import type { RangeAnswer, TxnAnswer, WriteAnswer } from './direct/kv-messages.js';
 import { keepChannelsOpen } from './keep-channels-open.js';
 import { memberBreaker } from './member-breaker.js';
 import { scanPrefix } from './scan-prefix.js';
@@ -188,12 +189,12 @@ export class OwnedStore {
     const only = expects.length === 0 && ops.length === 1 ? ops[0]! : undefined;
     if (only && 'put' in only) {
       const put = { key: Buffer.from(only.put), value: Buffer.from(only.value) };
-      const sent = () => (this.direct ? this.direct.put(put, () => this.client.kv.put(put)) : this.client.kv.put(put));
+      const sent = () => this.send<WriteAnswer>((d, viaEtcd3) => d.put(put, viaEtcd3), () => this.client.kv.put(put));
       return (await etcdCall('put', only.put, () => wrap(sent))).header.revision;
     }
     if (only) {
       const del = { key: Buffer.from(only.delete) };
-      const sent = () => (this.direct ? this.direct.deleteRange(del, () => this.client.kv.deleteRange(del)) : this.client.kv.deleteRange(del));
+      const sent = () => this.send<WriteAnswer>((d, viaEtcd3) => d.deleteRange(del, viaEtcd3), () => this.client.kv.deleteRange(del));
       return (await etcdCall('delete', only.delete, () => wrap(sent))).header.revision;
     }
     // Named (in metrics and spans) by its first write's key, else its first condition's.
@@ -210,11 +211,16 @@ export class OwnedStore {
   }
 
   private sendTxnRequest(request: ITxnRequest) {
-    return this.direct ? this.direct.txn(request, () => this.client.kv.txn(request)) : this.client.kv.txn(request);
+    return this.send<TxnAnswer>((d, viaEtcd3) => d.txn(request, viaEtcd3), () => this.client.kv.txn(request));
   }
 
   private sendRange(request: IRangeRequest) {
-    return this.direct ? this.direct.range(request, () => this.client.kv.range(request)) : this.client.kv.range(request);
+    return this.send<RangeAnswer>((d, viaEtcd3) => d.range(request, viaEtcd3), () => this.client.kv.range(request));
+  }
+
+  /** Directly while the direct path is on (it falls back to `viaEtcd3` itself), else through etcd3. */
+  private send<T>(direct: (d: DirectKv, viaEtcd3: () => Promise<T>) => Promise<T>, viaEtcd3: () => Promise<T>): Promise<T> {
+    return this.direct ? direct(this.direct, viaEtcd3) : viaEtcd3();
   }
 
   /** A range read with the same outage handling and metrics as every other call. */
@@ -224,7 +230,10 @@ export class OwnedStore {
     if (options.limit !== undefined) request.limit = options.limit;
     if (options.revision !== undefined) request.revision = options.revision;
     if (options.minModRevision !== undefined) request.min_mod_revision = options.minModRevision;
-    if (options.sortByKey) Object.assign(request, { sort_order: 'Ascend', sort_target: 'Key' });
+    if (options.sortByKey) {
+      request.sort_order = 'Ascend';
+      request.sort_target = 'Key';
+    }
     const res = await etcdCall('range', describeRange(range), () => wrap(() => this.sendRange(request)));
     return { kvs: res.kvs, revision: res.header.revision, more: res.more };
   }

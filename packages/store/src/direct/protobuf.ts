@@ -95,12 +95,12 @@ export class Decoder {
   /** The next field's number, or undefined at the end; its value must be read or skipped. */
   next(): { field: number; wire: number } | undefined {
     if (this.pos >= this.end) return undefined;
-    const tag = this.uint32();
+    const tag = this.uint();
     return { field: tag >>> 3, wire: tag & 7 };
   }
 
-  /** A varint that fits a double exactly (enums, booleans, lengths). */
-  uint32(): number {
+  /** A varint as a number, exact up to 2^53 (tags, enums, booleans, lengths). */
+  uint(): number {
     let result = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
@@ -113,7 +113,7 @@ export class Decoder {
   }
 
   bool(): boolean {
-    return this.uint32() !== 0;
+    return this.uint() !== 0;
   }
 
   /** An int64 as its decimal string. */
@@ -137,7 +137,7 @@ export class Decoder {
 
   /** Bytes as a view of the message's buffer (no copy). */
   bytes(): Buffer {
-    const len = this.uint32();
+    const len = this.uint();
     const start = this.pos;
     this.pos += len;
     if (this.pos > this.end) throw new Error('protobuf: field runs past the message');
@@ -146,7 +146,7 @@ export class Decoder {
 
   /** A nested message's decoder. */
   message(): Decoder {
-    const len = this.uint32();
+    const len = this.uint();
     const start = this.pos;
     this.pos += len;
     if (this.pos > this.end) throw new Error('protobuf: message runs past its parent');
@@ -154,9 +154,9 @@ export class Decoder {
   }
 
   skip(wire: number): void {
-    if (wire === WIRE_VARINT) this.uint32Skip();
+    if (wire === WIRE_VARINT) this.skipVarint();
     else if (wire === WIRE_BYTES) {
-      const length = this.uint32(); // read first: `pos += uint32()` would add to the position before the length
+      const length = this.uint(); // read first: `pos += uint()` would add to the position before the length
       this.pos += length;
     }
     else if (wire === WIRE_FIXED64) this.pos += 8;
@@ -165,7 +165,7 @@ export class Decoder {
     if (this.pos > this.end) throw new Error('protobuf: field runs past the message');
   }
 
-  private uint32Skip(): void {
+  private skipVarint(): void {
     while (this.byte() >= 0x80);
   }
 
