@@ -124,6 +124,7 @@ export class GrpcUnaryClient {
       });
       stream.on('trailers', readStatus);
       stream.on('data', (chunk: Buffer) => {
+        if (settled) return; // what still arrives after a refusal for size
         received += chunk.length;
         if (received > this.options.maxReceiveBytes + 5) {
           stream.close(http2.constants.NGHTTP2_CANCEL);
@@ -182,14 +183,18 @@ export class GrpcUnaryClient {
         session.destroy(new Error('ping unanswered'));
       }, this.options.pingTimeoutMs);
       timer.unref();
-      const sent = session.ping((err) => {
+      const fail = (err: Error): void => {
         clearTimeout(timer);
-        if (err) {
-          this.drop(session);
-          session.destroy(err);
-        }
-      });
-      if (!sent) clearTimeout(timer);
+        this.drop(session);
+        session.destroy(err);
+      };
+      try {
+        // false: earlier pings are still unanswered, and the timer of one of those runs.
+        if (!session.ping((err) => (err ? fail(err) : clearTimeout(timer)))) clearTimeout(timer);
+      } catch (err) {
+        // A session that cannot be pinged now (closing, or not yet connected) is given up.
+        fail(err as Error);
+      }
     }, this.options.pingIntervalMs);
     this.pinger.unref();
   }
