@@ -37,8 +37,6 @@ export class DirectKv {
   private readonly clients: GrpcUnaryClient[];
   private current: number;
   private restingUntil = 0;
-  /** Calls sent again through etcd3 after a recoverable failure, for tests and logs. */
-  fallbacks = 0;
 
   /** Undefined when an endpoint is not plain http:// (TLS stays with etcd3). */
   static forEndpoints(endpoints: readonly string[], options: DirectKvOptions = {}): DirectKv | undefined {
@@ -86,7 +84,6 @@ export class DirectKv {
     } catch (err) {
       const typed = asEtcd3Error(err);
       if (isTooLarge(typed) || !isRecoverableError(typed)) throw typed;
-      this.fallbacks++;
       this.restingUntil = this.now() + this.restMs;
       this.onFallback?.(typed, this.clients[this.current]!.endpoint);
       this.current = (this.current + 1) % this.clients.length;

@@ -59,7 +59,6 @@ const DEFAULTS: Required<UnaryOptions> = { maxReceiveBytes: 4 * 1024 * 1024, pin
 
 export class GrpcUnaryClient {
   private session: http2.ClientHttp2Session | undefined;
-  private open = 0;
   private pinger: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly options: Required<UnaryOptions>;
@@ -91,7 +90,6 @@ export class GrpcUnaryClient {
         reject(new GrpcCallError(GRPC_STATUS.UNAVAILABLE, (err as Error).message));
         return;
       }
-      this.open++;
       holdOpen(session, 1);
       const chunks: Buffer[] = [];
       let received = 0;
@@ -101,7 +99,6 @@ export class GrpcUnaryClient {
       const finish = (err: Error | undefined, value?: Buffer): void => {
         if (settled) return;
         settled = true;
-        this.open--;
         holdOpen(session, -1);
         if (err) reject(err);
         else resolve(value!);
@@ -177,7 +174,7 @@ export class GrpcUnaryClient {
     if (this.pinger) return;
     this.pinger = setInterval(() => {
       const session = this.session;
-      if (!session || this.open === 0 || session.closed || session.destroyed) return;
+      if (!session || !callsOn.get(session) || session.closed || session.destroyed) return;
       const timer = setTimeout(() => {
         this.drop(session);
         session.destroy(new Error('ping unanswered'));

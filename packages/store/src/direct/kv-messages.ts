@@ -38,7 +38,7 @@ function bytesField(e: Encoder, field: number, value: Bytes): void {
 }
 
 function int64Field(e: Encoder, field: number, value: string | number | undefined): void {
-  if (value !== undefined && String(value) !== '0') e.varint(field, typeof value === 'number' ? value : BigInt(value));
+  if (value !== undefined && String(value) !== '0') e.varint(field, value);
 }
 
 /** An enum given as etcd3 gives it: its name or its number. */
