@@ -138,7 +138,6 @@ export function peakCostVerdicts(peak: LevelResult, rawStepCpuMs: number | undef
   return out;
 }
 
-
 /**
  * A new change's p50 at the larger size against the smaller one (≤ 1.2×), with the raw
  * step's and etcd's own compare-and-put's ratios measured just before each round: the
