@@ -53,8 +53,32 @@ export function boundsLines(r: BenchResult): string[] {
       crowding(u, cpuPerResourceMs, cores, 'this level'),
     `- **p99 at half the peak:** ${half.latency.p99.toFixed(0)} ms; the slowest stage there at p95 is "${worstStage[0]}" (${worstStage[1].toFixed(0)} ms)` +
       (worstStage[0] === STAGES[1] ? ` (for a logical port, it includes waiting for its port's heat job).` : '.') +
-      crowding(half, cpuPerResourceMs, cores, 'half the peak'),
+      crowding(half, cpuPerResourceMs, cores, 'half the peak') +
+      closedBeside(half, r.chain.levels),
   ];
+}
+
+/** How near in throughput a closed level must be to the half-peak's to be set beside it. */
+const BESIDE_WITHIN = 0.15;
+
+/**
+ * The closed level that moved about as many resources a second as the open level at half
+ * the peak: the same load and CPU per resource with the builds in flight held to a number
+ * instead of arriving at a fixed rate. Its p99 says how much of the open level's tail the
+ * arrivals' queue makes. Empty when no closed level came within 15 % of its throughput.
+ */
+export function closedBeside(half: LevelResult, levels: readonly LevelResult[]): string {
+  const near = levels
+    .filter((l) => l.concurrency !== undefined && Math.abs(l.throughput - half.throughput) <= BESIDE_WITHIN * half.throughput)
+    .sort((a, b) => Math.abs(a.throughput - half.throughput) - Math.abs(b.throughput - half.throughput))[0];
+  if (near === undefined) return '';
+  const busy = (l: LevelResult): number => Math.round(l.procs[MACHINE]?.cpuPct ?? 0);
+  return (
+    ` The closed level with ${near.concurrency} build(s) in flight moved about as many (${near.throughput.toFixed(1)} resources/s against ${half.throughput.toFixed(1)}) ` +
+    `at ${cpuMsPerResource(near).toFixed(1)} ms of CPU per resource against ${cpuMsPerResource(half).toFixed(1)}, the machine ${busy(near)} % busy against ${busy(half)} %, ` +
+    `and its p99 was ${near.latency.p99.toFixed(0)} ms against ${half.latency.p99.toFixed(0)}: the rest of the tail is the queue that builds arriving at a fixed rate meet ` +
+    `while a burst is worked off, which a fixed number in flight never forms.`
+  );
 }
 
 /**
