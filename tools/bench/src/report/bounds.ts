@@ -65,7 +65,8 @@ const BESIDE_WITHIN = 0.15;
  * The closed level that moved about as many resources a second as the open level at half
  * the peak: the same load and CPU per resource with the builds in flight held to a number
  * instead of arriving at a fixed rate. Its p99 says how much of the open level's tail the
- * arrivals' queue makes. Empty when no closed level came within 15 % of its throughput.
+ * arrivals' queue makes, when the two cost alike on an equally busy machine (within 15 %).
+ * Empty when no closed level came within 15 % of its throughput.
  */
 export function closedBeside(half: LevelResult, levels: readonly LevelResult[]): string {
   const near = levels
@@ -73,11 +74,16 @@ export function closedBeside(half: LevelResult, levels: readonly LevelResult[]):
     .sort((a, b) => Math.abs(a.throughput - half.throughput) - Math.abs(b.throughput - half.throughput))[0];
   if (near === undefined) return '';
   const busy = (l: LevelResult): number => Math.round(l.procs[MACHINE]?.cpuPct ?? 0);
+  const [cpuNear, cpuHalf] = [cpuMsPerResource(near), cpuMsPerResource(half)];
+  // Only the same work on an equally busy machine leaves the arrivals as the difference.
+  const alike = Math.abs(cpuNear - cpuHalf) <= BESIDE_WITHIN * cpuHalf && Math.abs(busy(near) - busy(half)) <= BESIDE_WITHIN * busy(half);
   return (
     ` The closed level with ${near.concurrency} build(s) in flight moved about as many (${near.throughput.toFixed(1)} resources/s against ${half.throughput.toFixed(1)}) ` +
-    `at ${cpuMsPerResource(near).toFixed(1)} ms of CPU per resource against ${cpuMsPerResource(half).toFixed(1)}, the machine ${busy(near)} % busy against ${busy(half)} %, ` +
-    `and its p99 was ${near.latency.p99.toFixed(0)} ms against ${half.latency.p99.toFixed(0)}: the rest of the tail is the queue that builds arriving at a fixed rate meet ` +
-    `while a burst is worked off, which a fixed number in flight never forms.`
+    `at ${cpuNear.toFixed(1)} ms of CPU per resource against ${cpuHalf.toFixed(1)}, the machine ${busy(near)} % busy against ${busy(half)} %, ` +
+    `and its p99 was ${near.latency.p99.toFixed(0)} ms against ${half.latency.p99.toFixed(0)}` +
+    (alike && near.latency.p99 < half.latency.p99
+      ? `: the same work on an equally busy machine, so the rest of the tail is the queue that builds arriving at a fixed rate meet while a burst is worked off, which a fixed number in flight never forms.`
+      : '.')
   );
 }
 

@@ -20,6 +20,14 @@ describe('the closed level beside the half-peak', () => {
     expect(text).toContain(`its p99 was 92 ms against ${half.latency.p99.toFixed(0)}`);
     expect(text).toContain('2.0 ms of CPU per resource against 2.4');
     expect(text).toContain('the machine 174 % busy against 175 %');
+    expect(text).not.toContain('the queue');
+  });
+
+  it('names the arrivals\' queue as the difference only when the two cost alike on an equally busy machine', () => {
+    const alike = testLevel({ concurrency: 4, resources: 1230, seconds: 10, cpuSeconds: { [MACHINE]: 17.4, planner: 2.9 }, latency: summarize([80, 92]) });
+    expect(closedBeside(half, [alike])).toContain('so the rest of the tail is the queue');
+    const idler = testLevel({ concurrency: 4, resources: 1230, seconds: 10, cpuSeconds: { [MACHINE]: 12, planner: 2.9 }, latency: summarize([80, 92]) });
+    expect(closedBeside(half, [idler])).not.toContain('the queue');
   });
 
   it('says nothing when no closed level came within 15 % of its throughput', () => {
