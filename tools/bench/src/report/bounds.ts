@@ -82,7 +82,7 @@ export function closedBeside(half: LevelResult, levels: readonly LevelResult[]):
     `at ${cpuNear.toFixed(1)} ms of CPU per resource against ${cpuHalf.toFixed(1)}, the machine ${busy(near)} % busy against ${busy(half)} %, ` +
     `and its p99 was ${near.latency.p99.toFixed(0)} ms against ${half.latency.p99.toFixed(0)}` +
     (alike && near.latency.p99 < half.latency.p99
-      ? `: the same work on an equally busy machine, so the rest of the tail is the queue that builds arriving at a fixed rate meet while a burst is worked off, which a fixed number in flight never forms.`
+      ? `: about the same work on about as busy a machine, so the rest of the tail is the queue that builds arriving at a fixed rate meet while a burst is worked off, which a fixed number in flight never forms.`
       : '.')
   );
 }
