@@ -19,7 +19,7 @@ export interface Mode {
   /**
    * How long the open level at half the peak runs. Its p99 is the tail of a queue on a
    * machine about 90 % busy: 20-30 s rounds of one tree ranged 105-247 ms (2026-12-07),
-   * bursts of slow builds a second or two long deciding it, so the full mode pools a
+   * bursts of slow builds up to a few seconds long deciding it, so the full mode pools a
    * minute of them.
    */
   halfPeakMs: number;
