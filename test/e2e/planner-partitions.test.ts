@@ -56,6 +56,11 @@ function readLog(logName: string): string[] {
   }
 }
 
+/** Waits up to 10 s for the logs to say what `check` looks for; the assertions after it tell what they do not. */
+async function logsCatchUp(check: () => boolean): Promise<void> {
+  for (const until = Date.now() + 10_000; !check() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+}
+
 /** Resources (type:id) a planner's log says it planned. */
 function plannedBy(logName: string): Set<string> {
   return new Set(readLog(logName).filter((l) => l.includes('"workflow planned"')).map((l) => (JSON.parse(l) as { resource: string }).resource));
@@ -145,6 +150,8 @@ describe('two planners by partition', () => {
       expect(await settled('network', net, 30_000)).toBe('CREATE_COMPLETED');
       expect(await settled('subnet', sub, 30_000)).toBe('CREATE_COMPLETED');
     }
+    const resources = list.flatMap(({ net, sub }) => [`network:${net}`, `subnet:${sub}`]);
+    await logsCatchUp(() => resources.every((r) => plannedBy('planner').has(r) || plannedBy('planner-1').has(r)));
     const first = plannedBy('planner');
     const other = plannedBy('planner-1');
     for (const { net, sub } of list) {
@@ -188,9 +195,13 @@ describe('two planners by partition', () => {
       expect(await settled('network', net, 60_000)).toBe('CREATE_COMPLETED');
       expect(await settled('subnet', sub, 60_000)).toBe('CREATE_COMPLETED');
     }
+    const ofPartition1 = after.flatMap((p) => [`network:${p.net}`, `subnet:${p.sub}`]).filter((r) => partitionOf(r.split(':')[1]!, 2) === 1);
+    // The survivor logs "partition planning started" once its first pass over the
+    // partition is done, and that pass plans the backlog: the builds can settle before the
+    // line is written, and log lines reach the file a batch at a time.
+    await logsCatchUp(() => held('planner').includes(1) && ofPartition1.every((r) => plannedBy('planner').has(r)));
     expect(held('planner'), 'the survivor took partition 1 over').toEqual([0, 1]);
     const survivor = plannedBy('planner');
-    const ofPartition1 = after.flatMap((p) => [`network:${p.net}`, `subnet:${p.sub}`]).filter((r) => partitionOf(r.split(':')[1]!, 2) === 1);
     expect(ofPartition1.filter((r) => survivor.has(r)), 'partition 1’s resources submitted after the kill, planned by the survivor').toEqual(ofPartition1);
     for (const { net, sub } of list) {
       expectPlannedOnce('network', net);
