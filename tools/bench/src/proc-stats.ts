@@ -80,12 +80,31 @@ function mainThreadCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
-export function readMachineBusySeconds(): number {
+/** The whole machine's CPU ticks so far (all cores), from /proc/stat's first line. */
+export interface MachineTicks {
+  user: number;
+  nice: number;
+  system: number;
+  idle: number;
+  iowait: number;
+  irq: number;
+  softirq: number;
+  steal: number;
+  /** The eight above together. */
+  total: number;
+}
+
+export function readMachineTicks(): MachineTicks {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
   const [, ...ticks] = line.trim().split(/\s+/).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
-  return (user + nice + system + irq + softirq + steal) / CLK_TCK;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = ticks;
+  return { user, nice, system, idle, iowait, irq, softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+}
+
+/** CPU seconds the whole machine spent busy (all cores), from /proc/stat. */
+export function readMachineBusySeconds(): number {
+  const t = readMachineTicks();
+  return (t.user + t.nice + t.system + t.irq + t.softirq + t.steal) / CLK_TCK;
 }
 
 export const MACHINE = 'machine (all cores)';

@@ -24,6 +24,7 @@ import { compileWorkspace } from '@esi/local-stack';
 import { startBenchStack } from '../bench-stack.js';
 import { openChainSession } from '../chain/session.js';
 import { runClosedLevel, runOpenLevel } from '../chain/levels.js';
+import { readMachineTicks } from '../proc-stats.js';
 
 const rate = Number(process.env.RATE ?? 60);
 const seconds = Number(process.env.SECS ?? 20);
@@ -31,10 +32,10 @@ const rounds = Number(process.env.ROUNDS ?? 2);
 /** IN_FLIGHT=n holds n builds in flight (a closed level) instead of the open rate. */
 const inFlight = Number(process.env.IN_FLIGHT ?? 0);
 
-/** The machine's CPU ticks so far: user, system and softirq (from /proc/stat). */
+/** The machine's CPU ticks so far: user (nice included), system, and interrupts (hard and soft). */
 function machineTicks(): { user: number; system: number; softirq: number; total: number } {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  return { user: f[0]! + f[1]!, system: f[2]!, softirq: f[5]! + f[6]!, total: f.reduce((a, b) => a + b, 0) };
+  const t = readMachineTicks();
+  return { user: t.user + t.nice, system: t.system, softirq: t.irq + t.softirq, total: t.total };
 }
 
 /** Voluntary and involuntary context switches of every thread of a process so far. */
