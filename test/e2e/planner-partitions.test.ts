@@ -56,9 +56,12 @@ function readLog(logName: string): string[] {
   }
 }
 
-/** Waits up to 10 s for the logs to say what `check` looks for; the assertions after it tell what they do not. */
-async function logsCatchUp(check: () => boolean): Promise<void> {
-  for (const until = Date.now() + 10_000; !check() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+/**
+ * Waits up to 10 s for the logs to say what `check` looks for; on a timeout it returns
+ * anyway, so the assertions after it say what the logs lack.
+ */
+async function logsCatchUp(what: string, check: () => boolean): Promise<void> {
+  await waitFor(what, async () => (check() ? true : undefined), 10_000, 100).catch(() => undefined);
 }
 
 /** Resources (type:id) a planner's log says it planned. */
@@ -151,7 +154,10 @@ describe('two planners by partition', () => {
       expect(await settled('subnet', sub, 30_000)).toBe('CREATE_COMPLETED');
     }
     const resources = list.flatMap(({ net, sub }) => [`network:${net}`, `subnet:${sub}`]);
-    await logsCatchUp(() => resources.every((r) => plannedBy('planner').has(r) || plannedBy('planner-1').has(r)));
+    await logsCatchUp('every resource in a planner\'s log', () => {
+      const [byFirst, byOther] = [plannedBy('planner'), plannedBy('planner-1')];
+      return resources.every((r) => byFirst.has(r) || byOther.has(r));
+    });
     const first = plannedBy('planner');
     const other = plannedBy('planner-1');
     for (const { net, sub } of list) {
@@ -199,7 +205,10 @@ describe('two planners by partition', () => {
     // The survivor logs "partition planning started" once its first pass over the
     // partition is done, and that pass plans the backlog: the builds can settle before the
     // line is written, and log lines reach the file a batch at a time.
-    await logsCatchUp(() => held('planner').includes(1) && ofPartition1.every((r) => plannedBy('planner').has(r)));
+    await logsCatchUp('the survivor\'s log names partition 1 and its resources', () => {
+      const bySurvivor = plannedBy('planner');
+      return held('planner').includes(1) && ofPartition1.every((r) => bySurvivor.has(r));
+    });
     expect(held('planner'), 'the survivor took partition 1 over').toEqual([0, 1]);
     const survivor = plannedBy('planner');
     expect(ofPartition1.filter((r) => survivor.has(r)), 'partition 1’s resources submitted after the kill, planned by the survivor').toEqual(ofPartition1);
